@@ -1,0 +1,68 @@
+using System.Globalization;
+
+namespace TinyModel.Generator.Common;
+
+/// <summary>C# literals written culture-invariantly (some cultures print U+2212 for minus).</summary>
+internal static class Literals
+{
+    /// <summary>A float as a C# literal that round-trips exactly, such as <c>0.0244801156f</c>.</summary>
+    public static string Float(float value)
+    {
+        if (float.IsNaN(value))
+        {
+            return "float.NaN";
+        }
+        if (float.IsPositiveInfinity(value))
+        {
+            return "float.PositiveInfinity";
+        }
+        if (float.IsNegativeInfinity(value))
+        {
+            return "float.NegativeInfinity";
+        }
+        if (value == float.MaxValue)
+        {
+            return "float.MaxValue";
+        }
+        if (value == float.MinValue)
+        {
+            return "float.MinValue";
+        }
+        return value.ToString("R", CultureInfo.InvariantCulture) + "f";
+    }
+
+    public static string Double(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    public static string Int(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>A string as a C# regular string literal.</summary>
+    public static string String(string value)
+    {
+        var builder = new System.Text.StringBuilder("\"");
+        foreach (char c in value)
+        {
+            switch (c)
+            {
+                case '"': builder.Append("\\\""); break;
+                case '\\': builder.Append("\\\\"); break;
+                case '\n': builder.Append("\\n"); break;
+                case '\r': builder.Append("\\r"); break;
+                case '\t': builder.Append("\\t"); break;
+                default:
+                    if (c < 32 || c == '\u2028' || c == '\u2029' || c == '\u0085')
+                    {
+                        builder.Append("\\u").Append(((int)c).ToString("X4", CultureInfo.InvariantCulture));
+                    }
+                    else
+                    {
+                        builder.Append(c);
+                    }
+                    break;
+            }
+        }
+        return builder.Append('"').ToString();
+    }
+
+    /// <summary>Text safe inside an XML doc comment.</summary>
+    public static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+}

@@ -1,0 +1,37 @@
+using System.Collections.Generic;
+using System.Linq;
+using TinyModel.Generator.Model;
+
+namespace TinyModel.Generator.Emitting;
+
+/// <summary>What a layer emitter may ask about the model it writes into.</summary>
+internal sealed class EmitContext
+{
+    public const string Span = "global::System.Span";
+    public const string ReadOnlySpan = "global::System.ReadOnlySpan";
+    public const string FixedPoint = "global::TinyModel.FixedPoint";
+    public const string MathClass = "global::System.Math";
+
+    public EmitContext(ModelSpec model) => Model = model;
+
+    public ModelSpec Model { get; }
+
+    /// <summary>The expression that reads a constant, such as <c>Constants.Layer0Weights</c>.</summary>
+    public string Constant(string name) => "Constants." + name;
+
+    /// <summary>The name of a layer's method.</summary>
+    public static string MethodName(LayerSpec layer) => "Layer" + layer.NodeIndex;
+
+    /// <summary>The parameter names of a layer method: <c>input</c>, <c>input1</c>, ... then <c>output</c>, <c>output1</c>, ...</summary>
+    public static string InputName(int position) => position == 0 ? "input" : "input" + position;
+
+    public static string OutputName(int position) => position == 0 ? "output" : "output" + position;
+
+    /// <summary>The signature of a layer method: read-only spans for its inputs, spans for its outputs.</summary>
+    public string Signature(LayerSpec layer)
+    {
+        IEnumerable<string> inputs = layer.Inputs.Select((id, i) => $"{ReadOnlySpan}<{Model.Value(id).Type.CSharpName()}> {InputName(i)}");
+        IEnumerable<string> outputs = layer.Outputs.Select((id, i) => $"{Span}<{Model.Value(id).Type.CSharpName()}> {OutputName(i)}");
+        return $"private static void {MethodName(layer)}({string.Join(", ", inputs.Concat(outputs))})";
+    }
+}

@@ -1,0 +1,18 @@
+using System;
+using TinyModel.Generator.Emitting.Layers;
+using TinyModel.Generator.Model;
+using TinyModel.Generator.Model.Layers;
+
+namespace TinyModel.Generator.Emitting;
+
+/// <summary>Finds the emitter for a layer kind.</summary>
+internal static class LayerEmitters
+{
+    private static readonly FullyConnectedEmitter FullyConnected = new();
+
+    public static ILayerEmitter For(LayerSpec layer) => layer switch
+    {
+        FullyConnectedLayer => FullyConnected,
+        _ => throw new InvalidOperationException($"No emitter for {layer.GetType().Name}."),
+    };
+}

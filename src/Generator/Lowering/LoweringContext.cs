@@ -1,0 +1,114 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using TinyModel.Generator.Common;
+using TinyModel.Generator.Diagnostics;
+using TinyModel.Generator.Model;
+using TinyModel.Generator.Reading;
+
+namespace TinyModel.Generator.Lowering;
+
+/// <summary>
+/// The state of lowering one subgraph: the run-time values and constants created so far and the
+/// diagnostics found. Operator lowerings ask it for tensors and report problems through it.
+/// </summary>
+internal sealed class LoweringContext
+{
+    private readonly Dictionary<int, ValueSpec> _values = new();
+    private readonly List<ConstantSpec> _constants = new();
+    private readonly List<DiagnosticInfo> _diagnostics = new();
+
+    public LoweringContext(TfliteModel model, TfliteSubgraph graph, string filePath)
+    {
+        Model = model;
+        Graph = graph;
+        FilePath = filePath;
+    }
+
+    public TfliteModel Model { get; }
+
+    public TfliteSubgraph Graph { get; }
+
+    /// <summary>The model file, where diagnostics are located.</summary>
+    public string FilePath { get; }
+
+    public IReadOnlyList<DiagnosticInfo> Diagnostics => _diagnostics;
+
+    public IReadOnlyList<ConstantSpec> Constants => _constants;
+
+    public IEnumerable<ValueSpec> Values => _values.Values.OrderBy(v => v.Id);
+
+    public TfliteTensor Tensor(int index) => Graph.Tensors[index];
+
+    public void Report(DiagnosticDescriptor descriptor, params object[] arguments) =>
+        _diagnostics.Add(DiagnosticInfo.Create(descriptor, FilePath, arguments));
+
+    /// <summary>Reports an operator whose options or tensors TinyModel cannot compile (TM0007).</summary>
+    public void ReportUnsupported(TfliteOperator op, string problem) =>
+        Report(DiagnosticDescriptors.UnsupportedOperatorOptions, FileName, OperatorName(op), op.Index, problem);
+
+    public string FileName => System.IO.Path.GetFileName(FilePath);
+
+    public string OperatorName(TfliteOperator op) => Model.OperatorCodes[op.OpcodeIndex].Name;
+
+    /// <summary>Whether a tensor holds constant data in the model.</summary>
+    public bool IsConstant(int tensorIndex) =>
+        tensorIndex >= 0 && !Tensor(tensorIndex).IsVariable && Tensor(tensorIndex).Buffer != 0 && Model.Buffers[Tensor(tensorIndex).Buffer].Length > 0;
+
+    /// <summary>The element type of a tensor, or null (after reporting TM0004) when TinyModel does not support it.</summary>
+    public ElementType? ElementTypeOf(int tensorIndex)
+    {
+        TfliteTensor tensor = Tensor(tensorIndex);
+        ElementType? type = tensor.Type switch
+        {
+            TfliteTensorType.Float32 => ElementType.Float32,
+            TfliteTensorType.Int8 => ElementType.Int8,
+            TfliteTensorType.UInt8 => ElementType.UInt8,
+            TfliteTensorType.Int16 => ElementType.Int16,
+            TfliteTensorType.Int32 => ElementType.Int32,
+            TfliteTensorType.Int64 => ElementType.Int64,
+            TfliteTensorType.Bool => ElementType.Bool,
+            _ => null,
+        };
+        return type;
+    }
+
+    /// <summary>The per-tensor quantization of a tensor, or null when it has none.</summary>
+    public QuantizationSpec? QuantizationOf(int tensorIndex)
+    {
+        TfliteQuantization? q = Tensor(tensorIndex).Quantization;
+        if (q is null || q.Scale.Count == 0)
+        {
+            return null;
+        }
+        return new QuantizationSpec(q.Scale[0], q.ZeroPoint.Count > 0 ? (int)q.ZeroPoint[0] : 0);
+    }
+
+    /// <summary>The run-time value of a tensor (an input, output or intermediate result), created on first use.</summary>
+    public ValueSpec Value(int tensorIndex)
+    {
+        if (!_values.TryGetValue(tensorIndex, out ValueSpec? value))
+        {
+            TfliteTensor tensor = Tensor(tensorIndex);
+            value = new ValueSpec(
+                tensorIndex,
+                tensor.Name,
+                ElementTypeOf(tensorIndex) ?? throw new InvalidOperationException($"Tensor {tensorIndex} has an unsupported type; validation should have stopped lowering."),
+                tensor.Shape.ToEquatableArray(),
+                QuantizationOf(tensorIndex));
+            _values.Add(tensorIndex, value);
+        }
+        return value;
+    }
+
+    /// <summary>The raw little-endian bytes of a constant tensor.</summary>
+    public ReadOnlyMemory<byte> ConstantBytes(int tensorIndex) => Model.Buffers[Tensor(tensorIndex).Buffer];
+
+    /// <summary>Adds constant data for a layer's kernel and returns its C# name.</summary>
+    public string AddConstant(string name, ElementType type, byte[] data, string description)
+    {
+        _constants.Add(new ConstantSpec(name, type, new EquatableArray<byte>(System.Collections.Immutable.ImmutableArray.Create(data)), description));
+        return name;
+    }
+}

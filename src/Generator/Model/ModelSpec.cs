@@ -1,0 +1,57 @@
+using TinyModel.Generator.Common;
+
+namespace TinyModel.Generator.Model;
+
+/// <summary>
+/// Everything needed to write the class for one model, as an equatable value: when a build produces
+/// an equal spec, the generator's output step is skipped.
+/// </summary>
+/// <param name="ClassName">The generated class's name.</param>
+/// <param name="Namespace">The namespace, or null for the global namespace.</param>
+/// <param name="SourceFileName">The model's file name, such as <c>hello_world_int8.tflite</c>.</param>
+/// <param name="Values">Every run-time tensor, with its planned storage.</param>
+/// <param name="Inputs">Ids of the model's inputs, in order, with their parameter names in <paramref name="InputParameters"/>.</param>
+/// <param name="Outputs">Ids of the model's outputs, in order.</param>
+/// <param name="Layers">The compiled operators in execution order.</param>
+/// <param name="Constants">The constant data the layers read.</param>
+/// <param name="ArenaBytes">The size of the arena the plan needs.</param>
+/// <param name="OperatorCounts">The model's operators and how often each occurs, such as <c>FULLY_CONNECTED x3</c>.</param>
+internal sealed record ModelSpec(
+    string ClassName,
+    string? Namespace,
+    string SourceFileName,
+    EquatableArray<ValueSpec> Values,
+    EquatableArray<int> Inputs,
+    EquatableArray<string> InputParameters,
+    EquatableArray<int> Outputs,
+    EquatableArray<string> OutputParameters,
+    EquatableArray<LayerSpec> Layers,
+    EquatableArray<ConstantSpec> Constants,
+    int ArenaBytes,
+    string OperatorCounts)
+{
+    public ValueSpec Value(int id)
+    {
+        foreach (ValueSpec value in Values)
+        {
+            if (value.Id == id)
+            {
+                return value;
+            }
+        }
+        throw new System.ArgumentOutOfRangeException(nameof(id), $"No value with id {id}.");
+    }
+
+    public long WeightBytes
+    {
+        get
+        {
+            long total = 0;
+            foreach (ConstantSpec constant in Constants)
+            {
+                total += constant.Data.Count;
+            }
+            return total;
+        }
+    }
+}

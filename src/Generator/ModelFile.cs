@@ -1,0 +1,16 @@
+using Microsoft.CodeAnalysis;
+
+namespace TinyModel.Generator;
+
+/// <summary>
+/// A model handed to the generator: the additional file that carries its bytes and the item
+/// metadata that names its class. Equal when the file and metadata are, so unchanged models are not
+/// parsed again.
+/// </summary>
+/// <param name="Text">The additional file: base64 written by TinyModel's build targets, or a raw .tflite passed as text.</param>
+/// <param name="SourcePath">The path of the .tflite file the user added, where diagnostics point.</param>
+/// <param name="IsEncoded">Whether <paramref name="Text"/> is the base64 form (false: the raw binary reached the compiler).</param>
+/// <param name="ClassName">The <c>TinyModelClass</c> metadata, if set.</param>
+/// <param name="Namespace">The <c>TinyModelNamespace</c> metadata, if set.</param>
+/// <param name="RootNamespace">The project's root namespace.</param>
+internal sealed record ModelFile(AdditionalText Text, string SourcePath, bool IsEncoded, string? ClassName, string? Namespace, string? RootNamespace);

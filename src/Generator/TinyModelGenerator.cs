@@ -1,0 +1,71 @@
+using System;
+using System.IO;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using TinyModel.Generator.Diagnostics;
+
+namespace TinyModel.Generator;
+
+/// <summary>
+/// Compiles every TensorFlow Lite model added as an <c>AdditionalFiles</c> item into a C# class.
+/// </summary>
+/// <remarks>
+/// Roslyn passes additional files to generators only as text, so TinyModel's build targets encode each
+/// <c>.tflite</c> item as base64 under <c>obj/</c> and pass that instead, with the item's metadata and
+/// the original path (<c>TinyModelSourceFile</c>). The pipeline: pick the model files (cheap, equatable),
+/// then parse each (read, lower, plan) into an equatable <see cref="Model.ModelSpec"/>, then emit.
+/// An unrelated edit leaves every step cached.
+/// </remarks>
+[Generator(LanguageNames.CSharp)]
+public sealed partial class TinyModelGenerator : IIncrementalGenerator
+{
+    /// <summary>Tracking names of the pipeline steps, for incremental-generation tests.</summary>
+    public static class TrackingNames
+    {
+        public const string ModelFiles = nameof(ModelFiles);
+        public const string ModelSpecs = nameof(ModelSpecs);
+    }
+
+    private const string MetadataPrefix = "build_metadata.AdditionalFiles.";
+
+    /// <inheritdoc/>
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        IncrementalValuesProvider<ModelFile> files = context.AdditionalTextsProvider
+            .Combine(context.AnalyzerConfigOptionsProvider)
+            .Select(static (pair, _) => SelectModelFile(pair.Left, pair.Right))
+            .Where(static file => file is not null)
+            .Select(static (file, _) => file!)
+            .WithTrackingName(TrackingNames.ModelFiles);
+
+        IncrementalValuesProvider<ParseResult> specs = files
+            .Select(static (file, cancellationToken) => Parser.Parse(file, cancellationToken))
+            .WithTrackingName(TrackingNames.ModelSpecs);
+
+        context.RegisterSourceOutput(specs, static (output, result) => Emitter.Emit(output, result));
+    }
+
+    private static ModelFile? SelectModelFile(AdditionalText text, AnalyzerConfigOptionsProvider options)
+    {
+        AnalyzerConfigOptions fileOptions = options.GetOptions(text);
+        string? source = Metadata(fileOptions, "TinyModelSourceFile");
+        bool isEncoded = source is not null;
+        if (!isEncoded && !text.Path.EndsWith(".tflite", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+        options.GlobalOptions.TryGetValue("build_property.RootNamespace", out string? rootNamespace);
+        return new ModelFile(text, source ?? text.Path, isEncoded,
+            Metadata(fileOptions, "TinyModelClass"), Metadata(fileOptions, "TinyModelNamespace"),
+            string.IsNullOrWhiteSpace(rootNamespace) ? null : rootNamespace!.Trim());
+    }
+
+    private static string? Metadata(AnalyzerConfigOptions options, string name) =>
+        options.TryGetValue(MetadataPrefix + name, out string? value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
+
+    /// <summary>The result of parsing one model: a spec to emit, and diagnostics to report.</summary>
+    internal sealed record ParseResult(Model.ModelSpec? Spec, Common.EquatableArray<DiagnosticInfo> Diagnostics, string SourcePath);
+
+    internal static string DefaultClassName(string sourcePath) =>
+        Common.Identifiers.ToPascalCase(Path.GetFileNameWithoutExtension(sourcePath));
+}
