@@ -13,7 +13,7 @@ public sealed partial class TinyModelGenerator
     /// <summary>Reports a model's diagnostics and adds its sources.</summary>
     internal static class Emitter
     {
-        public static void Emit(SourceProductionContext output, ParseResult result)
+        public static void Emit(SourceProductionContext output, ParseResult result, Common.EquatableArray<GeneratedClass> classes)
         {
             foreach (DiagnosticInfo diagnostic in result.Diagnostics)
             {
@@ -24,7 +24,14 @@ public sealed partial class TinyModelGenerator
                 return;
             }
 
-            string hintPrefix = (spec.Namespace is null ? "" : spec.Namespace + ".") + spec.ClassName;
+            if (FirstModelFor(spec.FullName, classes) is string first && first != result.SourcePath)
+            {
+                output.ReportDiagnostic(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateClassName, result.SourcePath,
+                    System.IO.Path.GetFileName(result.SourcePath), spec.FullName, first).ToDiagnostic());
+                return;
+            }
+
+            string hintPrefix = spec.FullName;
             string classSource, constantsSource;
             try
             {
@@ -38,17 +45,21 @@ public sealed partial class TinyModelGenerator
                 return;
             }
 
-            try
+            output.AddSource(hintPrefix + ".g.cs", SourceText.From(classSource, Encoding.UTF8));
+            output.AddSource(hintPrefix + ".Constants.g.cs", SourceText.From(constantsSource, Encoding.UTF8));
+        }
+
+        // Classes are sorted by name then path, so the first match is the model that keeps the name.
+        private static string? FirstModelFor(string fullName, Common.EquatableArray<GeneratedClass> classes)
+        {
+            foreach (GeneratedClass c in classes)
             {
-                output.AddSource(hintPrefix + ".g.cs", SourceText.From(classSource, Encoding.UTF8));
-                output.AddSource(hintPrefix + ".Constants.g.cs", SourceText.From(constantsSource, Encoding.UTF8));
+                if (c.FullName == fullName)
+                {
+                    return c.SourcePath;
+                }
             }
-            catch (ArgumentException)
-            {
-                // Roslyn rejects a second source with the same hint name: two models map to one class.
-                output.ReportDiagnostic(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateClassName, result.SourcePath,
-                    System.IO.Path.GetFileName(result.SourcePath), hintPrefix).ToDiagnostic());
-            }
+            return null;
         }
     }
 }

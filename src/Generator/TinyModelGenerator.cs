@@ -42,7 +42,15 @@ public sealed partial class TinyModelGenerator : IIncrementalGenerator
             .Select(static (file, cancellationToken) => Parser.Parse(file, cancellationToken))
             .WithTrackingName(TrackingNames.ModelSpecs);
 
-        context.RegisterSourceOutput(specs, static (output, result) => Emitter.Emit(output, result));
+        // Two models that map to one class: the first by path compiles, the others report TM0009. Only
+        // the (class, path) pairs are collected, so a change inside one model leaves the others cached.
+        IncrementalValueProvider<Common.EquatableArray<GeneratedClass>> classes = specs
+            .Where(static result => result.Spec is not null)
+            .Select(static (result, _) => new GeneratedClass(result.Spec!.FullName, result.SourcePath))
+            .Collect()
+            .Select(static (all, _) => new Common.EquatableArray<GeneratedClass>(all.Sort()));
+
+        context.RegisterSourceOutput(specs.Combine(classes), static (output, pair) => Emitter.Emit(output, pair.Left, pair.Right));
     }
 
     private static ModelFile? SelectModelFile(AdditionalText text, AnalyzerConfigOptionsProvider options)
@@ -65,6 +73,16 @@ public sealed partial class TinyModelGenerator : IIncrementalGenerator
 
     /// <summary>The result of parsing one model: a spec to emit, and diagnostics to report.</summary>
     internal sealed record ParseResult(Model.ModelSpec? Spec, Common.EquatableArray<DiagnosticInfo> Diagnostics, string SourcePath);
+
+    /// <summary>A class some model compiles to, for finding two models that compile to one class.</summary>
+    internal readonly record struct GeneratedClass(string FullName, string SourcePath) : IComparable<GeneratedClass>
+    {
+        public int CompareTo(GeneratedClass other)
+        {
+            int byName = string.CompareOrdinal(FullName, other.FullName);
+            return byName != 0 ? byName : string.CompareOrdinal(SourcePath, other.SourcePath);
+        }
+    }
 
     internal static string DefaultClassName(string sourcePath) =>
         Common.Identifiers.ToPascalCase(Path.GetFileNameWithoutExtension(sourcePath));

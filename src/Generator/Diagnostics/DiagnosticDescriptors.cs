@@ -54,7 +54,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor DuplicateClassName = Create(
         "TM0009",
         "Two models compile to the same class",
-        "'{0}' compiles to class '{1}', which another model in this project already uses; set TinyModelClass on one of the AdditionalFiles items");
+        "'{0}' compiles to class '{1}', which '{2}' already compiles to; set TinyModelClass (or TinyModelNamespace) on one of the two AdditionalFiles items");
 
     public static readonly DiagnosticDescriptor InternalError = Create(
         "TM0010",

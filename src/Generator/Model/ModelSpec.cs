@@ -30,6 +30,9 @@ internal sealed record ModelSpec(
     int ArenaBytes,
     string OperatorCounts)
 {
+    /// <summary>The class's namespace-qualified name, such as <c>Consumer.HelloWorldInt8</c>.</summary>
+    public string FullName => Namespace is null ? ClassName : Namespace + "." + ClassName;
+
     public ValueSpec Value(int id)
     {
         foreach (ValueSpec value in Values)

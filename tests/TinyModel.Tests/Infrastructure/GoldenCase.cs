@@ -1,0 +1,68 @@
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+
+namespace TinyModel.Tests.Infrastructure;
+
+/// <summary>One tensor of a golden model's meta.json.</summary>
+public sealed record GoldenTensor(string DType, int[] Shape, int Bytes, float Scale, int ZeroPoint);
+
+/// <summary>
+/// The golden data of one model in ../shared/golden: what TensorFlow Lite Micro's reference interpreter
+/// computed for each case (see golden/README.md for the layout).
+/// </summary>
+public sealed class GoldenModel
+{
+    private GoldenModel(string name, string directory, IReadOnlyList<GoldenTensor> inputs, IReadOnlyList<GoldenTensor> outputs, int cases, int tflmArenaBytes)
+    {
+        Name = name;
+        Directory = directory;
+        Inputs = inputs;
+        Outputs = outputs;
+        CaseCount = cases;
+        TflmArenaBytes = tflmArenaBytes;
+    }
+
+    public string Name { get; }
+
+    public string Directory { get; }
+
+    public IReadOnlyList<GoldenTensor> Inputs { get; }
+
+    public IReadOnlyList<GoldenTensor> Outputs { get; }
+
+    /// <summary>The number of cases: case0..case2 are random, case3 and up (where present) real inputs.</summary>
+    public int CaseCount { get; }
+
+    public int TflmArenaBytes { get; }
+
+    public static GoldenModel Load(string directory)
+    {
+        using JsonDocument meta = JsonDocument.Parse(File.ReadAllText(Path.Combine(directory, "meta.json")));
+        JsonElement root = meta.RootElement;
+        int cases = System.IO.Directory.GetFiles(directory, "case*.input0.bin").Length;
+        return new GoldenModel(
+            Path.GetFileName(directory),
+            directory,
+            ReadTensors(root.GetProperty("inputs")),
+            ReadTensors(root.GetProperty("outputs")),
+            cases,
+            root.TryGetProperty("tflm_arena_used_bytes", out JsonElement arena) ? arena.GetInt32() : 0);
+    }
+
+    public byte[] Input(int testCase, int index) => File.ReadAllBytes(Path.Combine(Directory, $"case{testCase}.input{index}.bin"));
+
+    public byte[] Output(int testCase, int index) => File.ReadAllBytes(Path.Combine(Directory, $"case{testCase}.output{index}.bin"));
+
+    /// <summary>All inputs of a case, back to back (the layout of <see cref="ITinyModel.InvokeRaw"/>).</summary>
+    public byte[] ConcatenatedInputs(int testCase) => Enumerable.Range(0, Inputs.Count).SelectMany(i => Input(testCase, i)).ToArray();
+
+    private static IReadOnlyList<GoldenTensor> ReadTensors(JsonElement array) =>
+        array.EnumerateArray().Select(t => new GoldenTensor(
+            t.GetProperty("dtype").GetString()!,
+            t.GetProperty("shape").EnumerateArray().Select(d => d.GetInt32()).ToArray(),
+            t.GetProperty("bytes").GetInt32(),
+            t.TryGetProperty("scale", out JsonElement s) && s.ValueKind == JsonValueKind.Number ? s.GetSingle() : 0f,
+            t.TryGetProperty("zero_point", out JsonElement z) && z.ValueKind == JsonValueKind.Number ? z.GetInt32() : 0)).ToList();
+}

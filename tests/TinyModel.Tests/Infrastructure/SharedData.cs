@@ -1,0 +1,31 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+
+namespace TinyModel.Tests.Infrastructure;
+
+/// <summary>Locates ../shared (models and TFLM golden data), which lives beside the repository.</summary>
+internal static class SharedData
+{
+    public static string Root { get; } = FindRoot();
+
+    public static string ModelsDir => Path.Combine(Root, "models");
+
+    public static string GoldenDir => Path.Combine(Root, "golden");
+
+    public static string ModelPath(string name) => Path.Combine(ModelsDir, name + ".tflite");
+
+    public static byte[] ModelBytes(string name) => File.ReadAllBytes(ModelPath(name));
+
+    private static string FindRoot()
+    {
+        string? configured = Environment.GetEnvironmentVariable("TINYMODEL_SHARED_DIR")
+            ?? typeof(SharedData).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == "SharedDir")?.Value;
+        if (configured is null || !Directory.Exists(configured))
+        {
+            throw new DirectoryNotFoundException($"The shared reference data was not found at '{configured}'. Clone the repository beside ../shared or set TINYMODEL_SHARED_DIR.");
+        }
+        return configured;
+    }
+}
