@@ -41,6 +41,8 @@ internal static class ModelEmitter
         writer.WriteLine();
         WriteInvoke(writer, model);
         writer.WriteLine();
+        WriteTensorHook(writer);
+        writer.WriteLine();
         WriteInterface(writer, model);
         foreach (LayerSpec layer in model.Layers)
         {
@@ -161,6 +163,10 @@ internal static class ModelEmitter
         {
             IEnumerable<string> arguments = layer.Inputs.Concat(layer.Outputs).Select(id => Reference(model, model.Value(id)));
             writer.WriteLine($"{EmitContext.MethodName(layer)}({string.Join(", ", arguments)}); // {layer.OperatorName}");
+            foreach (int id in layer.Outputs)
+            {
+                writer.WriteLine($"OnTensorComputed({id}, {MemoryMarshal}.AsBytes<{model.Value(id).Type.CSharpName()}>({Reference(model, model.Value(id))}));");
+            }
         }
 
         // An output that no layer writes (an input or another output passed through) is copied.
@@ -173,6 +179,16 @@ internal static class ModelEmitter
             }
         }
         writer.CloseBlock();
+    }
+
+    private static void WriteTensorHook(SourceWriter writer)
+    {
+        writer.WriteLine("/// <summary>");
+        writer.WriteLine("/// Called after each layer with the tensor it computed (its index in the model and its bytes), for");
+        writer.WriteLine("/// tracing a model layer by layer. Implement it in a partial class to use it; left unimplemented,");
+        writer.WriteLine("/// the compiler removes the calls and their arguments, so it costs nothing.");
+        writer.WriteLine("/// </summary>");
+        writer.WriteLine($"partial void OnTensorComputed(int tensorIndex, {EmitContext.ReadOnlySpan}<byte> data);");
     }
 
     private static void WriteInterface(SourceWriter writer, ModelSpec model)

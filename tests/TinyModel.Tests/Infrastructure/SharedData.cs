@@ -14,6 +14,9 @@ internal static class SharedData
 
     public static string GoldenDir => Path.Combine(Root, "golden");
 
+    /// <summary>The single-layer models of TFLM's integration tests.</summary>
+    public static string OpsDir => Path.Combine(Root, "ops");
+
     public static string ModelPath(string name) => Path.Combine(ModelsDir, name + ".tflite");
 
     public static byte[] ModelBytes(string name) => File.ReadAllBytes(ModelPath(name));

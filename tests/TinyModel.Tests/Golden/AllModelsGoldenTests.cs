@@ -1,0 +1,126 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using TinyModel.Generator.Reading;
+using TinyModel.Tests.Infrastructure;
+using Xunit;
+using Xunit.Sdk;
+
+namespace TinyModel.Tests.Golden;
+
+/// <summary>
+/// Every model in ../shared/models and ../shared/ops, found by listing the folders (a model added
+/// there with its golden data is tested without code changes), compiled by the generator, run on
+/// every golden case on a fresh instance, and compared with TensorFlow Lite Micro: integer outputs
+/// bit for bit, float outputs within <see cref="OutputComparison.FloatTolerance"/>. When case 0
+/// differs, the failure names the first layer whose tensor differs from TFLM's dump.
+/// </summary>
+public class AllModelsGoldenTests
+{
+    /// <summary>Each real model, as <c>models/&lt;name&gt;</c>.</summary>
+    public static TheoryData<string> Models() => List(SharedData.ModelsDir, "models/");
+
+    /// <summary>Each single-layer model, as <c>ops/&lt;name&gt;</c>.</summary>
+    public static TheoryData<string> Ops() => List(SharedData.OpsDir, "ops/");
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void RealModelMatchesTflm(string model) => AssertMatchesTflm(model);
+
+    private static TheoryData<string> List(string directory, string prefix)
+    {
+        var data = new TheoryData<string>();
+        foreach (string path in Directory.GetFiles(directory, "*.tflite").Order(StringComparer.Ordinal))
+        {
+            data.Add(prefix + Path.GetFileNameWithoutExtension(path));
+        }
+        return data;
+    }
+
+    /// <summary>Compiles <paramref name="model"/> and checks every golden case; see the class remarks.</summary>
+    internal static void AssertMatchesTflm(string model)
+    {
+        (string modelPath, string goldenDir) = Locate(model);
+        if (!File.Exists(Path.Combine(goldenDir, "meta.json")))
+        {
+            throw new XunitException($"{model} has no golden data: expected {goldenDir}/meta.json (see ../shared/golden/README.md). Add TFLM's outputs to test it.");
+        }
+        GoldenModel golden = GoldenModel.Load(goldenDir);
+        Assert.True(golden.CaseCount >= 1, $"{model}: the golden folder has no cases.");
+        InMemoryModel compiled = InMemoryModel.Compile(modelPath);
+
+        for (int testCase = 0; testCase < golden.CaseCount; testCase++)
+        {
+            // A fresh instance per case: TFLM made each case from a fresh interpreter.
+            ITinyModel instance = compiled.Create();
+            Assert.Equal(golden.Inputs.Count, instance.Inputs.Count);
+            Assert.Equal(golden.Outputs.Count, instance.Outputs.Count);
+            byte[] outputs = new byte[golden.Outputs.Sum(o => o.Bytes)];
+            instance.InvokeRaw(golden.ConcatenatedInputs(testCase), outputs);
+
+            int offset = 0;
+            for (int o = 0; o < golden.Outputs.Count; o++)
+            {
+                GoldenTensor meta = golden.Outputs[o];
+                try
+                {
+                    OutputComparison.AssertMatches($"{model} case {testCase} output {o}", meta.DType,
+                        golden.Output(testCase, o), outputs.AsSpan(offset, meta.Bytes));
+                }
+                catch (XunitException e) when (testCase == 0)
+                {
+                    throw new XunitException(e.Message + Environment.NewLine + FirstDifferingTensor(modelPath, goldenDir, instance));
+                }
+                offset += meta.Bytes;
+            }
+        }
+    }
+
+    private static (string ModelPath, string GoldenDir) Locate(string model)
+    {
+        string[] parts = model.Split('/');
+        return parts[0] == "ops"
+            ? (Path.Combine(SharedData.OpsDir, parts[1] + ".tflite"), Path.Combine(SharedData.OpsDir, "golden", parts[1]))
+            : (Path.Combine(SharedData.ModelsDir, parts[1] + ".tflite"), Path.Combine(SharedData.GoldenDir, parts[1]));
+    }
+
+    /// <summary>Walks the layers in execution order and names the first whose output differs from TFLM's case-0 dump.</summary>
+    private static string FirstDifferingTensor(string modelPath, string goldenDir, ITinyModel instance)
+    {
+        using JsonDocument meta = JsonDocument.Parse(File.ReadAllText(Path.Combine(goldenDir, "meta.json")));
+        if (!meta.RootElement.TryGetProperty("case0_tensors", out JsonElement dumped))
+        {
+            return "(TFLM's intermediate tensors were not dumped for this model.)";
+        }
+        var dumpedIndices = new HashSet<int>(dumped.EnumerateArray().Select(t => t.GetProperty("index").GetInt32()));
+        TfliteSubgraph graph = TfliteReader.Read(File.ReadAllBytes(modelPath)).Subgraphs[0];
+        foreach ((int index, byte[] actual) in InMemoryModel.RecordedTensors(instance))
+        {
+            string file = Path.Combine(goldenDir, $"case0.tensor{index}.bin");
+            if (!dumpedIndices.Contains(index) || !File.Exists(file))
+            {
+                continue;
+            }
+            TfliteTensor tensor = graph.Tensors[index];
+            try
+            {
+                OutputComparison.AssertMatches($"tensor {index} '{tensor.Name}'", tensor.Type.ToString().ToLowerInvariant(), File.ReadAllBytes(file), actual);
+            }
+            catch (XunitException e)
+            {
+                return $"First tensor that differs from TFLM's, in execution order: {e.Message}";
+            }
+        }
+        return "Every intermediate tensor matches TFLM's dump; only the output differs.";
+    }
+}
+
+/// <summary>The single-layer models, in a class of their own so that xunit runs them beside the real models.</summary>
+public class OpsGoldenTests
+{
+    [Theory]
+    [MemberData(nameof(AllModelsGoldenTests.Ops), MemberType = typeof(AllModelsGoldenTests))]
+    public void SingleLayerModelMatchesTflm(string model) => AllModelsGoldenTests.AssertMatchesTflm(model);
+}

@@ -1,0 +1,89 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using System.Runtime.Loader;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Emit;
+
+namespace TinyModel.Tests.Infrastructure;
+
+/// <summary>
+/// A model compiled at test time, the way a user's build compiles it (the generator, then the C#
+/// compiler with optimizations), and loaded into its own assembly. Lets the golden tests run over
+/// every file in a folder without listing them in the project, and record each layer's output
+/// through the generated <c>OnTensorComputed</c> hook.
+/// </summary>
+public sealed class InMemoryModel
+{
+    private const string Namespace = "TinyModel.Compiled";
+    private const string ClassName = "Model";
+
+    // Implements the generated partial hook: records every tensor a layer computes, by model index.
+    private const string TensorRecorder = $$"""
+        namespace {{Namespace}}
+        {
+            public sealed partial class {{ClassName}}
+            {
+                public global::System.Collections.Generic.Dictionary<int, byte[]> Tensors { get; } = new();
+
+                partial void OnTensorComputed(int tensorIndex, global::System.ReadOnlySpan<byte> data) => Tensors[tensorIndex] = data.ToArray();
+            }
+        }
+        """;
+
+    private readonly Type _type;
+
+    private InMemoryModel(Type type, string generatedSource)
+    {
+        _type = type;
+        GeneratedSource = generatedSource;
+    }
+
+    /// <summary>The C# the generator wrote for the model's class.</summary>
+    public string GeneratedSource { get; }
+
+    /// <summary>A fresh instance (state starts from zeros, as in a fresh TFLM interpreter).</summary>
+    public ITinyModel Create() => (ITinyModel)Activator.CreateInstance(_type)!;
+
+    /// <summary>The tensors an instance recorded in its last call, by their index in the model.</summary>
+    public static IReadOnlyDictionary<int, byte[]> RecordedTensors(ITinyModel instance) =>
+        (IReadOnlyDictionary<int, byte[]>)instance.GetType().GetProperty("Tensors")!.GetValue(instance)!;
+
+    /// <summary>Compiles a .tflite file; throws with the diagnostics if the generator or the compiler reports an error.</summary>
+    public static InMemoryModel Compile(string tflitePath)
+    {
+        var harness = new GeneratorHarness(new ModelInput(tflitePath, File.ReadAllBytes(tflitePath), ClassName, Namespace));
+        harness.AddUnrelatedSource(TensorRecorder);
+        (GeneratorDriverRunResult result, Compilation output) = harness.Run();
+        if (result.Results.Single().Exception is Exception crash)
+        {
+            throw new InvalidOperationException($"The generator threw on {Path.GetFileName(tflitePath)}: {crash}");
+        }
+        if (result.Diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error))
+        {
+            throw new InvalidOperationException($"The generator rejected {Path.GetFileName(tflitePath)}:{Environment.NewLine}"
+                + string.Join(Environment.NewLine, result.Diagnostics));
+        }
+
+        Compilation library = output.WithOptions(((CSharpCompilationOptions)output.Options)
+            .WithOutputKind(OutputKind.DynamicallyLinkedLibrary)
+            .WithOptimizationLevel(OptimizationLevel.Release)
+            .WithAllowUnsafe(true));
+        using var image = new MemoryStream();
+        EmitResult emitted = library.Emit(image);
+        List<Diagnostic> problems = emitted.Diagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
+        if (!emitted.Success || problems.Count > 0)
+        {
+            throw new InvalidOperationException($"The code generated for {Path.GetFileName(tflitePath)} does not compile cleanly:{Environment.NewLine}"
+                + string.Join(Environment.NewLine, problems.Take(20)));
+        }
+
+        image.Position = 0;
+        Assembly assembly = new AssemblyLoadContext(Path.GetFileName(tflitePath), isCollectible: true).LoadFromStream(image);
+        string source = result.GeneratedTrees.First(t => t.FilePath.EndsWith($"{Namespace}.{ClassName}.g.cs", StringComparison.Ordinal)).ToString();
+        return new InMemoryModel(assembly.GetType($"{Namespace}.{ClassName}", throwOnError: true)!, source);
+    }
+}
