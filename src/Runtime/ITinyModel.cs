@@ -25,4 +25,10 @@ public interface ITinyModel
     /// </summary>
     /// <exception cref="ArgumentException">A span's length is not the sum of the tensors' <see cref="TensorInfo.ByteCount"/>.</exception>
     void InvokeRaw(ReadOnlySpan<byte> inputs, Span<byte> outputs);
+
+    /// <summary>
+    /// Resets the state that stateful layers (SVDF, LSTM) carry from one call to the next, to the
+    /// values a new instance starts from. Does nothing for models without state.
+    /// </summary>
+    void ResetState();
 }

@@ -64,5 +64,16 @@ internal static class Literals
     }
 
     /// <summary>Text safe inside an XML doc comment.</summary>
-    public static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+    /// <summary>Text for a <c>//</c> comment: line breaks and other control characters (which would end the comment) become spaces.</summary>
+    public static string Comment(string text)
+    {
+        var builder = new System.Text.StringBuilder(text.Length);
+        foreach (char c in text)
+        {
+            builder.Append(char.IsControl(c) || c == '\u2028' || c == '\u2029' || c == '\u0085' ? ' ' : c);
+        }
+        return builder.ToString();
+    }
+
+    public static string Xml(string text) => Comment(text).Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 }

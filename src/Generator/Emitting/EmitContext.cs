@@ -27,6 +27,12 @@ internal sealed class EmitContext
 
     public static string OutputName(int position) => position == 0 ? "output" : "output" + position;
 
+    /// <summary>Whether a layer needs no code: a view whose output shares its input's storage.</summary>
+    public bool IsElided(LayerSpec layer) =>
+        layer is Model.Layers.ViewLayer view
+        && Model.Value(view.Source).Storage == Model.Value(view.View).Storage
+        && Model.Value(view.Source).Offset == Model.Value(view.View).Offset;
+
     /// <summary>The signature of a layer method: read-only spans for its inputs, spans for its outputs.</summary>
     public string Signature(LayerSpec layer)
     {

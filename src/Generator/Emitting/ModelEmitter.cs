@@ -37,9 +37,14 @@ internal static class ModelEmitter
         writer.OpenBlock("if (!global::System.BitConverter.IsLittleEndian)");
         writer.WriteLine("throw new global::System.PlatformNotSupportedException(\"TinyModel's compiled weights are little-endian; this platform is big-endian.\");");
         writer.CloseBlock();
+        if (model.Values.Any(v => v.IsVariable))
+        {
+            writer.WriteLine("ResetState();");
+        }
         writer.CloseBlock();
         writer.WriteLine();
-        WriteInvoke(writer, model);
+        WriteResetState(writer, model);
+        WriteInvoke(writer, model, context);
         writer.WriteLine();
         WriteTensorHook(writer);
         writer.WriteLine();
@@ -128,7 +133,7 @@ internal static class ModelEmitter
         model.Inputs.Select((id, i) => (model.InputParameters[i], model.Value(id), true))
             .Concat(model.Outputs.Select((id, i) => (model.OutputParameters[i], model.Value(id), false)));
 
-    private static void WriteInvoke(SourceWriter writer, ModelSpec model)
+    private static void WriteInvoke(SourceWriter writer, ModelSpec model, EmitContext context)
     {
         writer.WriteLine("/// <summary>Runs the model: reads the inputs, computes every layer, writes the outputs. Allocates nothing.</summary>");
         foreach ((string name, ValueSpec value, bool isInput) in Parameters(model))
@@ -154,15 +159,23 @@ internal static class ModelEmitter
             writer.WriteLine($"{EmitContext.Span}<byte> arena = _arena;");
             foreach (ValueSpec value in arenaValues)
             {
-                writer.WriteLine($"{EmitContext.Span}<{value.Type.CSharpName()}> {LocalName(value)} = {MemoryMarshal}.Cast<byte, {value.Type.CSharpName()}>(arena.Slice({value.Offset}, {value.ByteCount})); // {Literals.Xml(value.Name)}");
+                writer.WriteLine($"{EmitContext.Span}<{value.Type.CSharpName()}> {LocalName(value)} = {MemoryMarshal}.Cast<byte, {value.Type.CSharpName()}>(arena.Slice({value.Offset}, {value.ByteCount})); // {Literals.Comment(value.Name)}");
             }
             writer.WriteLine();
         }
 
         foreach (LayerSpec layer in model.Layers)
         {
-            IEnumerable<string> arguments = layer.Inputs.Concat(layer.Outputs).Select(id => Reference(model, model.Value(id)));
-            writer.WriteLine($"{EmitContext.MethodName(layer)}({string.Join(", ", arguments)}); // {layer.OperatorName}");
+            if (context.IsElided(layer))
+            {
+                ValueSpec view = model.Value(layer.Outputs[0]);
+                writer.WriteLine($"// Node {layer.NodeIndex}, {layer.OperatorName}: {Literals.Comment(view.Name)} is {Literals.Comment(model.Value(layer.Inputs[0]).Name)} viewed as {view.ShapeText}, no copy.");
+            }
+            else
+            {
+                IEnumerable<string> arguments = layer.Inputs.Concat(layer.Outputs).Select(id => Reference(model, model.Value(id)));
+                writer.WriteLine($"{EmitContext.MethodName(layer)}({string.Join(", ", arguments)}); // {layer.OperatorName}");
+            }
             foreach (int id in layer.Outputs)
             {
                 writer.WriteLine($"OnTensorComputed({id}, {MemoryMarshal}.AsBytes<{model.Value(id).Type.CSharpName()}>({Reference(model, model.Value(id))}));");
@@ -179,6 +192,31 @@ internal static class ModelEmitter
             }
         }
         writer.CloseBlock();
+    }
+
+    /// <summary>Writes <c>ResetState</c>, which every model has, so that callers can treat all models alike.</summary>
+    private static void WriteResetState(SourceWriter writer, ModelSpec model)
+    {
+        var state = model.Values.Where(v => v.IsVariable).ToList();
+        writer.WriteLine("/// <summary>");
+        if (state.Count == 0)
+        {
+            writer.WriteLine("/// Resets the model's state. This model keeps none (each call depends only on its inputs), so this does nothing.");
+        }
+        else
+        {
+            writer.WriteLine($"/// Resets the model's state ({string.Join(", ", state.Select(v => $"<c>{Literals.Xml(v.Name)}</c>"))}) to the values a new instance starts from,");
+            writer.WriteLine("/// as TensorFlow Lite Micro's <c>ResetVariableTensors</c> does. The state carries from one call of <see cref=\"Invoke\"/> to the");
+            writer.WriteLine("/// next (a sequence, such as audio frames); call this before feeding an unrelated sequence.");
+        }
+        writer.WriteLine("/// </summary>");
+        writer.OpenBlock("public void ResetState()");
+        foreach (ValueSpec value in state)
+        {
+            writer.WriteLine($"global::System.MemoryExtensions.AsSpan(_arena, {value.Offset}, {value.ByteCount}).Fill({value.ResetByte}); // {Literals.Comment(value.Describe())}");
+        }
+        writer.CloseBlock();
+        writer.WriteLine();
     }
 
     private static void WriteTensorHook(SourceWriter writer)

@@ -96,7 +96,8 @@ internal sealed class LoweringContext
                 tensor.Name,
                 ElementTypeOf(tensorIndex) ?? throw new InvalidOperationException($"Tensor {tensorIndex} has an unsupported type; validation should have stopped lowering."),
                 tensor.Shape.ToEquatableArray(),
-                QuantizationOf(tensorIndex));
+                QuantizationOf(tensorIndex),
+                IsVariable: tensor.IsVariable);
             _values.Add(tensorIndex, value);
         }
         return value;

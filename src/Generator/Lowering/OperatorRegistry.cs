@@ -25,6 +25,9 @@ internal static class OperatorRegistry
     public static IReadOnlyList<Entry> Entries { get; } = new[]
     {
         new Entry(BuiltinOperator.FullyConnected, "float32, int8, int16 (int8 weights, per-tensor or per-channel)", FullyConnectedLowering.Lower),
+        new Entry(BuiltinOperator.Reshape, "every type (a view of its input: no copy)", ViewLowering.Lower),
+        new Entry(BuiltinOperator.Squeeze, "every type (a view of its input: no copy)", ViewLowering.Lower),
+        new Entry(BuiltinOperator.ExpandDims, "every type (a view of its input: no copy)", ViewLowering.Lower),
     };
 
     private static readonly Dictionary<int, Entry> ByCode = Entries.ToDictionary(e => e.Code);

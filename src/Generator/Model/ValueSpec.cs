@@ -21,6 +21,10 @@ internal sealed record QuantizationSpec(float Scale, int ZeroPoint);
 /// in <see cref="Storage"/> and <see cref="Offset"/>.
 /// </summary>
 /// <param name="Id">The tensor's index in the model's subgraph.</param>
+/// <param name="IsVariable">
+/// A variable tensor (the state of SVDF or LSTM layers): it keeps its value from one call to the next,
+/// so the planner gives it arena space of its own for the instance's whole life.
+/// </param>
 internal sealed record ValueSpec(
     int Id,
     string Name,
@@ -28,8 +32,15 @@ internal sealed record ValueSpec(
     EquatableArray<int> Shape,
     QuantizationSpec? Quantization,
     StorageKind Storage = StorageKind.Arena,
-    int Offset = 0)
+    int Offset = 0,
+    bool IsVariable = false)
 {
+    /// <summary>
+    /// The byte a variable tensor starts from and is reset to: TFLM fills int8 state with its zero
+    /// point and every other type with zeros (MicroGraph::ResetVariableTensors).
+    /// </summary>
+    public byte ResetByte => Type == ElementType.Int8 && Quantization is { } q ? unchecked((byte)(sbyte)q.ZeroPoint) : (byte)0;
+
     public int ElementCount
     {
         get

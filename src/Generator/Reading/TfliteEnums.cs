@@ -53,6 +53,7 @@ internal static class BuiltinOperator
     public const int UnidirectionalSequenceLstm = 44;
     public const int StridedSlice = 45;
     public const int TransposeConv = 67;
+    public const int ExpandDims = 70;
     public const int LeakyRelu = 98;
     public const int Quantize = 114;
     public const int PlaceholderForGreaterOpCodes = 127;
