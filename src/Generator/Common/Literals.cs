@@ -64,6 +64,15 @@ internal static class Literals
     }
 
     /// <summary>Text safe inside an XML doc comment.</summary>
+    /// <summary>A float for prose (comments and docs): the shortest round-trip form, without the <c>f</c> suffix.</summary>
+    public static string FloatText(float value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    /// <summary>A term added to an expression: <c>" + 5"</c>, <c>" - 128"</c>, or nothing for zero.</summary>
+    public static string PlusTerm(long value) => value == 0 ? string.Empty : value > 0 ? " + " + Int(value) : " - " + (-(decimal)value).ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>"1 element", "16 elements".</summary>
+    public static string Count(long count, string noun) => Int(count) + " " + (count == 1 ? noun : noun + "s");
+
     /// <summary>Text for a <c>//</c> comment: line breaks and other control characters (which would end the comment) become spaces.</summary>
     public static string Comment(string text)
     {

@@ -138,7 +138,7 @@ internal static class ModelEmitter
         writer.WriteLine("/// <summary>Runs the model: reads the inputs, computes every layer, writes the outputs. Allocates nothing.</summary>");
         foreach ((string name, ValueSpec value, bool isInput) in Parameters(model))
         {
-            writer.WriteLine($"/// <param name=\"{name}\">{(isInput ? "Input" : "Output")} <c>{Literals.Xml(value.Name)}</c>: {Literals.Xml(value.Describe())}, {value.ElementCount} elements in NHWC order.</param>");
+            writer.WriteLine($"/// <param name=\"{name}\">{(isInput ? "Input" : "Output")} <c>{Literals.Xml(value.Name)}</c>: {Literals.Xml(value.Describe())}, {Literals.Count(value.ElementCount, "element")} in the tensor's row-major (NHWC) order.</param>");
         }
         writer.WriteLine("/// <exception cref=\"global::System.ArgumentException\">A span's length differs from its tensor's element count.</exception>");
         string parameters = string.Join(", ", Parameters(model).Select(p =>

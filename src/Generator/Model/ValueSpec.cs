@@ -61,6 +61,6 @@ internal sealed record ValueSpec(
 
     /// <summary>A short description for generated comments: <c>int8[1,16] (scale 0.0039, zero point -128)</c>.</summary>
     public string Describe() => Type.ModelName() + ShapeText + (Quantization is { } q
-        ? $" (scale {Literals.Float(q.Scale)}, zero point {q.ZeroPoint})"
+        ? $" (scale {Literals.FloatText(q.Scale)}, zero point {q.ZeroPoint})"
         : string.Empty);
 }

@@ -10,6 +10,10 @@ internal static class SharedData
 {
     public static string Root { get; } = FindRoot();
 
+    /// <summary>The repository's root folder (where README.md is).</summary>
+    public static string RepositoryRoot { get; } = Metadata("RepositoryRoot")
+        ?? throw new InvalidOperationException("The test assembly does not record the repository root.");
+
     public static string ModelsDir => Path.Combine(Root, "models");
 
     public static string GoldenDir => Path.Combine(Root, "golden");
@@ -21,10 +25,13 @@ internal static class SharedData
 
     public static byte[] ModelBytes(string name) => File.ReadAllBytes(ModelPath(name));
 
+    private static string? Metadata(string key) =>
+        typeof(SharedData).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == key)?.Value;
+
     private static string FindRoot()
     {
         string? configured = Environment.GetEnvironmentVariable("TINYMODEL_SHARED_DIR")
-            ?? typeof(SharedData).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == "SharedDir")?.Value;
+            ?? Metadata("SharedDir");
         if (configured is null || !Directory.Exists(configured))
         {
             throw new DirectoryNotFoundException($"The shared reference data was not found at '{configured}'. Clone the repository beside ../shared or set TINYMODEL_SHARED_DIR.");

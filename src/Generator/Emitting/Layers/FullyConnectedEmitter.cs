@@ -18,7 +18,7 @@ internal sealed class FullyConnectedEmitter : ILayerEmitter
 
         writer.WriteLine("/// <summary>");
         writer.WriteLine($"/// Node {layer.NodeIndex}, FULLY_CONNECTED: {Literals.Xml(input.Describe())} → {Literals.Xml(output.Describe())}.");
-        writer.WriteLine($"/// Each of the {layer.Batches} row(s) of {layer.Depth} inputs is multiplied by the {layer.Units}×{layer.Depth} weight matrix{(layer.Bias is null ? "" : " and the bias added")}; fused activation {layer.Activation.Activation.ToString().ToUpperInvariant()}.");
+        writer.WriteLine($"/// {(layer.Batches == 1 ? "The row" : $"Each of the {layer.Batches} rows")} of {Literals.Count(layer.Depth, "input")} is multiplied by the {layer.Units}×{layer.Depth} weight matrix{(layer.Bias is null ? "" : " and the bias added")}; fused activation {layer.Activation.Activation.ToString().ToUpperInvariant()}.");
         if (quantized)
         {
             string requant = layer.PerChannelMultipliers is null
@@ -72,7 +72,7 @@ internal sealed class FullyConnectedEmitter : ILayerEmitter
         {
             string multiplier = layer.PerChannelMultipliers is null ? Literals.Int(layer.Multiplier) : "multipliers[u]";
             string shift = layer.PerChannelMultipliers is null ? Literals.Int(layer.Shift) : "shifts[u]";
-            writer.WriteLine($"int scaled = {EmitContext.FixedPoint}.MultiplyByQuantizedMultiplier(sum, {multiplier}, {shift}) + {layer.OutputZeroPoint};");
+            writer.WriteLine($"int scaled = {EmitContext.FixedPoint}.MultiplyByQuantizedMultiplier(sum, {multiplier}, {shift}){Literals.PlusTerm(layer.OutputZeroPoint)};");
             writer.WriteLine($"y[u] = ({t}){EmitContext.MathClass}.Min({EmitContext.MathClass}.Max(scaled, {layer.Activation.QuantizedMin}), {layer.Activation.QuantizedMax});");
         }
         else
