@@ -82,6 +82,7 @@ public sealed partial class TinyModelGenerator
                     graph.Layers.ToEquatableArray(),
                     graph.Constants.ToEquatableArray(),
                     plan.ArenaBytes,
+                    plan.LowerBoundBytes,
                     graph.OperatorCounts);
                 return new ParseResult(spec, EquatableArray<DiagnosticInfo>.Empty, file.SourcePath);
             }

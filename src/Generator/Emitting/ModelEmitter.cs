@@ -91,7 +91,16 @@ internal static class ModelEmitter
         {
             writer.WriteLine($"/// <para>Output: <c>{Literals.Xml(model.Value(id).Name)}</c>, {Literals.Xml(model.Value(id).Describe())}.</para>");
         }
-        writer.WriteLine($"/// <para>Cost: {model.ArenaBytes} bytes of arena per instance; {model.WeightBytes} bytes of constants in the assembly, read in place; {macs} multiply-accumulates per call.</para>");
+        writer.WriteLine($"/// <para>Cost: {model.ArenaBytes} bytes of arena per instance (no plan can use fewer than {model.ArenaLowerBoundBytes}, the most bytes live at one step);");
+        writer.WriteLine($"/// {model.WeightBytes} bytes of constants in the assembly, read in place; {macs} multiply-accumulates per call.</para>");
+        writer.WriteLine("/// <para>Layers:</para>");
+        writer.WriteLine("/// <list type=\"table\">");
+        writer.WriteLine("/// <listheader><term>Node</term><description>Operator: multiply-accumulates</description></listheader>");
+        foreach (LayerSpec layer in model.Layers)
+        {
+            writer.WriteLine($"/// <item><term>{layer.NodeIndex}</term><description>{layer.OperatorName}: {layer.MacCount}</description></item>");
+        }
+        writer.WriteLine("/// </list>");
         writer.WriteLine("/// </remarks>");
     }
 
@@ -99,6 +108,9 @@ internal static class ModelEmitter
     {
         writer.WriteLine("/// <summary>Bytes of working memory (the arena) each instance allocates once, in its constructor.</summary>");
         writer.WriteLine($"public const int ArenaBytes = {model.ArenaBytes};");
+        writer.WriteLine();
+        writer.WriteLine("/// <summary>The least arena any memory plan could use for this model: the most bytes of tensors live at one step.</summary>");
+        writer.WriteLine($"public const int ArenaLowerBoundBytes = {model.ArenaLowerBoundBytes};");
         writer.WriteLine();
         writer.WriteLine("/// <summary>Bytes of constant data (weights, biases, requantization tables) compiled into the assembly.</summary>");
         writer.WriteLine($"public const int WeightBytes = {model.WeightBytes};");

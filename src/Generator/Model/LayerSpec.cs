@@ -14,4 +14,11 @@ internal abstract record LayerSpec(int NodeIndex, string OperatorName, Equatable
 {
     /// <summary>Multiply-accumulate operations of one invocation, for the cost report.</summary>
     public abstract long MacCount { get; }
+
+    /// <summary>
+    /// Positions of the inputs that output 0 may overwrite: the kernel reads element <c>i</c> of such
+    /// an input before it writes element <c>i</c> of the output (element-wise ops, activations). The
+    /// planner then lets the output reuse the input's memory when this layer is the input's last reader.
+    /// </summary>
+    public virtual EquatableArray<int> InPlaceInputs => EquatableArray<int>.Empty;
 }

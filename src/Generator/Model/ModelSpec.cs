@@ -15,6 +15,7 @@ namespace TinyModel.Generator.Model;
 /// <param name="Layers">The compiled operators in execution order.</param>
 /// <param name="Constants">The constant data the layers read.</param>
 /// <param name="ArenaBytes">The size of the arena the plan needs.</param>
+/// <param name="ArenaLowerBoundBytes">The least any plan could need: the most bytes live at one step.</param>
 /// <param name="OperatorCounts">The model's operators and how often each occurs, such as <c>FULLY_CONNECTED x3</c>.</param>
 internal sealed record ModelSpec(
     string ClassName,
@@ -28,6 +29,7 @@ internal sealed record ModelSpec(
     EquatableArray<LayerSpec> Layers,
     EquatableArray<ConstantSpec> Constants,
     int ArenaBytes,
+    int ArenaLowerBoundBytes,
     string OperatorCounts)
 {
     /// <summary>The class's namespace-qualified name, such as <c>Consumer.HelloWorldInt8</c>.</summary>

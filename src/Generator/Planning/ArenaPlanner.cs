@@ -6,16 +6,20 @@ using TinyModel.Generator.Model.Layers;
 
 namespace TinyModel.Generator.Planning;
 
-/// <summary>The memory plan of a model: the storage of every value and the arena size.</summary>
-internal sealed record ArenaPlan(IReadOnlyList<ValueSpec> Values, int ArenaBytes);
+/// <summary>The memory plan of a model: the storage of every value, the arena size, and the least any plan could need.</summary>
+/// <param name="LowerBoundBytes">
+/// The largest total size of the arena values live at one step: no plan can use less (alignment aside).
+/// </param>
+internal sealed record ArenaPlan(IReadOnlyList<ValueSpec> Values, int ArenaBytes, int LowerBoundBytes);
 
 /// <summary>
 /// Assigns every value its storage. Model inputs and outputs live in the caller's spans. Views
-/// (RESHAPE and the like) share their source's storage. Variable tensors (layer state) get arena
-/// space of their own for the instance's life, at the start of the arena. Every other value gets an
-/// arena offset from its lifetime (the layers between its producer and its last reader), placed
-/// greedily by size, largest first, each at the lowest offset free for its whole lifetime: the
-/// heuristic of TFLM's greedy planner, close to optimal on feed-forward graphs.
+/// (RESHAPE and the like) share their source's storage, and so does the output of an element-wise
+/// layer that is its input's last reader (in place). Variable tensors (layer state) keep arena space
+/// of their own for the instance's life, at the start of the arena. Every other group of values gets
+/// an arena offset from its lifetime (the steps between its first writer and its last reader):
+/// several placement orders are tried (largest first, longest-lived first, largest area first),
+/// each placing a block at the lowest offset free for its whole lifetime, and the smallest plan wins.
 /// </summary>
 internal static class ArenaPlanner
 {
@@ -30,23 +34,12 @@ internal static class ArenaPlanner
         {
             groups.TryShare(view.Source, view.View);
         }
+        ShareInPlace(layers, byId, groups);
+        Dictionary<int, (int First, int Last)> lifetimes = Lifetimes(layers, byId, groups);
 
-        // A group's lifetime spans every member's; state lives for every step.
-        var lifetimes = new Dictionary<int, (int First, int Last)>();
-        for (int step = 0; step < layers.Count; step++)
-        {
-            foreach (int id in layers[step].Inputs.Concat(layers[step].Outputs))
-            {
-                int root = groups.Root(id);
-                bool variable = byId[id].IsVariable;
-                (int first, int last) = variable ? (0, layers.Count - 1) : (step, step);
-                lifetimes[root] = lifetimes.TryGetValue(root, out var span) ? (Math.Min(span.First, first), Math.Max(span.Last, last)) : (first, last);
-            }
-        }
-
-        // Storage per group root: the caller's span, or an arena offset.
+        // Storage per group root: the caller's span, or an arena block.
         var storage = new Dictionary<int, (StorageKind Kind, int Offset)>();
-        var arenaRoots = new List<(int Root, int Size, bool Variable)>();
+        var blocks = new List<Block>();
         foreach (int root in lifetimes.Keys.Concat(inputs).Concat(outputs).Select(groups.Root).Distinct())
         {
             if (groups.CallerStorage(root) is { } caller)
@@ -55,33 +48,14 @@ internal static class ArenaPlanner
             }
             else
             {
-                arenaRoots.Add((root, byId[root].ByteCount, byId[root].IsVariable));
+                blocks.Add(new Block(root, byId[root].ByteCount, byId[root].IsVariable, lifetimes[root].First, lifetimes[root].Last));
             }
         }
 
-        var placed = new List<(int Offset, int Size, int First, int Last)>();
-        int arenaBytes = 0;
-        IEnumerable<(int Root, int Size, bool Variable)> order = arenaRoots
-            .OrderByDescending(r => r.Variable) // state first, so that it sits together at the arena's start
-            .ThenByDescending(r => r.Size)
-            .ThenBy(r => lifetimes[r.Root].First)
-            .ThenBy(r => r.Root);
-        foreach ((int root, int size, _) in order)
+        (Dictionary<int, int> offsets, int arenaBytes) = Orders(blocks).Select(Place).OrderBy(p => p.ArenaBytes).First();
+        foreach (KeyValuePair<int, int> placed in offsets)
         {
-            (int first, int last) = lifetimes[root];
-            int offset = 0;
-            // Walk the live blocks in address order and take the first gap that fits.
-            foreach (var block in placed.Where(b => b.First <= last && first <= b.Last).OrderBy(b => b.Offset))
-            {
-                if (offset + size <= block.Offset)
-                {
-                    break;
-                }
-                offset = Math.Max(offset, Align(block.Offset + block.Size));
-            }
-            placed.Add((offset, size, first, last));
-            storage[root] = (StorageKind.Arena, offset);
-            arenaBytes = Math.Max(arenaBytes, offset + size);
+            storage[placed.Key] = (StorageKind.Arena, placed.Value);
         }
 
         var planned = new List<ValueSpec>();
@@ -92,14 +66,104 @@ internal static class ArenaPlanner
                 planned.Add(value with { Storage = place.Kind, Offset = place.Offset });
             }
         }
-        return new ArenaPlan(planned, Align(arenaBytes));
+        return new ArenaPlan(planned, Align(arenaBytes), LowerBound(blocks, layers.Count));
+    }
+
+    private sealed record Block(int Root, int Size, bool Variable, int First, int Last);
+
+    /// <summary>Lets an element-wise layer's output take over an input that no later layer reads.</summary>
+    private static void ShareInPlace(IReadOnlyList<LayerSpec> layers, Dictionary<int, ValueSpec> byId, StorageGroups groups)
+    {
+        for (int step = 0; step < layers.Count; step++)
+        {
+            LayerSpec layer = layers[step];
+            if (layer.Outputs.Count == 0 || layer.InPlaceInputs.Count == 0)
+            {
+                continue;
+            }
+            ValueSpec output = byId[layer.Outputs[0]];
+            foreach (int position in layer.InPlaceInputs)
+            {
+                ValueSpec input = byId[layer.Inputs[position]];
+                int root = groups.Root(input.Id);
+                bool sameLayout = input.ByteCount == output.ByteCount && input.Type.Size() == output.Type.Size();
+                // The caller's input span is read-only, and state must survive the call.
+                bool writable = groups.CallerStorage(root)?.Kind != StorageKind.Input && !input.IsVariable && !output.IsVariable;
+                if (sameLayout && writable && Lifetimes(layers, byId, groups)[root].Last == step && groups.TryShare(input.Id, output.Id))
+                {
+                    break;
+                }
+            }
+        }
+    }
+
+    /// <summary>The first and last step that touches each group; state lives for every step.</summary>
+    private static Dictionary<int, (int First, int Last)> Lifetimes(IReadOnlyList<LayerSpec> layers, Dictionary<int, ValueSpec> byId, StorageGroups groups)
+    {
+        var lifetimes = new Dictionary<int, (int First, int Last)>();
+        for (int step = 0; step < layers.Count; step++)
+        {
+            foreach (int id in layers[step].Inputs.Concat(layers[step].Outputs))
+            {
+                int root = groups.Root(id);
+                (int first, int last) = byId[id].IsVariable ? (0, layers.Count - 1) : (step, step);
+                lifetimes[root] = lifetimes.TryGetValue(root, out var span) ? (Math.Min(span.First, first), Math.Max(span.Last, last)) : (first, last);
+            }
+        }
+        return lifetimes;
+    }
+
+    /// <summary>Placement orders to try. State always goes first, so that it sits together at the arena's start.</summary>
+    private static IEnumerable<IEnumerable<Block>> Orders(List<Block> blocks)
+    {
+        IOrderedEnumerable<Block> State() => blocks.OrderByDescending(b => b.Variable);
+        yield return State().ThenByDescending(b => b.Size).ThenBy(b => b.First).ThenBy(b => b.Root);
+        yield return State().ThenByDescending(b => b.Last - b.First).ThenByDescending(b => b.Size).ThenBy(b => b.Root);
+        yield return State().ThenByDescending(b => (long)b.Size * (b.Last - b.First + 1)).ThenBy(b => b.Root);
+        yield return State().ThenBy(b => b.First).ThenByDescending(b => b.Size).ThenBy(b => b.Root);
+    }
+
+    /// <summary>Places blocks in the given order, each at the lowest aligned offset free for its whole lifetime.</summary>
+    private static (Dictionary<int, int> Offsets, int ArenaBytes) Place(IEnumerable<Block> order)
+    {
+        var placed = new List<(int Offset, Block Block)>();
+        var offsets = new Dictionary<int, int>();
+        int arenaBytes = 0;
+        foreach (Block block in order)
+        {
+            int offset = 0;
+            // Walk the blocks live at the same time in address order and take the first gap that fits.
+            foreach (var other in placed.Where(p => p.Block.First <= block.Last && block.First <= p.Block.Last).OrderBy(p => p.Offset))
+            {
+                if (offset + block.Size <= other.Offset)
+                {
+                    break;
+                }
+                offset = Math.Max(offset, Align(other.Offset + other.Block.Size));
+            }
+            placed.Add((offset, block));
+            offsets[block.Root] = offset;
+            arenaBytes = Math.Max(arenaBytes, offset + block.Size);
+        }
+        return (offsets, arenaBytes);
+    }
+
+    private static int LowerBound(List<Block> blocks, int steps)
+    {
+        int best = 0;
+        for (int step = 0; step < steps; step++)
+        {
+            best = Math.Max(best, blocks.Where(b => b.First <= step && step <= b.Last).Sum(b => b.Size));
+        }
+        return best;
     }
 
     private static int Align(int offset) => (offset + Alignment - 1) / Alignment * Alignment;
 
     /// <summary>
-    /// Values that share one storage (a view and its source), kept as a union-find. A group holds at
-    /// most one of the caller's spans: a view between two of them stays separate and is copied.
+    /// Values that share one storage (a view and its source, an in-place output and its input), kept as
+    /// a union-find. A group holds at most one of the caller's spans: a view between two of them stays
+    /// separate and is copied.
     /// </summary>
     private sealed class StorageGroups
     {
@@ -130,16 +194,17 @@ internal static class ArenaPlanner
 
         public (StorageKind Kind, int Offset)? CallerStorage(int root) => _caller.TryGetValue(root, out var storage) ? storage : null;
 
-        public void TryShare(int source, int view)
+        public bool TryShare(int a, int b)
         {
-            int a = Root(source), b = Root(view);
-            if (a == b || (_caller.ContainsKey(a) && _caller.ContainsKey(b)))
+            int rootA = Root(a), rootB = Root(b);
+            if (rootA == rootB || (_caller.ContainsKey(rootA) && _caller.ContainsKey(rootB)))
             {
-                return;
+                return false;
             }
             // The caller's span, if either has one, becomes the group's storage.
-            (int root, int child) = _caller.ContainsKey(b) ? (b, a) : (a, b);
+            (int root, int child) = _caller.ContainsKey(rootB) ? (rootB, rootA) : (rootA, rootB);
             _parent[child] = root;
+            return true;
         }
     }
 }

@@ -15,7 +15,8 @@ namespace TinyModel.Tests.Golden;
 /// there with its golden data is tested without code changes), compiled by the generator, run on
 /// every golden case on a fresh instance, and compared with TensorFlow Lite Micro: integer outputs
 /// bit for bit, float outputs within <see cref="OutputComparison.FloatTolerance"/>. When case 0
-/// differs, the failure names the first layer whose tensor differs from TFLM's dump.
+/// differs, the failure names the first layer whose tensor differs from TFLM's dump. Each model's
+/// arena must also be no larger than TFLM's, and Invoke must allocate nothing.
 /// </summary>
 public class AllModelsGoldenTests
 {
@@ -76,6 +77,30 @@ public class AllModelsGoldenTests
                 offset += meta.Bytes;
             }
         }
+
+        AssertFootprint(model, golden, compiled);
+    }
+
+    /// <summary>The arena is no larger than TFLM's, and Invoke allocates nothing, however often it runs.</summary>
+    private static void AssertFootprint(string model, GoldenModel golden, InMemoryModel compiled)
+    {
+        ITinyModel instance = compiled.CreateWithoutRecording();
+        if (golden.TflmArenaBytes > 0)
+        {
+            Assert.True(instance.ArenaBytes <= golden.TflmArenaBytes,
+                $"{model}: the arena takes {instance.ArenaBytes} bytes, more than TFLM's {golden.TflmArenaBytes}.");
+        }
+
+        byte[] inputs = golden.ConcatenatedInputs(0);
+        byte[] outputs = new byte[golden.Outputs.Sum(o => o.Bytes)];
+        instance.InvokeRaw(inputs, outputs); // first call: type initializers, JIT
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 5; i++)
+        {
+            instance.InvokeRaw(inputs, outputs);
+        }
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(allocated == 0, $"{model}: 5 calls of Invoke allocated {allocated} bytes.");
     }
 
     private static (string ModelPath, string GoldenDir) Locate(string model)

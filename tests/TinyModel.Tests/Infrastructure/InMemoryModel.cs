@@ -29,7 +29,15 @@ public sealed class InMemoryModel
             {
                 public global::System.Collections.Generic.Dictionary<int, byte[]> Tensors { get; } = new();
 
-                partial void OnTensorComputed(int tensorIndex, global::System.ReadOnlySpan<byte> data) => Tensors[tensorIndex] = data.ToArray();
+                public bool RecordTensors { get; set; } = true;
+
+                partial void OnTensorComputed(int tensorIndex, global::System.ReadOnlySpan<byte> data)
+                {
+                    if (RecordTensors)
+                    {
+                        Tensors[tensorIndex] = data.ToArray();
+                    }
+                }
             }
         }
         """;
@@ -47,6 +55,14 @@ public sealed class InMemoryModel
 
     /// <summary>A fresh instance (state starts from zeros, as in a fresh TFLM interpreter).</summary>
     public ITinyModel Create() => (ITinyModel)Activator.CreateInstance(_type)!;
+
+    /// <summary>A fresh instance that records nothing: it runs exactly the code a user's build runs.</summary>
+    public ITinyModel CreateWithoutRecording()
+    {
+        ITinyModel instance = Create();
+        instance.GetType().GetProperty("RecordTensors")!.SetValue(instance, false);
+        return instance;
+    }
 
     /// <summary>The tensors an instance recorded in its last call, by their index in the model.</summary>
     public static IReadOnlyDictionary<int, byte[]> RecordedTensors(ITinyModel instance) =>
