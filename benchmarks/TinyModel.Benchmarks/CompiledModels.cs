@@ -1,0 +1,26 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using TinyModel.Generator;
+
+namespace TinyModel.Benchmarks;
+
+/// <summary>The model classes the generator compiled into this assembly, found by the naming contract.</summary>
+internal static class CompiledModels
+{
+    public static IReadOnlyList<string> Names { get; } = Directory.GetFiles(Path.Combine(Paths.SharedDir, "models"), "*.tflite")
+        .Select(Path.GetFileNameWithoutExtension)
+        .Where(name => Find(name!) is not null)
+        .Order(StringComparer.Ordinal)
+        .ToList()!;
+
+    public static ITinyModel Create(string name) =>
+        (ITinyModel)Activator.CreateInstance(Find(name) ?? throw new ArgumentException($"No class was compiled for {name}.tflite.", nameof(name)))!;
+
+    private static Type? Find(string name)
+    {
+        string className = TinyModelGenerator.DefaultClassName(name + ".tflite");
+        return typeof(CompiledModels).Assembly.GetTypes().FirstOrDefault(t => t.Name == className && typeof(ITinyModel).IsAssignableFrom(t));
+    }
+}
