@@ -53,9 +53,12 @@ public sealed class InMemoryModel
         (IReadOnlyDictionary<int, byte[]>)instance.GetType().GetProperty("Tensors")!.GetValue(instance)!;
 
     /// <summary>Compiles a .tflite file; throws with the diagnostics if the generator or the compiler reports an error.</summary>
-    public static InMemoryModel Compile(string tflitePath)
+    public static InMemoryModel Compile(string tflitePath) => Compile(File.ReadAllBytes(tflitePath), tflitePath);
+
+    /// <summary>Compiles a model's bytes (such as one built with <see cref="TfliteModelBuilder"/>), reported under <paramref name="tflitePath"/>.</summary>
+    public static InMemoryModel Compile(byte[] model, string tflitePath = "/tests/synthetic.tflite")
     {
-        var harness = new GeneratorHarness(new ModelInput(tflitePath, File.ReadAllBytes(tflitePath), ClassName, Namespace));
+        var harness = new GeneratorHarness(new ModelInput(tflitePath, model, ClassName, Namespace));
         harness.AddUnrelatedSource(TensorRecorder);
         (GeneratorDriverRunResult result, Compilation output) = harness.Run();
         if (result.Results.Single().Exception is Exception crash)
