@@ -9,10 +9,12 @@ namespace TinyModel.Generator.Emitting;
 internal static class LayerEmitters
 {
     private static readonly FullyConnectedEmitter FullyConnected = new();
+    private static readonly TransposeConvEmitter TransposeConv = new();
 
     public static ILayerEmitter For(LayerSpec layer) => layer switch
     {
         FullyConnectedLayer => FullyConnected,
+        TransposeConvLayer => TransposeConv,
         _ => throw new InvalidOperationException($"No emitter for {layer.GetType().Name}."),
     };
 }

@@ -25,6 +25,7 @@ internal static class OperatorRegistry
     public static IReadOnlyList<Entry> Entries { get; } = new[]
     {
         new Entry(BuiltinOperator.FullyConnected, "float32, int8, int16 (int8 weights, per-tensor or per-channel)", FullyConnectedLowering.Lower),
+        new Entry(BuiltinOperator.TransposeConv, "float32; int8 (int8 weights, per-channel or per-tensor, int32 bias); int16 activations with int8 weights (int64 or int16 bias)", TransposeConvLowering.Lower),
     };
 
     private static readonly Dictionary<int, Entry> ByCode = Entries.ToDictionary(e => e.Code);
