@@ -10,11 +10,13 @@ internal static class LayerEmitters
 {
     private static readonly FullyConnectedEmitter FullyConnected = new();
     private static readonly ViewEmitter View = new();
+    private static readonly TransposeConvEmitter TransposeConv = new();
 
     public static ILayerEmitter For(LayerSpec layer) => layer switch
     {
         FullyConnectedLayer => FullyConnected,
         ViewLayer => View,
+        TransposeConvLayer => TransposeConv,
         _ => throw new InvalidOperationException($"No emitter for {layer.GetType().Name}."),
     };
 }

@@ -28,6 +28,7 @@ internal static class OperatorRegistry
         new Entry(BuiltinOperator.Reshape, "every type (a view of its input: no copy)", ViewLowering.Lower),
         new Entry(BuiltinOperator.Squeeze, "every type (a view of its input: no copy)", ViewLowering.Lower),
         new Entry(BuiltinOperator.ExpandDims, "every type (a view of its input: no copy)", ViewLowering.Lower),
+        new Entry(BuiltinOperator.TransposeConv, "float32; int8 (int8 weights, per-channel or per-tensor, int32 bias); int16 activations with int8 weights (int64 or int16 bias)", TransposeConvLowering.Lower),
     };
 
     private static readonly Dictionary<int, Entry> ByCode = Entries.ToDictionary(e => e.Code);
