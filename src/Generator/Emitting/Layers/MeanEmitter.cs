@@ -33,6 +33,13 @@ internal sealed class MeanEmitter : ILayerEmitter
         }
         writer.WriteLine("/// </summary>");
         writer.OpenBlock(context.Signature(layer));
+        if (layer.Count == 0)
+        {
+            // An empty reduction: TFLM leaves the zeroed output as it is.
+            writer.WriteLine("output.Clear();");
+            writer.CloseBlock();
+            return;
+        }
 
         writer.WriteLine("int o = 0;");
         string position = "0";
