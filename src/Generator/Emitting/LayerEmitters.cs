@@ -11,12 +11,26 @@ internal static class LayerEmitters
     private static readonly FullyConnectedEmitter FullyConnected = new();
     private static readonly ViewEmitter View = new();
     private static readonly TransposeConvEmitter TransposeConv = new();
+    private static readonly SoftmaxEmitter Softmax = new();
+    private static readonly PoolingEmitter Pooling = new();
+    private static readonly MeanEmitter Mean = new();
+    private static readonly PadEmitter Pad = new();
+    private static readonly TransposeEmitter Transpose = new();
+    private static readonly StridedSliceEmitter StridedSlice = new();
+    private static readonly ConcatenationEmitter Concatenation = new();
 
     public static ILayerEmitter For(LayerSpec layer) => layer switch
     {
         FullyConnectedLayer => FullyConnected,
         ViewLayer => View,
         TransposeConvLayer => TransposeConv,
+        SoftmaxLayer => Softmax,
+        PoolingLayer => Pooling,
+        MeanLayer => Mean,
+        PadLayer => Pad,
+        TransposeLayer => Transpose,
+        StridedSliceLayer => StridedSlice,
+        ConcatenationLayer => Concatenation,
         _ => throw new InvalidOperationException($"No emitter for {layer.GetType().Name}."),
     };
 }

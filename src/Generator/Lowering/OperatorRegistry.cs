@@ -29,6 +29,15 @@ internal static class OperatorRegistry
         new Entry(BuiltinOperator.Squeeze, "every type (a view of its input: no copy)", ViewLowering.Lower),
         new Entry(BuiltinOperator.ExpandDims, "every type (a view of its input: no copy)", ViewLowering.Lower),
         new Entry(BuiltinOperator.TransposeConv, "float32; int8 (int8 weights, per-channel or per-tensor, int32 bias); int16 activations with int8 weights (int64 or int16 bias)", TransposeConvLowering.Lower),
+        new Entry(BuiltinOperator.Softmax, "float32; int8 → int8 or int16; int16 → int16 (TFLM's fixed-point and table kernels)", SoftmaxLowering.Lower),
+        new Entry(BuiltinOperator.AveragePool2D, "float32, int8, int16 (any filter and stride, SAME/VALID, fused ReLU/ReLU6/ReLU-N1-to-1)", PoolingLowering.LowerAverage),
+        new Entry(BuiltinOperator.MaxPool2D, "float32, int8, int16 (any filter and stride, SAME/VALID, fused ReLU/ReLU6/ReLU-N1-to-1)", PoolingLowering.LowerMax),
+        new Entry(BuiltinOperator.Mean, "float32, int8, int16 (constant axes, keep_dims or not; requantizes when input and output quantization differ)", MeanLowering.Lower),
+        new Entry(BuiltinOperator.Pad, "float32, int8, int16, int32 (constant non-negative paddings, any rank)", PadLowering.Lower),
+        new Entry(PadLowering.PadV2Code, "float32, int8, int16, int32 (constant non-negative paddings; pad value constant or computed)", PadLowering.Lower),
+        new Entry(BuiltinOperator.Transpose, "any element type (constant permutation, any rank)", TransposeLowering.Lower),
+        new Entry(BuiltinOperator.StridedSlice, "any element type, up to 5-D (constant begin/end/strides, begin/end/shrink masks, negative strides, offset)", StridedSliceLowering.Lower),
+        new Entry(BuiltinOperator.Concatenation, "float32, int8, int16, int32, int64, uint8, bool (any axis, run-time or constant inputs, copied without requantization as in TFLM)", ConcatenationLowering.Lower),
     };
 
     private static readonly Dictionary<int, Entry> ByCode = Entries.ToDictionary(e => e.Code);

@@ -1,0 +1,48 @@
+using TinyModel.Generator.Common;
+using TinyModel.Generator.Model.Layers;
+
+namespace TinyModel.Generator.Emitting.Layers;
+
+/// <summary>
+/// Writes a <see cref="StridedCopy"/> as nested <c>for</c> loops with literal bounds and strides;
+/// an innermost run contiguous on both sides becomes one <c>Span.CopyTo</c>.
+/// </summary>
+internal static class StridedCopyWriter
+{
+    public static void Write(SourceWriter writer, StridedCopy copy, string input, string output)
+    {
+        int depth = copy.Counts.Count;
+        if (copy.ElementCount == 0)
+        {
+            writer.WriteLine("// Nothing to copy: the result is empty.");
+            return;
+        }
+        bool blockCopy = copy.InputStrides[depth - 1] == 1 && copy.OutputStrides[depth - 1] == 1;
+        int loops = blockCopy ? depth - 1 : depth;
+        string inExpr = Literals.Int(copy.InputOffset), outExpr = Literals.Int(copy.OutputOffset);
+        for (int k = 0; k < loops; k++)
+        {
+            string i = "i" + k, o = "o" + k;
+            writer.OpenBlock($"for (int n{k} = 0, {i} = {inExpr}, {o} = {outExpr}; n{k} < {copy.Counts[k]}; n{k}++, {i} += {Literals.Int(copy.InputStrides[k])}, {o} += {Literals.Int(copy.OutputStrides[k])})");
+            inExpr = i;
+            outExpr = o;
+        }
+        if (blockCopy)
+        {
+            int run = copy.Counts[depth - 1];
+            writer.WriteLine($"{input}.Slice({inExpr}, {run}).CopyTo({output}.Slice({outExpr}, {run}));");
+        }
+        else
+        {
+            writer.WriteLine($"{output}[{outExpr}] = {input}[{inExpr}];");
+        }
+        for (int k = 0; k < loops; k++)
+        {
+            writer.CloseBlock();
+        }
+    }
+
+    /// <summary>A short description of the loop nest for the generated comment, such as <c>4 × 16 (input strides 64, 1)</c>.</summary>
+    public static string Describe(StridedCopy copy) =>
+        $"{string.Join(" × ", copy.Counts)} element(s), input strides [{string.Join(", ", copy.InputStrides)}] from {copy.InputOffset}, output strides [{string.Join(", ", copy.OutputStrides)}] from {copy.OutputOffset}";
+}
