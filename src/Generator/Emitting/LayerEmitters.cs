@@ -9,10 +9,22 @@ namespace TinyModel.Generator.Emitting;
 internal static class LayerEmitters
 {
     private static readonly FullyConnectedEmitter FullyConnected = new();
+    private static readonly AddSubEmitter AddSub = new();
+    private static readonly LeakyReluEmitter LeakyRelu = new();
+    private static readonly QuantizeEmitter Quantize = new();
+    private static readonly DequantizeEmitter Dequantize = new();
+    private static readonly LogisticTanhEmitter LogisticTanh = new();
+    private static readonly ReluEmitter Relu = new();
 
     public static ILayerEmitter For(LayerSpec layer) => layer switch
     {
         FullyConnectedLayer => FullyConnected,
+        AddSubLayer => AddSub,
+        LeakyReluLayer => LeakyRelu,
+        QuantizeLayer => Quantize,
+        DequantizeLayer => Dequantize,
+        LogisticTanhLayer => LogisticTanh,
+        ReluLayer => Relu,
         _ => throw new InvalidOperationException($"No emitter for {layer.GetType().Name}."),
     };
 }
