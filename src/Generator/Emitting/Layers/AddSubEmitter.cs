@@ -123,6 +123,10 @@ internal sealed class AddSubEmitter : ILayerEmitter
     private static void WriteElement(SourceWriter writer, AddSubLayer layer, string x, string y, string outputIndex)
     {
         string op = layer.Operation == BinaryOperation.Add ? "+" : "-";
+        if (y.StartsWith("-", System.StringComparison.Ordinal))
+        {
+            y = $"({y})"; // a negative literal
+        }
         string target = $"{EmitContext.OutputName(0)}[{outputIndex}]";
         ActivationRange range = layer.Activation;
         switch (layer.Type)
