@@ -94,6 +94,14 @@ public class AddTests
     }
 
     [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void LargeQuantizedConstantInputStaysInItsTypeAndIsRescaledAsItIsRead(bool broadcast) =>
+        // Above the generator's limit for constants rescaled at build time (16384 elements).
+        new BinaryArithmeticCase(false, TfliteType.Int8, broadcast ? new[] { 2, 1 } : new[] { 2, 10000 }, new[] { 2, 10000 }, new[] { 2, 10000 },
+            In1, In2, Out, Activation: 1, Constant2: true).AssertMatchesReference();
+
+    [Theory]
     [InlineData(TfliteType.Float32)]
     [InlineData(TfliteType.Int8)]
     public void ScalarConstantInput(TfliteType type) =>

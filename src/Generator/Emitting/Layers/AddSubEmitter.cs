@@ -29,7 +29,8 @@ internal sealed class AddSubEmitter : ILayerEmitter
         {
             if (operand.Constant is not null)
             {
-                writer.WriteLine($"{EmitContext.ReadOnlySpan}<{valueType}> {name}Constant = {context.Constant(operand.Constant)};");
+                string elementType = operand.Prescaled ? "int" : layer.Type.CSharpName();
+                writer.WriteLine($"{EmitContext.ReadOnlySpan}<{elementType}> {name}Constant = {context.Constant(operand.Constant)};");
             }
         }
 
@@ -74,7 +75,7 @@ internal sealed class AddSubEmitter : ILayerEmitter
             if (values[k] is null)
             {
                 values[k] = Read(layer, operand, k, name, Sum(bases[k], Scaled("i", operand.Strides[last])), context);
-                if (operand.IsRunTime && layer.Requantization is not null)
+                if (!operand.Prescaled && operand.Literal is null && layer.Requantization is not null)
                 {
                     // A rescaled input gets a statement of its own, as in TFLM's kernel.
                     writer.WriteLine($"int {name} = {values[k]};");
@@ -104,12 +105,8 @@ internal sealed class AddSubEmitter : ILayerEmitter
         {
             return operand.Literal;
         }
-        if (operand.Constant is not null)
-        {
-            return $"{name}Constant[{index}]";
-        }
-        string element = $"{EmitContext.InputName(operand.Position)}[{index}]";
-        if (layer.Requantization is not AddSubRequantization r)
+        string element = operand.Constant is not null ? $"{name}Constant[{index}]" : $"{EmitContext.InputName(operand.Position)}[{index}]";
+        if (operand.Prescaled || layer.Requantization is not AddSubRequantization r)
         {
             return element;
         }
@@ -177,7 +174,7 @@ internal sealed class AddSubEmitter : ILayerEmitter
                 writer.WriteLine($"/// and scaled to twice the larger input scale (input 1 by {r.Input1Multiplier} · 2^{r.Input1Shift - 31}, input 2 by {r.Input2Multiplier} · 2^{r.Input2Shift - 31});");
                 writer.WriteLine($"/// the int32 {(layer.Operation == BinaryOperation.Add ? "sum" : "difference")} is scaled by {r.OutputMultiplier} · 2^{r.OutputShift - 31}, offset by the output zero point {r.OutputOffset}");
                 writer.WriteLine($"/// and clamped to [{layer.Activation.QuantizedMin}, {layer.Activation.QuantizedMax}] (fused {ActivationName(layer.Activation)}).");
-                if (layer.Left.Constant is not null || layer.Right.Constant is not null || layer.Left.Literal is not null || layer.Right.Literal is not null)
+                if (layer.Left.Prescaled || layer.Right.Prescaled)
                 {
                     writer.WriteLine("/// Constant inputs were rescaled at build time.");
                 }

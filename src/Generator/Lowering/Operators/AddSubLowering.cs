@@ -18,6 +18,9 @@ internal static class AddSubLowering
 {
     private const int OptionActivation = 0;
 
+    /// <summary>Quantized constant inputs up to this many elements are stored rescaled, as int32; larger ones as they are.</summary>
+    public const int MaxPrescaledElements = 16384;
+
     public static LayerSpec? LowerAdd(LoweringContext context, TfliteOperator op) => Lower(context, op, BinaryOperation.Add);
 
     public static LayerSpec? LowerSub(LoweringContext context, TfliteOperator op) => Lower(context, op, BinaryOperation.Sub);
@@ -191,11 +194,16 @@ internal static class AddSubLowering
                 (int offset, int multiplier, int shift) = which == 1
                     ? (r.Input1Offset, r.Input1Multiplier, r.Input1Shift)
                     : (r.Input2Offset, r.Input2Multiplier, r.Input2Shift);
+                if (raw.Length > MaxPrescaledElements)
+                {
+                    // Large constants stay in their own type (a quarter or half the size) and are rescaled as they are read.
+                    return new ElementwiseOperand(-1, context.AddConstant(constantName, type, bytes.ToArray(), $"constant input {which}, {type.ModelName()}{shape}"), null, strideArray);
+                }
                 int[] scaled = raw.Select(v => ScaleInput(v, offset, r.LeftShift, multiplier, shift)).ToArray();
                 return scaled.Length == 1
-                    ? new ElementwiseOperand(-1, null, Literals.Int(scaled[0]), strideArray)
+                    ? new ElementwiseOperand(-1, null, Literals.Int(scaled[0]), strideArray, Prescaled: true)
                     : new ElementwiseOperand(-1, context.AddConstant(constantName, ElementType.Int32, ConstantData.ToBytes(scaled),
-                        $"constant input {which}, {type.ModelName()}{shape}, rescaled at build time: ((q + {offset}) << {r.LeftShift}) · {multiplier} · 2^{shift}, as int32"), null, strideArray);
+                        $"constant input {which}, {type.ModelName()}{shape}, rescaled at build time: ((q + {offset}) << {r.LeftShift}) · {multiplier} · 2^{shift}, as int32"), null, strideArray, Prescaled: true);
             }
         }
     }

@@ -14,11 +14,12 @@ internal enum BinaryOperation
 /// folded into a literal, with its element stride along each of the layer's (merged) output dimensions.
 /// </summary>
 /// <param name="Position">The input's position among the layer's run-time inputs, or -1 for a constant.</param>
-/// <param name="Constant">The name of the constant holding the input, or null. For quantized layers it holds
-/// the input already rescaled (offset, shifted left and multiplied) at build time, as int32.</param>
+/// <param name="Constant">The name of the constant holding the input, or null.</param>
 /// <param name="Literal">The C# literal of a single-element constant input (rescaled for quantized layers), or null.</param>
 /// <param name="Strides">The element stride along each output dimension; 0 where the input is broadcast.</param>
-internal sealed record ElementwiseOperand(int Position, string? Constant, string? Literal, EquatableArray<int> Strides)
+/// <param name="Prescaled">For quantized layers: the constant holds the input already rescaled at build time
+/// (offset, shifted left and multiplied), as int32, rather than the quantized values.</param>
+internal sealed record ElementwiseOperand(int Position, string? Constant, string? Literal, EquatableArray<int> Strides, bool Prescaled = false)
 {
     public bool IsRunTime => Position >= 0;
 }
