@@ -18,6 +18,12 @@ internal static class LayerEmitters
     private static readonly TransposeEmitter Transpose = new();
     private static readonly StridedSliceEmitter StridedSlice = new();
     private static readonly ConcatenationEmitter Concatenation = new();
+    private static readonly AddSubEmitter AddSub = new();
+    private static readonly LeakyReluEmitter LeakyRelu = new();
+    private static readonly QuantizeEmitter Quantize = new();
+    private static readonly DequantizeEmitter Dequantize = new();
+    private static readonly LogisticTanhEmitter LogisticTanh = new();
+    private static readonly ReluEmitter Relu = new();
 
     public static ILayerEmitter For(LayerSpec layer) => layer switch
     {
@@ -31,6 +37,12 @@ internal static class LayerEmitters
         TransposeLayer => Transpose,
         StridedSliceLayer => StridedSlice,
         ConcatenationLayer => Concatenation,
+        AddSubLayer => AddSub,
+        LeakyReluLayer => LeakyRelu,
+        QuantizeLayer => Quantize,
+        DequantizeLayer => Dequantize,
+        LogisticTanhLayer => LogisticTanh,
+        ReluLayer => Relu,
         _ => throw new InvalidOperationException($"No emitter for {layer.GetType().Name}."),
     };
 }

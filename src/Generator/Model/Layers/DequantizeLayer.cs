@@ -1,0 +1,19 @@
+using TinyModel.Generator.Common;
+
+namespace TinyModel.Generator.Model.Layers;
+
+/// <summary>DEQUANTIZE: <c>output = scale · (input - zeroPoint)</c> in float, as TFLM's reference <c>Dequantize</c>.</summary>
+/// <param name="InputType">int8, uint8 or int16.</param>
+/// <param name="ElementCount">Elements of the input and of the output.</param>
+internal sealed record DequantizeLayer(
+    int NodeIndex,
+    EquatableArray<int> Inputs,
+    EquatableArray<int> Outputs,
+    ElementType InputType,
+    int ElementCount,
+    float Scale,
+    int ZeroPoint)
+    : LayerSpec(NodeIndex, "DEQUANTIZE", Inputs, Outputs)
+{
+    public override long MacCount => 0;
+}

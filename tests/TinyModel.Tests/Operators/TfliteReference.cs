@@ -1,0 +1,215 @@
+using System;
+using System.Linq;
+
+namespace TinyModel.Tests.Operators;
+
+/// <summary>
+/// Naive transcriptions of TensorFlow Lite Micro's reference arithmetic, written for the tests and
+/// independent of the generator's code: quantization_util.cc (<c>QuantizeMultiplier</c>), common.h
+/// (<c>MultiplyByQuantizedMultiplier</c>), gemmlowp's fixedpoint.h (<c>exp_on_negative_values</c>,
+/// <c>logistic</c>, <c>tanh</c>) and NumPy broadcasting by multi-index. Expected values in the operator
+/// tests come from here.
+/// </summary>
+internal static class TfliteReference
+{
+    /// <summary>quantization_util.cc <c>QuantizeMultiplier</c>, with frexp written out via ILogB/ScaleB.</summary>
+    public static (int Multiplier, int Shift) QuantizeMultiplier(double real)
+    {
+        if (real == 0)
+        {
+            return (0, 0);
+        }
+        int exponent = Math.ILogB(real) + 1;
+        double fraction = Math.ScaleB(real, -exponent); // in [0.5, 1) in magnitude
+        long q = (long)Math.Round(fraction * 2147483648.0, MidpointRounding.AwayFromZero);
+        if (q == 2147483648L)
+        {
+            q /= 2;
+            exponent++;
+        }
+        if (exponent < -31)
+        {
+            return (0, 0);
+        }
+        return ((int)q, exponent);
+    }
+
+    public static int SaturatingRoundingDoublingHighMul(int a, int b)
+    {
+        if (a == int.MinValue && b == int.MinValue)
+        {
+            return int.MaxValue;
+        }
+        long ab = (long)a * b;
+        long nudge = ab >= 0 ? 1L << 30 : 1 - (1L << 30);
+        return (int)((ab + nudge) / 2147483648L);
+    }
+
+    public static int RoundingDivideByPOT(int x, int exponent)
+    {
+        if (exponent == 0)
+        {
+            return x;
+        }
+        // Round half away from zero: x / 2^e.
+        long divisor = 1L << exponent;
+        long quotient = Math.DivRem(x, divisor, out long remainder);
+        if (Math.Abs(remainder) * 2 >= divisor)
+        {
+            quotient += x < 0 ? -1 : 1;
+        }
+        return (int)quotient;
+    }
+
+    /// <summary>common.h <c>MultiplyByQuantizedMultiplier</c> (32-bit, double rounding).</summary>
+    public static int MultiplyByQuantizedMultiplier(int x, int multiplier, int shift)
+    {
+        int left = shift > 0 ? shift : 0;
+        int right = shift > 0 ? 0 : -shift;
+        return RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(unchecked(x * (1 << left)), multiplier), right);
+    }
+
+    /// <summary>The NumPy-broadcast flat index into <paramref name="shape"/> of the output element <paramref name="flat"/>.</summary>
+    public static int BroadcastIndex(int flat, int[] outputShape, int[] shape)
+    {
+        int[] index = new int[outputShape.Length];
+        for (int d = outputShape.Length - 1; d >= 0; d--)
+        {
+            index[d] = flat % outputShape[d];
+            flat /= outputShape[d];
+        }
+        int offset = 0;
+        int pad = outputShape.Length - shape.Length;
+        for (int d = 0; d < shape.Length; d++)
+        {
+            offset = offset * shape[d] + (shape[d] == 1 ? 0 : index[d + pad]);
+        }
+        return offset;
+    }
+
+    public static int Count(int[] shape) => shape.Aggregate(1, (a, b) => a * b);
+
+    /// <summary>kernel_util.cc <c>CalculateActivationRangeQuantized</c> for activation codes 0..3.</summary>
+    public static (int Min, int Max) QuantizedActivationRange(int activation, float scale, int zeroPoint, int qmin, int qmax)
+    {
+        int Quantize(float f) => zeroPoint + (int)MathF.Round(f / scale, MidpointRounding.AwayFromZero);
+        return activation switch
+        {
+            1 => (Math.Max(qmin, Quantize(0f)), qmax),
+            2 => (Math.Max(qmin, Quantize(-1f)), Math.Min(qmax, Quantize(1f))),
+            3 => (Math.Max(qmin, Quantize(0f)), Math.Min(qmax, Quantize(6f))),
+            _ => (qmin, qmax),
+        };
+    }
+
+    public static (float Min, float Max) FloatActivationRange(int activation) => activation switch
+    {
+        1 => (0f, float.MaxValue),
+        2 => (-1f, 1f),
+        3 => (0f, 6f),
+        _ => (float.MinValue, float.MaxValue),
+    };
+
+    // gemmlowp fixed point on int32 raw values; a value with n integer bits is raw / 2^(31 - n).
+
+    private static int SaturatingShift(int x, int exponent)
+    {
+        if (exponent <= 0)
+        {
+            return RoundingDivideByPOT(x, -exponent);
+        }
+        long shifted = (long)x << exponent;
+        return shifted > int.MaxValue ? int.MaxValue : shifted < int.MinValue ? int.MinValue : (int)shifted;
+    }
+
+    private static int Mul(int a, int b) => SaturatingRoundingDoublingHighMul(a, b);
+
+    private static int ExpOnInterval(int a)
+    {
+        int constantTerm = 1895147668, oneThird = 715827883;
+        int x = a + (1 << 28);
+        int x2 = Mul(x, x), x3 = Mul(x2, x), x4 = Mul(x2, x2);
+        int x4Over4 = RoundingDivideByPOT(x4, 2);
+        int poly = RoundingDivideByPOT(Mul(x4Over4 + x3, oneThird) + x2, 1);
+        return constantTerm + Mul(constantTerm, x + poly);
+    }
+
+    public static int ExpOnNegativeValues(int a, int integerBits)
+    {
+        int fractional = 31 - integerBits;
+        int quarter = 1 << (fractional - 2);
+        int modMinusQuarter = (a & (quarter - 1)) - quarter;
+        int result = ExpOnInterval(SaturatingShift(modMinusQuarter, integerBits));
+        int remainder = modMinusQuarter - a;
+        int[] multipliers = { 1672461947, 1302514674, 790015084, 290630308, 39332535, 720401, 242 };
+        for (int k = -2; k <= 4; k++)
+        {
+            if (integerBits > k && (remainder & (1 << (fractional + k))) != 0)
+            {
+                result = Mul(result, multipliers[k + 2]);
+            }
+        }
+        if (integerBits > 5 && a < -(1 << (36 - integerBits)))
+        {
+            result = 0;
+        }
+        return a == 0 ? int.MaxValue : result;
+    }
+
+    private static int Reciprocal(int a)
+    {
+        long sum = (long)a + int.MaxValue;
+        int halfDenominator = (int)((sum + (sum >= 0 ? 1 : -1)) / 2);
+        int x = 1515870810 + Mul(halfDenominator, -1010580540);
+        for (int i = 0; i < 3; i++)
+        {
+            x += SaturatingShift(Mul(x, (1 << 29) - Mul(halfDenominator, x)), 2);
+        }
+        return x;
+    }
+
+    public static int Logistic(int a, int integerBits)
+    {
+        if (a == 0)
+        {
+            return 1 << 30;
+        }
+        int magnitude = a > 0 ? a : -a;
+        int positive = SaturatingShift(Reciprocal(ExpOnNegativeValues(-magnitude, integerBits)), 1);
+        return a > 0 ? positive : int.MaxValue - positive;
+    }
+
+    public static int Tanh(int a, int integerBits)
+    {
+        if (a == 0)
+        {
+            return 0;
+        }
+        int negativeMagnitude = a < 0 ? a : -a;
+        int t = SaturatingShift(Reciprocal(ExpOnNegativeValues(negativeMagnitude, integerBits + 1)) - (1 << 29), 2);
+        return a < 0 ? -t : t;
+    }
+
+    /// <summary>TFLM's int8 LOGISTIC or TANH of one input (reference_integer_ops, logistic_common.cc / tanh.cc Prepare).</summary>
+    public static sbyte Int8LogisticOrTanh(bool logistic, sbyte q, float inputScale, int inputZeroPoint)
+    {
+        double real = inputScale * (double)(1 << 27);
+        int leftShift = Math.ILogB(real) + 1;
+        int multiplier = (int)Math.Round(Math.ScaleB(real, -leftShift) * 2147483648.0, MidpointRounding.AwayFromZero);
+        int radius = (int)Math.Floor(15.0 * (1L << 27) / (1L << leftShift));
+        int input = q - inputZeroPoint;
+        if (input <= -radius)
+        {
+            return sbyte.MinValue;
+        }
+        if (input >= radius)
+        {
+            return sbyte.MaxValue;
+        }
+        int inQ4 = MultiplyByQuantizedMultiplier(input, multiplier, leftShift);
+        int result = logistic
+            ? RoundingDivideByPOT(Logistic(inQ4, 4), 23) - 128
+            : RoundingDivideByPOT(Tanh(inQ4, 4), 24);
+        return (sbyte)Math.Clamp(result, -128, 127);
+    }
+}
