@@ -79,4 +79,11 @@ internal sealed record AddSubLayer(
     }
 
     public override long MacCount => 0;
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Either run-time input: the kernel reads both operands of element <c>i</c> before writing it, and
+    /// an input the size of the output is read at the output's own index (broadcast inputs are smaller).
+    /// </remarks>
+    public override EquatableArray<int> InPlaceInputs => Inputs.Count == 2 ? ElementwiseInPlace.BothInputs : ElementwiseInPlace.FirstInput;
 }

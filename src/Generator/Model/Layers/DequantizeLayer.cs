@@ -16,4 +16,8 @@ internal sealed record DequantizeLayer(
     : LayerSpec(NodeIndex, "DEQUANTIZE", Inputs, Outputs)
 {
     public override long MacCount => 0;
+
+    /// <inheritdoc/>
+    /// <remarks>Element <c>i</c> of the output depends on element <c>i</c> of the input alone, read first.</remarks>
+    public override EquatableArray<int> InPlaceInputs => ElementwiseInPlace.FirstInput;
 }

@@ -1,0 +1,11 @@
+using TinyModel.Generator.Common;
+
+namespace TinyModel.Generator.Model.Layers;
+
+/// <summary>The input positions element-wise layers let their output overwrite (see <see cref="LayerSpec.InPlaceInputs"/>).</summary>
+internal static class ElementwiseInPlace
+{
+    public static readonly EquatableArray<int> FirstInput = new(new[] { 0 });
+
+    public static readonly EquatableArray<int> BothInputs = new(new[] { 0, 1 });
+}
