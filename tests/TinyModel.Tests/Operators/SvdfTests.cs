@@ -98,6 +98,40 @@ public class SvdfTests
     }
 
     [Fact]
+    public void ChainedLayersKeepTheirOwnStateAcrossCalls()
+    {
+        // SVDF -> SVDF: two states live in the arena beside the intermediate tensor, each for the instance's life.
+        var first = new Config(TfliteType.Float32, TfliteType.Float32, 2, 5, 6, 2, 3, Relu, true);
+        var second = new Config(TfliteType.Float32, TfliteType.Float32, 2, first.Units, 4, 1, 4, None, true);
+        Weights w1 = MakeWeights(first, 21), w2 = MakeWeights(second, 22);
+        var b = new TfliteModelBuilder();
+        int input = b.Tensor("input", TfliteType.Float32, new[] { 2, first.InputSize });
+        int middle = b.Tensor("middle", TfliteType.Float32, new[] { 2, first.Units });
+        int output = b.Tensor("output", TfliteType.Float32, new[] { 2, second.Units });
+        foreach ((Config c, Weights w, int from, int to, string name) in new[] { (first, w1, input, middle, "a"), (second, w2, middle, output, "b") })
+        {
+            int feature = b.Constant(name + "_feature", TfliteType.Float32, new[] { c.Filters, c.InputSize }, MemoryMarshal.AsBytes(w.FeatureFloat.AsSpan()).ToArray());
+            int time = b.Constant(name + "_time", TfliteType.Float32, new[] { c.Filters, c.Memory }, MemoryMarshal.AsBytes(w.TimeFloat.AsSpan()).ToArray());
+            int bias = b.Constant(name + "_bias", TfliteType.Float32, new[] { c.Units }, MemoryMarshal.AsBytes(w.BiasFloat.AsSpan()).ToArray());
+            int state = b.Tensor(name + "_state", TfliteType.Float32, new[] { 2, c.Filters * c.Memory }, isVariable: true);
+            b.Operator(SvdfCode, new[] { from, feature, time, bias, state }, new[] { to }, SvdfOptionsType, null,
+                TfliteModelBuilder.Option.Int(0, c.Rank), TfliteModelBuilder.Option.Byte(1, c.Activation));
+        }
+        ITinyModel model = InMemoryModel.Compile(b.Inputs(input).Outputs(output).Build()).Create();
+
+        float[] state1 = new float[2 * first.Filters * first.Memory], state2 = new float[2 * second.Filters * second.Memory];
+        var random = new Random(5);
+        for (int call = 0; call < 5; call++)
+        {
+            byte[] x = RandomInput(first, random);
+            float[] expected = ReferenceFloat(second, w2, ReferenceFloat(first, w1, MemoryMarshal.Cast<byte, float>(x).ToArray(), state1), state2);
+            byte[] actual = new byte[expected.Length * 4];
+            model.InvokeRaw(x, actual);
+            OutputComparison.AssertMatches($"call {call}", "float32", MemoryMarshal.AsBytes(expected.AsSpan()), actual);
+        }
+    }
+
+    [Fact]
     public void StateThatIsNotVariableIsReported()
     {
         var config = new Config(TfliteType.Float32, TfliteType.Float32, 1, 3, 2, 1, 2, None, true);

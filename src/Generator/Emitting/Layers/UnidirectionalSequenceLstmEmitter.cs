@@ -35,7 +35,7 @@ internal sealed class UnidirectionalSequenceLstmEmitter : ILayerEmitter
         writer.WriteLine($"/// {layer.Batches} sequence(s) of {layer.TimeSteps} steps ({(layer.TimeMajor ? "time-major" : "batch-major")}). State carried across calls: hidden <c>{Literals.Xml(hidden.Name)}</c>, {Literals.Xml(hidden.Describe())},");
         writer.WriteLine($"/// and cell <c>{Literals.Xml(cell.Name)}</c>, {Literals.Xml(cell.Describe())}.");
         writer.WriteLine("/// Per step: forget f = σ(W_f·x + R_f·h + b_f), input i = σ(W_i·x + R_i·h + b_i), cell g = tanh(W_g·x + R_g·h + b_g),");
-        writer.WriteLine("/// output o = σ(W_o·x + R_o·h + b_o); then c = f·c + i·g" + (layer.CellClip > 0 ? $" clipped to ±{Literals.Float(layer.CellClip)}" : "") + ", h = o·tanh(c), and the step's output row is h.");
+        writer.WriteLine("/// output o = σ(W_o·x + R_o·h + b_o); then c = f·c + i·g" + (layer.CellClip > 0 ? $" clipped to ±{layer.CellClip.ToString("R", CultureInfo.InvariantCulture)}" : "") + ", h = o·tanh(c), and the step's output row is h.");
         if (quantized)
         {
             writer.WriteLine("/// As in TFLM's integer LSTM: each gate's two products are requantized to Q3.12 and added with int16 saturation;");
@@ -109,7 +109,7 @@ internal sealed class UnidirectionalSequenceLstmEmitter : ILayerEmitter
             writer.WriteLine($"short cell = {saturate}(forgotten + added);");
             if (layer.CellClip > 0)
             {
-                writer.WriteLine($"cell = (short){EmitContext.MathClass}.Max({EmitContext.MathClass}.Min(cell, (short){layer.QuantizedCellClip}), (short){-layer.QuantizedCellClip}); // cell clip {Literals.Float(layer.CellClip)}");
+                writer.WriteLine($"cell = (short){EmitContext.MathClass}.Max({EmitContext.MathClass}.Min(cell, (short){layer.QuantizedCellClip}), (short){-layer.QuantizedCellClip}); // cell clip ±{layer.CellClip.ToString("R", CultureInfo.InvariantCulture)}");
             }
             writer.WriteLine("c[s] = cell;");
             writer.WriteLine($"// Hidden update: h = o·tanh(c), requantized to the hidden state.");
