@@ -80,11 +80,19 @@ internal sealed class SvdfEmitter : ILayerEmitter
 
         // Feature projection into the newest memory slot of each filter.
         writer.OpenBlock($"for (int f = 0; f < {layer.Filters}; f++)");
-        writer.WriteLine($"{EmitContext.ReadOnlySpan}<{weightType}> w = weightsFeature.Slice(f * {layer.InputSize}, {layer.InputSize});");
-        writer.WriteLine($"{acc} dot = {(layer.FeatureOffsets is not null ? "featureOffsets[f]" : quantized ? "0" : "0f")};");
-        writer.OpenBlock($"for (int i = 0; i < {layer.InputSize}; i++)");
-        writer.WriteLine("dot += w[i] * x[i];");
-        writer.CloseBlock();
+        if (quantized)
+        {
+            // An integer sum: the vectorized dot product equals TFLM's sequential one.
+            writer.WriteLine($"int dot = {(layer.FeatureOffsets is not null ? "featureOffsets[f] + " : "")}global::TinyModel.DotProduct.Int8(x, weightsFeature.Slice(f * {layer.InputSize}, {layer.InputSize}));");
+        }
+        else
+        {
+            writer.WriteLine($"{EmitContext.ReadOnlySpan}<{weightType}> w = weightsFeature.Slice(f * {layer.InputSize}, {layer.InputSize});");
+            writer.WriteLine("float dot = 0f;");
+            writer.OpenBlock($"for (int i = 0; i < {layer.InputSize}; i++)");
+            writer.WriteLine("dot += w[i] * x[i];");
+            writer.CloseBlock();
+        }
         if (quantized)
         {
             string min = Literals.Int(layer.StateType.MinValue()), max = Literals.Int(layer.StateType.MaxValue());

@@ -156,19 +156,10 @@ internal sealed class UnidirectionalSequenceLstmEmitter : ILayerEmitter
         writer.WriteLine($"// {title} gate: {activation}(W·x + R·h + b){(quantized ? $", products requantized with {gate.InputMultiplier} · 2^{gate.InputShift} (≈ {Literals.Double(gate.InputRealMultiplier)}) and {gate.RecurrentMultiplier} · 2^{gate.RecurrentShift} (≈ {Literals.Double(gate.RecurrentRealMultiplier)})" : "")}.");
         string zero = quantized ? "0" : "0f";
 
-        writer.WriteLine($"{EmitContext.ReadOnlySpan}<{(quantized ? "sbyte" : "float")}> {name}Row = inputTo{title}.Slice(s * {layer.InputSize}, {layer.InputSize});");
-        writer.WriteLine($"{acc} {name}FromInput = {(quantized && gate.InputBias is not null ? $"{name}Bias[s]" : zero)};");
-        string inputWeight = gate.InputWeightsOffset == 0 ? $"{name}Row[d]" : $"({name}Row[d] + {gate.InputWeightsOffset})";
-        writer.OpenBlock($"for (int d = 0; d < {layer.InputSize}; d++)");
-        writer.WriteLine($"{name}FromInput += x[d] * {inputWeight};");
-        writer.CloseBlock();
-
-        writer.WriteLine($"{EmitContext.ReadOnlySpan}<{(quantized ? "sbyte" : "float")}> {name}RecurrentRow = recurrentTo{title}.Slice(s * {layer.Units}, {layer.Units});");
-        writer.WriteLine($"{acc} {name}FromHidden = {(gate.RecurrentBias is not null ? $"{name}RecurrentBias[s]" : zero)};");
-        string recurrentWeight = gate.RecurrentWeightsOffset == 0 ? $"{name}RecurrentRow[k]" : $"({name}RecurrentRow[k] + {gate.RecurrentWeightsOffset})";
-        writer.OpenBlock($"for (int k = 0; k < {layer.Units}; k++)");
-        writer.WriteLine($"{name}FromHidden += h[k] * {recurrentWeight};");
-        writer.CloseBlock();
+        WriteProduct(writer, layer, $"{name}FromInput", $"inputTo{title}", "x", layer.InputSize, quantized && gate.InputBias is not null ? $"{name}Bias[s]" : zero,
+            gate.InputWeightsOffset, acc, "d");
+        WriteProduct(writer, layer, $"{name}FromHidden", $"recurrentTo{title}", "h", layer.Units, gate.RecurrentBias is not null ? $"{name}RecurrentBias[s]" : zero,
+            gate.RecurrentWeightsOffset, acc, "k");
 
         if (quantized)
         {
@@ -186,6 +177,29 @@ internal sealed class UnidirectionalSequenceLstmEmitter : ILayerEmitter
                 ? $"float {name}Gate = global::System.MathF.Tanh({sum});"
                 : $"float {name}Gate = {LstmMath}.Logistic({sum});");
         }
+    }
+
+    /// <summary>
+    /// Writes <c>{acc} sum = start + Σ activation[j] · (weights[s, j] + offset)</c>. An int8 product with
+    /// symmetric weights (the usual case) uses <c>DotProduct.Int8</c>, vectorized and, as an integer sum,
+    /// identical to TFLM's sequential one; float and int16 products keep TFLM's sequential loop.
+    /// </summary>
+    private static void WriteProduct(SourceWriter writer, UnidirectionalSequenceLstmLayer layer, string sum, string weights, string activation,
+        int depth, string start, int weightsOffset, string acc, string index)
+    {
+        string row = $"{weights}.Slice(s * {depth}, {depth})";
+        if (layer.Type == ElementType.Int8 && weightsOffset == 0)
+        {
+            string total = start == "0" ? "" : start + " + ";
+            writer.WriteLine($"int {sum} = {total}global::TinyModel.DotProduct.Int8({activation}, {row});");
+            return;
+        }
+        writer.WriteLine($"{EmitContext.ReadOnlySpan}<{(layer.Type == ElementType.Float32 ? "float" : "sbyte")}> {sum}Row = {row};");
+        writer.WriteLine($"{acc} {sum} = {start};");
+        string weight = weightsOffset == 0 ? $"{sum}Row[{index}]" : $"({sum}Row[{index}] + {weightsOffset})";
+        writer.OpenBlock($"for (int {index} = 0; {index} < {depth}; {index}++)");
+        writer.WriteLine($"{sum} += {activation}[{index}] * {weight};");
+        writer.CloseBlock();
     }
 
     private static string Title(string name) => char.ToUpper(name[0], CultureInfo.InvariantCulture) + name.Substring(1);
