@@ -33,11 +33,18 @@ internal sealed class EmitContext
         && Model.Value(view.Source).Storage == Model.Value(view.View).Storage
         && Model.Value(view.Source).Offset == Model.Value(view.View).Offset;
 
-    /// <summary>The signature of a layer method: read-only spans for its inputs, spans for its outputs.</summary>
+    /// <summary>
+    /// The signature of a layer method: read-only spans for its inputs, spans for its outputs. A variable
+    /// tensor in the arena (the state of SVDF or LSTM) is an input the layer also updates in place, as
+    /// TFLM's kernels do, so it is passed as a writable span.
+    /// </summary>
     public string Signature(LayerSpec layer)
     {
-        IEnumerable<string> inputs = layer.Inputs.Select((id, i) => $"{ReadOnlySpan}<{Model.Value(id).Type.CSharpName()}> {InputName(i)}");
+        IEnumerable<string> inputs = layer.Inputs.Select((id, i) => $"{(IsState(id) ? Span : ReadOnlySpan)}<{Model.Value(id).Type.CSharpName()}> {InputName(i)}");
         IEnumerable<string> outputs = layer.Outputs.Select((id, i) => $"{Span}<{Model.Value(id).Type.CSharpName()}> {OutputName(i)}");
         return $"private static void {MethodName(layer)}({string.Join(", ", inputs.Concat(outputs))})";
     }
+
+    /// <summary>Whether a value is layer state the layer may write: a variable tensor that lives in the arena.</summary>
+    public bool IsState(int id) => Model.Value(id) is { IsVariable: true, Storage: StorageKind.Arena };
 }

@@ -24,6 +24,8 @@ internal static class LayerEmitters
     private static readonly DequantizeEmitter Dequantize = new();
     private static readonly LogisticTanhEmitter LogisticTanh = new();
     private static readonly ReluEmitter Relu = new();
+    private static readonly SvdfEmitter Svdf = new();
+    private static readonly UnidirectionalSequenceLstmEmitter UnidirectionalSequenceLstm = new();
 
     public static ILayerEmitter For(LayerSpec layer) => layer switch
     {
@@ -43,6 +45,8 @@ internal static class LayerEmitters
         DequantizeLayer => Dequantize,
         LogisticTanhLayer => LogisticTanh,
         ReluLayer => Relu,
+        SvdfLayer => Svdf,
+        UnidirectionalSequenceLstmLayer => UnidirectionalSequenceLstm,
         _ => throw new InvalidOperationException($"No emitter for {layer.GetType().Name}."),
     };
 }

@@ -1,0 +1,67 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace TinyModel;
+
+/// <summary>
+/// Integer dot products for generated kernels, vectorized where the hardware allows. Integer sums wrap
+/// modulo 2^32 whatever their order, so the result equals TensorFlow Lite Micro's sequential int32
+/// accumulation bit for bit.
+/// </summary>
+public static class DotProduct
+{
+    /// <summary>
+    /// <c>Σ x[i] · w[i]</c> over <paramref name="x"/>'s length in wrapping int32, as TFLM's int8 kernels
+    /// accumulate (each product fits in 16 bits, pairs of them in 32).
+    /// </summary>
+    /// <remarks><paramref name="w"/> must be at least as long as <paramref name="x"/>.</remarks>
+    public static int Int8(ReadOnlySpan<sbyte> x, ReadOnlySpan<sbyte> w)
+    {
+        int length = x.Length;
+        if ((uint)w.Length < (uint)length)
+        {
+            ThrowHelper.ThrowWrongLength(nameof(w), "weights", length, w.Length);
+        }
+        ref sbyte xs = ref MemoryMarshal.GetReference(x);
+        ref sbyte ws = ref MemoryMarshal.GetReference(w);
+        int i = 0;
+        int sum = 0;
+        if (Avx2.IsSupported && length >= 16)
+        {
+            Vector256<int> acc = Vector256<int>.Zero;
+            for (; i <= length - 16; i += 16)
+            {
+                Vector256<short> a = Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref xs, (nuint)i));
+                Vector256<short> b = Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref ws, (nuint)i));
+                acc = Avx2.Add(acc, Avx2.MultiplyAddAdjacent(a, b));
+            }
+            sum = Vector256.Sum(acc);
+        }
+        else if (Vector128.IsHardwareAccelerated && length >= 16)
+        {
+            Vector128<int> acc = Vector128<int>.Zero;
+            for (; i <= length - 16; i += 16)
+            {
+                (Vector128<short> aLow, Vector128<short> aHigh) = Vector128.Widen(Vector128.LoadUnsafe(ref xs, (nuint)i));
+                (Vector128<short> bLow, Vector128<short> bHigh) = Vector128.Widen(Vector128.LoadUnsafe(ref ws, (nuint)i));
+                acc += WidenedSum(aLow * bLow) + WidenedSum(aHigh * bHigh);
+            }
+            sum = Vector128.Sum(acc);
+        }
+        for (; i < length; i++)
+        {
+            sum += Unsafe.Add(ref xs, i) * Unsafe.Add(ref ws, i);
+        }
+        return sum;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<int> WidenedSum(Vector128<short> products)
+    {
+        (Vector128<int> low, Vector128<int> high) = Vector128.Widen(products);
+        return low + high;
+    }
+}
