@@ -33,7 +33,7 @@ internal static class LogisticTanhReference
 
     public static short Int16Logistic(short value, int multiplier, int shift)
     {
-        ushort[] table = GemmlowpMath.SigmoidTable;
+        ushort[] table = ActivationMath.SigmoidTable.ToArray();
         int round = shift > 0 ? 1 << (shift - 1) : 0;
         int input = (value * multiplier + round) >> shift;
         uint abs = (uint)Math.Abs(input);
@@ -54,7 +54,7 @@ internal static class LogisticTanhReference
 
     public static short Int16Tanh(short value, int multiplier, int shift)
     {
-        ushort[] table = GemmlowpMath.SigmoidTable;
+        ushort[] table = ActivationMath.SigmoidTable.ToArray();
         int round = shift > 0 ? 1 << (shift - 1) : 0;
         int input = (value * multiplier + round) >> shift;
         uint abs = (uint)Math.Abs(input);

@@ -51,7 +51,7 @@ public class LogisticTests
     [Fact]
     public void TheSigmoidTableIsSigmoidOfIOver24InQ016()
     {
-        ushort[] table = GemmlowpMath.SigmoidTable;
+        ushort[] table = ActivationMath.SigmoidTable.ToArray();
         Assert.Equal(256, table.Length);
         for (int i = 0; i < table.Length; i++)
         {

@@ -15,7 +15,7 @@ namespace TinyModel.Tests.Operators;
 /// outputs at scale 2^-12), their saturating sum, sigmoid or tanh; then the cell update with its two
 /// Muls, saturating add and clip; then tanh of the cell times the output gate into the hidden state,
 /// copied to the output. Gate parameters are derived in the test with TFLM's formulas
-/// (lstm_eval_common.cc). The int16 sigmoid and tanh are TinyModel's <see cref="LstmMath"/>, which the
+/// (lstm_eval_common.cc). The int16 sigmoid and tanh are TinyModel's <see cref="ActivationMath"/>, which the
 /// real int8 models check against TFLM bit for bit.
 /// </summary>
 public class UnidirectionalSequenceLstmTests
@@ -372,7 +372,7 @@ public class UnidirectionalSequenceLstmTests
                 for (int x = 0; x < result.Length; x++)
                 {
                     short sum = (short)Clamp16(result[x] + recurrent[x]);
-                    result[x] = tanh ? LstmMath.Tanh(sum, 0, 0) : LstmMath.Logistic(sum, 0, 0);
+                    result[x] = tanh ? ActivationMath.Tanh(sum, 0, 0) : ActivationMath.Logistic(sum, 0, 0);
                 }
                 return result;
             }
@@ -391,7 +391,7 @@ public class UnidirectionalSequenceLstmTests
             int[] outputGate = Gate(3, false);
             for (int x = 0; x < rows * s; x++)
             {
-                int tanhCell = LstmMath.Tanh((short)cell[stateOffset + x], tanhMultiplier, tanhShift);
+                int tanhCell = ActivationMath.Tanh((short)cell[stateOffset + x], tanhMultiplier, tanhShift);
                 int value = c.HiddenZeroPoint + FixedPoint.MultiplyByQuantizedMultiplier(tanhCell * outputGate[x], hiddenM, hiddenS);
                 hidden[stateOffset + x] = Math.Min(hiddenMax, Math.Max(hiddenMin, value));
                 output[outputOffset + x] = hidden[stateOffset + x];

@@ -61,45 +61,7 @@ internal sealed class LogisticTanhEmitter : ILayerEmitter
         writer.CloseBlock();
     }
 
-    /// <summary>TFLM's reference_integer_ops::Logistic / Tanh for int16, with the rescaling constants folded in.</summary>
-    private static void WriteInt16(SourceWriter writer, LogisticTanhLayer layer, bool logistic)
-    {
-        string product = $"input[i] * {layer.InputMultiplier}";
-        writer.WriteLine(layer.InputShift > 0
-            ? $"int x = ({product} + {1 << (layer.InputShift - 1)}) >> {layer.InputShift};"
-            : $"int x = {product};");
-        writer.WriteLine("uint magnitude = x < 0 ? (uint)-x : (uint)x;");
-        if (logistic)
-        {
-            // Q0.16 table, 2^9 input steps between entries: interpolate, round, and mirror for negative inputs.
-            writer.WriteLine("uint index = magnitude >> 9;");
-            writer.WriteLine("uint result;");
-            writer.OpenBlock("if (index >= 255)");
-            writer.WriteLine("result = 0x7FFFu << 10;");
-            writer.CloseBlock();
-            writer.OpenBlock("else");
-            writer.WriteLine("uint a = (uint)table[(int)index];");
-            writer.WriteLine("uint b = (uint)table[(int)index + 1];");
-            writer.WriteLine("result = (a << 9) + (magnitude & 0x1FFu) * (b - a);");
-            writer.CloseBlock();
-            writer.WriteLine("result = x >= 0 ? result + (1u << 9) : (1u << 25) - result + (1u << 9) - 1u;");
-            writer.WriteLine("output[i] = (short)(result >> 10);");
-        }
-        else
-        {
-            // tanh(x) = 2 · sigmoid(2x) - 1 on the same table, 2^8 input steps between entries.
-            writer.WriteLine("uint index = magnitude >> 8;");
-            writer.WriteLine("int result;");
-            writer.OpenBlock("if (index >= 255)");
-            writer.WriteLine("result = 0xFFFF << 8;");
-            writer.CloseBlock();
-            writer.OpenBlock("else");
-            writer.WriteLine("uint a = (uint)table[(int)index];");
-            writer.WriteLine("uint b = (uint)table[(int)index + 1];");
-            writer.WriteLine("result = (int)((a << 8) + (magnitude & 0xFFu) * (b - a));");
-            writer.CloseBlock();
-            writer.WriteLine("result = x >= 0 ? result - (1 << 23) + (1 << 7) : -result + (1 << 23) + (1 << 7) - 1;");
-            writer.WriteLine("output[i] = (short)(result >> 8);");
-        }
-    }
+    /// <summary>TFLM's reference_integer_ops::Logistic / Tanh for int16, shared with the LSTM kernels, with the rescaling constants folded in.</summary>
+    private static void WriteInt16(SourceWriter writer, LogisticTanhLayer layer, bool logistic) =>
+        writer.WriteLine($"output[i] = global::TinyModel.ActivationMath.{(logistic ? "Logistic" : "Tanh")}(input[i], {layer.InputMultiplier}, {layer.InputShift});");
 }

@@ -14,7 +14,7 @@ namespace TinyModel.Generator.Emitting.Layers;
 /// </summary>
 internal sealed class UnidirectionalSequenceLstmEmitter : ILayerEmitter
 {
-    private const string LstmMath = "global::TinyModel.LstmMath";
+    private const string ActivationMath = "global::TinyModel.ActivationMath";
 
     public void Emit(SourceWriter writer, LayerSpec spec, EmitContext context)
     {
@@ -102,7 +102,7 @@ internal sealed class UnidirectionalSequenceLstmEmitter : ILayerEmitter
         writer.WriteLine();
         if (quantized)
         {
-            string saturate = LstmMath + ".SaturateToInt16";
+            string saturate = ActivationMath + ".SaturateToInt16";
             writer.WriteLine("// Cell update: c = f·c + i·g, each product requantized to the cell state, the sum saturated.");
             writer.WriteLine($"short forgotten = {saturate}({EmitContext.FixedPoint}.MultiplyByQuantizedMultiplier(forgetGate * c[s], {layer.ForgetMultiplier}, {layer.ForgetShift}));");
             writer.WriteLine($"short added = {saturate}({EmitContext.FixedPoint}.MultiplyByQuantizedMultiplier(inputGate * cellGate, {layer.InputMultiplier}, {layer.InputShift}));");
@@ -113,7 +113,7 @@ internal sealed class UnidirectionalSequenceLstmEmitter : ILayerEmitter
             }
             writer.WriteLine("c[s] = cell;");
             writer.WriteLine($"// Hidden update: h = o·tanh(c), requantized to the hidden state.");
-            writer.WriteLine($"short cellTanh = {LstmMath}.Tanh(cell, {layer.CellTanhMultiplier}, {layer.CellTanhShift});");
+            writer.WriteLine($"short cellTanh = {ActivationMath}.Tanh(cell, {layer.CellTanhMultiplier}, {layer.CellTanhShift});");
             writer.WriteLine($"int hiddenValue = {EmitContext.FixedPoint}.MultiplyByQuantizedMultiplier(cellTanh * outputGate, {layer.HiddenMultiplier}, {layer.HiddenShift}){SvdfEmitter.Offset(layer.HiddenZeroPoint)};");
             writer.WriteLine($"y[s] = ({t}){EmitContext.MathClass}.Min({EmitContext.MathClass}.Max(hiddenValue, {layer.Type.MinValue()}), {layer.Type.MaxValue()});");
         }
@@ -163,11 +163,11 @@ internal sealed class UnidirectionalSequenceLstmEmitter : ILayerEmitter
 
         if (quantized)
         {
-            string saturate = LstmMath + ".SaturateToInt16";
+            string saturate = ActivationMath + ".SaturateToInt16";
             string sum = $"{saturate}({saturate}({EmitContext.FixedPoint}.MultiplyByQuantizedMultiplier({name}FromInput, {gate.InputMultiplier}, {gate.InputShift}))"
                 + $" + {saturate}({EmitContext.FixedPoint}.MultiplyByQuantizedMultiplier({name}FromHidden, {gate.RecurrentMultiplier}, {gate.RecurrentShift})))";
             string function = name == "cell" ? "Tanh" : "Logistic";
-            writer.WriteLine($"short {name}Gate = {LstmMath}.{function}({sum}, 0, 0);");
+            writer.WriteLine($"short {name}Gate = {ActivationMath}.{function}({sum}, 0, 0);");
         }
         else
         {
@@ -175,7 +175,7 @@ internal sealed class UnidirectionalSequenceLstmEmitter : ILayerEmitter
             string sum = $"({name}FromInput + {name}Bias[s]) + {name}FromHidden";
             writer.WriteLine(name == "cell"
                 ? $"float {name}Gate = global::System.MathF.Tanh({sum});"
-                : $"float {name}Gate = {LstmMath}.Logistic({sum});");
+                : $"float {name}Gate = {ActivationMath}.Logistic({sum});");
         }
     }
 

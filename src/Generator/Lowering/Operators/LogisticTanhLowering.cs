@@ -14,7 +14,6 @@ namespace TinyModel.Generator.Lowering.Operators;
 internal static class LogisticTanhLowering
 {
     /// <summary>The name of the int16 kernels' shared table constant.</summary>
-    private const string SigmoidTableName = "SigmoidTable";
 
     public static LayerSpec? LowerLogistic(LoweringContext context, TfliteOperator op) => Lower(context, op, SigmoidFunction.Logistic);
 
@@ -75,12 +74,7 @@ internal static class LogisticTanhLowering
             return null;
         }
         (int inputMultiplier, int inputShift) = Int16InputRescaling(function, qi.Scale);
-        if (!context.Constants.Any(c => c.Name == SigmoidTableName))
-        {
-            context.AddConstant(SigmoidTableName, ElementType.Int32, ConstantData.ToBytes(GemmlowpMath.SigmoidTable.Select(v => (int)v).ToArray()),
-                "TFLite's sigmoid_table_uint16: sigmoid(i / 24) in unsigned Q0.16, i = 0..255, shared by the int16 LOGISTIC and TANH layers");
-        }
-        return new LogisticTanhLayer(op.Index, inputs, outputs, function, ElementType.Int16, input.ElementCount, SigmoidTableName, inputMultiplier, inputShift);
+        return new LogisticTanhLayer(op.Index, inputs, outputs, function, ElementType.Int16, input.ElementCount, null, inputMultiplier, inputShift);
     }
 
     /// <summary>

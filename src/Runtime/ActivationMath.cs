@@ -4,18 +4,18 @@ using System.Runtime.CompilerServices;
 namespace TinyModel;
 
 /// <summary>
-/// The nonlinearities and saturating helpers of TensorFlow Lite Micro's LSTM kernels (lstm_eval.cc),
-/// bit for bit: the int16 sigmoid and tanh of <c>reference_integer_ops</c> (a 256-entry table of
-/// sigmoid(i/24) with linear interpolation) and the float sigmoid of <c>reference_ops::Logistic</c>.
-/// Generated LSTM kernels call these with shifts the generator computed from the cell state's scale.
+/// TensorFlow Lite Micro's nonlinearities, bit for bit: the int16 sigmoid and tanh of
+/// <c>reference_integer_ops</c> (a 256-entry table of sigmoid(i/24) with linear interpolation), the
+/// float sigmoid of <c>reference_ops::Logistic</c>, and the saturation of its LSTM kernels. Generated
+/// int16 LOGISTIC and TANH layers and LSTM gates call these with rescaling constants the generator computed.
 /// </summary>
-public static class LstmMath
+public static class ActivationMath
 {
     /// <summary>
     /// sigmoid(i / 24) for i in [0, 256) in unsigned Q0.16 (TensorFlow Lite's <c>sigmoid_table_uint16</c>).
     /// tanh(x) = 2·sigmoid(2x) − 1, so both functions read it; both are symmetric, so it covers |x| only.
     /// </summary>
-    private static ReadOnlySpan<ushort> SigmoidTable => new ushort[]
+    public static ReadOnlySpan<ushort> SigmoidTable => new ushort[]
     {
         32768, 33451, 34133, 34813, 35493, 36169, 36843, 37513, 38180, 38841, 39498,
         40149, 40794, 41432, 42064, 42688, 43304, 43912, 44511, 45102, 45683, 46255,
