@@ -13,8 +13,6 @@ namespace TinyModel.Generator.Lowering.Operators;
 /// </summary>
 internal static class LogisticTanhLowering
 {
-    /// <summary>The name of the int16 kernels' shared table constant.</summary>
-
     public static LayerSpec? LowerLogistic(LoweringContext context, TfliteOperator op) => Lower(context, op, SigmoidFunction.Logistic);
 
     public static LayerSpec? LowerTanh(LoweringContext context, TfliteOperator op) => Lower(context, op, SigmoidFunction.Tanh);
