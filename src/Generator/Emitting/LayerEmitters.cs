@@ -9,10 +9,14 @@ namespace TinyModel.Generator.Emitting;
 internal static class LayerEmitters
 {
     private static readonly FullyConnectedEmitter FullyConnected = new();
+    private static readonly Conv2DEmitter Conv2D = new();
+    private static readonly DepthwiseConv2DEmitter DepthwiseConv2D = new();
 
     public static ILayerEmitter For(LayerSpec layer) => layer switch
     {
         FullyConnectedLayer => FullyConnected,
+        Conv2DLayer => Conv2D,
+        DepthwiseConv2DLayer => DepthwiseConv2D,
         _ => throw new InvalidOperationException($"No emitter for {layer.GetType().Name}."),
     };
 }

@@ -1,0 +1,184 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace TinyModel;
+
+/// <summary>
+/// The inner loops of convolution kernels: a row of accumulators, one per output channel, each
+/// increased by a product. Generated convolutions call these once per filter tap (and input channel),
+/// so that the accumulators of a whole output pixel advance together, in SIMD registers where the
+/// machine has them.
+/// </summary>
+/// <remarks>
+/// Each accumulator receives its products in the order the calls are made, one multiply and one add
+/// per product (never a fused multiply-add), so float results equal a plain loop's bit for bit and a
+/// kernel that calls these in TensorFlow Lite's tap order sums in TensorFlow Lite's order. Integer
+/// accumulators wrap on overflow, as TensorFlow Lite Micro's int32 accumulators do in practice.
+/// </remarks>
+public static class MultiplyAccumulate
+{
+    /// <summary><c>acc[i] += x * w[i]</c> for every accumulator: one input value times a row of int8 weights.</summary>
+    public static void Add(Span<int> acc, int x, ReadOnlySpan<sbyte> w)
+    {
+        int n = acc.Length;
+        w = w.Slice(0, n);
+        ref int a = ref MemoryMarshal.GetReference(acc);
+        ref sbyte b = ref MemoryMarshal.GetReference(w);
+        int i = 0;
+        if (Avx2.IsSupported && n >= 8)
+        {
+            Vector256<int> xv = Vector256.Create(x);
+            for (; i <= n - 8; i += 8)
+            {
+                Vector256<int> wv = Avx2.ConvertToVector256Int32(Load8(ref Unsafe.Add(ref b, i)));
+                Vector256<int> av = Vector256.LoadUnsafe(ref a, (nuint)i);
+                (av + xv * wv).StoreUnsafe(ref a, (nuint)i);
+            }
+        }
+        for (; i < n; i++)
+        {
+            Unsafe.Add(ref a, i) += x * Unsafe.Add(ref b, i);
+        }
+    }
+
+    /// <summary><c>acc[i] += x * w[i]</c> with 64-bit accumulators (16-bit activation kernels); each product is formed in 32 bits.</summary>
+    public static void Add(Span<long> acc, int x, ReadOnlySpan<sbyte> w)
+    {
+        int n = acc.Length;
+        w = w.Slice(0, n);
+        ref long a = ref MemoryMarshal.GetReference(acc);
+        ref sbyte b = ref MemoryMarshal.GetReference(w);
+        int i = 0;
+        if (Avx2.IsSupported && n >= 8)
+        {
+            Vector256<int> xv = Vector256.Create(x);
+            for (; i <= n - 8; i += 8)
+            {
+                Vector256<int> products = xv * Avx2.ConvertToVector256Int32(Load8(ref Unsafe.Add(ref b, i)));
+                AddWidened(ref Unsafe.Add(ref a, i), products);
+            }
+        }
+        for (; i < n; i++)
+        {
+            Unsafe.Add(ref a, i) += x * Unsafe.Add(ref b, i);
+        }
+    }
+
+    /// <summary><c>acc[i] += x * w[i]</c> in float: one multiply, then one add, per element.</summary>
+    public static void Add(Span<float> acc, float x, ReadOnlySpan<float> w)
+    {
+        int n = acc.Length;
+        w = w.Slice(0, n);
+        ref float a = ref MemoryMarshal.GetReference(acc);
+        ref float b = ref MemoryMarshal.GetReference(w);
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated && n >= 8)
+        {
+            Vector256<float> xv = Vector256.Create(x);
+            for (; i <= n - 8; i += 8)
+            {
+                Vector256<float> product = xv * Vector256.LoadUnsafe(ref b, (nuint)i);
+                (Vector256.LoadUnsafe(ref a, (nuint)i) + product).StoreUnsafe(ref a, (nuint)i);
+            }
+        }
+        for (; i < n; i++)
+        {
+            float product = x * Unsafe.Add(ref b, i);
+            Unsafe.Add(ref a, i) += product;
+        }
+    }
+
+    /// <summary><c>acc[i] += (x[i] + xOffset) * w[i]</c>: int8 inputs with their zero point removed, times int8 weights.</summary>
+    public static void AddProducts(Span<int> acc, ReadOnlySpan<sbyte> x, ReadOnlySpan<sbyte> w, int xOffset)
+    {
+        int n = acc.Length;
+        x = x.Slice(0, n);
+        w = w.Slice(0, n);
+        ref int a = ref MemoryMarshal.GetReference(acc);
+        ref sbyte xs = ref MemoryMarshal.GetReference(x);
+        ref sbyte ws = ref MemoryMarshal.GetReference(w);
+        int i = 0;
+        if (Avx2.IsSupported && n >= 8)
+        {
+            Vector256<int> offset = Vector256.Create(xOffset);
+            for (; i <= n - 8; i += 8)
+            {
+                Vector256<int> xv = Avx2.ConvertToVector256Int32(Load8(ref Unsafe.Add(ref xs, i))) + offset;
+                Vector256<int> wv = Avx2.ConvertToVector256Int32(Load8(ref Unsafe.Add(ref ws, i)));
+                (Vector256.LoadUnsafe(ref a, (nuint)i) + xv * wv).StoreUnsafe(ref a, (nuint)i);
+            }
+        }
+        for (; i < n; i++)
+        {
+            Unsafe.Add(ref a, i) += (Unsafe.Add(ref xs, i) + xOffset) * Unsafe.Add(ref ws, i);
+        }
+    }
+
+    /// <summary><c>acc[i] += x[i] * w[i]</c> with 64-bit accumulators: int16 inputs times int8 weights, each product formed in 32 bits.</summary>
+    public static void AddProducts(Span<long> acc, ReadOnlySpan<short> x, ReadOnlySpan<sbyte> w)
+    {
+        int n = acc.Length;
+        x = x.Slice(0, n);
+        w = w.Slice(0, n);
+        ref long a = ref MemoryMarshal.GetReference(acc);
+        ref short xs = ref MemoryMarshal.GetReference(x);
+        ref sbyte ws = ref MemoryMarshal.GetReference(w);
+        int i = 0;
+        if (Avx2.IsSupported && n >= 8)
+        {
+            for (; i <= n - 8; i += 8)
+            {
+                Vector256<int> xv = Avx2.ConvertToVector256Int32(Vector128.LoadUnsafe(ref xs, (nuint)i));
+                Vector256<int> wv = Avx2.ConvertToVector256Int32(Load8(ref Unsafe.Add(ref ws, i)));
+                AddWidened(ref Unsafe.Add(ref a, i), xv * wv);
+            }
+        }
+        for (; i < n; i++)
+        {
+            Unsafe.Add(ref a, i) += Unsafe.Add(ref xs, i) * Unsafe.Add(ref ws, i);
+        }
+    }
+
+    /// <summary><c>acc[i] += x[i] * w[i]</c> in float: one multiply, then one add, per element.</summary>
+    public static void AddProducts(Span<float> acc, ReadOnlySpan<float> x, ReadOnlySpan<float> w)
+    {
+        int n = acc.Length;
+        x = x.Slice(0, n);
+        w = w.Slice(0, n);
+        ref float a = ref MemoryMarshal.GetReference(acc);
+        ref float xs = ref MemoryMarshal.GetReference(x);
+        ref float ws = ref MemoryMarshal.GetReference(w);
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated && n >= 8)
+        {
+            for (; i <= n - 8; i += 8)
+            {
+                Vector256<float> product = Vector256.LoadUnsafe(ref xs, (nuint)i) * Vector256.LoadUnsafe(ref ws, (nuint)i);
+                (Vector256.LoadUnsafe(ref a, (nuint)i) + product).StoreUnsafe(ref a, (nuint)i);
+            }
+        }
+        for (; i < n; i++)
+        {
+            float product = Unsafe.Add(ref xs, i) * Unsafe.Add(ref ws, i);
+            Unsafe.Add(ref a, i) += product;
+        }
+    }
+
+    /// <summary>Eight int8 values as the low half of a vector (one 64-bit load).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<sbyte> Load8(ref sbyte source) =>
+        Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<long>(ref Unsafe.As<sbyte, byte>(ref source))).AsSByte();
+
+    /// <summary>Adds eight 32-bit values, sign-extended, to eight 64-bit accumulators.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddWidened(ref long accumulators, Vector256<int> values)
+    {
+        Vector256<long> low = Avx2.ConvertToVector256Int64(values.GetLower());
+        Vector256<long> high = Avx2.ConvertToVector256Int64(values.GetUpper());
+        (Vector256.LoadUnsafe(ref accumulators) + low).StoreUnsafe(ref accumulators);
+        (Vector256.LoadUnsafe(ref accumulators, 4) + high).StoreUnsafe(ref accumulators, 4);
+    }
+}
