@@ -167,6 +167,198 @@ public static class MultiplyAccumulate
         }
     }
 
+    /// <summary>
+    /// <c>acc[o] += Σ_i (x[i] + xOffset) · w[i · acc.Length + o]</c>: a run of int8 input values (one filter
+    /// row of a convolution, say), each times its row of weights. The accumulators stay in registers for
+    /// the whole run, and each receives its products in the order of <paramref name="x"/>.
+    /// </summary>
+    public static void AddRun(Span<int> acc, ReadOnlySpan<sbyte> x, int xOffset, ReadOnlySpan<sbyte> w)
+    {
+        int n = acc.Length, length = x.Length;
+        w = w.Slice(0, length * n);
+        ref int a = ref MemoryMarshal.GetReference(acc);
+        ref sbyte xs = ref MemoryMarshal.GetReference(x);
+        ref sbyte ws = ref MemoryMarshal.GetReference(w);
+        int o = 0;
+        if (Avx2.IsSupported)
+        {
+            for (; o <= n - 32; o += 32)
+            {
+                Vector256<int> a0 = Vector256.LoadUnsafe(ref a, (nuint)o), a1 = Vector256.LoadUnsafe(ref a, (nuint)o + 8);
+                Vector256<int> a2 = Vector256.LoadUnsafe(ref a, (nuint)o + 16), a3 = Vector256.LoadUnsafe(ref a, (nuint)o + 24);
+                ref sbyte row = ref Unsafe.Add(ref ws, o);
+                for (int i = 0; i < length; i++, row = ref Unsafe.Add(ref row, n))
+                {
+                    Vector256<int> xv = Vector256.Create(Unsafe.Add(ref xs, i) + xOffset);
+                    a0 += xv * Avx2.ConvertToVector256Int32(Load8(ref row));
+                    a1 += xv * Avx2.ConvertToVector256Int32(Load8(ref Unsafe.Add(ref row, 8)));
+                    a2 += xv * Avx2.ConvertToVector256Int32(Load8(ref Unsafe.Add(ref row, 16)));
+                    a3 += xv * Avx2.ConvertToVector256Int32(Load8(ref Unsafe.Add(ref row, 24)));
+                }
+                a0.StoreUnsafe(ref a, (nuint)o);
+                a1.StoreUnsafe(ref a, (nuint)o + 8);
+                a2.StoreUnsafe(ref a, (nuint)o + 16);
+                a3.StoreUnsafe(ref a, (nuint)o + 24);
+            }
+            for (; o <= n - 8; o += 8)
+            {
+                Vector256<int> a0 = Vector256.LoadUnsafe(ref a, (nuint)o);
+                ref sbyte row = ref Unsafe.Add(ref ws, o);
+                for (int i = 0; i < length; i++, row = ref Unsafe.Add(ref row, n))
+                {
+                    a0 += Vector256.Create(Unsafe.Add(ref xs, i) + xOffset) * Avx2.ConvertToVector256Int32(Load8(ref row));
+                }
+                a0.StoreUnsafe(ref a, (nuint)o);
+            }
+        }
+        for (; o < n; o++)
+        {
+            int sum = Unsafe.Add(ref a, o);
+            for (int i = 0; i < length; i++)
+            {
+                sum += (Unsafe.Add(ref xs, i) + xOffset) * Unsafe.Add(ref ws, i * n + o);
+            }
+            Unsafe.Add(ref a, o) = sum;
+        }
+    }
+
+    /// <summary><c>acc[o] += Σ_i x[i] · w[i · acc.Length + o]</c>: a run of int16 input values with int8 weights and 32-bit accumulators.</summary>
+    public static void AddRun(Span<int> acc, ReadOnlySpan<short> x, ReadOnlySpan<sbyte> w)
+    {
+        int n = acc.Length, length = x.Length;
+        w = w.Slice(0, length * n);
+        ref int a = ref MemoryMarshal.GetReference(acc);
+        ref short xs = ref MemoryMarshal.GetReference(x);
+        ref sbyte ws = ref MemoryMarshal.GetReference(w);
+        int o = 0;
+        if (Avx2.IsSupported)
+        {
+            for (; o <= n - 16; o += 16)
+            {
+                Vector256<int> a0 = Vector256.LoadUnsafe(ref a, (nuint)o), a1 = Vector256.LoadUnsafe(ref a, (nuint)o + 8);
+                ref sbyte row = ref Unsafe.Add(ref ws, o);
+                for (int i = 0; i < length; i++, row = ref Unsafe.Add(ref row, n))
+                {
+                    Vector256<int> xv = Vector256.Create((int)Unsafe.Add(ref xs, i));
+                    a0 += xv * Avx2.ConvertToVector256Int32(Load8(ref row));
+                    a1 += xv * Avx2.ConvertToVector256Int32(Load8(ref Unsafe.Add(ref row, 8)));
+                }
+                a0.StoreUnsafe(ref a, (nuint)o);
+                a1.StoreUnsafe(ref a, (nuint)o + 8);
+            }
+            for (; o <= n - 8; o += 8)
+            {
+                Vector256<int> a0 = Vector256.LoadUnsafe(ref a, (nuint)o);
+                ref sbyte row = ref Unsafe.Add(ref ws, o);
+                for (int i = 0; i < length; i++, row = ref Unsafe.Add(ref row, n))
+                {
+                    a0 += Vector256.Create((int)Unsafe.Add(ref xs, i)) * Avx2.ConvertToVector256Int32(Load8(ref row));
+                }
+                a0.StoreUnsafe(ref a, (nuint)o);
+            }
+        }
+        for (; o < n; o++)
+        {
+            int sum = Unsafe.Add(ref a, o);
+            for (int i = 0; i < length; i++)
+            {
+                sum += Unsafe.Add(ref xs, i) * Unsafe.Add(ref ws, i * n + o);
+            }
+            Unsafe.Add(ref a, o) = sum;
+        }
+    }
+
+    /// <summary><c>acc[o] += Σ_i x[i] · w[i · acc.Length + o]</c>: int16 inputs, int8 weights, 64-bit accumulators; each product is formed in 32 bits.</summary>
+    public static void AddRun(Span<long> acc, ReadOnlySpan<short> x, ReadOnlySpan<sbyte> w)
+    {
+        int n = acc.Length, length = x.Length;
+        w = w.Slice(0, length * n);
+        ref long a = ref MemoryMarshal.GetReference(acc);
+        ref short xs = ref MemoryMarshal.GetReference(x);
+        ref sbyte ws = ref MemoryMarshal.GetReference(w);
+        int o = 0;
+        if (Avx2.IsSupported)
+        {
+            for (; o <= n - 8; o += 8)
+            {
+                Vector256<long> low = Vector256.LoadUnsafe(ref a, (nuint)o), high = Vector256.LoadUnsafe(ref a, (nuint)o + 4);
+                ref sbyte row = ref Unsafe.Add(ref ws, o);
+                for (int i = 0; i < length; i++, row = ref Unsafe.Add(ref row, n))
+                {
+                    Vector256<int> products = Vector256.Create((int)Unsafe.Add(ref xs, i)) * Avx2.ConvertToVector256Int32(Load8(ref row));
+                    low += Avx2.ConvertToVector256Int64(products.GetLower());
+                    high += Avx2.ConvertToVector256Int64(products.GetUpper());
+                }
+                low.StoreUnsafe(ref a, (nuint)o);
+                high.StoreUnsafe(ref a, (nuint)o + 4);
+            }
+        }
+        for (; o < n; o++)
+        {
+            long sum = Unsafe.Add(ref a, o);
+            for (int i = 0; i < length; i++)
+            {
+                sum += Unsafe.Add(ref xs, i) * Unsafe.Add(ref ws, i * n + o);
+            }
+            Unsafe.Add(ref a, o) = sum;
+        }
+    }
+
+    /// <summary>
+    /// <c>acc[o] += x[i] · w[i · acc.Length + o]</c> for each i in order, in float: one multiply, then one
+    /// add, per product, so each accumulator sums exactly as a plain loop over <paramref name="x"/> would.
+    /// </summary>
+    public static void AddRun(Span<float> acc, ReadOnlySpan<float> x, ReadOnlySpan<float> w)
+    {
+        int n = acc.Length, length = x.Length;
+        w = w.Slice(0, length * n);
+        ref float a = ref MemoryMarshal.GetReference(acc);
+        ref float xs = ref MemoryMarshal.GetReference(x);
+        ref float ws = ref MemoryMarshal.GetReference(w);
+        int o = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; o <= n - 32; o += 32)
+            {
+                Vector256<float> a0 = Vector256.LoadUnsafe(ref a, (nuint)o), a1 = Vector256.LoadUnsafe(ref a, (nuint)o + 8);
+                Vector256<float> a2 = Vector256.LoadUnsafe(ref a, (nuint)o + 16), a3 = Vector256.LoadUnsafe(ref a, (nuint)o + 24);
+                ref float row = ref Unsafe.Add(ref ws, o);
+                for (int i = 0; i < length; i++, row = ref Unsafe.Add(ref row, n))
+                {
+                    Vector256<float> xv = Vector256.Create(Unsafe.Add(ref xs, i));
+                    a0 += xv * Vector256.LoadUnsafe(ref row);
+                    a1 += xv * Vector256.LoadUnsafe(ref row, 8);
+                    a2 += xv * Vector256.LoadUnsafe(ref row, 16);
+                    a3 += xv * Vector256.LoadUnsafe(ref row, 24);
+                }
+                a0.StoreUnsafe(ref a, (nuint)o);
+                a1.StoreUnsafe(ref a, (nuint)o + 8);
+                a2.StoreUnsafe(ref a, (nuint)o + 16);
+                a3.StoreUnsafe(ref a, (nuint)o + 24);
+            }
+            for (; o <= n - 8; o += 8)
+            {
+                Vector256<float> a0 = Vector256.LoadUnsafe(ref a, (nuint)o);
+                ref float row = ref Unsafe.Add(ref ws, o);
+                for (int i = 0; i < length; i++, row = ref Unsafe.Add(ref row, n))
+                {
+                    a0 += Vector256.Create(Unsafe.Add(ref xs, i)) * Vector256.LoadUnsafe(ref row);
+                }
+                a0.StoreUnsafe(ref a, (nuint)o);
+            }
+        }
+        for (; o < n; o++)
+        {
+            float sum = Unsafe.Add(ref a, o);
+            for (int i = 0; i < length; i++)
+            {
+                float product = Unsafe.Add(ref xs, i) * Unsafe.Add(ref ws, i * n + o);
+                sum += product;
+            }
+            Unsafe.Add(ref a, o) = sum;
+        }
+    }
+
     /// <summary>Eight int8 values as the low half of a vector (one 64-bit load).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<sbyte> Load8(ref sbyte source) =>

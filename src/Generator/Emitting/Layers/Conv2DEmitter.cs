@@ -6,8 +6,9 @@ namespace TinyModel.Generator.Emitting.Layers;
 
 /// <summary>
 /// Writes CONV_2D kernels. For each output pixel, a row of accumulators (one per output channel) is
-/// advanced input value by input value: each input value under a filter tap multiplies the tap's
-/// contiguous row of weights for every output channel (<see cref="TinyModel.MultiplyAccumulate"/>, SIMD where
+/// advanced by runs of input values: under each filter row the covered pixels are contiguous, and
+/// each input value multiplies its contiguous row of weights for every output channel
+/// (<see cref="TinyModel.MultiplyAccumulate"/>, SIMD with the accumulators in registers where
 /// available). Each accumulator still receives its products in TFLM's order (filter row, column,
 /// input channel), so float sums equal TFLM's, and integer ones wrap as TFLM's int32 sums do.
 /// </summary>
@@ -42,15 +43,28 @@ internal sealed class Conv2DEmitter : ILayerEmitter
 
         int groupOutputs = layer.GroupOutputChannels;
         int tapSize = g.InputChannels * groupOutputs;
-        ConvolutionLoops.WriteTaps(writer, g, t, weightType, tapSize, () =>
+        string offset = layer.Type == ElementType.Int8 ? $", {layer.InputOffset}" : string.Empty;
+        if (layer.Groups == 1 && g.DilationWidth == 1)
         {
-            string value = layer.Type == ElementType.Int8 && layer.InputOffset != 0 ? $"pixel[ic] + {layer.InputOffset}" : "pixel[ic]";
-            string accumulators = layer.Groups == 1 ? "acc" : $"acc.Slice(ic / {layer.FilterChannels} * {groupOutputs}, {groupOutputs})";
-            string row = tapSize == groupOutputs ? "tapWeights" : $"tapWeights.Slice(ic * {groupOutputs}, {groupOutputs})";
-            writer.OpenBlock($"for (int ic = 0; ic < {g.InputChannels}; ic++)");
-            writer.WriteLine($"global::TinyModel.MultiplyAccumulate.Add({accumulators}, {value}, {row});");
-            writer.CloseBlock();
-        });
+            // Under each filter row the covered input is one run of values: one call per row.
+            ConvolutionLoops.WriteRowRuns(writer, g, t, weightType, tapSize, () =>
+                writer.WriteLine($"global::TinyModel.MultiplyAccumulate.AddRun(acc, run{offset}, runWeights);"));
+        }
+        else
+        {
+            ConvolutionLoops.WriteTaps(writer, g, t, weightType, tapSize, () =>
+            {
+                if (layer.Groups == 1)
+                {
+                    writer.WriteLine($"global::TinyModel.MultiplyAccumulate.AddRun(acc, pixel{offset}, tapWeights);");
+                    return;
+                }
+                int fc = layer.FilterChannels;
+                writer.OpenBlock($"for (int group = 0; group < {layer.Groups}; group++)");
+                writer.WriteLine($"global::TinyModel.MultiplyAccumulate.AddRun(acc.Slice(group * {groupOutputs}, {groupOutputs}), pixel.Slice(group * {fc}, {fc}){offset}, tapWeights.Slice(group * {fc * groupOutputs}, {fc * groupOutputs}));");
+                writer.CloseBlock();
+            });
+        }
 
         if (quantized)
         {

@@ -99,11 +99,43 @@ internal static class ConvolutionLoops
         }
     }
 
+    /// <summary>
+    /// Writes the loop over the filter rows inside the input, for filters whose columns are adjacent
+    /// (no column dilation): under each filter row, the input pixels the filter covers are one
+    /// contiguous run of channels, as are their weights in the [ky, kx, ic, oc] layout.
+    /// <paramref name="body"/> is called with <c>run</c> (the input values) and <c>runWeights</c>
+    /// (their <paramref name="tapSize"/> weights each) declared.
+    /// </summary>
+    public static void WriteRowRuns(SourceWriter writer, ConvolutionGeometry g, string inputType, string weightType, int tapSize, Action body)
+    {
+        bool rowLoop = g.FilterHeight > 1 || g.ClipsRows;
+        if (rowLoop)
+        {
+            writer.OpenBlock(g.ClipsRows ? "for (int ky = kyStart; ky < kyEnd; ky++)" : $"for (int ky = 0; ky < {g.FilterHeight}; ky++)");
+        }
+        string iy = rowLoop ? Plus("iy0", Times("ky", g.DilationHeight)) : "iy0";
+        string firstTap = g.ClipsColumns ? (rowLoop ? $"ky * {g.FilterWidth} + kxStart" : "kxStart") : (rowLoop ? Times("ky", g.FilterWidth) : "0");
+        string firstColumn = g.ClipsColumns ? "ix0 + kxStart" : "ix0";
+        string columns = g.ClipsColumns ? "(kxEnd - kxStart)" : Literals.Int(g.FilterWidth);
+        string length = g.ClipsColumns ? $"{columns} * {g.InputChannels}" : Literals.Int(g.FilterWidth * g.InputChannels);
+        string weightLength = g.ClipsColumns ? $"{columns} * {tapSize}" : Literals.Int(g.FilterWidth * tapSize);
+        writer.WriteLine($"{EmitContext.ReadOnlySpan}<{inputType}> run = image.Slice((({iy}) * {g.InputWidth} + {firstColumn}) * {g.InputChannels}, {length});");
+        writer.WriteLine(firstTap == "0" && !g.ClipsColumns
+            ? $"{EmitContext.ReadOnlySpan}<{weightType}> runWeights = weights;"
+            : $"{EmitContext.ReadOnlySpan}<{weightType}> runWeights = weights.Slice({Times(firstTap.Contains(" ") ? $"({firstTap})" : firstTap, tapSize)}, {weightLength});");
+        body();
+        if (rowLoop)
+        {
+            writer.CloseBlock();
+        }
+    }
+
     /// <summary>Writes the requantization of <c>acc</c> into <c>y</c>: TFLM's multiply, offset, then clamp (max before min).</summary>
     public static void WriteIntegerOutput(SourceWriter writer, ChannelRequantization requantization, ActivationRange activation, string outputType, int channels)
     {
         writer.OpenBlock($"for (int oc = 0; oc < {channels}; oc++)");
-        string offset = requantization.OutputZeroPoint == 0 ? string.Empty : $" + {requantization.OutputZeroPoint}";
+        int zeroPoint = requantization.OutputZeroPoint;
+        string offset = zeroPoint == 0 ? string.Empty : zeroPoint > 0 ? $" + {zeroPoint}" : $" - {-zeroPoint}";
         writer.WriteLine($"int scaled = {EmitContext.FixedPoint}.MultiplyByQuantizedMultiplier(acc[oc], {requantization.MultiplierFor("oc")}, {requantization.ShiftFor("oc")}){offset};");
         writer.WriteLine($"y[oc] = ({outputType}){EmitContext.MathClass}.Min({EmitContext.MathClass}.Max(scaled, {activation.QuantizedMin}), {activation.QuantizedMax});");
         writer.CloseBlock();
