@@ -359,6 +359,128 @@ public static class MultiplyAccumulate
         }
     }
 
+    /// <summary>
+    /// <c>acc[c] += Σ_k (x[k · xStride + c] + xOffset) · w[k · acc.Length + c]</c> for k below <paramref name="taps"/>:
+    /// the taps of one depthwise filter row, channel by channel, with the accumulators in registers
+    /// across the taps and each receiving its products in tap order.
+    /// </summary>
+    public static void AddTapProducts(Span<int> acc, ReadOnlySpan<sbyte> x, int xStride, int taps, int xOffset, ReadOnlySpan<sbyte> w)
+    {
+        int n = acc.Length;
+        if (taps <= 0)
+        {
+            return;
+        }
+        x = x.Slice(0, (taps - 1) * xStride + n);
+        w = w.Slice(0, taps * n);
+        ref int a = ref MemoryMarshal.GetReference(acc);
+        ref sbyte xs = ref MemoryMarshal.GetReference(x);
+        ref sbyte ws = ref MemoryMarshal.GetReference(w);
+        int c = 0;
+        if (Avx2.IsSupported)
+        {
+            Vector256<int> offset = Vector256.Create(xOffset);
+            for (; c <= n - 8; c += 8)
+            {
+                Vector256<int> sum = Vector256.LoadUnsafe(ref a, (nuint)c);
+                for (int k = 0; k < taps; k++)
+                {
+                    Vector256<int> xv = Avx2.ConvertToVector256Int32(Load8(ref Unsafe.Add(ref xs, k * xStride + c))) + offset;
+                    sum += xv * Avx2.ConvertToVector256Int32(Load8(ref Unsafe.Add(ref ws, k * n + c)));
+                }
+                sum.StoreUnsafe(ref a, (nuint)c);
+            }
+        }
+        for (; c < n; c++)
+        {
+            int sum = Unsafe.Add(ref a, c);
+            for (int k = 0; k < taps; k++)
+            {
+                sum += (Unsafe.Add(ref xs, k * xStride + c) + xOffset) * Unsafe.Add(ref ws, k * n + c);
+            }
+            Unsafe.Add(ref a, c) = sum;
+        }
+    }
+
+    /// <summary>The taps of one depthwise filter row for int16 inputs, int8 weights and 64-bit accumulators; each product is formed in 32 bits.</summary>
+    public static void AddTapProducts(Span<long> acc, ReadOnlySpan<short> x, int xStride, int taps, ReadOnlySpan<sbyte> w)
+    {
+        int n = acc.Length;
+        if (taps <= 0)
+        {
+            return;
+        }
+        x = x.Slice(0, (taps - 1) * xStride + n);
+        w = w.Slice(0, taps * n);
+        ref long a = ref MemoryMarshal.GetReference(acc);
+        ref short xs = ref MemoryMarshal.GetReference(x);
+        ref sbyte ws = ref MemoryMarshal.GetReference(w);
+        int c = 0;
+        if (Avx2.IsSupported)
+        {
+            for (; c <= n - 8; c += 8)
+            {
+                Vector256<long> low = Vector256.LoadUnsafe(ref a, (nuint)c), high = Vector256.LoadUnsafe(ref a, (nuint)c + 4);
+                for (int k = 0; k < taps; k++)
+                {
+                    Vector256<int> xv = Avx2.ConvertToVector256Int32(Vector128.LoadUnsafe(ref xs, (nuint)(k * xStride + c)));
+                    Vector256<int> products = xv * Avx2.ConvertToVector256Int32(Load8(ref Unsafe.Add(ref ws, k * n + c)));
+                    low += Avx2.ConvertToVector256Int64(products.GetLower());
+                    high += Avx2.ConvertToVector256Int64(products.GetUpper());
+                }
+                low.StoreUnsafe(ref a, (nuint)c);
+                high.StoreUnsafe(ref a, (nuint)c + 4);
+            }
+        }
+        for (; c < n; c++)
+        {
+            long sum = Unsafe.Add(ref a, c);
+            for (int k = 0; k < taps; k++)
+            {
+                sum += Unsafe.Add(ref xs, k * xStride + c) * Unsafe.Add(ref ws, k * n + c);
+            }
+            Unsafe.Add(ref a, c) = sum;
+        }
+    }
+
+    /// <summary>The taps of one depthwise filter row in float: one multiply, then one add, per product, in tap order.</summary>
+    public static void AddTapProducts(Span<float> acc, ReadOnlySpan<float> x, int xStride, int taps, ReadOnlySpan<float> w)
+    {
+        int n = acc.Length;
+        if (taps <= 0)
+        {
+            return;
+        }
+        x = x.Slice(0, (taps - 1) * xStride + n);
+        w = w.Slice(0, taps * n);
+        ref float a = ref MemoryMarshal.GetReference(acc);
+        ref float xs = ref MemoryMarshal.GetReference(x);
+        ref float ws = ref MemoryMarshal.GetReference(w);
+        int c = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; c <= n - 8; c += 8)
+            {
+                Vector256<float> sum = Vector256.LoadUnsafe(ref a, (nuint)c);
+                for (int k = 0; k < taps; k++)
+                {
+                    sum += Vector256.LoadUnsafe(ref xs, (nuint)(k * xStride + c)) * Vector256.LoadUnsafe(ref ws, (nuint)(k * n + c));
+                }
+                sum.StoreUnsafe(ref a, (nuint)c);
+            }
+        }
+        for (; c < n; c++)
+        {
+            float sum = Unsafe.Add(ref a, c);
+            for (int k = 0; k < taps; k++)
+            {
+                float product = Unsafe.Add(ref xs, k * xStride + c) * Unsafe.Add(ref ws, k * n + c);
+                sum += product;
+            }
+            Unsafe.Add(ref a, c) = sum;
+        }
+    }
+
     /// <summary>Eight int8 values as the low half of a vector (one 64-bit load).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<sbyte> Load8(ref sbyte source) =>

@@ -130,9 +130,53 @@ internal static class ConvolutionLoops
         }
     }
 
+    /// <summary>
+    /// Writes the loop over the filter rows inside the input for kernels that take a whole row of taps
+    /// at once: <paramref name="body"/> gets the input offset of the row's first tap inside the input
+    /// and the number of taps, with <c>rowWeights</c> (from the first tap's weights on) declared.
+    /// </summary>
+    public static void WriteTapRows(SourceWriter writer, ConvolutionGeometry g, string inputType, string weightType, Action<string, string> body)
+    {
+        bool rowLoop = g.FilterHeight > 1 || g.ClipsRows;
+        if (rowLoop)
+        {
+            writer.OpenBlock(g.ClipsRows ? "for (int ky = kyStart; ky < kyEnd; ky++)" : $"for (int ky = 0; ky < {g.FilterHeight}; ky++)");
+        }
+        string iy = rowLoop ? Plus("iy0", Times("ky", g.DilationHeight)) : "iy0";
+        string firstTap = g.ClipsColumns ? (rowLoop ? $"ky * {g.FilterWidth} + kxStart" : "kxStart") : (rowLoop ? Times("ky", g.FilterWidth) : "0");
+        string firstColumn = g.ClipsColumns ? Plus("ix0", Times("kxStart", g.DilationWidth)) : "ix0";
+        string taps = g.ClipsColumns ? "kxEnd - kxStart" : Literals.Int(g.FilterWidth);
+        // With dilation a column range can be empty, and its first tap outside the input.
+        bool guard = g.ClipsColumns && g.DilationWidth > 1;
+        if (guard)
+        {
+            writer.OpenBlock("if (kxEnd > kxStart)");
+        }
+        writer.WriteLine(firstTap == "0"
+            ? $"{EmitContext.ReadOnlySpan}<{weightType}> rowWeights = weights;"
+            : $"{EmitContext.ReadOnlySpan}<{weightType}> rowWeights = weights.Slice({Times(firstTap.Contains(" ") ? $"({firstTap})" : firstTap, g.OutputChannels)});");
+        body($"(({iy}) * {g.InputWidth} + {firstColumn}) * {g.InputChannels}", taps);
+        if (guard)
+        {
+            writer.CloseBlock();
+        }
+        if (rowLoop)
+        {
+            writer.CloseBlock();
+        }
+    }
+
     /// <summary>Writes the requantization of <c>acc</c> into <c>y</c>: TFLM's multiply, offset, then clamp (max before min).</summary>
     public static void WriteIntegerOutput(SourceWriter writer, ChannelRequantization requantization, ActivationRange activation, string outputType, int channels)
     {
+        if (!requantization.WideAccumulator)
+        {
+            // Eight channels at a time where the machine allows (TinyModel.Requantization), bit for bit the loop below.
+            string method = outputType == "sbyte" ? "ToInt8" : "ToInt16";
+            string scale = requantization.PerChannel ? "multipliers, shifts" : $"{requantization.Multiplier}, {requantization.Shift}";
+            writer.WriteLine($"global::TinyModel.Requantization.{method}(acc, {scale}, {requantization.OutputZeroPoint}, {activation.QuantizedMin}, {activation.QuantizedMax}, y);");
+            return;
+        }
         writer.OpenBlock($"for (int oc = 0; oc < {channels}; oc++)");
         int zeroPoint = requantization.OutputZeroPoint;
         string offset = zeroPoint == 0 ? string.Empty : zeroPoint > 0 ? $" + {zeroPoint}" : $" - {-zeroPoint}";

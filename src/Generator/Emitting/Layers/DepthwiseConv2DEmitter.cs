@@ -6,9 +6,10 @@ namespace TinyModel.Generator.Emitting.Layers;
 
 /// <summary>
 /// Writes DEPTHWISE_CONV_2D kernels. For each output pixel, a row of accumulators (one per output
-/// channel) is advanced tap by tap: the input channels under the tap times the tap's contiguous row of
-/// weights, element by element (<see cref="TinyModel.MultiplyAccumulate"/>, SIMD where available), or with a
-/// depth multiplier, each input value times its multiplier's weights. Each accumulator receives its
+/// channel) is advanced filter row by filter row: the input channels under each tap times the tap's
+/// contiguous row of weights, element by element (<see cref="TinyModel.MultiplyAccumulate"/>, SIMD with
+/// the accumulators in registers across a row's taps), or with a depth multiplier, tap by tap, each
+/// input value times its multiplier's weights. Each accumulator receives its
 /// products in TFLM's order (filter row, then column), so float sums equal TFLM's.
 /// </summary>
 internal sealed class DepthwiseConv2DEmitter : ILayerEmitter
@@ -40,22 +41,23 @@ internal sealed class DepthwiseConv2DEmitter : ILayerEmitter
         ConvolutionLoops.OpenPixels(writer, g, t, t);
         writer.WriteLine(quantized && layer.Bias is not null ? "bias.CopyTo(acc);" : "acc.Clear();");
 
-        ConvolutionLoops.WriteTaps(writer, g, t, weightType, g.OutputChannels, () =>
+        bool offset = layer.Type == ElementType.Int8;
+        if (m == 1)
         {
-            bool offset = layer.Type == ElementType.Int8;
-            if (m == 1)
-            {
-                string extra = offset ? $", {layer.InputOffset}" : string.Empty;
-                writer.WriteLine($"global::TinyModel.MultiplyAccumulate.AddProducts(acc, pixel, tapWeights{extra});");
-            }
-            else
+            // One call per filter row: the accumulators stay in registers across the row's taps.
+            ConvolutionLoops.WriteTapRows(writer, g, t, weightType, (start, taps) =>
+                writer.WriteLine($"global::TinyModel.MultiplyAccumulate.AddTapProducts(acc, image.Slice({start}), {g.DilationWidth * g.InputChannels}, {taps}{(offset ? $", {layer.InputOffset}" : string.Empty)}, rowWeights);"));
+        }
+        else
+        {
+            ConvolutionLoops.WriteTaps(writer, g, t, weightType, g.OutputChannels, () =>
             {
                 string value = offset && layer.InputOffset != 0 ? $"pixel[ic] + {layer.InputOffset}" : "pixel[ic]";
                 writer.OpenBlock($"for (int ic = 0; ic < {g.InputChannels}; ic++)");
                 writer.WriteLine($"global::TinyModel.MultiplyAccumulate.Add(acc.Slice(ic * {m}, {m}), {value}, tapWeights.Slice(ic * {m}, {m}));");
                 writer.CloseBlock();
-            }
-        });
+            });
+        }
 
         if (quantized)
         {
