@@ -26,6 +26,8 @@ internal static class LayerEmitters
     private static readonly ReluEmitter Relu = new();
     private static readonly SvdfEmitter Svdf = new();
     private static readonly UnidirectionalSequenceLstmEmitter UnidirectionalSequenceLstm = new();
+    private static readonly Conv2DEmitter Conv2D = new();
+    private static readonly DepthwiseConv2DEmitter DepthwiseConv2D = new();
 
     public static ILayerEmitter For(LayerSpec layer) => layer switch
     {
@@ -47,6 +49,8 @@ internal static class LayerEmitters
         ReluLayer => Relu,
         SvdfLayer => Svdf,
         UnidirectionalSequenceLstmLayer => UnidirectionalSequenceLstm,
+        Conv2DLayer => Conv2D,
+        DepthwiseConv2DLayer => DepthwiseConv2D,
         _ => throw new InvalidOperationException($"No emitter for {layer.GetType().Name}."),
     };
 }

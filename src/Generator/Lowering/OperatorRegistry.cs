@@ -24,6 +24,8 @@ internal static class OperatorRegistry
 
     public static IReadOnlyList<Entry> Entries { get; } = new[]
     {
+        new Entry(BuiltinOperator.Conv2D, "float32; int8 (int8 filter, per-tensor or per-channel); int16 activations with int8 filter (int64, int32 or no bias)", Conv2DLowering.Lower),
+        new Entry(BuiltinOperator.DepthwiseConv2D, "float32; int8 (int8 filter, per-tensor or per-channel); int16 activations with int8 filter (int64 or no bias)", DepthwiseConv2DLowering.Lower),
         new Entry(BuiltinOperator.FullyConnected, "float32, int8, int16 (int8 weights, per-tensor or per-channel)", FullyConnectedLowering.Lower),
         new Entry(BuiltinOperator.Reshape, "every type (a view of its input: no copy)", ViewLowering.Lower),
         new Entry(BuiltinOperator.Squeeze, "every type (a view of its input: no copy)", ViewLowering.Lower),

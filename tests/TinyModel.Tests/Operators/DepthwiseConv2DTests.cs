@@ -1,0 +1,221 @@
+using System;
+using System.Linq;
+using TinyModel.Tests.Infrastructure;
+using Xunit;
+using static TinyModel.Tests.Operators.ConvolutionTestSupport;
+
+namespace TinyModel.Tests.Operators;
+
+/// <summary>
+/// DEPTHWISE_CONV_2D option combinations the golden models do not cover, each compiled from a model
+/// built in memory and compared with a naive reference written here from TFLM's reference kernels
+/// (tensorflow/lite/kernels/internal/reference/depthwiseconv_float.h for float32,
+/// reference/integer_ops/depthwise_conv.h DepthwiseConvPerChannel for int8 and 16x8, whose 16x8
+/// accumulator is always int64): integer outputs must match bit for bit.
+/// </summary>
+public class DepthwiseConv2DTests
+{
+    private const int DepthwiseConv2DCode = 4;
+    private const byte DepthwiseConv2DOptionsType = 2;
+
+    /// <summary>A convolution to test: types, window options and shapes.</summary>
+    /// <param name="Type">"float32", "int8", "int16" (int64 bias).</param>
+    /// <param name="Padding">0 = SAME, 1 = VALID.</param>
+    /// <param name="Activation">0 NONE, 1 RELU, 2 RELU_N1_TO_1, 3 RELU6.</param>
+    public sealed record Case(string Type, int Padding, int StrideH, int StrideW, int DilationH, int DilationW, int Activation,
+        bool Bias = true, bool PerChannel = true, int DepthMultiplier = 1, int Batches = 1, int FilterH = 3, int FilterW = 2,
+        int Height = 7, int Width = 9, int InputChannels = 12)
+    {
+        public int OutputChannels => InputChannels * DepthMultiplier;
+
+        public override string ToString() =>
+            $"{Type} {(Padding == 0 ? "SAME" : "VALID")} s{StrideH}x{StrideW} d{DilationH}x{DilationW} act{Activation}" +
+            $"{(Bias ? "" : " nobias")}{(PerChannel ? "" : " per-tensor")}{(DepthMultiplier > 1 ? $" m{DepthMultiplier}" : "")}{(Batches > 1 ? $" b{Batches}" : "")}" +
+            $" k{FilterH}x{FilterW} in{Height}x{Width}x{InputChannels}";
+    }
+
+    public static TheoryData<Case> Cases()
+    {
+        var data = new TheoryData<Case>();
+        var windows = new (int Sh, int Sw, int Dh, int Dw)[] { (1, 1, 1, 1), (2, 2, 1, 1), (1, 3, 2, 1), (2, 1, 1, 3) };
+        foreach (string type in new[] { "float32", "int8", "int16" })
+        {
+            foreach (int padding in new[] { 0, 1 })
+            {
+                foreach (var (sh, sw, dh, dw) in windows)
+                {
+                    data.Add(new Case(type, padding, sh, sw, dh, dw, Activation: 0));
+                }
+            }
+            foreach (int activation in new[] { 1, 2, 3 })
+            {
+                data.Add(new Case(type, 0, 1, 1, 1, 1, activation));
+            }
+            data.Add(new Case(type, 0, 2, 1, 1, 1, 0, Bias: false));
+            data.Add(new Case(type, 0, 1, 2, 1, 1, 1, PerChannel: false));
+            data.Add(new Case(type, 0, 1, 1, 1, 1, 0, DepthMultiplier: 2, InputChannels: 5));
+            data.Add(new Case(type, 1, 2, 1, 1, 2, 1, DepthMultiplier: 3, InputChannels: 3));
+            data.Add(new Case(type, 1, 1, 1, 1, 1, 0, Batches: 2, FilterH: 1, FilterW: 1));
+            data.Add(new Case(type, 0, 2, 2, 1, 1, 3, FilterH: 5, FilterW: 5, Height: 4, Width: 3, InputChannels: 8));
+            data.Add(new Case(type, 0, 1, 1, 1, 1, 2, InputChannels: 19, Height: 5, Width: 5));
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void MatchesReference(Case c)
+    {
+        var random = new Random(c.ToString().Length * 31 + c.Activation);
+        (int outH, int padTop) = Window(c.Padding, c.Height, c.FilterH, c.StrideH, c.DilationH);
+        (int outW, int padLeft) = Window(c.Padding, c.Width, c.FilterW, c.StrideW, c.DilationW);
+        int[] inputShape = { c.Batches, c.Height, c.Width, c.InputChannels };
+        int[] filterShape = { 1, c.FilterH, c.FilterW, c.OutputChannels };
+        int[] outputShape = { c.Batches, outH, outW, c.OutputChannels };
+        int inputCount = inputShape.Aggregate(1, (a, b) => a * b);
+        int filterCount = filterShape.Aggregate(1, (a, b) => a * b);
+        int outputCount = outputShape.Aggregate(1, (a, b) => a * b);
+        int taps = c.FilterH * c.FilterW;
+        var builder = new TfliteModelBuilder();
+        int input, filter, bias = -1, output;
+        byte[] inputBytes;
+        Func<byte[]> reference;
+
+        if (c.Type == "float32")
+        {
+            float[] x = Enumerable.Range(0, inputCount).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+            float[] w = Enumerable.Range(0, filterCount).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+            float[] b = Enumerable.Range(0, c.OutputChannels).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
+            input = builder.Tensor("input", TfliteType.Float32, inputShape);
+            filter = builder.Constant("filter", TfliteType.Float32, filterShape, Bytes(w));
+            if (c.Bias)
+            {
+                bias = builder.Constant("bias", TfliteType.Float32, new[] { c.OutputChannels }, Bytes(b));
+            }
+            output = builder.Tensor("output", TfliteType.Float32, outputShape);
+            inputBytes = Bytes(x);
+            (float min, float max) = FloatRange(c.Activation);
+            reference = () =>
+            {
+                var y = new float[outputCount];
+                Reference(c, outH, outW, padTop, padLeft, (n, iy, ix, ic) => x[((n * c.Height + iy) * c.Width + ix) * c.InputChannels + ic],
+                    (oc, ky, kx) => w[(ky * c.FilterW + kx) * c.OutputChannels + oc],
+                    (index, oc, total, _) => y[index] = Math.Min(Math.Max(total + (c.Bias ? b[oc] : 0f), min), max));
+                return Bytes(y);
+            };
+        }
+        else
+        {
+            bool int8 = c.Type == "int8";
+            bool wide = c.Type == "int16";
+            float inputScale = int8 ? 0.02f : 0.001f;
+            int inputZero = int8 ? -5 : 0, outputZero = int8 ? 3 : 0;
+            float[] filterScales = Enumerable.Range(0, c.PerChannel ? c.OutputChannels : 1).Select(_ => 0.005f + (float)random.NextDouble() * 0.015f).ToArray();
+            float outputScale = (int8 ? 0.02f * 74 : 0.001f * 2365) * 0.01f * 74 * MathF.Sqrt(taps) * 3 / (int8 ? 128 : 32768);
+            int[] x = Enumerable.Range(0, inputCount).Select(_ => int8 ? random.Next(-128, 128) : random.Next(-4096, 4097)).ToArray();
+            sbyte[] w = Enumerable.Range(0, filterCount).Select(_ => (sbyte)random.Next(-127, 128)).ToArray();
+            long[] b = Enumerable.Range(0, c.OutputChannels).Select(_ => (long)random.Next(-20000, 20001) * (wide ? 10 : 1)).ToArray();
+            TfliteType activationType = int8 ? TfliteType.Int8 : TfliteType.Int16;
+            input = builder.Tensor("input", activationType, inputShape, inputScale, inputZero);
+            filter = builder.Constant("filter", TfliteType.Int8, filterShape, Bytes(w), filterScales, new long[filterScales.Length], 3);
+            if (c.Bias)
+            {
+                bias = wide
+                    ? builder.Constant("bias", TfliteType.Int64, new[] { c.OutputChannels }, Bytes(b))
+                    : builder.Constant("bias", TfliteType.Int32, new[] { c.OutputChannels }, Bytes(b.Select(v => (int)v).ToArray()));
+            }
+            output = builder.Tensor("output", activationType, outputShape, outputScale, outputZero);
+            inputBytes = int8 ? Bytes(x.Select(v => (sbyte)v).ToArray()) : Bytes(x.Select(v => (short)v).ToArray());
+            (int min, int max) = QuantizedRange(c.Activation, outputScale, outputZero, int8 ? -128 : -32768, int8 ? 127 : 32767);
+            reference = () =>
+            {
+                var y = new int[outputCount];
+                // TFLM derives one multiplier per channel, in double, also for per-tensor filters.
+                var requant = Enumerable.Range(0, c.OutputChannels)
+                    .Select(oc => QuantizeMultiplier((double)inputScale * filterScales[c.PerChannel ? oc : 0] / outputScale)).ToArray();
+                Reference(c, outH, outW, padTop, padLeft, (n, iy, ix, ic) => x[((n * c.Height + iy) * c.Width + ix) * c.InputChannels + ic] - inputZero,
+                    (oc, ky, kx) => w[(ky * c.FilterW + kx) * c.OutputChannels + oc],
+                    (index, oc, _, exact) =>
+                    {
+                        // exact holds the exact sum; an int32 accumulator keeps it modulo 2^32.
+                        long acc = exact + (c.Bias ? b[oc] : 0);
+                        int scaled = wide
+                            ? MultiplyByQuantizedMultiplier(acc, requant[oc].Multiplier, requant[oc].Shift)
+                            : MultiplyByQuantizedMultiplier(unchecked((int)acc), requant[oc].Multiplier, requant[oc].Shift) + outputZero;
+                        y[index] = Math.Min(Math.Max(scaled, min), max);
+                    });
+                return int8 ? Bytes(y.Select(v => (sbyte)v).ToArray()) : Bytes(y.Select(v => (short)v).ToArray());
+            };
+        }
+
+        int[] inputs = c.Bias ? new[] { input, filter, bias } : new[] { input, filter };
+        builder.Operator(DepthwiseConv2DCode, inputs, new[] { output }, DepthwiseConv2DOptionsType, null,
+                TfliteModelBuilder.Option.Byte(0, (byte)c.Padding),
+                TfliteModelBuilder.Option.Int(1, c.StrideW),
+                TfliteModelBuilder.Option.Int(2, c.StrideH),
+                TfliteModelBuilder.Option.Int(3, c.DepthMultiplier),
+                TfliteModelBuilder.Option.Byte(4, (byte)c.Activation),
+                TfliteModelBuilder.Option.Int(5, c.DilationW),
+                TfliteModelBuilder.Option.Int(6, c.DilationH))
+            .Inputs(input)
+            .Outputs(output);
+
+        ITinyModel model = Compile(builder.Build(), "depthwise_conv2d").Create();
+        byte[] expected = reference();
+        byte[] actual = new byte[expected.Length];
+        model.InvokeRaw(inputBytes, actual);
+        OutputComparison.AssertMatches(c.ToString(), c.Type.StartsWith("int16", StringComparison.Ordinal) ? "int16" : c.Type, expected, actual);
+    }
+
+    /// <summary>
+    /// TFLM's reference loop nest: every output channel <c>ic · M + m</c>, summed over the filter taps
+    /// inside the input in the order (row, column): in float for float inputs, exactly (in 64 bits) for
+    /// integer ones, whose values <paramref name="input"/> and <paramref name="weight"/> return as exact floats.
+    /// </summary>
+    private static void Reference(Case c, int outH, int outW, int padTop, int padLeft,
+        Func<int, int, int, int, float> input, Func<int, int, int, float> weight, Action<int, int, float, long> write)
+    {
+        bool isFloat = c.Type == "float32";
+        for (int n = 0; n < c.Batches; n++)
+        {
+            for (int oy = 0; oy < outH; oy++)
+            {
+                for (int ox = 0; ox < outW; ox++)
+                {
+                    for (int ic = 0; ic < c.InputChannels; ic++)
+                    {
+                        for (int m = 0; m < c.DepthMultiplier; m++)
+                        {
+                            int oc = m + ic * c.DepthMultiplier;
+                            float total = 0f;
+                            long exact = 0;
+                            for (int ky = 0; ky < c.FilterH; ky++)
+                            {
+                                for (int kx = 0; kx < c.FilterW; kx++)
+                                {
+                                    int iy = oy * c.StrideH - padTop + ky * c.DilationH;
+                                    int ix = ox * c.StrideW - padLeft + kx * c.DilationW;
+                                    if (iy < 0 || iy >= c.Height || ix < 0 || ix >= c.Width)
+                                    {
+                                        continue;
+                                    }
+                                    float xv = input(n, iy, ix, ic);
+                                    float wv = weight(oc, ky, kx);
+                                    if (isFloat)
+                                    {
+                                        total += xv * wv;
+                                    }
+                                    else
+                                    {
+                                        exact += (long)xv * (long)wv;
+                                    }
+                                }
+                            }
+                            write(((n * outH + oy) * outW + ox) * c.OutputChannels + oc, oc, total, exact);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
