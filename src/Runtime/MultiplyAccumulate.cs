@@ -8,9 +8,8 @@ namespace TinyModel;
 
 /// <summary>
 /// The inner loops of convolution kernels: a row of accumulators, one per output channel, each
-/// increased by a product. Generated convolutions call these once per filter tap (and input channel),
-/// so that the accumulators of a whole output pixel advance together, in SIMD registers where the
-/// machine has them.
+/// increased by products. Generated convolutions call these once per filter row (or tap), so that the
+/// accumulators of a whole output pixel advance together, in SIMD registers where the machine has them.
 /// </summary>
 /// <remarks>
 /// Each accumulator receives its products in the order the calls are made, one multiply and one add
@@ -87,82 +86,6 @@ public static class MultiplyAccumulate
         for (; i < n; i++)
         {
             float product = x * Unsafe.Add(ref b, i);
-            Unsafe.Add(ref a, i) += product;
-        }
-    }
-
-    /// <summary><c>acc[i] += (x[i] + xOffset) * w[i]</c>: int8 inputs with their zero point removed, times int8 weights.</summary>
-    public static void AddProducts(Span<int> acc, ReadOnlySpan<sbyte> x, ReadOnlySpan<sbyte> w, int xOffset)
-    {
-        int n = acc.Length;
-        x = x.Slice(0, n);
-        w = w.Slice(0, n);
-        ref int a = ref MemoryMarshal.GetReference(acc);
-        ref sbyte xs = ref MemoryMarshal.GetReference(x);
-        ref sbyte ws = ref MemoryMarshal.GetReference(w);
-        int i = 0;
-        if (Avx2.IsSupported && n >= 8)
-        {
-            Vector256<int> offset = Vector256.Create(xOffset);
-            for (; i <= n - 8; i += 8)
-            {
-                Vector256<int> xv = Avx2.ConvertToVector256Int32(Load8(ref Unsafe.Add(ref xs, i))) + offset;
-                Vector256<int> wv = Avx2.ConvertToVector256Int32(Load8(ref Unsafe.Add(ref ws, i)));
-                (Vector256.LoadUnsafe(ref a, (nuint)i) + xv * wv).StoreUnsafe(ref a, (nuint)i);
-            }
-        }
-        for (; i < n; i++)
-        {
-            Unsafe.Add(ref a, i) += (Unsafe.Add(ref xs, i) + xOffset) * Unsafe.Add(ref ws, i);
-        }
-    }
-
-    /// <summary><c>acc[i] += x[i] * w[i]</c> with 64-bit accumulators: int16 inputs times int8 weights, each product formed in 32 bits.</summary>
-    public static void AddProducts(Span<long> acc, ReadOnlySpan<short> x, ReadOnlySpan<sbyte> w)
-    {
-        int n = acc.Length;
-        x = x.Slice(0, n);
-        w = w.Slice(0, n);
-        ref long a = ref MemoryMarshal.GetReference(acc);
-        ref short xs = ref MemoryMarshal.GetReference(x);
-        ref sbyte ws = ref MemoryMarshal.GetReference(w);
-        int i = 0;
-        if (Avx2.IsSupported && n >= 8)
-        {
-            for (; i <= n - 8; i += 8)
-            {
-                Vector256<int> xv = Avx2.ConvertToVector256Int32(Vector128.LoadUnsafe(ref xs, (nuint)i));
-                Vector256<int> wv = Avx2.ConvertToVector256Int32(Load8(ref Unsafe.Add(ref ws, i)));
-                AddWidened(ref Unsafe.Add(ref a, i), xv * wv);
-            }
-        }
-        for (; i < n; i++)
-        {
-            Unsafe.Add(ref a, i) += Unsafe.Add(ref xs, i) * Unsafe.Add(ref ws, i);
-        }
-    }
-
-    /// <summary><c>acc[i] += x[i] * w[i]</c> in float: one multiply, then one add, per element.</summary>
-    public static void AddProducts(Span<float> acc, ReadOnlySpan<float> x, ReadOnlySpan<float> w)
-    {
-        int n = acc.Length;
-        x = x.Slice(0, n);
-        w = w.Slice(0, n);
-        ref float a = ref MemoryMarshal.GetReference(acc);
-        ref float xs = ref MemoryMarshal.GetReference(x);
-        ref float ws = ref MemoryMarshal.GetReference(w);
-        int i = 0;
-        if (Vector256.IsHardwareAccelerated && n >= 8)
-        {
-            for (; i <= n - 8; i += 8)
-            {
-                Vector256<float> product = Vector256.LoadUnsafe(ref xs, (nuint)i) * Vector256.LoadUnsafe(ref ws, (nuint)i);
-                (Vector256.LoadUnsafe(ref a, (nuint)i) + product).StoreUnsafe(ref a, (nuint)i);
-            }
-        }
-        for (; i < n; i++)
-        {
-            float product = Unsafe.Add(ref xs, i) * Unsafe.Add(ref ws, i);
             Unsafe.Add(ref a, i) += product;
         }
     }

@@ -120,9 +120,10 @@ internal static class ConvolutionLoops
         string length = g.ClipsColumns ? $"{columns} * {g.InputChannels}" : Literals.Int(g.FilterWidth * g.InputChannels);
         string weightLength = g.ClipsColumns ? $"{columns} * {tapSize}" : Literals.Int(g.FilterWidth * tapSize);
         writer.WriteLine($"{EmitContext.ReadOnlySpan}<{inputType}> run = image.Slice((({iy}) * {g.InputWidth} + {firstColumn}) * {g.InputChannels}, {length});");
+        string weightStart = !g.ClipsColumns && rowLoop ? Times("ky", g.FilterWidth * tapSize) : Times(firstTap.Contains(" ") ? $"({firstTap})" : firstTap, tapSize);
         writer.WriteLine(firstTap == "0" && !g.ClipsColumns
             ? $"{EmitContext.ReadOnlySpan}<{weightType}> runWeights = weights;"
-            : $"{EmitContext.ReadOnlySpan}<{weightType}> runWeights = weights.Slice({Times(firstTap.Contains(" ") ? $"({firstTap})" : firstTap, tapSize)}, {weightLength});");
+            : $"{EmitContext.ReadOnlySpan}<{weightType}> runWeights = weights.Slice({weightStart}, {weightLength});");
         body();
         if (rowLoop)
         {
@@ -152,9 +153,10 @@ internal static class ConvolutionLoops
         {
             writer.OpenBlock("if (kxEnd > kxStart)");
         }
+        string weightStart = !g.ClipsColumns && rowLoop ? Times("ky", g.FilterWidth * g.OutputChannels) : Times(firstTap.Contains(" ") ? $"({firstTap})" : firstTap, g.OutputChannels);
         writer.WriteLine(firstTap == "0"
             ? $"{EmitContext.ReadOnlySpan}<{weightType}> rowWeights = weights;"
-            : $"{EmitContext.ReadOnlySpan}<{weightType}> rowWeights = weights.Slice({Times(firstTap.Contains(" ") ? $"({firstTap})" : firstTap, g.OutputChannels)});");
+            : $"{EmitContext.ReadOnlySpan}<{weightType}> rowWeights = weights.Slice({weightStart});");
         body($"(({iy}) * {g.InputWidth} + {firstColumn}) * {g.InputChannels}", taps);
         if (guard)
         {

@@ -33,6 +33,8 @@ internal sealed class DepthwiseConv2DEmitter : ILayerEmitter
         {
             writer.WriteLine($"/// Input values are offset by {layer.InputOffset} (minus the input zero point) before they are multiplied, as TFLM does.");
         }
+        string start = quantized && layer.Bias is not null ? "the bias" : "zero";
+        writer.WriteLine($"/// Per output pixel, the accumulators start from {start} and gather, filter row by filter row, each channel's input times its weight; taps in the padding are skipped.");
         writer.WriteLine($"/// {ConvolutionLoops.DescribeOutput(layer.Requantization, layer.Activation, acc)}");
         writer.WriteLine($"/// {layer.MacCount} multiply-accumulates.");
         writer.WriteLine("/// </summary>");
