@@ -34,7 +34,7 @@ internal static class OperatorRegistry
         new Entry(BuiltinOperator.Softmax, "float32; int8 → int8 or int16; int16 → int16 (TFLM's fixed-point and table kernels)", SoftmaxLowering.Lower),
         new Entry(BuiltinOperator.AveragePool2D, "float32, int8, int16 (any filter and stride, SAME/VALID, fused ReLU/ReLU6/ReLU-N1-to-1)", PoolingLowering.LowerAverage),
         new Entry(BuiltinOperator.MaxPool2D, "float32, int8, int16 (any filter and stride, SAME/VALID, fused ReLU/ReLU6/ReLU-N1-to-1)", PoolingLowering.LowerMax),
-        new Entry(BuiltinOperator.Mean, "float32, int8, int16 (constant axes, keep_dims or not; requantizes when input and output quantization differ)", MeanLowering.Lower),
+        new Entry(BuiltinOperator.Mean, "float32, int8, int16 (constant axes, keep_dims or not; integer means requantized as TFLM does)", MeanLowering.Lower),
         new Entry(BuiltinOperator.Pad, "float32, int8, int16, int32 (constant non-negative paddings, any rank)", PadLowering.Lower),
         new Entry(PadLowering.PadV2Code, "float32, int8, int16, int32 (constant non-negative paddings; pad value constant or computed)", PadLowering.Lower),
         new Entry(BuiltinOperator.Transpose, "any element type (constant permutation, any rank)", TransposeLowering.Lower),

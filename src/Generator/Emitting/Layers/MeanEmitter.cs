@@ -23,9 +23,6 @@ internal sealed class MeanEmitter : ILayerEmitter
             case MeanKernel.Float:
                 writer.WriteLine($"/// Float: sum / {layer.Count}.");
                 break;
-            case MeanKernel.IntegerDivide:
-                writer.WriteLine($"/// Input and output share their quantization, so TFLM divides the integer sum by {layer.Count}, truncating toward zero.");
-                break;
             case MeanKernel.Requantize:
                 writer.WriteLine($"/// (sum - {layer.InputZeroPoint} · {layer.Count}) is requantized with {layer.Multiplier} · 2^{layer.Shift} (input scale / output scale / {layer.Count}, as TFLM folds it)");
                 writer.WriteLine($"/// and offset by the output zero point {layer.OutputZeroPoint}.");
@@ -64,9 +61,6 @@ internal sealed class MeanEmitter : ILayerEmitter
         {
             case MeanKernel.Float:
                 writer.WriteLine($"output[o++] = sum / {Literals.Float(layer.Count)};");
-                break;
-            case MeanKernel.IntegerDivide:
-                writer.WriteLine($"output[o++] = ({t})(sum / {layer.Count});");
                 break;
             case MeanKernel.Requantize:
                 long offset = (long)layer.InputZeroPoint * layer.Count;

@@ -10,9 +10,10 @@ namespace TinyModel.Generator.Lowering.Operators;
 
 /// <summary>
 /// MEAN (TFLM reduce.cc, reduce_common.cc, reference/reduce.h): float32, int8 and int16, any set of
-/// constant axes (negative and repeated axes allowed), keep_dims or not. Integer tensors whose input
-/// and output quantization are equal take the integer mean, truncated; otherwise the sum is
-/// requantized with TFLM's multiplier, into which 1/count is folded here.
+/// constant axes (negative and repeated axes allowed), keep_dims or not. For integer tensors the sum is
+/// always requantized with TFLM's multiplier (input scale / output scale), into which 1/count is
+/// folded here the way QuantizedMeanOrSum folds it, even when input and output share their
+/// quantization: truncating or rounding the mean instead differs from TFLM on mobilenet_v2.
 /// </summary>
 internal static class MeanLowering
 {
@@ -106,23 +107,16 @@ internal static class MeanLowering
             }
             inputZeroPoint = input.Quantization.ZeroPoint;
             outputZeroPoint = output.Quantization.ZeroPoint;
-            if (inputZeroPoint == outputZeroPoint && input.Quantization.Scale == output.Quantization.Scale)
+            kernel = MeanKernel.Requantize;
+            (multiplier, shift) = QuantizationMath.QuantizeMultiplier((double)input.Quantization.Scale / output.Quantization.Scale);
+            if (count > 0)
             {
-                kernel = MeanKernel.IntegerDivide;
-            }
-            else
-            {
-                kernel = MeanKernel.Requantize;
-                (multiplier, shift) = QuantizationMath.QuantizeMultiplier((double)input.Quantization.Scale / output.Quantization.Scale);
-                if (count > 0)
-                {
-                    // Fold 1/count into the multiplier as TFLM's QuantizedMeanOrSum does.
-                    int bits = 63 - LeadingZeroCount((ulong)count);
-                    bits = Math.Min(bits, 32);
-                    bits = Math.Min(bits, 31 + shift);
-                    multiplier = (int)(((long)multiplier << bits) / count);
-                    shift -= bits;
-                }
+                // Fold 1/count into the multiplier as TFLM's QuantizedMeanOrSum does.
+                int bits = 63 - LeadingZeroCount((ulong)count);
+                bits = Math.Min(bits, 32);
+                bits = Math.Min(bits, 31 + shift);
+                multiplier = (int)(((long)multiplier << bits) / count);
+                shift -= bits;
             }
         }
         return new MeanLayer(op.Index, inputs, outputs, kernel, input.Type, axes.ToEquatableArray(), keepDims,

@@ -7,9 +7,7 @@ internal enum MeanKernel
 {
     /// <summary>float32: sum / count.</summary>
     Float,
-    /// <summary>int8 or int16 with equal input and output quantization: the integer sum divided by the count, truncated (reference <c>Mean&lt;T, int32&gt;</c>).</summary>
-    IntegerDivide,
-    /// <summary>int8 or int16 with different quantization: (sum - zero point · count) requantized with 1/count folded into the multiplier (reference <c>QuantizedMeanOrSum</c>).</summary>
+    /// <summary>int8 or int16: (sum - zero point · count) requantized with 1/count folded into the multiplier (reference <c>QuantizedMeanOrSum</c>).</summary>
     Requantize,
 }
 
