@@ -118,6 +118,12 @@ internal static class ModelEmitter
         writer.WriteLine("/// <summary>Multiply-accumulate operations per call of <see cref=\"Invoke\"/>.</summary>");
         writer.WriteLine($"public const long MacCount = {model.Layers.Sum(l => l.MacCount)}L;");
         writer.WriteLine();
+        writer.WriteLine("/// <summary>Multiply-accumulate operations of each layer per call, in execution order (the layers of <see cref=\"Operators\"/>).</summary>");
+        writer.WriteLine($"public static {EmitContext.ReadOnlySpan}<long> LayerMacCounts => new long[] {{ {string.Join(", ", model.Layers.Select(l => l.MacCount + "L"))} }};");
+        writer.WriteLine();
+        writer.WriteLine("/// <summary>The model's operators and how often each occurs.</summary>");
+        writer.WriteLine($"public const string Operators = {Literals.String(model.OperatorCounts)};");
+        writer.WriteLine();
         writer.WriteLine("/// <summary>The model's input tensors, in the order <see cref=\"Invoke\"/> takes them.</summary>");
         writer.WriteLine($"public static {ReadOnlyList} Inputs {{ get; }} = new global::TinyModel.TensorInfo[]");
         WriteTensorInfos(writer, model, model.Inputs);

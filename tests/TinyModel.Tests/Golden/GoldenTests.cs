@@ -90,6 +90,17 @@ public class GoldenTests
         }
     }
 
+    /// <summary>The costs a user sees on hover are public constants too, and agree with each other.</summary>
+    [Fact]
+    public void CostsArePublicConstants()
+    {
+        Assert.Equal("FULLY_CONNECTED x3", HelloWorldInt8.Operators);
+        Assert.Equal(new long[] { 16, 256, 16 }, HelloWorldInt8.LayerMacCounts.ToArray()); // 1→16→16→1 units
+        Assert.Equal(HelloWorldInt8.MacCount, HelloWorldInt8.LayerMacCounts.ToArray().Sum());
+        Assert.Equal(16 + 256 + 16 + 4 * (16 + 16 + 1), HelloWorldInt8.WeightBytes); // int8 weights, int32 biases
+        Assert.InRange(HelloWorldInt8.ArenaLowerBoundBytes, 1, HelloWorldInt8.ArenaBytes);
+    }
+
     private static void AssertSameTensor(GoldenTensor expected, TensorInfo actual)
     {
         Assert.Equal(expected.DType, actual.ElementType.ToString().ToLowerInvariant());
