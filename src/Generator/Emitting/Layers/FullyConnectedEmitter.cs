@@ -63,10 +63,19 @@ internal sealed class FullyConnectedEmitter : ILayerEmitter
         writer.WriteLine($"{EmitContext.ReadOnlySpan}<{(quantized ? "sbyte" : "float")}> w = weights.Slice(u * {layer.Depth}, {layer.Depth});");
         writer.WriteLine($"{acc} sum = {(quantized && layer.Bias is not null ? "bias[u]" : quantized ? "0" : "0f")};");
         string weight = layer.WeightsOffset == 0 || !quantized ? "w[d]" : $"(w[d] + {layer.WeightsOffset})";
-        // TFLM multiplies in int32 and accumulates in the accumulator type; the same order here.
-        writer.OpenBlock($"for (int d = 0; d < {layer.Depth}; d++)");
-        writer.WriteLine($"sum += x[d] * {weight};");
-        writer.CloseBlock();
+        if (layer.Type == ElementType.Int8 && layer.WeightsOffset == 0)
+        {
+            // int32 sums wrap the same in any order, so the vectorized dot product equals TFLM's loop bit for bit.
+            writer.WriteLine("sum += global::TinyModel.DotProduct.Int8(x, w);");
+        }
+        else
+        {
+            // TFLM multiplies in int32 and accumulates in the accumulator type; the same order here
+            // (for float, the order of the sum is what keeps results closest to TFLM's).
+            writer.OpenBlock($"for (int d = 0; d < {layer.Depth}; d++)");
+            writer.WriteLine($"sum += x[d] * {weight};");
+            writer.CloseBlock();
+        }
 
         if (quantized)
         {
