@@ -1,9 +1,13 @@
 using System.Collections.Generic;
 using TinyModel.Generator.Model;
+using TinyModel.Generator.Reading;
 
 namespace TinyModel.Generator.Lowering;
 
-/// <summary>Index arithmetic on row-major (NHWC) shapes and on constant index tensors, done at build time.</summary>
+/// <summary>
+/// Index arithmetic on row-major (NHWC) shapes and on constant index tensors, and the SAME/VALID window
+/// arithmetic of TFLite's kernels/padding.h, done at build time.
+/// </summary>
 internal static class ShapeMath
 {
     /// <summary>The element stride of each dimension of a row-major shape.</summary>
@@ -46,4 +50,32 @@ internal static class ShapeMath
                 return null;
         }
     }
+
+    /// <summary>TFLite's <c>ComputeOutSize</c> (padding.h): the output size of a window along one axis; any padding other than SAME counts as VALID.</summary>
+    public static int WindowOutputSize(PaddingKind padding, int imageSize, int filterSize, int stride, int dilation = 1)
+    {
+        int effectiveFilterSize = (filterSize - 1) * dilation + 1;
+        return padding == PaddingKind.Same
+            ? (imageSize + stride - 1) / stride
+            : (imageSize + stride - effectiveFilterSize) / stride;
+    }
+
+    /// <summary>
+    /// TFLite's <c>ComputePaddingWithOffset</c> (padding.h): the padding before the first row or column
+    /// along one axis; the odd remainder of the total goes after the data.
+    /// </summary>
+    public static int WindowPadding(int stride, int inSize, int filterSize, int outSize, int dilation = 1)
+    {
+        int effectiveFilterSize = (filterSize - 1) * dilation + 1;
+        int total = (outSize - 1) * stride + effectiveFilterSize - inSize;
+        return (total > 0 ? total : 0) / 2;
+    }
+
+    /// <summary>
+    /// The padding TFLM gives a TRANSPOSE_CONV along one axis (transpose_conv.cc, <c>CalculateOpData</c>):
+    /// <see cref="WindowPadding"/> as if the transpose convolution's output (<paramref name="outputSize"/>)
+    /// were the input of an ordinary convolution with the same filter, stride and padding.
+    /// </summary>
+    public static int TransposeConvPadding(PaddingKind padding, int stride, int outputSize, int filterSize) =>
+        WindowPadding(stride, outputSize, filterSize, WindowOutputSize(padding, outputSize, filterSize, stride));
 }

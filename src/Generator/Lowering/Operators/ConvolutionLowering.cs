@@ -1,4 +1,3 @@
-using System;
 using System.Linq;
 using TinyModel.Generator.Model;
 using TinyModel.Generator.Reading;
@@ -107,8 +106,8 @@ internal static class ConvolutionLowering
         var output = operands.OutputValue.Shape;
         var filter = operands.FilterTensor.Shape;
         int filterHeight = filter[1], filterWidth = filter[2];
-        int outHeight = OutputSize(options.Padding, input[1], filterHeight, options.StrideHeight, options.DilationHeight);
-        int outWidth = OutputSize(options.Padding, input[2], filterWidth, options.StrideWidth, options.DilationWidth);
+        int outHeight = ShapeMath.WindowOutputSize(options.Padding, input[1], filterHeight, options.StrideHeight, options.DilationHeight);
+        int outWidth = ShapeMath.WindowOutputSize(options.Padding, input[2], filterWidth, options.StrideWidth, options.DilationWidth);
         if (input[0] != output[0] || output[1] != outHeight || output[2] != outWidth || output[3] != outputChannels)
         {
             context.ReportUnsupported(op,
@@ -123,25 +122,8 @@ internal static class ConvolutionLowering
             filterHeight, filterWidth,
             options.StrideHeight, options.StrideWidth, options.DilationHeight, options.DilationWidth,
             options.Padding,
-            Padding(options.StrideHeight, options.DilationHeight, input[1], filterHeight, outHeight),
-            Padding(options.StrideWidth, options.DilationWidth, input[2], filterWidth, outWidth));
-    }
-
-    /// <summary>TFLite's <c>ComputeOutSize</c> (padding.h).</summary>
-    public static int OutputSize(PaddingKind padding, int imageSize, int filterSize, int stride, int dilation)
-    {
-        int effectiveFilterSize = (filterSize - 1) * dilation + 1;
-        return padding == PaddingKind.Same
-            ? (imageSize + stride - 1) / stride
-            : (imageSize + stride - effectiveFilterSize) / stride;
-    }
-
-    /// <summary>TFLite's <c>ComputePaddingWithOffset</c>: the padding before the first row or column (the odd one goes after).</summary>
-    public static int Padding(int stride, int dilation, int inSize, int filterSize, int outSize)
-    {
-        int effectiveFilterSize = (filterSize - 1) * dilation + 1;
-        int total = (outSize - 1) * stride + effectiveFilterSize - inSize;
-        return Math.Max(total, 0) / 2;
+            ShapeMath.WindowPadding(options.StrideHeight, input[1], filterHeight, outHeight, options.DilationHeight),
+            ShapeMath.WindowPadding(options.StrideWidth, input[2], filterWidth, outWidth, options.DilationWidth));
     }
 
     /// <summary>

@@ -61,13 +61,13 @@ internal static class PoolingLowering
         }
 
         int batches = input.Shape[0], inH = input.Shape[1], inW = input.Shape[2], depth = input.Shape[3];
-        int outH = ComputeOutSize(padding, inH, filterH, strideH), outW = ComputeOutSize(padding, inW, filterW, strideW);
+        int outH = ShapeMath.WindowOutputSize(padding, inH, filterH, strideH), outW = ShapeMath.WindowOutputSize(padding, inW, filterW, strideW);
         if (output.Shape[0] != batches || output.Shape[1] != outH || output.Shape[2] != outW || output.Shape[3] != depth)
         {
             context.ReportUnsupported(op, $"the output {output.ShapeText} does not match the input {input.ShapeText} pooled {filterH}x{filterW} with stride {strideH}x{strideW} and {padding} padding, which gives [{batches},{outH},{outW},{depth}]");
             return null;
         }
-        int padH = ComputePadding(strideH, inH, filterH, outH), padW = ComputePadding(strideW, inW, filterW, outW);
+        int padH = ShapeMath.WindowPadding(strideH, inH, filterH, outH), padW = ShapeMath.WindowPadding(strideW, inW, filterW, outW);
         // TFLM fails on a window that lies wholly in the padding; such a layer cannot be compiled either.
         if (outH > 0 && outW > 0 && (EmptyWindow(outH, strideH, padH, filterH, inH) || EmptyWindow(outW, strideW, padW, filterW, inW)))
         {
@@ -91,20 +91,6 @@ internal static class PoolingLowering
         ActivationRange range = QuantizationMath.ActivationRange(activation, output.Type, output.Quantization);
         return new PoolingLayer(op.Index, new EquatableArray<int>(new[] { op.Inputs[0] }), new EquatableArray<int>(new[] { op.Outputs[0] }),
             isMax, input.Type, batches, inH, inW, depth, outH, outW, filterH, filterW, strideH, strideW, padH, padW, padding, range);
-    }
-
-    /// <summary>TFLite's <c>ComputeOutSize</c> (dilation 1).</summary>
-    internal static int ComputeOutSize(PaddingKind padding, int imageSize, int filterSize, int stride) => padding switch
-    {
-        PaddingKind.Same => (imageSize + stride - 1) / stride,
-        _ => (imageSize + stride - filterSize) / stride,
-    };
-
-    /// <summary>TFLite's <c>ComputePadding</c> (dilation 1): the padding before the first element.</summary>
-    internal static int ComputePadding(int stride, int inSize, int filterSize, int outSize)
-    {
-        int padding = ((outSize - 1) * stride + filterSize - inSize) / 2;
-        return padding > 0 ? padding : 0;
     }
 
     private static bool EmptyWindow(int outSize, int stride, int pad, int filter, int inSize)

@@ -112,8 +112,8 @@ internal static class TransposeConvLowering
             return null;
         }
 
-        int padHeight = TransposeConvPadding.Compute(padding, strideHeight, outputHeight, filterHeight);
-        int padWidth = TransposeConvPadding.Compute(padding, strideWidth, outputWidth, filterWidth);
+        int padHeight = ShapeMath.TransposeConvPadding(padding, strideHeight, outputHeight, filterHeight);
+        int padWidth = ShapeMath.TransposeConvPadding(padding, strideWidth, outputWidth, filterWidth);
         ActivationRange range = QuantizationMath.ActivationRange(activation, output.Type, output.Quantization);
         string prefix = $"Layer{op.Index}";
         string weightsShape = $"[{outputDepth},{filterHeight},{filterWidth},{inputDepth}]";
