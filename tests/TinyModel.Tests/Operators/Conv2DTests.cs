@@ -157,7 +157,7 @@ public class Conv2DTests
             .Inputs(input)
             .Outputs(output);
 
-        ITinyModel model = Compile(builder.Build(), "conv2d").Create();
+        ITinyModel model = InMemoryModel.Compile(builder.Build(), "/tests/conv2d.tflite").Create();
         byte[] expected = reference();
         byte[] actual = new byte[expected.Length];
         model.InvokeRaw(inputBytes, actual);

@@ -1,34 +1,14 @@
 using System;
-using System.IO;
-using TinyModel.Tests.Infrastructure;
 
 namespace TinyModel.Tests.Operators;
 
 /// <summary>
-/// Helpers of the convolution tests: compiling a model built in memory, and TFLite's arithmetic written
-/// out independently of the generator, from TFLM's sources (quantization_util.cc QuantizeMultiplier,
+/// Helpers of the convolution tests: TFLite's arithmetic written out independently of the generator, from TFLM's sources (quantization_util.cc QuantizeMultiplier,
 /// common.h/common.cc MultiplyByQuantizedMultiplier, kernel_util.cc CalculateActivationRangeQuantized,
 /// padding.h ComputePaddingHeightWidth), for the naive reference kernels in the tests.
 /// </summary>
 internal static class ConvolutionTestSupport
 {
-    /// <summary>Writes <paramref name="model"/> to a temporary .tflite file and compiles it with <see cref="InMemoryModel"/>.</summary>
-    public static InMemoryModel Compile(byte[] model, string name)
-    {
-        string directory = Path.Combine(Path.GetTempPath(), "tinymodel-tests");
-        Directory.CreateDirectory(directory);
-        string path = Path.Combine(directory, $"{name}_{Guid.NewGuid():N}.tflite");
-        File.WriteAllBytes(path, model);
-        try
-        {
-            return InMemoryModel.Compile(path);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
-    }
-
     /// <summary>TFLite's <c>ComputeOutSize</c> and <c>ComputePaddingWithOffset</c> for one axis (padding 0 = SAME, 1 = VALID).</summary>
     public static (int OutSize, int Pad) Window(int padding, int inSize, int filterSize, int stride, int dilation)
     {

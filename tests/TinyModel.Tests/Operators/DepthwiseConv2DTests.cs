@@ -160,7 +160,7 @@ public class DepthwiseConv2DTests
             .Inputs(input)
             .Outputs(output);
 
-        ITinyModel model = Compile(builder.Build(), "depthwise_conv2d").Create();
+        ITinyModel model = InMemoryModel.Compile(builder.Build(), "/tests/depthwise_conv2d.tflite").Create();
         byte[] expected = reference();
         byte[] actual = new byte[expected.Length];
         model.InvokeRaw(inputBytes, actual);

@@ -1,5 +1,4 @@
 using System;
-using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
 using Microsoft.CodeAnalysis;
@@ -20,19 +19,7 @@ internal static class ElementwiseTestModels
     /// <summary>Compiles a model the way a user's build does and returns a fresh instance.</summary>
     public static ITinyModel Compile(TfliteModelBuilder builder) => Compile(builder.Build());
 
-    public static ITinyModel Compile(byte[] model)
-    {
-        string path = Path.Combine(Path.GetTempPath(), $"tinymodel-elementwise-{Guid.NewGuid():N}.tflite");
-        File.WriteAllBytes(path, model);
-        try
-        {
-            return InMemoryModel.Compile(path).Create();
-        }
-        finally
-        {
-            File.Delete(path);
-        }
-    }
+    public static ITinyModel Compile(byte[] model) => InMemoryModel.Compile(model).Create();
 
     /// <summary>Runs a model on raw input bytes and returns all outputs' bytes, back to back.</summary>
     public static byte[] Run(ITinyModel model, params byte[][] inputs)

@@ -1,5 +1,4 @@
 using System;
-using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
 using TinyModel.Tests.Infrastructure;
@@ -16,38 +15,23 @@ internal static class OperatorHarness
     /// <summary>Compiles the model and returns the bytes of its single output.</summary>
     public static byte[] Run(TfliteModelBuilder builder, int outputBytes, params byte[][] inputs)
     {
-        string file = Path.Combine(Path.GetTempPath(), $"tinymodel-op-{Guid.NewGuid():N}.tflite");
-        File.WriteAllBytes(file, builder.Build());
-        try
-        {
-            ITinyModel model = InMemoryModel.Compile(file).Create();
-            byte[] output = new byte[outputBytes];
-            model.InvokeRaw(inputs.SelectMany(i => i).ToArray(), output);
-            return output;
-        }
-        finally
-        {
-            File.Delete(file);
-        }
+        ITinyModel model = InMemoryModel.Compile(builder.Build()).Create();
+        byte[] output = new byte[outputBytes];
+        model.InvokeRaw(inputs.SelectMany(i => i).ToArray(), output);
+        return output;
     }
 
     /// <summary>Compiles the model and returns the generator's error, or null when it compiled.</summary>
     public static string? CompileError(TfliteModelBuilder builder)
     {
-        string file = Path.Combine(Path.GetTempPath(), $"tinymodel-op-{Guid.NewGuid():N}.tflite");
-        File.WriteAllBytes(file, builder.Build());
         try
         {
-            InMemoryModel.Compile(file);
+            InMemoryModel.Compile(builder.Build());
             return null;
         }
         catch (InvalidOperationException e)
         {
             return e.Message;
-        }
-        finally
-        {
-            File.Delete(file);
         }
     }
 

@@ -131,7 +131,7 @@ public class RealModelConvolutionLayerTests
             .Inputs(inputs[0])
             .Outputs(outputs[0]);
 
-        ITinyModel instance = ConvolutionTestSupport.Compile(builder.Build(), $"{modelName}_node{node}").Create();
+        ITinyModel instance = InMemoryModel.Compile(builder.Build(), $"/tests/{modelName}_node{node}.tflite").Create();
         return (instance, graph, op, BuiltinOperatorNames.Get(code));
     }
 

@@ -86,21 +86,12 @@ public class RealModelLayerTests
             .Inputs(runtimeInputs.Select(t => map[t]).ToArray())
             .Outputs(output);
 
-        string file = Path.Combine(Path.GetTempPath(), $"tinymodel-{name}-{node}-{Environment.ProcessId}.tflite");
-        File.WriteAllBytes(file, b.Build());
-        try
-        {
-            ITinyModel instance = InMemoryModel.Compile(file).Create();
-            byte[] inputs = runtimeInputs.SelectMany(t => File.ReadAllBytes(Path.Combine(goldenDir, $"case0.tensor{t}.bin"))).ToArray();
-            byte[] expected = File.ReadAllBytes(Path.Combine(goldenDir, $"case0.tensor{op.Outputs[0]}.bin"));
-            byte[] actual = new byte[expected.Length];
-            instance.InvokeRaw(inputs, actual);
-            OutputComparison.AssertMatches($"{layer} ({opName})", graph.Tensors[op.Outputs[0]].Type.ToString().ToLowerInvariant(), expected, actual);
-        }
-        finally
-        {
-            File.Delete(file);
-        }
+        ITinyModel instance = InMemoryModel.Compile(b.Build(), $"/tests/{name}_node{node}.tflite").Create();
+        byte[] inputs = runtimeInputs.SelectMany(t => File.ReadAllBytes(Path.Combine(goldenDir, $"case0.tensor{t}.bin"))).ToArray();
+        byte[] expected = File.ReadAllBytes(Path.Combine(goldenDir, $"case0.tensor{op.Outputs[0]}.bin"));
+        byte[] actual = new byte[expected.Length];
+        instance.InvokeRaw(inputs, actual);
+        OutputComparison.AssertMatches($"{layer} ({opName})", graph.Tensors[op.Outputs[0]].Type.ToString().ToLowerInvariant(), expected, actual);
     }
 
     private static int AddRuntime(TfliteModelBuilder b, TfliteTensor tensor) =>
