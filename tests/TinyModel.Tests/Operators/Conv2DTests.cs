@@ -3,6 +3,7 @@ using System.Linq;
 using TinyModel.Tests.Infrastructure;
 using Xunit;
 using static TinyModel.Tests.Operators.ConvolutionTestSupport;
+using static TinyModel.Tests.Operators.TfliteReference;
 
 namespace TinyModel.Tests.Operators;
 
@@ -91,7 +92,7 @@ public class Conv2DTests
             }
             output = builder.Tensor("output", TfliteType.Float32, outputShape);
             inputBytes = Bytes(x);
-            (float min, float max) = FloatRange(c.Activation);
+            (float min, float max) = FloatActivationRange(c.Activation);
             reference = () =>
             {
                 var y = new float[outputCount];
@@ -124,7 +125,7 @@ public class Conv2DTests
             }
             output = builder.Tensor("output", activationType, outputShape, outputScale, outputZero);
             inputBytes = int8 ? Bytes(x.Select(v => (sbyte)v).ToArray()) : Bytes(x.Select(v => (short)v).ToArray());
-            (int min, int max) = QuantizedRange(c.Activation, outputScale, outputZero, int8 ? -128 : -32768, int8 ? 127 : 32767);
+            (int min, int max) = QuantizedActivationRange(c.Activation, outputScale, outputZero, int8 ? -128 : -32768, int8 ? 127 : 32767);
             reference = () =>
             {
                 var y = new int[outputCount];

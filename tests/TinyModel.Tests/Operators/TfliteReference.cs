@@ -6,7 +6,8 @@ namespace TinyModel.Tests.Operators;
 /// <summary>
 /// Naive transcriptions of TensorFlow Lite Micro's reference arithmetic, written for the tests and
 /// independent of the generator's code: quantization_util.cc (<c>QuantizeMultiplier</c>), common.h
-/// (<c>MultiplyByQuantizedMultiplier</c>), gemmlowp's fixedpoint.h (<c>exp_on_negative_values</c>,
+/// and common.cc (<c>MultiplyByQuantizedMultiplier</c>), kernel_util.cc
+/// (<c>CalculateActivationRange</c>), gemmlowp's fixedpoint.h (<c>exp_on_negative_values</c>,
 /// <c>logistic</c>, <c>tanh</c>) and NumPy broadcasting by multi-index. Expected values in the operator
 /// tests come from here.
 /// </summary>
@@ -67,6 +68,14 @@ internal static class TfliteReference
         int left = shift > 0 ? shift : 0;
         int right = shift > 0 ? 0 : -shift;
         return RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(unchecked(x * (1 << left)), multiplier), right);
+    }
+
+    /// <summary>common.cc <c>MultiplyByQuantizedMultiplier</c> (64-bit, the 16-bit activation kernels): a 16-bit multiplier, one rounding shift.</summary>
+    public static int MultiplyByQuantizedMultiplier(long x, int multiplier, int shift)
+    {
+        long reduced = multiplier < 0x7FFF0000 ? (multiplier + (1 << 15)) >> 16 : 0x7FFF;
+        int totalShift = 15 - shift;
+        return (int)((x * reduced + (1L << (totalShift - 1))) >> totalShift);
     }
 
     /// <summary>The NumPy-broadcast flat index into <paramref name="shape"/> of the output element <paramref name="flat"/>.</summary>

@@ -95,7 +95,7 @@ public class TransposeConvTests
             if (c.Activation != None)
             {
                 // The clamp must have cut something, or the case does not test the activation.
-                (float min, float max) = FloatActivationRange(c.Activation);
+                (float min, float max) = TfliteReference.FloatActivationRange(c.Activation);
                 Assert.Contains(e, v => v == min || v == max);
             }
         }
@@ -260,15 +260,16 @@ public class TransposeConvTests
     /// </summary>
     private static byte[] Reference(Case c, Data data)
     {
-        int padH = TflmPadding(c.Padding, c.StrideHeight, c.OutputHeight, c.FilterHeight);
-        int padW = TflmPadding(c.Padding, c.StrideWidth, c.OutputWidth, c.FilterWidth);
+        // transpose_conv.cc: padding.h's padding as if the output were the input of an ordinary convolution.
+        int padH = ConvolutionTestSupport.Window(c.Padding, c.OutputHeight, c.FilterHeight, c.StrideHeight, 1).Pad;
+        int padW = ConvolutionTestSupport.Window(c.Padding, c.OutputWidth, c.FilterWidth, c.StrideWidth, 1).Pad;
         int outCount = data.OutputCount;
 
         if (c.Type == TfliteType.Float32)
         {
             float[] output = new float[outCount]; // zeroed, as the reference kernel does
             Scatter(c, padH, padW, (o, i, w) => output[o] += data.FloatInput[i] * data.FloatWeights[w]);
-            (float min, float max) = FloatActivationRange(c.Activation);
+            (float min, float max) = TfliteReference.FloatActivationRange(c.Activation);
             for (int o = 0; o < outCount; o++)
             {
                 float acc = output[o];
@@ -286,7 +287,7 @@ public class TransposeConvTests
         for (int ch = 0; ch < c.OutputDepth; ch++)
         {
             float weightScale = c.PerChannel ? data.WeightScales[ch] : data.WeightScales[0];
-            (multipliers[ch], shifts[ch]) = QuantizeMultiplier((double)data.InputScale * weightScale / c.OutputScale);
+            (multipliers[ch], shifts[ch]) = TfliteReference.QuantizeMultiplier((double)data.InputScale * weightScale / c.OutputScale);
         }
         (int actMin, int actMax) = QuantizedActivationRange(c);
 
@@ -304,7 +305,7 @@ public class TransposeConvTests
                 {
                     acc += (int)data.IntBias[ch];
                 }
-                acc = MultiplyByQuantizedMultiplier(acc, multipliers[ch], shifts[ch]);
+                acc = TfliteReference.MultiplyByQuantizedMultiplier(acc, multipliers[ch], shifts[ch]);
                 acc += c.OutputZeroPoint;
                 acc = Math.Min(Math.Max(acc, actMin), actMax);
                 result[o] = (byte)(sbyte)acc;
@@ -324,7 +325,7 @@ public class TransposeConvTests
             {
                 acc += data.IntBias[ch];
             }
-            int scaled = MultiplyByQuantizedMultiplier(acc, multipliers[ch], shifts[ch]);
+            int scaled = TfliteReference.MultiplyByQuantizedMultiplier(acc, multipliers[ch], shifts[ch]);
             scaled = Math.Min(Math.Max(scaled, actMin), actMax);
             result16[o] = (short)scaled;
         }
@@ -368,89 +369,12 @@ public class TransposeConvTests
         }
     }
 
-    /// <summary>padding.h: ComputeOutSize, then ComputePaddingWithOffset, with the output as the "input".</summary>
-    private static int TflmPadding(byte padding, int stride, int size, int filter)
-    {
-        int outSize = padding == Same ? (size + stride - 1) / stride : (size + stride - filter) / stride;
-        int total = (outSize - 1) * stride + filter - size;
-        return Math.Max(total, 0) / 2;
-    }
-
-    /// <summary>quantization_util.cc QuantizeMultiplier: a Q0.31 significand and a power-of-two exponent.</summary>
-    private static (int Multiplier, int Shift) QuantizeMultiplier(double real)
-    {
-        if (real == 0)
-        {
-            return (0, 0);
-        }
-        int shift = Math.ILogB(real) + 1; // frexp: real = q * 2^shift, q in [0.5, 1)
-        double q = Math.ScaleB(real, -shift);
-        long fixedPoint = (long)Math.Round(q * (1L << 31), MidpointRounding.AwayFromZero);
-        if (fixedPoint == 1L << 31)
-        {
-            fixedPoint /= 2;
-            shift++;
-        }
-        if (shift < -31)
-        {
-            return (0, 0);
-        }
-        return ((int)fixedPoint, shift);
-    }
-
-    /// <summary>common.h MultiplyByQuantizedMultiplier (int32): gemmlowp's doubling high multiply, then a rounding shift.</summary>
-    private static int MultiplyByQuantizedMultiplier(int x, int multiplier, int shift)
-    {
-        int left = shift > 0 ? shift : 0, right = shift > 0 ? 0 : -shift;
-        int a = unchecked(x * (1 << left));
-        int high;
-        if (a == int.MinValue && multiplier == int.MinValue)
-        {
-            high = int.MaxValue;
-        }
-        else
-        {
-            long ab = (long)a * multiplier;
-            long nudge = ab >= 0 ? 1L << 30 : 1 - (1L << 30);
-            high = (int)((ab + nudge) / (1L << 31));
-        }
-        int mask = (1 << right) - 1;
-        int remainder = high & mask;
-        int threshold = (mask >> 1) + (high < 0 ? 1 : 0);
-        return (high >> right) + (remainder > threshold ? 1 : 0);
-    }
-
-    /// <summary>common.cc MultiplyByQuantizedMultiplier (int64): a 16-bit multiplier, one rounding shift.</summary>
-    private static int MultiplyByQuantizedMultiplier(long x, int multiplier, int shift)
-    {
-        long reduced = multiplier < 0x7FFF0000 ? (multiplier + (1 << 15)) >> 16 : 0x7FFF;
-        int totalShift = 15 - shift;
-        long round = 1L << (totalShift - 1);
-        return (int)((x * reduced + round) >> totalShift);
-    }
-
     /// <summary>kernel_util.cc CalculateActivationRangeQuantized: clamp bounds quantized with the output's parameters.</summary>
     private static (int Min, int Max) QuantizedActivationRange(Case c)
     {
         (int qmin, int qmax) = c.Type == TfliteType.Int16 ? (-32768, 32767) : (-128, 127);
-        int Quantize(float f) => c.OutputZeroPoint + (int)MathF.Round(f / c.OutputScale, MidpointRounding.AwayFromZero);
-        return c.Activation switch
-        {
-            Relu => (Math.Max(qmin, Quantize(0f)), qmax),
-            Relu6 => (Math.Max(qmin, Quantize(0f)), Math.Min(qmax, Quantize(6f))),
-            ReluN1To1 => (Math.Max(qmin, Quantize(-1f)), Math.Min(qmax, Quantize(1f))),
-            _ => (qmin, qmax),
-        };
+        return TfliteReference.QuantizedActivationRange(c.Activation, c.OutputScale, c.OutputZeroPoint, qmin, qmax);
     }
-
-    /// <summary>kernel_util.h CalculateActivationRange: the float clamp of a fused activation.</summary>
-    private static (float Min, float Max) FloatActivationRange(byte activation) => activation switch
-    {
-        Relu => (0f, float.MaxValue),
-        Relu6 => (0f, 6f),
-        ReluN1To1 => (-1f, 1f),
-        _ => (float.MinValue, float.MaxValue),
-    };
 
     /// <summary>
     /// Guards the test's power: some outputs must lie strictly inside the clamp (or the case checks
