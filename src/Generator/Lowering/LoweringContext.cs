@@ -48,6 +48,20 @@ internal sealed class LoweringContext
     public void ReportUnsupported(TfliteOperator op, string problem) =>
         Report(DiagnosticDescriptors.UnsupportedOperatorOptions, FileName, OperatorName(op), op.Index, problem);
 
+    /// <summary>
+    /// Reports a fused activation other than the clamps NONE, RELU, RELU_N1_TO_1 and RELU6 (TANH and
+    /// SIGN_BIT, which TFLM's kernels do not apply); returns whether the activation is one of those.
+    /// </summary>
+    public bool CheckClampActivation(TfliteOperator op, FusedActivation activation)
+    {
+        if (activation is FusedActivation.None or FusedActivation.Relu or FusedActivation.ReluN1To1 or FusedActivation.Relu6)
+        {
+            return true;
+        }
+        ReportUnsupported(op, $"fused activation {activation} is not supported; supported: NONE, RELU, RELU_N1_TO_1, RELU6");
+        return false;
+    }
+
     public string FileName => System.IO.Path.GetFileName(FilePath);
 
     public string OperatorName(TfliteOperator op) => Model.OperatorCodes[op.OpcodeIndex].Name;

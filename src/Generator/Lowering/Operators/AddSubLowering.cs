@@ -35,9 +35,8 @@ internal static class AddSubLowering
         int leftIndex = op.Inputs[0], rightIndex = op.Inputs[1], outputIndex = op.Outputs[0];
 
         var activation = (FusedActivation)(op.BuiltinOptions?.GetByte(OptionActivation) ?? 0);
-        if (activation is FusedActivation.Tanh or FusedActivation.SignBit or > FusedActivation.SignBit)
+        if (!context.CheckClampActivation(op, activation))
         {
-            context.ReportUnsupported(op, $"fused activation {activation} is not supported; supported: NONE, RELU, RELU_N1_TO_1, RELU6");
             return null;
         }
 

@@ -8,7 +8,7 @@ namespace TinyModel.Generator.Lowering.Operators;
 /// What CONV_2D and DEPTHWISE_CONV_2D share when they are lowered, as TensorFlow Lite Micro's
 /// conv_common.cc and depthwise_conv_common.cc compute it: operand checks, the type combinations TFLM
 /// runs, the window and padding (TFLite's <c>ComputePaddingHeightWidth</c>), the per-channel
-/// requantization (<c>PopulateConvolutionQuantizationParams</c>) and the activation clamp.
+/// requantization (<c>PopulateConvolutionQuantizationParams</c>).
 /// </summary>
 internal static class ConvolutionLowering
 {
@@ -197,16 +197,5 @@ internal static class ConvolutionLowering
             context.AddConstant(prefix + "Multipliers", ElementType.Int32, ConstantData.ToBytes(multipliers), $"per-channel requantization multipliers, int32[{channels}]"),
             context.AddConstant(prefix + "Shifts", ElementType.Int32, ConstantData.ToBytes(shifts), $"per-channel requantization exponents, int32[{channels}]"),
             real0, output.ZeroPoint, wideAccumulator);
-    }
-
-    /// <summary>Reports fused activations TFLM's convolutions do not apply (TANH, SIGN_BIT); returns whether the activation is supported.</summary>
-    public static bool CheckActivation(LoweringContext context, TfliteOperator op, FusedActivation activation)
-    {
-        if (activation is FusedActivation.None or FusedActivation.Relu or FusedActivation.Relu6 or FusedActivation.ReluN1To1)
-        {
-            return true;
-        }
-        context.ReportUnsupported(op, $"fused activation {activation} is not supported; supported: NONE, RELU, RELU_N1_TO_1, RELU6");
-        return false;
     }
 }

@@ -30,7 +30,7 @@ internal static class DepthwiseConv2DLowering
             options?.GetInt(OptionDilationW, 1) ?? 1,
             options?.GetInt(OptionDilationH, 1) ?? 1,
             (FusedActivation)(options?.GetByte(OptionActivation) ?? 0));
-        if (!ConvolutionLowering.CheckActivation(context, op, window.Activation))
+        if (!context.CheckClampActivation(op, window.Activation))
         {
             return null;
         }

@@ -37,9 +37,8 @@ internal static class FullyConnectedLowering
         }
 
         var activation = (FusedActivation)(op.BuiltinOptions?.GetByte(OptionActivation) ?? 0);
-        if (activation is FusedActivation.Tanh or FusedActivation.SignBit or > FusedActivation.SignBit)
+        if (!context.CheckClampActivation(op, activation))
         {
-            context.ReportUnsupported(op, $"fused activation {activation} is not supported; supported: NONE, RELU, RELU_N1_TO_1, RELU6");
             return null;
         }
         if ((op.BuiltinOptions?.GetByte(OptionWeightsFormat) ?? 0) != 0)

@@ -54,9 +54,8 @@ internal static class PoolingLowering
             context.ReportUnsupported(op, $"filter {filterH}x{filterW} and stride {strideH}x{strideW} must be positive");
             return null;
         }
-        if (activation is not (FusedActivation.None or FusedActivation.Relu or FusedActivation.ReluN1To1 or FusedActivation.Relu6))
+        if (!context.CheckClampActivation(op, activation))
         {
-            context.ReportUnsupported(op, $"fused activation {activation} is not supported; supported: NONE, RELU, RELU_N1_TO_1, RELU6");
             return null;
         }
 

@@ -63,9 +63,8 @@ internal static class TransposeConvLowering
             return null;
         }
         var activation = (FusedActivation)(options?.GetByte(OptionActivation) ?? 0);
-        if (activation is FusedActivation.Tanh or FusedActivation.SignBit or > FusedActivation.SignBit)
+        if (!context.CheckClampActivation(op, activation))
         {
-            context.ReportUnsupported(op, $"fused activation {activation} is not supported; supported: NONE, RELU, RELU_N1_TO_1, RELU6");
             return null;
         }
 
