@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using TinyModel.Generator.Model;
 using TinyModel.Generator.Reading;
 
@@ -69,6 +70,22 @@ internal static class QuantizationMath
     /// <summary>The per-channel multiplier, computed in double throughout as TFLM's per-channel path does.</summary>
     public static double PerChannelConvolutionMultiplier(float inputScale, float filterScale, float outputScale) =>
         (double)inputScale * filterScale / outputScale;
+
+    /// <summary>
+    /// One quantized multiplier and exponent per output channel (TFLM's <c>PopulateConvolutionQuantizationParams</c>),
+    /// each from <see cref="PerChannelConvolutionMultiplier"/>; a single (per-tensor) filter scale is broadcast to every channel.
+    /// </summary>
+    public static (int[] Multipliers, int[] Shifts) PerChannelMultipliers(float inputScale, IReadOnlyList<float> filterScales, float outputScale, int channels)
+    {
+        var multipliers = new int[channels];
+        var shifts = new int[channels];
+        for (int c = 0; c < channels; c++)
+        {
+            float filterScale = filterScales.Count > 1 ? filterScales[c] : filterScales[0];
+            (multipliers[c], shifts[c]) = QuantizeMultiplier(PerChannelConvolutionMultiplier(inputScale, filterScale, outputScale));
+        }
+        return (multipliers, shifts);
+    }
 
     /// <summary>TFLite's <c>Quantize</c> helper: <c>zero_point + round(f / scale)</c>, in float.</summary>
     public static int QuantizeValue(float scale, int zeroPoint, float value)

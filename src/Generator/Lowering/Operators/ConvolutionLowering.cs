@@ -179,14 +179,7 @@ internal static class ConvolutionLowering
             return null;
         }
 
-        var multipliers = new int[channels];
-        var shifts = new int[channels];
-        for (int c = 0; c < channels; c++)
-        {
-            float filterScale = filter.IsPerChannel ? filter.Scale[c] : filter.Scale[0];
-            (multipliers[c], shifts[c]) = QuantizationMath.QuantizeMultiplier(
-                QuantizationMath.PerChannelConvolutionMultiplier(input.Scale, filterScale, output.Scale));
-        }
+        (int[] multipliers, int[] shifts) = QuantizationMath.PerChannelMultipliers(input.Scale, filter.Scale, output.Scale, channels);
         double real0 = QuantizationMath.PerChannelConvolutionMultiplier(input.Scale, filter.Scale[0], output.Scale);
         bool uniform = multipliers.All(m => m == multipliers[0]) && shifts.All(s => s == shifts[0]);
         if (uniform)

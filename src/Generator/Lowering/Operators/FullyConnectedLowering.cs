@@ -141,13 +141,7 @@ internal static class FullyConnectedLowering
                 context.ReportUnsupported(op, $"the weights have {weightsQuantization.Scale.Count} per-channel scales for {units} units");
                 return null;
             }
-            var multipliers = new int[units];
-            var shifts = new int[units];
-            for (int u = 0; u < units; u++)
-            {
-                (multipliers[u], shifts[u]) = QuantizationMath.QuantizeMultiplier(
-                    QuantizationMath.PerChannelConvolutionMultiplier(inputScale, weightsQuantization.Scale[u], outputScale));
-            }
+            (int[] multipliers, int[] shifts) = QuantizationMath.PerChannelMultipliers(inputScale, weightsQuantization.Scale, outputScale, units);
             return new FullyConnectedLayer(op.Index, inputs, outputs, input.Type, batches, depth, units, weightsName, biasName,
                 weightsOffset, output.Quantization.ZeroPoint, 0, 0,
                 context.AddConstant(prefix + "Multipliers", ElementType.Int32, ConstantData.ToBytes(multipliers), $"per-unit requantization multipliers, int32[{units}]"),

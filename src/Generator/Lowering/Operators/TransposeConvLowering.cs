@@ -177,13 +177,7 @@ internal static class TransposeConvLowering
         float inputScale = input.Quantization.Scale, outputScale = output.Quantization.Scale;
         if (weightsQuantization.IsPerChannel)
         {
-            var multipliers = new int[outputDepth];
-            var shifts = new int[outputDepth];
-            for (int c = 0; c < outputDepth; c++)
-            {
-                (multipliers[c], shifts[c]) = QuantizationMath.QuantizeMultiplier(
-                    QuantizationMath.PerChannelConvolutionMultiplier(inputScale, weightsQuantization.Scale[c], outputScale));
-            }
+            (int[] multipliers, int[] shifts) = QuantizationMath.PerChannelMultipliers(inputScale, weightsQuantization.Scale, outputScale, outputDepth);
             return layer with
             {
                 PerChannelMultipliers = context.AddConstant(prefix + "Multipliers", ElementType.Int32, ConstantData.ToBytes(multipliers), $"per-channel requantization multipliers, int32[{outputDepth}]"),
