@@ -37,15 +37,6 @@ internal sealed class SourceWriter
         _builder.Append('\n');
     }
 
-    /// <summary>Writes several lines (split on '\n'), each at the current indentation.</summary>
-    public void WriteLines(string text)
-    {
-        foreach (string line in text.Split('\n'))
-        {
-            WriteLine(line.TrimEnd('\r'));
-        }
-    }
-
     /// <summary>Writes an opening brace and indents.</summary>
     public void OpenBlock(string? header = null)
     {
