@@ -24,7 +24,17 @@ internal static class ConvolutionLowering
         ElementType? BiasType);
 
     /// <summary>The options both convolutions carry.</summary>
-    internal sealed record WindowOptions(PaddingKind Padding, int StrideWidth, int StrideHeight, int DilationWidth, int DilationHeight, FusedActivation Activation);
+    internal sealed record WindowOptions(PaddingKind Padding, int StrideWidth, int StrideHeight, int DilationWidth, int DilationHeight, FusedActivation Activation)
+    {
+        /// <summary>Reads the options from their field ids in the operator's options table (schema.fbs); absent dilations are 1.</summary>
+        public static WindowOptions Read(FlatTable? options, int padding, int strideWidth, int strideHeight, int dilationWidth, int dilationHeight, int activation) => new(
+            (PaddingKind)(options?.GetByte(padding) ?? 0),
+            options?.GetInt(strideWidth) ?? 0,
+            options?.GetInt(strideHeight) ?? 0,
+            options?.GetInt(dilationWidth, 1) ?? 1,
+            options?.GetInt(dilationHeight, 1) ?? 1,
+            (FusedActivation)(options?.GetByte(activation) ?? 0));
+    }
 
     public const string SupportedTypes =
         "float32 (float32 filter and bias), int8 (int8 filter, int32 bias), int16 activations with an int8 filter and an int64 bias";

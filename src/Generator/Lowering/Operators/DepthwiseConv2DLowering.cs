@@ -23,13 +23,7 @@ internal static class DepthwiseConv2DLowering
             return null;
         }
         FlatTable? options = op.BuiltinOptions;
-        var window = new ConvolutionLowering.WindowOptions(
-            (PaddingKind)(options?.GetByte(OptionPadding) ?? 0),
-            options?.GetInt(OptionStrideW) ?? 0,
-            options?.GetInt(OptionStrideH) ?? 0,
-            options?.GetInt(OptionDilationW, 1) ?? 1,
-            options?.GetInt(OptionDilationH, 1) ?? 1,
-            (FusedActivation)(options?.GetByte(OptionActivation) ?? 0));
+        var window = ConvolutionLowering.WindowOptions.Read(options, OptionPadding, OptionStrideW, OptionStrideH, OptionDilationW, OptionDilationH, OptionActivation);
         if (!context.CheckClampActivation(op, window.Activation))
         {
             return null;
