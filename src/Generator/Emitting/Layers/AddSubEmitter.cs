@@ -32,6 +32,10 @@ internal sealed class AddSubEmitter : ILayerEmitter
                 string elementType = operand.Prescaled ? "int" : layer.Type.CSharpName();
                 writer.WriteLine($"{EmitContext.ReadOnlySpan}<{elementType}> {name}Constant = {context.Constant(operand.Constant)};");
             }
+            if (operand.RescaleTable is not null)
+            {
+                writer.WriteLine($"{EmitContext.ReadOnlySpan}<int> {name}Rescaled = {context.Constant(operand.RescaleTable)};");
+            }
         }
 
         int rank = layer.Dims.Count;
@@ -106,6 +110,10 @@ internal sealed class AddSubEmitter : ILayerEmitter
             return operand.Literal;
         }
         string element = operand.Constant is not null ? $"{name}Constant[{index}]" : $"{EmitContext.InputName(operand.Position)}[{index}]";
+        if (operand.RescaleTable is not null)
+        {
+            return $"{name}Rescaled[{element} + 128]";
+        }
         if (operand.Prescaled || layer.Requantization is not AddSubRequantization r)
         {
             return element;

@@ -163,6 +163,17 @@ internal static class AddSubLowering
         {
             context.Value(tensorIndex);
             runTimeInputs.Add(tensorIndex);
+            if (type == ElementType.Int8 && requantization is { } rescale)
+            {
+                // An int8 input has 256 possible values: rescale each at build time, so the kernel looks it up.
+                (int offset, int multiplier, int shift) = which == 1
+                    ? (rescale.Input1Offset, rescale.Input1Multiplier, rescale.Input1Shift)
+                    : (rescale.Input2Offset, rescale.Input2Multiplier, rescale.Input2Shift);
+                int[] table = Enumerable.Range(sbyte.MinValue, 256).Select(v => ScaleInput(v, offset, rescale.LeftShift, multiplier, shift)).ToArray();
+                string tableName = context.AddConstant(constantName + "Rescaled", ElementType.Int32, ConstantData.ToBytes(table),
+                    $"input {which} rescaled for every int8 value (index: q + 128): ((q + {offset}) << {rescale.LeftShift}) · {multiplier} · 2^{shift}, as TFLM computes it");
+                return new ElementwiseOperand(runTimeInputs.Count - 1, null, null, strideArray, RescaleTable: tableName);
+            }
             return new ElementwiseOperand(runTimeInputs.Count - 1, null, null, strideArray);
         }
 

@@ -19,7 +19,9 @@ internal enum BinaryOperation
 /// <param name="Strides">The element stride along each output dimension; 0 where the input is broadcast.</param>
 /// <param name="Prescaled">For quantized layers: the constant holds the input already rescaled at build time
 /// (offset, shifted left and multiplied), as int32, rather than the quantized values.</param>
-internal sealed record ElementwiseOperand(int Position, string? Constant, string? Literal, EquatableArray<int> Strides, bool Prescaled = false)
+/// <param name="RescaleTable">For a run-time int8 input of a quantized layer: the constant holding the rescaled value of
+/// each of the 256 possible inputs, which the kernel looks up instead of rescaling.</param>
+internal sealed record ElementwiseOperand(int Position, string? Constant, string? Literal, EquatableArray<int> Strides, bool Prescaled = false, string? RescaleTable = null)
 {
     public bool IsRunTime => Position >= 0;
 }
