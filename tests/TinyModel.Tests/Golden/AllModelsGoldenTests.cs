@@ -44,6 +44,12 @@ public class AllModelsGoldenTests
     internal static void AssertMatchesTflm(string model)
     {
         (string modelPath, string goldenDir) = Locate(model);
+        AssertMatchesTflm(model, modelPath, goldenDir);
+    }
+
+    /// <summary>The same check on a model file and a golden folder given directly.</summary>
+    internal static void AssertMatchesTflm(string model, string modelPath, string goldenDir)
+    {
         if (!File.Exists(Path.Combine(goldenDir, "meta.json")))
         {
             throw new XunitException($"{model} has no golden data: expected {goldenDir}/meta.json (see ../shared/golden/README.md). Add TFLM's outputs to test it.");
