@@ -100,13 +100,25 @@ public class AllModelsGoldenTests
         byte[] inputs = golden.ConcatenatedInputs(0);
         byte[] outputs = new byte[golden.Outputs.Sum(o => o.Bytes)];
         instance.InvokeRaw(inputs, outputs); // first call: type initializers, JIT
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 5; i++)
+
+        // The runtime may still allocate once on this thread while it re-compiles hot methods (tiering,
+        // on-stack replacement); an allocation of Invoke's own happens in every round, so one clean round of
+        // five calls out of three proves there is none.
+        long allocated = 0;
+        for (int round = 0; round < 3; round++)
         {
-            instance.InvokeRaw(inputs, outputs);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 5; i++)
+            {
+                instance.InvokeRaw(inputs, outputs);
+            }
+            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            if (allocated == 0)
+            {
+                break;
+            }
         }
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.True(allocated == 0, $"{model}: 5 calls of Invoke allocated {allocated} bytes.");
+        Assert.True(allocated == 0, $"{model}: every round of 5 calls of Invoke allocated, the last {allocated} bytes.");
     }
 
     private static (string ModelPath, string GoldenDir) Locate(string model)
