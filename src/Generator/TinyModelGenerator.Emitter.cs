@@ -15,6 +15,7 @@ public sealed partial class TinyModelGenerator
     {
         public static void Emit(SourceProductionContext output, ParseResult result, Common.EquatableArray<GeneratedClass> classes)
         {
+            using Common.InvariantCultureScope culture = Common.InvariantCultureScope.Enter();
             foreach (DiagnosticInfo diagnostic in result.Diagnostics)
             {
                 output.ReportDiagnostic(diagnostic.ToDiagnostic());

@@ -19,6 +19,7 @@ public sealed partial class TinyModelGenerator
     {
         public static ParseResult Parse(ModelFile file, CancellationToken cancellationToken)
         {
+            using InvariantCultureScope culture = InvariantCultureScope.Enter();
             string fileName = Path.GetFileName(file.SourcePath);
             try
             {
