@@ -285,11 +285,22 @@ internal static class ModelEmitter
 
     private static string LocalName(ValueSpec value) => "t" + value.Id;
 
-    /// <summary>The span expression of a value inside <c>Invoke</c>.</summary>
-    private static string Reference(ModelSpec model, ValueSpec value) => value.Storage switch
+    /// <summary>
+    /// The span expression of a value inside <c>Invoke</c>. A value that lives in a caller's span of
+    /// another element type of the same size (the int8 input of a QUANTIZE to a uint8 output, computed in
+    /// place there) is that span reinterpreted.
+    /// </summary>
+    private static string Reference(ModelSpec model, ValueSpec value)
     {
-        StorageKind.Input => model.InputParameters[value.Offset],
-        StorageKind.Output => model.OutputParameters[value.Offset],
-        _ => LocalName(value),
-    };
+        (string parameter, int tensor) = value.Storage switch
+        {
+            StorageKind.Input => (model.InputParameters[value.Offset], model.Inputs[value.Offset]),
+            StorageKind.Output => (model.OutputParameters[value.Offset], model.Outputs[value.Offset]),
+            _ => (LocalName(value), value.Id),
+        };
+        ElementType parameterType = model.Value(tensor).Type;
+        return parameterType == value.Type
+            ? parameter
+            : $"{MemoryMarshal}.Cast<{parameterType.CSharpName()}, {value.Type.CSharpName()}>({parameter})";
+    }
 }

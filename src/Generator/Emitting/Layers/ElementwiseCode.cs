@@ -50,9 +50,12 @@ internal static class ElementwiseCode
     /// </summary>
     public static string ClampToType(string value, int min, int max, ElementType type)
     {
-        string expression = value;
+        // A bare element read (a rescaling that folded to the identity) is still of the element type, and
+        // Math.Max(sbyte, int) would be ambiguous: read it as int. Any arithmetic or call is int already.
         bool needMin = type == ElementType.Int32 ? min != int.MinValue : true;
         bool needMax = type == ElementType.Int32 ? max != int.MaxValue : true;
+        bool bareElement = value.IndexOf(' ') < 0 && value.IndexOf('(') < 0;
+        string expression = bareElement && (needMin || needMax) ? $"(int){value}" : value;
         if (needMin)
         {
             expression = $"{EmitContext.MathClass}.Max({expression}, {Literals.Int(min)})";
