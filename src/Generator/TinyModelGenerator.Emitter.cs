@@ -13,7 +13,7 @@ public sealed partial class TinyModelGenerator
     /// <summary>Reports a model's diagnostics and adds its sources.</summary>
     internal static class Emitter
     {
-        public static void Emit(SourceProductionContext output, ParseResult result, Common.EquatableArray<GeneratedClass> classes)
+        public static void Emit(SourceProductionContext output, ParseResult result, Common.EquatableArray<GeneratedClass> classes, ConstantStorage storage)
         {
             using Common.InvariantCultureScope culture = Common.InvariantCultureScope.Enter();
             foreach (DiagnosticInfo diagnostic in result.Diagnostics)
@@ -36,8 +36,8 @@ public sealed partial class TinyModelGenerator
             string classSource, constantsSource;
             try
             {
-                classSource = ModelEmitter.Emit(spec);
-                constantsSource = ConstantsEmitter.Emit(spec);
+                classSource = ModelEmitter.Emit(spec, storage);
+                constantsSource = ConstantsEmitter.Emit(spec, storage);
             }
             catch (Exception e)
             {

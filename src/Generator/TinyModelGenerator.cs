@@ -50,7 +50,15 @@ public sealed partial class TinyModelGenerator : IIncrementalGenerator
             .Collect()
             .Select(static (all, _) => new Common.EquatableArray<GeneratedClass>(all.Sort()));
 
-        context.RegisterSourceOutput(specs.Combine(classes), static (output, pair) => Emitter.Emit(output, pair.Left, pair.Right));
+        // Debug builds keep wide constants in static arrays (see ConstantStorage); only this one option of
+        // the compilation is taken, so an edit elsewhere leaves it unchanged and the outputs cached.
+        IncrementalValueProvider<Emitting.ConstantStorage> storage = context.CompilationProvider
+            .Select(static (compilation, _) => compilation.Options.OptimizationLevel == OptimizationLevel.Release
+                ? Emitting.ConstantStorage.DataSection
+                : Emitting.ConstantStorage.StaticArrays);
+
+        context.RegisterSourceOutput(specs.Combine(classes).Combine(storage),
+            static (output, input) => Emitter.Emit(output, input.Left.Left, input.Left.Right, input.Right));
     }
 
     private static ModelFile? SelectModelFile(AdditionalText text, AnalyzerConfigOptionsProvider options)

@@ -15,7 +15,13 @@ public static class ActivationMath
     /// sigmoid(i / 24) for i in [0, 256) in unsigned Q0.16 (TensorFlow Lite's <c>sigmoid_table_uint16</c>).
     /// tanh(x) = 2·sigmoid(2x) − 1, so both functions read it; both are symmetric, so it covers |x| only.
     /// </summary>
-    public static ReadOnlySpan<ushort> SigmoidTable => new ushort[]
+    /// <remarks>
+    /// A static array rather than <c>new ushort[] { ... }</c> read as a span: that form allocates on every read
+    /// in unoptimized (Debug) code (dotnet/runtime#122336), and LSTM cells read the table per element.
+    /// </remarks>
+    public static ReadOnlySpan<ushort> SigmoidTable => s_sigmoidTable;
+
+    private static readonly ushort[] s_sigmoidTable =
     {
         32768, 33451, 34133, 34813, 35493, 36169, 36843, 37513, 38180, 38841, 39498,
         40149, 40794, 41432, 42064, 42688, 43304, 43912, 44511, 45102, 45683, 46255,

@@ -14,7 +14,7 @@ internal static class ModelEmitter
     private const string ReadOnlyList = "global::System.Collections.Generic.IReadOnlyList<global::TinyModel.TensorInfo>";
     private const string MemoryMarshal = "global::System.Runtime.InteropServices.MemoryMarshal";
 
-    public static string Emit(ModelSpec model)
+    public static string Emit(ModelSpec model, ConstantStorage storage)
     {
         var context = new EmitContext(model);
         var writer = new SourceWriter();
@@ -27,7 +27,7 @@ internal static class ModelEmitter
         WriteClassDocumentation(writer, model);
         writer.WriteLine($"[global::System.CodeDom.Compiler.GeneratedCode(\"{GeneratorInfo.Name}\", \"{GeneratorInfo.Version}\")]");
         writer.OpenBlock($"public sealed partial class {model.ClassName} : global::TinyModel.ITinyModel");
-        WriteMetadata(writer, model);
+        WriteMetadata(writer, model, storage);
         writer.WriteLine();
         writer.WriteLine("private readonly byte[] _arena = new byte[ArenaBytes];");
         writer.WriteLine();
@@ -104,7 +104,7 @@ internal static class ModelEmitter
         writer.WriteLine("/// </remarks>");
     }
 
-    private static void WriteMetadata(SourceWriter writer, ModelSpec model)
+    private static void WriteMetadata(SourceWriter writer, ModelSpec model, ConstantStorage storage)
     {
         writer.WriteLine("/// <summary>Bytes of working memory (the arena) each instance allocates once, in its constructor.</summary>");
         writer.WriteLine($"public const int ArenaBytes = {model.ArenaBytes};");
@@ -119,7 +119,7 @@ internal static class ModelEmitter
         writer.WriteLine($"public const long MacCount = {model.Layers.Sum(l => l.MacCount)}L;");
         writer.WriteLine();
         writer.WriteLine("/// <summary>Multiply-accumulate operations of each layer per call, in execution order (the layers of <see cref=\"Operators\"/>).</summary>");
-        writer.WriteLine($"public static {EmitContext.ReadOnlySpan}<long> LayerMacCounts => new long[] {{ {string.Join(", ", model.Layers.Select(l => l.MacCount + "L"))} }};");
+        storage.WriteSpanProperty(writer, "public", "long", "LayerMacCounts", string.Join(", ", model.Layers.Select(l => l.MacCount + "L")));
         writer.WriteLine();
         writer.WriteLine("/// <summary>The model's operators and how often each occurs.</summary>");
         writer.WriteLine($"public const string Operators = {Literals.String(model.OperatorCounts)};");

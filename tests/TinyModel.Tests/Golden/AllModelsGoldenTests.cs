@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
+using Microsoft.CodeAnalysis;
 using TinyModel.Generator.Reading;
 using TinyModel.Tests.Infrastructure;
 using Xunit;
@@ -30,6 +31,14 @@ public class AllModelsGoldenTests
     [MemberData(nameof(Models))]
     public void RealModelMatchesTflm(string model) => AssertMatchesTflm(model);
 
+    /// <summary>
+    /// A user's Debug build: the generated code compiled without optimizations and run by the JIT without
+    /// them gives the same results and still allocates nothing per call.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void RealModelMatchesTflmInDebugBuild(string model) => AssertMatchesTflm(model, OptimizationLevel.Debug);
+
     private static TheoryData<string> List(string directory, string prefix)
     {
         var data = new TheoryData<string>();
@@ -41,14 +50,14 @@ public class AllModelsGoldenTests
     }
 
     /// <summary>Compiles <paramref name="model"/> and checks every golden case; see the class remarks.</summary>
-    internal static void AssertMatchesTflm(string model)
+    internal static void AssertMatchesTflm(string model, OptimizationLevel optimization = OptimizationLevel.Release)
     {
         (string modelPath, string goldenDir) = Locate(model);
-        AssertMatchesTflm(model, modelPath, goldenDir);
+        AssertMatchesTflm(model, modelPath, goldenDir, optimization);
     }
 
     /// <summary>The same check on a model file and a golden folder given directly.</summary>
-    internal static void AssertMatchesTflm(string model, string modelPath, string goldenDir)
+    internal static void AssertMatchesTflm(string model, string modelPath, string goldenDir, OptimizationLevel optimization = OptimizationLevel.Release)
     {
         if (!File.Exists(Path.Combine(goldenDir, "meta.json")))
         {
@@ -56,7 +65,7 @@ public class AllModelsGoldenTests
         }
         GoldenModel golden = GoldenModel.Load(goldenDir);
         Assert.True(golden.CaseCount >= 1, $"{model}: the golden folder has no cases.");
-        InMemoryModel compiled = InMemoryModel.Compile(modelPath);
+        InMemoryModel compiled = InMemoryModel.Compile(modelPath, optimization);
 
         for (int testCase = 0; testCase < golden.CaseCount; testCase++)
         {

@@ -33,13 +33,19 @@ public sealed class GeneratorHarness
             .ToImmutableArray());
 
     public GeneratorHarness(params ModelInput[] models)
+        : this(OptimizationLevel.Release, models)
+    {
+    }
+
+    /// <summary>A harness for a project built with the given optimization level (Debug or Release configuration).</summary>
+    public GeneratorHarness(OptimizationLevel optimization, params ModelInput[] models)
     {
         Models = models;
         Compilation = CSharpCompilation.Create(
             "Consumer",
             new[] { CSharpSyntaxTree.ParseText("namespace Consumer { public static class Program { public static void Main() { } } }", path: "Program.cs") },
             References.Value,
-            new CSharpCompilationOptions(OutputKind.ConsoleApplication, nullableContextOptions: NullableContextOptions.Enable));
+            new CSharpCompilationOptions(OutputKind.ConsoleApplication, nullableContextOptions: NullableContextOptions.Enable, optimizationLevel: optimization));
         Driver = CSharpGeneratorDriver.Create(
             new[] { new TinyModelGenerator().AsSourceGenerator() },
             models.Select(ToAdditionalText),

@@ -69,12 +69,15 @@ public sealed class InMemoryModel
         (IReadOnlyDictionary<int, byte[]>)instance.GetType().GetProperty("Tensors")!.GetValue(instance)!;
 
     /// <summary>Compiles a .tflite file; throws with the diagnostics if the generator or the compiler reports an error.</summary>
-    public static InMemoryModel Compile(string tflitePath) => Compile(File.ReadAllBytes(tflitePath), tflitePath);
+    /// <param name="tflitePath">The model file.</param>
+    /// <param name="optimization">The consuming project's configuration: Release (optimized) or Debug.</param>
+    public static InMemoryModel Compile(string tflitePath, OptimizationLevel optimization = OptimizationLevel.Release) =>
+        Compile(File.ReadAllBytes(tflitePath), tflitePath, optimization);
 
     /// <summary>Compiles a model's bytes (such as one built with <see cref="TfliteModelBuilder"/>), reported under <paramref name="tflitePath"/>.</summary>
-    public static InMemoryModel Compile(byte[] model, string tflitePath = "/tests/synthetic.tflite")
+    public static InMemoryModel Compile(byte[] model, string tflitePath = "/tests/synthetic.tflite", OptimizationLevel optimization = OptimizationLevel.Release)
     {
-        var harness = new GeneratorHarness(new ModelInput(tflitePath, model, ClassName, Namespace));
+        var harness = new GeneratorHarness(optimization, new ModelInput(tflitePath, model, ClassName, Namespace));
         harness.AddUnrelatedSource(TensorRecorder);
         (GeneratorDriverRunResult result, Compilation output) = harness.Run();
         if (result.Results.Single().Exception is Exception crash)
@@ -89,7 +92,7 @@ public sealed class InMemoryModel
 
         Compilation library = output.WithOptions(((CSharpCompilationOptions)output.Options)
             .WithOutputKind(OutputKind.DynamicallyLinkedLibrary)
-            .WithOptimizationLevel(OptimizationLevel.Release)
+            .WithOptimizationLevel(optimization)
             .WithAllowUnsafe(true));
         using var image = new MemoryStream();
         EmitResult emitted = library.Emit(image);
