@@ -36,8 +36,9 @@ public sealed partial class TinyModelGenerator
             string classSource, constantsSource;
             try
             {
-                classSource = ModelEmitter.Emit(spec, storage);
-                constantsSource = ConstantsEmitter.Emit(spec, storage);
+                var context = new EmitContext(spec);
+                classSource = ModelEmitter.Emit(spec, context, storage);
+                constantsSource = ConstantsEmitter.Emit(spec, context.Constants, storage);
             }
             catch (Exception e)
             {

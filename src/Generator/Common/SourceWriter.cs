@@ -10,6 +10,8 @@ internal sealed class SourceWriter
     private readonly StringBuilder _builder = new();
     private int _indent;
 
+    public SourceWriter(int indentation = 0) => _indent = indentation;
+
     public int Indentation => _indent;
 
     public void Indent() => _indent++;

@@ -12,9 +12,31 @@ internal sealed class EmitContext
     public const string FixedPoint = "global::TinyModel.FixedPoint";
     public const string MathClass = "global::System.Math";
 
-    public EmitContext(ModelSpec model) => Model = model;
+    private readonly List<ConstantSpec> _constants;
+
+    public EmitContext(ModelSpec model)
+    {
+        Model = model;
+        _constants = model.Constants.ToList();
+    }
 
     public ModelSpec Model { get; }
+
+    /// <summary>The constants of the model: those lowering made, then those the emitters added.</summary>
+    public IReadOnlyList<ConstantSpec> Constants => _constants;
+
+    /// <summary>Bytes of constant data in the assembly.</summary>
+    public long WeightBytes => _constants.Sum(c => (long)c.Data.Count);
+
+    /// <summary>
+    /// Adds constant data laid out the way this flavor's kernel reads it (the layer keeps the model's own
+    /// layout, so that each flavor chooses its own); returns the name to pass to <see cref="Constant"/>.
+    /// </summary>
+    public string AddConstant(string name, ElementType type, byte[] data, string description)
+    {
+        _constants.Add(new ConstantSpec(name, type, new Common.EquatableArray<byte>(System.Collections.Immutable.ImmutableArray.Create(data)), description));
+        return name;
+    }
 
     /// <summary>The expression that reads a constant, such as <c>Constants.Layer0Weights</c>.</summary>
     public string Constant(string name) => "Constants." + name;

@@ -19,7 +19,6 @@ internal static class LayerEmitters
     private static readonly StridedSliceEmitter StridedSlice = new();
     private static readonly ConcatenationEmitter Concatenation = new();
     private static readonly AddSubEmitter AddSub = new();
-    private static readonly LeakyReluEmitter LeakyRelu = new();
     private static readonly QuantizeEmitter Quantize = new();
     private static readonly DequantizeEmitter Dequantize = new();
     private static readonly LogisticTanhEmitter LogisticTanh = new();
@@ -42,7 +41,6 @@ internal static class LayerEmitters
         StridedSliceLayer => StridedSlice,
         ConcatenationLayer => Concatenation,
         AddSubLayer => AddSub,
-        LeakyReluLayer => LeakyRelu,
         QuantizeLayer => Quantize,
         DequantizeLayer => Dequantize,
         LogisticTanhLayer => LogisticTanh,

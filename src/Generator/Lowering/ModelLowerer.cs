@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using TinyModel.Generator.Diagnostics;
 using TinyModel.Generator.Model;
+using TinyModel.Generator.Operators;
 using TinyModel.Generator.Reading;
 
 namespace TinyModel.Generator.Lowering;
@@ -50,9 +51,17 @@ internal static class ModelLowerer
         var layers = new List<LayerSpec>();
         foreach (TfliteOperator op in graph.Operators)
         {
-            OperatorRegistry.Entry entry = OperatorRegistry.Find(model.OperatorCodes[op.OpcodeIndex].BuiltinCode)!;
-            if (entry.Lower(context, op) is LayerSpec layer)
+            OperatorDefinition definition = OperatorCatalog.Find(model.OperatorCodes[op.OpcodeIndex].BuiltinCode)!;
+            if (!CheckTypes(context, op, definition))
             {
+                continue;
+            }
+            if (definition.Lower(context, op) is LayerSpec layer)
+            {
+                if (layer.OperatorName != definition.Name)
+                {
+                    throw new System.InvalidOperationException($"{definition.Name} lowered node {op.Index} to a {layer.OperatorName} layer, which it would not emit.");
+                }
                 layers.Add(layer);
             }
         }
@@ -65,6 +74,24 @@ internal static class ModelLowerer
             .GroupBy(op => model.OperatorCodes[op.OpcodeIndex].Name)
             .Select(g => $"{g.Key} x{g.Count()}"));
         return (new LoweredGraph(context.Values.ToList(), graph.Inputs, graph.Outputs, layers, context.Constants, counts), context.Diagnostics);
+    }
+
+    /// <summary>The operator's operand types must be one of the combinations its definition lists (TM0007 otherwise).</summary>
+    private static bool CheckTypes(LoweringContext context, TfliteOperator op, OperatorDefinition definition)
+    {
+        if (!definition.Types.IsChecked)
+        {
+            return true;
+        }
+        var inputs = op.Inputs.Select(i => i < 0 ? null : context.ElementTypeOf(i)).ToList();
+        var outputs = op.Outputs.Select(i => context.ElementTypeOf(i)!.Value).ToList();
+        if (definition.Types.Match(inputs, outputs) is not null)
+        {
+            return true;
+        }
+        var actual = new TypeCombination(inputs, outputs);
+        context.ReportUnsupported(op, $"operand types {actual.Describe()} are not supported; supported: {definition.Types.Describe()}");
+        return false;
     }
 
     /// <summary>Every tensor the graph uses must have a supported type and a static shape.</summary>
@@ -113,7 +140,7 @@ internal static class ModelLowerer
     private static void ValidateOperators(LoweringContext context)
     {
         List<string> unsupported = context.Graph.Operators
-            .Where(op => OperatorRegistry.Find(context.Model.OperatorCodes[op.OpcodeIndex].BuiltinCode) is null
+            .Where(op => OperatorCatalog.Find(context.Model.OperatorCodes[op.OpcodeIndex].BuiltinCode) is null
                 || context.Model.OperatorCodes[op.OpcodeIndex].BuiltinCode == BuiltinOperator.Custom)
             .GroupBy(op => context.OperatorName(op))
             .Select(g => $"{g.Key} (node{(g.Count() > 1 ? "s" : "")} {string.Join(", ", g.Select(op => op.Index))})")
@@ -122,7 +149,7 @@ internal static class ModelLowerer
         {
             context.Report(DiagnosticDescriptors.UnsupportedOperators, context.FileName,
                 unsupported.Count == 1 ? "an operator" : $"{unsupported.Count} operators",
-                string.Join("; ", unsupported), OperatorRegistry.SupportedNames);
+                string.Join("; ", unsupported), OperatorCatalog.SupportedNames);
         }
     }
 }

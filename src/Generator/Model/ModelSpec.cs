@@ -13,7 +13,7 @@ namespace TinyModel.Generator.Model;
 /// <param name="Inputs">Ids of the model's inputs, in order, with their parameter names in <paramref name="InputParameters"/>.</param>
 /// <param name="Outputs">Ids of the model's outputs, in order.</param>
 /// <param name="Layers">The compiled operators in execution order.</param>
-/// <param name="Constants">The constant data the layers read.</param>
+/// <param name="Constants">The constant data lowering derived (folded biases, tables); emitters add the weights they lay out.</param>
 /// <param name="ArenaBytes">The size of the arena the plan needs.</param>
 /// <param name="ArenaLowerBoundBytes">The least any plan could need: the most bytes live at one step.</param>
 /// <param name="OperatorCounts">The model's operators and how often each occurs, such as <c>FULLY_CONNECTED x3</c>.</param>
@@ -45,18 +45,5 @@ internal sealed record ModelSpec(
             }
         }
         throw new System.ArgumentOutOfRangeException(nameof(id), $"No value with id {id}.");
-    }
-
-    public long WeightBytes
-    {
-        get
-        {
-            long total = 0;
-            foreach (ConstantSpec constant in Constants)
-            {
-                total += constant.Data.Count;
-            }
-            return total;
-        }
     }
 }

@@ -2,20 +2,20 @@ using System;
 using System.IO;
 using System.Linq;
 using System.Text;
-using TinyModel.Generator.Lowering;
+using TinyModel.Generator.Operators;
 using TinyModel.Tests.Infrastructure;
 using Xunit;
 
 namespace TinyModel.Tests.Generator;
 
 /// <summary>
-/// The README's table of supported operators is written from the generator's own registry, so it
+/// The README's table of supported operators is written from the generator's own operator catalog, so it
 /// cannot drift. After adding an operator, regenerate it:
 /// <c>TINYMODEL_UPDATE_README=1 dotnet test tests/TinyModel.Tests -c Release --filter ReadmeTests</c>.
 /// </summary>
 public class ReadmeTests
 {
-    private const string Begin = "<!-- supported-operators:begin (generated from OperatorRegistry; see tests/TinyModel.Tests/Generator/ReadmeTests.cs) -->";
+    private const string Begin = "<!-- supported-operators:begin (generated from OperatorCatalog; see tests/TinyModel.Tests/Generator/ReadmeTests.cs) -->";
     private const string End = "<!-- supported-operators:end -->";
 
     [Fact]
@@ -35,16 +35,17 @@ public class ReadmeTests
             return;
         }
         Assert.True(actual == expected,
-            "README.md's operator table differs from OperatorRegistry. Regenerate it with TINYMODEL_UPDATE_README=1 (see this class's summary).\nExpected:\n" + expected);
+            "README.md's operator table differs from OperatorCatalog. Regenerate it with TINYMODEL_UPDATE_README=1 (see this class's summary).\nExpected:\n" + expected);
     }
 
     private static string Table()
     {
         var table = new StringBuilder();
         table.Append("| Operator | Types |\n|---|---|\n");
-        foreach (OperatorRegistry.Entry entry in OperatorRegistry.Entries.OrderBy(e => e.Name, StringComparer.Ordinal))
+        foreach (OperatorDefinition definition in OperatorCatalog.Definitions.OrderBy(d => d.Name, StringComparer.Ordinal))
         {
-            table.Append($"| `{entry.Name}` | {entry.Types} |\n");
+            string notes = definition.Notes.Length > 0 ? $" ({definition.Notes})" : string.Empty;
+            table.Append($"| `{definition.Name}` | {definition.Types.Describe()}{notes} |\n");
         }
         return table.ToString();
     }

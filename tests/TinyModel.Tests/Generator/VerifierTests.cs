@@ -53,7 +53,7 @@ public class VerifierTests
         test.TestState.Sources.Add(("/project/Empty.cs", "namespace Consumer { }"));
         test.ExpectedDiagnostics.Add(new DiagnosticResult("TM0003", DiagnosticSeverity.Error)
             .WithSpan(ModelPath, 1, 1, 1, 1)
-            .WithMessage($"'model.tflite' uses an operator that TinyModel cannot compile: HASHTABLE_LOOKUP (node 1). Supported operators: {TinyModel.Generator.Lowering.OperatorRegistry.SupportedNames}."));
+            .WithMessage($"'model.tflite' uses an operator that TinyModel cannot compile: HASHTABLE_LOOKUP (node 1). Supported operators: {TinyModel.Generator.Operators.OperatorCatalog.SupportedNames}."));
         await test.RunAsync(CancellationToken.None);
     }
 

@@ -1,0 +1,39 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using TinyModel.Generator.Emitting;
+using TinyModel.Generator.Lowering;
+using TinyModel.Generator.Model;
+using TinyModel.Generator.Operators.ElementwiseUnary;
+
+namespace TinyModel.Generator.Operators;
+
+/// <summary>
+/// The operators TinyModel compiles: one <see cref="OperatorDefinition"/> per TFLite builtin. Lowering
+/// finds an operator's definition here by code, emitting finds a layer's by name, and diagnostics and
+/// the README's table list these definitions.
+/// </summary>
+internal static class OperatorCatalog
+{
+    /// <summary>Every definition, one per builtin code.</summary>
+    public static IReadOnlyList<OperatorDefinition> Definitions { get; } = new OperatorDefinition[]
+    {
+        new LeakyRelu(),
+    }.Concat(OperatorRegistry.Entries.Select(e => (OperatorDefinition)new LegacyOperator(e.Code, e.Types, e.Lower))).ToList();
+
+    private static readonly Dictionary<int, OperatorDefinition> ByCode = Definitions.ToDictionary(d => d.Code);
+
+    private static readonly Dictionary<string, OperatorDefinition> ByName = Definitions.ToDictionary(d => d.Name, StringComparer.Ordinal);
+
+    /// <summary>The definition of a builtin operator, or null when TinyModel does not compile it.</summary>
+    public static OperatorDefinition? Find(int code) => ByCode.TryGetValue(code, out OperatorDefinition? definition) ? definition : null;
+
+    /// <summary>The definition that lowered <paramref name="layer"/>, which also emits it.</summary>
+    public static OperatorDefinition ForLayer(LayerSpec layer) =>
+        ByName.TryGetValue(layer.OperatorName, out OperatorDefinition? definition)
+            ? definition
+            : throw new InvalidOperationException($"No operator definition named {layer.OperatorName} for {layer.GetType().Name}.");
+
+    /// <summary>The supported operators' names, comma-separated, for diagnostics.</summary>
+    public static string SupportedNames => string.Join(", ", Definitions.Select(d => d.Name).OrderBy(n => n, StringComparer.Ordinal));
+}

@@ -1,0 +1,59 @@
+using TinyModel.Generator.Common;
+using TinyModel.Generator.Emitting;
+using TinyModel.Generator.Lowering;
+using TinyModel.Generator.Model;
+using TinyModel.Generator.Reading;
+
+namespace TinyModel.Generator.Operators;
+
+/// <summary>
+/// Everything TinyModel knows about one TFLite builtin operator, in one place: its code, the type
+/// combinations it compiles, how it is lowered to a layer and how that layer is written as C#.
+/// <see cref="OperatorCatalog"/> lists the definitions; the lowering, the emitters' dispatch, the type
+/// checks and the README's table all derive from it.
+/// </summary>
+internal abstract class OperatorDefinition
+{
+    protected OperatorDefinition(int code) => Code = code;
+
+    /// <summary>The TFLite builtin operator code (schema.fbs <c>BuiltinOperator</c>).</summary>
+    public int Code { get; }
+
+    /// <summary>The operator's TFLite name, such as <c>LEAKY_RELU</c>.</summary>
+    public string Name => BuiltinOperatorNames.Get(Code);
+
+    /// <summary>The element-type combinations it compiles; checked before <see cref="Lower"/> runs.</summary>
+    public abstract TypeSupport Types { get; }
+
+    /// <summary>What else it supports (options, constant operands), as users read it in the README.</summary>
+    public abstract string Notes { get; }
+
+    /// <summary>Builds the layer, or reports why it cannot (through <paramref name="context"/>) and returns null.</summary>
+    public abstract LayerSpec? Lower(LoweringContext context, TfliteOperator op);
+
+    /// <summary>Writes the layer's method for the .NET flavor.</summary>
+    public abstract void Emit(SourceWriter writer, LayerSpec layer, EmitContext context);
+}
+
+/// <summary>
+/// An operator whose layers are <typeparamref name="TLayer"/>: a definition that lowers to a layer
+/// type must also emit it, or it does not compile.
+/// </summary>
+internal abstract class OperatorDefinition<TLayer> : OperatorDefinition
+    where TLayer : LayerSpec
+{
+    protected OperatorDefinition(int code)
+        : base(code)
+    {
+    }
+
+    public sealed override LayerSpec? Lower(LoweringContext context, TfliteOperator op) => LowerLayer(context, op);
+
+    public sealed override void Emit(SourceWriter writer, LayerSpec layer, EmitContext context) => EmitLayer(writer, (TLayer)layer, context);
+
+    /// <inheritdoc cref="OperatorDefinition.Lower"/>
+    protected abstract TLayer? LowerLayer(LoweringContext context, TfliteOperator op);
+
+    /// <inheritdoc cref="OperatorDefinition.Emit"/>
+    protected abstract void EmitLayer(SourceWriter writer, TLayer layer, EmitContext context);
+}
