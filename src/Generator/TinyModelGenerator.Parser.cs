@@ -64,7 +64,17 @@ public sealed partial class TinyModelGenerator
                 }
                 cancellationToken.ThrowIfCancellationRequested();
 
-                (LoweredGraph? graph, IReadOnlyList<DiagnosticInfo> diagnostics) = ModelLowerer.Lower(model, file.SourcePath);
+                LoweredGraph? graph;
+                IReadOnlyList<DiagnosticInfo> diagnostics;
+                try
+                {
+                    (graph, diagnostics) = ModelLowerer.Lower(model, file.SourcePath);
+                }
+                catch (ModelFormatException e)
+                {
+                    // A vector inside an operator's options, read only when the operator is lowered.
+                    return Fail(file, DiagnosticInfo.Create(DiagnosticDescriptors.UnreadableModel, file.SourcePath, fileName, e.Message));
+                }
                 if (graph is null)
                 {
                     return new ParseResult(null, diagnostics.ToEquatableArray(), file.SourcePath);

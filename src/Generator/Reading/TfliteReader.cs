@@ -40,7 +40,7 @@ internal static class TfliteReader
         }
 
         var buffer = new ByteBuffer(file);
-        if (!TfliteVerifier.Verify(buffer))
+        if (!TfliteVerifier.Verify(file))
         {
             throw new ModelFormatException($"its flatbuffer structure is corrupt: a table, vector or string points outside the file's {file.Length} bytes (is the file truncated?)");
         }
