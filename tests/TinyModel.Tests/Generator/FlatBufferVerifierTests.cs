@@ -13,6 +13,7 @@ namespace TinyModel.Tests.Generator;
 /// truncated large model slipped past it. Ours must reject every cut of a large model as TM0002 and
 /// write nothing to the console.
 /// </summary>
+[Collection(TinyModel.Tests.Fuzzing.ConsoleCollection.Name)]
 public class FlatBufferVerifierTests
 {
     [Theory]
