@@ -61,6 +61,11 @@ internal static class DiagnosticDescriptors
         "TinyModel failed unexpectedly",
         "TinyModel failed to compile '{0}': {1}. This is a bug in TinyModel; please report it with the model file.");
 
+    public static readonly DiagnosticDescriptor InvalidGraph = Create(
+        "TM0011",
+        "Model's graph is inconsistent",
+        "'{0}' is not a consistent TensorFlow Lite graph: {1}");
+
     private static DiagnosticDescriptor Create(string id, string title, string message) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink);
 }

@@ -37,6 +37,10 @@ internal static class ModelLowerer
         var context = new LoweringContext(model, graph, filePath);
         ValidateTensors(context);
         ValidateOperators(context);
+        if (context.Diagnostics.Count == 0)
+        {
+            GraphValidator.Validate(context);
+        }
         if (context.Diagnostics.Count > 0)
         {
             return (null, context.Diagnostics);
