@@ -114,7 +114,7 @@ internal sealed class UnidirectionalSequenceLstmEmitter : ILayerEmitter
             writer.WriteLine("c[s] = cell;");
             writer.WriteLine($"// Hidden update: h = o·tanh(c), requantized to the hidden state.");
             writer.WriteLine($"short cellTanh = {ActivationMath}.Tanh(cell, {layer.CellTanhMultiplier}, {layer.CellTanhShift});");
-            writer.WriteLine($"int hiddenValue = {EmitContext.FixedPoint}.MultiplyByQuantizedMultiplier(cellTanh * outputGate, {layer.HiddenMultiplier}, {layer.HiddenShift}){SvdfEmitter.Offset(layer.HiddenZeroPoint)};");
+            writer.WriteLine($"int hiddenValue = {EmitContext.FixedPoint}.MultiplyByQuantizedMultiplier(cellTanh * outputGate, {layer.HiddenMultiplier}, {layer.HiddenShift}){Literals.PlusTerm(layer.HiddenZeroPoint)};");
             writer.WriteLine($"y[s] = ({t}){EmitContext.MathClass}.Min({EmitContext.MathClass}.Max(hiddenValue, {layer.Type.MinValue()}), {layer.Type.MaxValue()});");
         }
         else
