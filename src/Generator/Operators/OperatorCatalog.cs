@@ -23,6 +23,7 @@ internal static class OperatorCatalog
 
         // Recurrent
         new Svdf(),
+        new UnidirectionalSequenceLstm(),
     }.Concat(OperatorRegistry.Entries.Select(e => (OperatorDefinition)new LegacyOperator(e.Code, e.Types, e.Lower))).ToList();
 
     private static readonly Dictionary<int, OperatorDefinition> ByCode = Definitions.ToDictionary(d => d.Code);

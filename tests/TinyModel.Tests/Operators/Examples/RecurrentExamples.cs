@@ -11,6 +11,8 @@ namespace TinyModel.Tests.Operators.Examples;
 internal static class RecurrentExamples
 {
     private const byte SvdfOptionsType = 6; // BuiltinOptions.SVDFOptions
+    private const byte LstmOptionsType = 71; // BuiltinOptions.UnidirectionalSequenceLSTMOptions
+    private const byte TanhActivation = 4;
 
     /// <summary>Per-tensor quantization of int8 weights (symmetric, as TFLite writes them).</summary>
     private const float WeightScale = 0.01f;
@@ -34,6 +36,39 @@ internal static class RecurrentExamples
         return b.Operator(code, new[] { input, feature, time, bias, state }, new[] { output }, SvdfOptionsType, null,
                 TfliteModelBuilder.Option.Int(0, 1), TfliteModelBuilder.Option.Byte(1, 0))
             .Inputs(input)
+            .Outputs(output);
+    }
+
+    /// <summary>
+    /// One batch-major sequence of 2 steps of 3 inputs through 2 units: the standard LSTM, every tensor of
+    /// TFLite's 24 inputs present or omitted as the combination says.
+    /// </summary>
+    [OperatorExample(BuiltinOperator.UnidirectionalSequenceLstm)]
+    public static TfliteModelBuilder UnidirectionalSequenceLstm(int code, TypeCombination types)
+    {
+        const int timeSteps = 2, inputSize = 3, units = 2;
+        var b = new TfliteModelBuilder();
+        int[] inputs = new int[types.Inputs.Count];
+        for (int position = 0; position < inputs.Length; position++)
+        {
+            inputs[position] = types.Inputs[position] is not ElementType type ? -1 : position switch
+            {
+                0 => OperatorExamples.Tensor(b, "input", type, new[] { 1, timeSteps, inputSize }),
+                >= 1 and <= 4 => Weights(b, $"input_weights{position}", type, new[] { units, inputSize }),
+                >= 5 and <= 8 => Weights(b, $"recurrent_weights{position}", type, new[] { units, units }),
+                >= 12 and <= 15 => Weights(b, $"bias{position}", type, new[] { units }),
+                18 => State(b, "hidden_state", type, new[] { 1, units }),
+                19 => State(b, "cell_state", type, new[] { 1, units }),
+                _ => throw new ArgumentOutOfRangeException(nameof(types), $"no example tensor for LSTM input {position}"),
+            };
+        }
+        int output = OperatorExamples.Tensor(b, "output", types.Outputs[0], new[] { 1, timeSteps, units });
+        return b.Operator(code, inputs, new[] { output }, LstmOptionsType, null,
+                TfliteModelBuilder.Option.Byte(0, TanhActivation),
+                TfliteModelBuilder.Option.Float(1, 0f),
+                TfliteModelBuilder.Option.Float(2, 0f),
+                TfliteModelBuilder.Option.Bool(3, false))
+            .Inputs(inputs[0])
             .Outputs(output);
     }
 
