@@ -23,8 +23,6 @@ internal static class LayerEmitters
     private static readonly DequantizeEmitter Dequantize = new();
     private static readonly LogisticTanhEmitter LogisticTanh = new();
     private static readonly ReluEmitter Relu = new();
-    private static readonly SvdfEmitter Svdf = new();
-    private static readonly UnidirectionalSequenceLstmEmitter UnidirectionalSequenceLstm = new();
     private static readonly Conv2DEmitter Conv2D = new();
     private static readonly DepthwiseConv2DEmitter DepthwiseConv2D = new();
 
@@ -45,8 +43,6 @@ internal static class LayerEmitters
         DequantizeLayer => Dequantize,
         LogisticTanhLayer => LogisticTanh,
         ReluLayer => Relu,
-        SvdfLayer => Svdf,
-        UnidirectionalSequenceLstmLayer => UnidirectionalSequenceLstm,
         Conv2DLayer => Conv2D,
         DepthwiseConv2DLayer => DepthwiseConv2D,
         _ => throw new InvalidOperationException($"No emitter for {layer.GetType().Name}."),

@@ -5,6 +5,7 @@ using TinyModel.Generator.Emitting;
 using TinyModel.Generator.Lowering;
 using TinyModel.Generator.Model;
 using TinyModel.Generator.Operators.ElementwiseUnary;
+using TinyModel.Generator.Operators.Recurrent;
 
 namespace TinyModel.Generator.Operators;
 
@@ -19,6 +20,10 @@ internal static class OperatorCatalog
     public static IReadOnlyList<OperatorDefinition> Definitions { get; } = new OperatorDefinition[]
     {
         new LeakyRelu(),
+
+        // Recurrent
+        new Svdf(),
+        new UnidirectionalSequenceLstm(),
     }.Concat(OperatorRegistry.Entries.Select(e => (OperatorDefinition)new LegacyOperator(e.Code, e.Types, e.Lower))).ToList();
 
     private static readonly Dictionary<int, OperatorDefinition> ByCode = Definitions.ToDictionary(d => d.Code);
