@@ -1,6 +1,7 @@
 using TinyModel.Generator.Common;
 using TinyModel.Generator.Model;
 using TinyModel.Generator.Model.Layers;
+using TinyModel.Generator.Operators.Elementwise;
 
 namespace TinyModel.Generator.Emitting.Layers;
 

@@ -2,6 +2,7 @@ using System.Linq;
 using TinyModel.Generator.Common;
 using TinyModel.Generator.Model;
 using TinyModel.Generator.Model.Layers;
+using TinyModel.Generator.Operators.Elementwise;
 using TinyModel.Generator.Reading;
 
 namespace TinyModel.Generator.Lowering.Operators;

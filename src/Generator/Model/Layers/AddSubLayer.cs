@@ -1,4 +1,5 @@
 using TinyModel.Generator.Common;
+using TinyModel.Generator.Operators.Elementwise;
 
 namespace TinyModel.Generator.Model.Layers;
 
