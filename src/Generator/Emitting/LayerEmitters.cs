@@ -22,7 +22,6 @@ internal static class LayerEmitters
     private static readonly QuantizeEmitter Quantize = new();
     private static readonly DequantizeEmitter Dequantize = new();
     private static readonly LogisticTanhEmitter LogisticTanh = new();
-    private static readonly ReluEmitter Relu = new();
     private static readonly SvdfEmitter Svdf = new();
     private static readonly UnidirectionalSequenceLstmEmitter UnidirectionalSequenceLstm = new();
     private static readonly Conv2DEmitter Conv2D = new();
@@ -44,7 +43,6 @@ internal static class LayerEmitters
         QuantizeLayer => Quantize,
         DequantizeLayer => Dequantize,
         LogisticTanhLayer => LogisticTanh,
-        ReluLayer => Relu,
         SvdfLayer => Svdf,
         UnidirectionalSequenceLstmLayer => UnidirectionalSequenceLstm,
         Conv2DLayer => Conv2D,

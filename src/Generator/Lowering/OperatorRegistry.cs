@@ -46,8 +46,6 @@ internal static class OperatorRegistry
         new Entry(BuiltinOperator.Dequantize, "int8, uint8, int16 to float32 (per-tensor)", DequantizeLowering.Lower),
         new Entry(BuiltinOperator.Logistic, "float32, int8, int16 (zero points 0, output scale 2^-15)", LogisticTanhLowering.LowerLogistic),
         new Entry(BuiltinOperator.Tanh, "float32, int8, int16 (zero points 0, output scale 2^-15)", LogisticTanhLowering.LowerTanh),
-        new Entry(BuiltinOperator.Relu, "float32, int8, int16 (int16 with zero points 0)", ReluLowering.LowerRelu),
-        new Entry(BuiltinOperator.Relu6, "float32, int8, int16", ReluLowering.LowerRelu6),
         new Entry(BuiltinOperator.Svdf, "float32; int8 (int8 feature weights, int16 or int8 time weights and state, int32 bias); any rank; state persists across calls", SvdfLowering.Lower),
         new Entry(BuiltinOperator.UnidirectionalSequenceLstm, "float32; int8 activations (int8 weights, int32 bias, int16 cell state); int16 activations (int8 weights, int64 bias, int16 cell state); time-major or batch-major; no peephole, projection, layer norm or CIFG (as TFLM); state persists across calls", UnidirectionalSequenceLstmLowering.Lower),
     };

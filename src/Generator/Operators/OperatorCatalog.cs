@@ -18,7 +18,10 @@ internal static class OperatorCatalog
     /// <summary>Every definition, one per builtin code.</summary>
     public static IReadOnlyList<OperatorDefinition> Definitions { get; } = new OperatorDefinition[]
     {
+        // ElementwiseUnary
         new LeakyRelu(),
+        new Relu(),
+        new Relu6(),
     }.Concat(OperatorRegistry.Entries.Select(e => (OperatorDefinition)new LegacyOperator(e.Code, e.Types, e.Lower))).ToList();
 
     private static readonly Dictionary<int, OperatorDefinition> ByCode = Definitions.ToDictionary(d => d.Code);

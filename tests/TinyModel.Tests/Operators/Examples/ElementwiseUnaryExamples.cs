@@ -8,6 +8,8 @@ namespace TinyModel.Tests.Operators.Examples;
 internal static class ElementwiseUnaryExamples
 {
     [OperatorExample(BuiltinOperator.LeakyRelu)]
+    [OperatorExample(BuiltinOperator.Relu)]
+    [OperatorExample(BuiltinOperator.Relu6)]
     public static TfliteModelBuilder Unary(int code, TypeCombination types)
     {
         var b = new TfliteModelBuilder();
