@@ -21,7 +21,6 @@ internal static class LayerEmitters
     private static readonly AddSubEmitter AddSub = new();
     private static readonly QuantizeEmitter Quantize = new();
     private static readonly DequantizeEmitter Dequantize = new();
-    private static readonly LogisticTanhEmitter LogisticTanh = new();
     private static readonly SvdfEmitter Svdf = new();
     private static readonly UnidirectionalSequenceLstmEmitter UnidirectionalSequenceLstm = new();
     private static readonly Conv2DEmitter Conv2D = new();
@@ -42,7 +41,6 @@ internal static class LayerEmitters
         AddSubLayer => AddSub,
         QuantizeLayer => Quantize,
         DequantizeLayer => Dequantize,
-        LogisticTanhLayer => LogisticTanh,
         SvdfLayer => Svdf,
         UnidirectionalSequenceLstmLayer => UnidirectionalSequenceLstm,
         Conv2DLayer => Conv2D,

@@ -44,8 +44,6 @@ internal static class OperatorRegistry
         new Entry(BuiltinOperator.Sub, "float32, int32, int8, int16 (TFLM's general rescaling); NumPy broadcasting up to 6 dimensions; constant inputs", AddSubLowering.LowerSub),
         new Entry(BuiltinOperator.Quantize, QuantizeLowering.SupportedTypes + " (per-tensor)", QuantizeLowering.Lower),
         new Entry(BuiltinOperator.Dequantize, "int8, uint8, int16 to float32 (per-tensor)", DequantizeLowering.Lower),
-        new Entry(BuiltinOperator.Logistic, "float32, int8, int16 (zero points 0, output scale 2^-15)", LogisticTanhLowering.LowerLogistic),
-        new Entry(BuiltinOperator.Tanh, "float32, int8, int16 (zero points 0, output scale 2^-15)", LogisticTanhLowering.LowerTanh),
         new Entry(BuiltinOperator.Svdf, "float32; int8 (int8 feature weights, int16 or int8 time weights and state, int32 bias); any rank; state persists across calls", SvdfLowering.Lower),
         new Entry(BuiltinOperator.UnidirectionalSequenceLstm, "float32; int8 activations (int8 weights, int32 bias, int16 cell state); int16 activations (int8 weights, int64 bias, int16 cell state); time-major or batch-major; no peephole, projection, layer norm or CIFG (as TFLM); state persists across calls", UnidirectionalSequenceLstmLowering.Lower),
     };

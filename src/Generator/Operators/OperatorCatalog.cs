@@ -22,6 +22,8 @@ internal static class OperatorCatalog
         new LeakyRelu(),
         new Relu(),
         new Relu6(),
+        new Logistic(),
+        new Tanh(),
     }.Concat(OperatorRegistry.Entries.Select(e => (OperatorDefinition)new LegacyOperator(e.Code, e.Types, e.Lower))).ToList();
 
     private static readonly Dictionary<int, OperatorDefinition> ByCode = Definitions.ToDictionary(d => d.Code);
