@@ -19,8 +19,6 @@ internal static class LayerEmitters
     private static readonly StridedSliceEmitter StridedSlice = new();
     private static readonly ConcatenationEmitter Concatenation = new();
     private static readonly AddSubEmitter AddSub = new();
-    private static readonly QuantizeEmitter Quantize = new();
-    private static readonly DequantizeEmitter Dequantize = new();
     private static readonly SvdfEmitter Svdf = new();
     private static readonly UnidirectionalSequenceLstmEmitter UnidirectionalSequenceLstm = new();
     private static readonly Conv2DEmitter Conv2D = new();
@@ -39,8 +37,6 @@ internal static class LayerEmitters
         StridedSliceLayer => StridedSlice,
         ConcatenationLayer => Concatenation,
         AddSubLayer => AddSub,
-        QuantizeLayer => Quantize,
-        DequantizeLayer => Dequantize,
         SvdfLayer => Svdf,
         UnidirectionalSequenceLstmLayer => UnidirectionalSequenceLstm,
         Conv2DLayer => Conv2D,

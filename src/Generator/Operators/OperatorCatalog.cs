@@ -24,6 +24,8 @@ internal static class OperatorCatalog
         new Relu6(),
         new Logistic(),
         new Tanh(),
+        new Quantize(),
+        new Dequantize(),
     }.Concat(OperatorRegistry.Entries.Select(e => (OperatorDefinition)new LegacyOperator(e.Code, e.Types, e.Lower))).ToList();
 
     private static readonly Dictionary<int, OperatorDefinition> ByCode = Definitions.ToDictionary(d => d.Code);

@@ -42,4 +42,21 @@ internal static class ElementwiseUnaryExamples
         int output = b.Tensor("y", OperatorExamples.Tflite(types.Outputs[0]), Shape, outputQuant?.Scale, outputQuant?.ZeroPoint ?? 0);
         return b.Operator(code, new[] { input }, new[] { output }).Inputs(input).Outputs(output);
     }
+
+    /// <summary>QUANTIZE and DEQUANTIZE: every integer operand is quantized, int32 too (QUANTIZE requantizes int32 to and from it).</summary>
+    [OperatorExample(BuiltinOperator.Quantize)]
+    [OperatorExample(BuiltinOperator.Dequantize)]
+    public static TfliteModelBuilder Conversion(int code, TypeCombination types)
+    {
+        var b = new TfliteModelBuilder();
+        int input = QuantizedTensor(b, "x", types.Inputs[0]!.Value);
+        int output = QuantizedTensor(b, "y", types.Outputs[0]);
+        return b.Operator(code, new[] { input }, new[] { output }).Inputs(input).Outputs(output);
+    }
+
+    private static int QuantizedTensor(TfliteModelBuilder b, string name, ElementType type)
+    {
+        Quant? quant = type == ElementType.Int32 ? new Quant(1f / 65536, 0) : OperatorExamples.ActivationQuant(type);
+        return b.Tensor(name, OperatorExamples.Tflite(type), Shape, quant?.Scale, quant?.ZeroPoint ?? 0);
+    }
 }
