@@ -18,7 +18,6 @@ internal static class LayerEmitters
     private static readonly TransposeEmitter Transpose = new();
     private static readonly StridedSliceEmitter StridedSlice = new();
     private static readonly ConcatenationEmitter Concatenation = new();
-    private static readonly AddSubEmitter AddSub = new();
     private static readonly SvdfEmitter Svdf = new();
     private static readonly UnidirectionalSequenceLstmEmitter UnidirectionalSequenceLstm = new();
     private static readonly Conv2DEmitter Conv2D = new();
@@ -36,7 +35,6 @@ internal static class LayerEmitters
         TransposeLayer => Transpose,
         StridedSliceLayer => StridedSlice,
         ConcatenationLayer => Concatenation,
-        AddSubLayer => AddSub,
         SvdfLayer => Svdf,
         UnidirectionalSequenceLstmLayer => UnidirectionalSequenceLstm,
         Conv2DLayer => Conv2D,

@@ -40,8 +40,6 @@ internal static class OperatorRegistry
         new Entry(BuiltinOperator.Transpose, "any element type (constant permutation, any rank)", TransposeLowering.Lower),
         new Entry(BuiltinOperator.StridedSlice, "any element type, up to 5-D (constant begin/end/strides, begin/end/shrink masks, negative strides, offset)", StridedSliceLowering.Lower),
         new Entry(BuiltinOperator.Concatenation, "float32, int8, int16, int32, int64, uint8, bool (any axis, run-time or constant inputs, copied without requantization as in TFLM)", ConcatenationLowering.Lower),
-        new Entry(BuiltinOperator.Add, "float32, int32, int8, int16 (TFLM's general rescaling); NumPy broadcasting up to 6 dimensions; constant inputs", AddSubLowering.LowerAdd),
-        new Entry(BuiltinOperator.Sub, "float32, int32, int8, int16 (TFLM's general rescaling); NumPy broadcasting up to 6 dimensions; constant inputs", AddSubLowering.LowerSub),
         new Entry(BuiltinOperator.Svdf, "float32; int8 (int8 feature weights, int16 or int8 time weights and state, int32 bias); any rank; state persists across calls", SvdfLowering.Lower),
         new Entry(BuiltinOperator.UnidirectionalSequenceLstm, "float32; int8 activations (int8 weights, int32 bias, int16 cell state); int16 activations (int8 weights, int64 bias, int16 cell state); time-major or batch-major; no peephole, projection, layer norm or CIFG (as TFLM); state persists across calls", UnidirectionalSequenceLstmLowering.Lower),
     };

@@ -4,6 +4,7 @@ using System.Linq;
 using TinyModel.Generator.Emitting;
 using TinyModel.Generator.Lowering;
 using TinyModel.Generator.Model;
+using TinyModel.Generator.Operators.ElementwiseBinary;
 using TinyModel.Generator.Operators.ElementwiseUnary;
 
 namespace TinyModel.Generator.Operators;
@@ -26,6 +27,9 @@ internal static class OperatorCatalog
         new Tanh(),
         new Quantize(),
         new Dequantize(),
+        // ElementwiseBinary
+        new Add(),
+        new Sub(),
     }.Concat(OperatorRegistry.Entries.Select(e => (OperatorDefinition)new LegacyOperator(e.Code, e.Types, e.Lower))).ToList();
 
     private static readonly Dictionary<int, OperatorDefinition> ByCode = Definitions.ToDictionary(d => d.Code);
