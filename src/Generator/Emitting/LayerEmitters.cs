@@ -18,11 +18,6 @@ internal static class LayerEmitters
     private static readonly TransposeEmitter Transpose = new();
     private static readonly StridedSliceEmitter StridedSlice = new();
     private static readonly ConcatenationEmitter Concatenation = new();
-    private static readonly AddSubEmitter AddSub = new();
-    private static readonly QuantizeEmitter Quantize = new();
-    private static readonly DequantizeEmitter Dequantize = new();
-    private static readonly LogisticTanhEmitter LogisticTanh = new();
-    private static readonly ReluEmitter Relu = new();
     private static readonly Conv2DEmitter Conv2D = new();
     private static readonly DepthwiseConv2DEmitter DepthwiseConv2D = new();
 
@@ -38,11 +33,6 @@ internal static class LayerEmitters
         TransposeLayer => Transpose,
         StridedSliceLayer => StridedSlice,
         ConcatenationLayer => Concatenation,
-        AddSubLayer => AddSub,
-        QuantizeLayer => Quantize,
-        DequantizeLayer => Dequantize,
-        LogisticTanhLayer => LogisticTanh,
-        ReluLayer => Relu,
         Conv2DLayer => Conv2D,
         DepthwiseConv2DLayer => DepthwiseConv2D,
         _ => throw new InvalidOperationException($"No emitter for {layer.GetType().Name}."),

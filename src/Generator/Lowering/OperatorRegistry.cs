@@ -40,13 +40,5 @@ internal static class OperatorRegistry
         new Entry(BuiltinOperator.Transpose, "any element type (constant permutation, any rank)", TransposeLowering.Lower),
         new Entry(BuiltinOperator.StridedSlice, "any element type, up to 5-D (constant begin/end/strides, begin/end/shrink masks, negative strides, offset)", StridedSliceLowering.Lower),
         new Entry(BuiltinOperator.Concatenation, "float32, int8, int16, int32, int64, uint8, bool (any axis, run-time or constant inputs, copied without requantization as in TFLM)", ConcatenationLowering.Lower),
-        new Entry(BuiltinOperator.Add, "float32, int32, int8, int16 (TFLM's general rescaling); NumPy broadcasting up to 6 dimensions; constant inputs", AddSubLowering.LowerAdd),
-        new Entry(BuiltinOperator.Sub, "float32, int32, int8, int16 (TFLM's general rescaling); NumPy broadcasting up to 6 dimensions; constant inputs", AddSubLowering.LowerSub),
-        new Entry(BuiltinOperator.Quantize, QuantizeLowering.SupportedTypes + " (per-tensor)", QuantizeLowering.Lower),
-        new Entry(BuiltinOperator.Dequantize, "int8, uint8, int16 to float32 (per-tensor)", DequantizeLowering.Lower),
-        new Entry(BuiltinOperator.Logistic, "float32, int8, int16 (zero points 0, output scale 2^-15)", LogisticTanhLowering.LowerLogistic),
-        new Entry(BuiltinOperator.Tanh, "float32, int8, int16 (zero points 0, output scale 2^-15)", LogisticTanhLowering.LowerTanh),
-        new Entry(BuiltinOperator.Relu, "float32, int8, int16 (int16 with zero points 0)", ReluLowering.LowerRelu),
-        new Entry(BuiltinOperator.Relu6, "float32, int8, int16", ReluLowering.LowerRelu6),
     };
 }

@@ -4,6 +4,7 @@ using System.Linq;
 using TinyModel.Generator.Emitting;
 using TinyModel.Generator.Lowering;
 using TinyModel.Generator.Model;
+using TinyModel.Generator.Operators.ElementwiseBinary;
 using TinyModel.Generator.Operators.ElementwiseUnary;
 using TinyModel.Generator.Operators.Recurrent;
 
@@ -19,7 +20,17 @@ internal static class OperatorCatalog
     /// <summary>Every definition, one per builtin code.</summary>
     public static IReadOnlyList<OperatorDefinition> Definitions { get; } = new OperatorDefinition[]
     {
+        // ElementwiseUnary
         new LeakyRelu(),
+        new Relu(),
+        new Relu6(),
+        new Logistic(),
+        new Tanh(),
+        new Quantize(),
+        new Dequantize(),
+        // ElementwiseBinary
+        new Add(),
+        new Sub(),
 
         // Recurrent
         new Svdf(),

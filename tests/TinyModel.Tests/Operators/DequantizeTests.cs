@@ -28,5 +28,6 @@ public class DequantizeTests
 
     [Fact]
     public void Int32InputIsReported() =>
-        AssertUnsupported(UnaryCase.Model(Dequantize, TfliteType.Int32, new Quant(0.1f, 0), TfliteType.Float32, null), "DEQUANTIZE", "int32", "not supported");
+        AssertUnsupported(UnaryCase.Model(Dequantize, TfliteType.Int32, new Quant(0.1f, 0), TfliteType.Float32, null), "DEQUANTIZE at node 0", "operand types int32 → float32 are not supported",
+            "supported: int8 → float32; uint8 → float32; int16 → float32");
 }

@@ -68,11 +68,12 @@ public class QuantizeTests
     }
 
     [Theory]
-    [InlineData(TfliteType.Float32, TfliteType.Int32)]
-    [InlineData(TfliteType.UInt8, TfliteType.Int16)]
-    [InlineData(TfliteType.Int32, TfliteType.Int32)]
-    public void UnsupportedPairsAreReported(TfliteType input, TfliteType output) =>
-        AssertUnsupported(UnaryCase.Model(Quantize, input, new Quant(0.1f, 0), output, new Quant(0.2f, 0)), "QUANTIZE", "is not supported", "float32 to int8");
+    [InlineData(TfliteType.Float32, TfliteType.Int32, "float32 → int32")]
+    [InlineData(TfliteType.UInt8, TfliteType.Int16, "uint8 → int16")]
+    [InlineData(TfliteType.Int32, TfliteType.Int32, "int32")]
+    public void UnsupportedPairsAreReported(TfliteType input, TfliteType output, string types) =>
+        AssertUnsupported(UnaryCase.Model(Quantize, input, new Quant(0.1f, 0), output, new Quant(0.2f, 0)),
+            "QUANTIZE at node 0", $"operand types {types} are not supported", "supported: float32 → int8;");
 
     [Fact]
     public void PerChannelOutputIsReported()

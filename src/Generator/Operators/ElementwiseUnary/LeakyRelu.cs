@@ -1,10 +1,8 @@
 using TinyModel.Generator.Common;
 using TinyModel.Generator.Emitting;
-using TinyModel.Generator.Emitting.Layers;
 using TinyModel.Generator.Lowering;
-using TinyModel.Generator.Lowering.Operators;
 using TinyModel.Generator.Model;
-using TinyModel.Generator.Model.Layers;
+using TinyModel.Generator.Operators.Elementwise;
 using TinyModel.Generator.Reading;
 
 namespace TinyModel.Generator.Operators.ElementwiseUnary;

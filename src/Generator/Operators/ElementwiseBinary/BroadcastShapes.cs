@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 
-namespace TinyModel.Generator.Lowering;
+namespace TinyModel.Generator.Operators.ElementwiseBinary;
 
 /// <summary>
 /// How a binary elementwise operator walks its two inputs: the output's dimensions after merging

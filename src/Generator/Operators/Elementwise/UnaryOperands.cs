@@ -1,8 +1,9 @@
 using System.Linq;
+using TinyModel.Generator.Lowering;
 using TinyModel.Generator.Model;
 using TinyModel.Generator.Reading;
 
-namespace TinyModel.Generator.Lowering.Operators;
+namespace TinyModel.Generator.Operators.Elementwise;
 
 /// <summary>The checks every one-input, one-output elementwise operator starts with.</summary>
 internal static class UnaryOperands

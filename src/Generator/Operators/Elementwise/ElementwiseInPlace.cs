@@ -1,6 +1,7 @@
 using TinyModel.Generator.Common;
+using TinyModel.Generator.Model;
 
-namespace TinyModel.Generator.Model.Layers;
+namespace TinyModel.Generator.Operators.Elementwise;
 
 /// <summary>The input positions element-wise layers let their output overwrite (see <see cref="LayerSpec.InPlaceInputs"/>).</summary>
 internal static class ElementwiseInPlace

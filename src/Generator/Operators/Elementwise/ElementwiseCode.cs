@@ -1,7 +1,8 @@
 using TinyModel.Generator.Common;
+using TinyModel.Generator.Emitting;
 using TinyModel.Generator.Model;
 
-namespace TinyModel.Generator.Emitting.Layers;
+namespace TinyModel.Generator.Operators.Elementwise;
 
 /// <summary>
 /// C# expressions shared by the elementwise emitters: TFLite's fixed-point rescalings with their

@@ -1,0 +1,547 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using TinyModel.Generator.Common;
+using TinyModel.Generator.Emitting;
+using TinyModel.Generator.Lowering;
+using TinyModel.Generator.Model;
+using TinyModel.Generator.Operators.Elementwise;
+using TinyModel.Generator.Reading;
+
+namespace TinyModel.Generator.Operators.ElementwiseBinary;
+
+/// <summary>
+/// ADD and SUB (TFLM add.cc/add_common.cc, sub.cc/sub_common.cc): float32; int32 without quantization;
+/// int8 and int16 with TFLM's general rescaling; NumPy broadcasting over at most 6 dimensions; any input
+/// may be constant. TFLM's int16 kernels use the general rescaling whatever <c>pot_scale_int16</c> says
+/// (its power-of-two path belongs to TFLite's own kernels), and so does TinyModel. The two share a layer
+/// and a kernel writer.
+/// </summary>
+internal abstract class AddSubDefinition : OperatorDefinition<AddSubLayer>
+{
+    private const int OptionActivation = 0;
+
+    /// <summary>Quantized constant inputs up to this many elements are stored rescaled, as int32; larger ones as they are.</summary>
+    private const int MaxPrescaledElements = 16384;
+
+    private readonly BinaryOperation _operation;
+
+    protected AddSubDefinition(int code, BinaryOperation operation)
+        : base(code)
+    {
+        _operation = operation;
+    }
+
+    /// <summary>All three operands of one type.</summary>
+    public override TypeSupport Types { get; } = TypeSupport.Of(
+        (new ElementType?[] { ElementType.Float32, ElementType.Float32 }, new[] { ElementType.Float32 }),
+        (new ElementType?[] { ElementType.Int32, ElementType.Int32 }, new[] { ElementType.Int32 }),
+        (new ElementType?[] { ElementType.Int8, ElementType.Int8 }, new[] { ElementType.Int8 }),
+        (new ElementType?[] { ElementType.Int16, ElementType.Int16 }, new[] { ElementType.Int16 }));
+
+    public override string Notes =>
+        "int32 without quantization; int8 and int16 with TFLM's general rescaling; NumPy broadcasting up to 6 dimensions; constant inputs; fused ReLU/ReLU6/ReLU-N1-to-1";
+
+    protected override AddSubLayer? LowerLayer(LoweringContext context, TfliteOperator op)
+    {
+        if (op.Inputs.Count != 2 || op.Outputs.Count != 1 || op.Inputs[0] < 0 || op.Inputs[1] < 0)
+        {
+            context.ReportUnsupported(op, $"expected two inputs and one output, found {op.Inputs.Count(i => i >= 0)} inputs and {op.Outputs.Count} outputs");
+            return null;
+        }
+        int leftIndex = op.Inputs[0], rightIndex = op.Inputs[1], outputIndex = op.Outputs[0];
+
+        var activation = (FusedActivation)(op.BuiltinOptions?.GetByte(OptionActivation) ?? 0);
+        if (!context.CheckClampActivation(op, activation))
+        {
+            return null;
+        }
+
+        ValueSpec output = context.Value(outputIndex);
+
+        TfliteTensor left = context.Tensor(leftIndex), right = context.Tensor(rightIndex);
+        (BroadcastPlan? plan, string? problem) = BroadcastShapes.Plan(left.Shape, right.Shape, output.Shape);
+        if (plan is null)
+        {
+            context.ReportUnsupported(op, problem!);
+            return null;
+        }
+
+        AddSubRequantization? requantization = null;
+        ActivationRange range;
+        switch (output.Type)
+        {
+            case ElementType.Float32:
+                range = QuantizationMath.ActivationRange(activation, ElementType.Float32, null);
+                break;
+            case ElementType.Int32:
+                if (context.QuantizationOf(leftIndex) is not null || context.QuantizationOf(rightIndex) is not null)
+                {
+                    context.ReportUnsupported(op, "quantized int32 inputs are not supported; TFLM computes int32 ADD and SUB without quantization");
+                    return null;
+                }
+                range = Int32Range(activation, _operation);
+                break;
+            default:
+                QuantizationSpec? q1 = context.QuantizationOf(leftIndex), q2 = context.QuantizationOf(rightIndex);
+                if (q1 is null || q2 is null || output.Quantization is null)
+                {
+                    context.ReportUnsupported(op, $"a {output.Type.ModelName()} {Name} needs quantization parameters on both inputs and the output");
+                    return null;
+                }
+                requantization = Requantization(_operation, output.Type, q1, q2, output.Quantization);
+                if (requantization.Input1Shift > 0 || requantization.Input2Shift > 0 || requantization.OutputShift > 0)
+                {
+                    context.ReportUnsupported(op, $"the output scale {output.Quantization.Scale:R} is too small for the input scales {q1.Scale:R} and {q2.Scale:R}: TFLM's rescaling needs multipliers below one");
+                    return null;
+                }
+                range = QuantizationMath.ActivationRange(activation, output.Type, output.Quantization);
+                break;
+        }
+
+        string prefix = $"Layer{op.Index}";
+        var runTimeInputs = new List<int>();
+        ElementwiseOperand leftOperand = Operand(context, leftIndex, plan.LeftStrides, output.Type, requantization, 1, prefix + "Input1", runTimeInputs);
+        ElementwiseOperand rightOperand = Operand(context, rightIndex, plan.RightStrides, output.Type, requantization, 2, prefix + "Input2", runTimeInputs);
+
+        return new AddSubLayer(op.Index, runTimeInputs.ToEquatableArray(), new[] { outputIndex }.ToEquatableArray(), _operation, output.Type,
+            plan.Dims.ToEquatableArray(), leftOperand, rightOperand, requantization, range);
+    }
+
+    /// <summary>
+    /// Inputs of the output's shape are read in one flat loop; broadcast inputs are walked with nested loops
+    /// over the merged dimensions, with constant bounds and strides, and an input that is repeated along the
+    /// innermost dimension is read (and rescaled) once per row.
+    /// </summary>
+    protected override void EmitLayer(SourceWriter writer, AddSubLayer layer, EmitContext context)
+    {
+        ValueSpec output = context.Model.Value(layer.Outputs[0]);
+        WriteDocumentation(writer, layer, context, output);
+        writer.OpenBlock(context.Signature(layer));
+        if (layer.ElementCount == 0)
+        {
+            writer.CloseBlock();
+            return;
+        }
+
+        var operands = new[] { (Operand: layer.Left, Name: "x"), (Operand: layer.Right, Name: "y") };
+        string valueType = layer.Requantization is not null ? "int" : layer.Type.CSharpName();
+        foreach ((ElementwiseOperand operand, string name) in operands)
+        {
+            if (operand.Constant is not null)
+            {
+                string elementType = operand.Prescaled ? "int" : layer.Type.CSharpName();
+                writer.WriteLine($"{EmitContext.ReadOnlySpan}<{elementType}> {name}Constant = {context.Constant(operand.Constant)};");
+            }
+            if (operand.RescaleTable is not null)
+            {
+                writer.WriteLine($"{EmitContext.ReadOnlySpan}<int> {name}Rescaled = {context.Constant(operand.RescaleTable)};");
+            }
+        }
+
+        int rank = layer.Dims.Count;
+        string?[] bases = { null, null };
+        if (rank > 1)
+        {
+            writer.WriteLine("int o = 0;");
+        }
+        for (int level = 0; level < rank - 1; level++)
+        {
+            string i = "i" + level;
+            writer.OpenBlock($"for (int {i} = 0; {i} < {layer.Dims[level]}; {i}++)");
+            for (int k = 0; k < 2; k++)
+            {
+                int stride = operands[k].Operand.Strides[level];
+                if (stride != 0 && NeedsIndex(operands[k].Operand))
+                {
+                    string local = $"{operands[k].Name}{level}";
+                    writer.WriteLine($"int {local} = {Sum(bases[k], Scaled(i, stride))};");
+                    bases[k] = local;
+                }
+            }
+        }
+
+        // The innermost dimension: operands repeated along it are read once, before the loop.
+        int last = rank - 1;
+        var values = new string[2];
+        for (int k = 0; k < 2; k++)
+        {
+            (ElementwiseOperand operand, string name) = operands[k];
+            if (operand.Strides[last] == 0 && NeedsIndex(operand) && layer.Dims[last] > 1)
+            {
+                writer.WriteLine($"{valueType} {name}Row = {Read(layer, operand, k + 1, name, bases[k] ?? "0", context)};");
+                values[k] = name + "Row";
+            }
+        }
+        writer.OpenBlock($"for (int i = 0; i < {layer.Dims[last]}; i++)");
+        for (int k = 0; k < 2; k++)
+        {
+            (ElementwiseOperand operand, string name) = operands[k];
+            if (values[k] is null)
+            {
+                values[k] = Read(layer, operand, k + 1, name, Sum(bases[k], Scaled("i", operand.Strides[last])), context);
+                if (!operand.Prescaled && operand.Literal is null && layer.Requantization is not null)
+                {
+                    // A rescaled input gets a statement of its own, as in TFLM's kernel.
+                    writer.WriteLine($"int {name} = {values[k]};");
+                    values[k] = name;
+                }
+            }
+        }
+        WriteElement(writer, layer, values[0], values[1], rank > 1 ? "o + i" : "i");
+        writer.CloseBlock();
+        if (rank > 1)
+        {
+            writer.WriteLine($"o += {layer.Dims[last]};");
+        }
+        for (int level = 0; level < rank - 1; level++)
+        {
+            writer.CloseBlock();
+        }
+        writer.CloseBlock();
+    }
+
+    /// <summary>
+    /// TFLM's <c>CalculateOpDataAdd</c> / <c>CalculateOpDataSub</c>. Both bring the inputs to twice the larger
+    /// input scale, after a left shift of 20 bits (int8) or 15 (int16). ADD derives the multipliers in double;
+    /// SUB divides in float and converts each quotient to double, so the two may differ in the last bit.
+    /// </summary>
+    private static AddSubRequantization Requantization(BinaryOperation operation, ElementType type, QuantizationSpec input1, QuantizationSpec input2, QuantizationSpec output)
+    {
+        int leftShift = type == ElementType.Int16 ? 15 : 20;
+        double real1, real2, realOutput;
+        if (operation == BinaryOperation.Add)
+        {
+            double twiceMaxInputScale = 2 * (double)Math.Max(input1.Scale, input2.Scale);
+            real1 = input1.Scale / twiceMaxInputScale;
+            real2 = input2.Scale / twiceMaxInputScale;
+            realOutput = twiceMaxInputScale / ((1 << leftShift) * (double)output.Scale);
+        }
+        else
+        {
+            float twiceMaxInputScale = 2 * Math.Max(input1.Scale, input2.Scale);
+            real1 = (double)(float)(input1.Scale / twiceMaxInputScale);
+            real2 = (double)(float)(input2.Scale / twiceMaxInputScale);
+            realOutput = (double)(float)(twiceMaxInputScale / (float)((1 << leftShift) * output.Scale));
+        }
+        (int m1, int s1) = QuantizationMath.QuantizeMultiplier(real1);
+        (int m2, int s2) = QuantizationMath.QuantizeMultiplier(real2);
+        (int mo, int so) = QuantizationMath.QuantizeMultiplier(realOutput);
+        return new AddSubRequantization(leftShift, -input1.ZeroPoint, m1, s1, -input2.ZeroPoint, m2, s2, output.ZeroPoint, mo, so);
+    }
+
+    /// <summary>
+    /// TFLM clamps int32 SUB to <c>CalculateActivationRange</c>'s bounds and int32 ADD to the full int32
+    /// range (its int32 ADD ignores the fused activation).
+    /// </summary>
+    private static ActivationRange Int32Range(FusedActivation activation, BinaryOperation operation)
+    {
+        if (operation == BinaryOperation.Add)
+        {
+            return new ActivationRange(activation, int.MinValue, int.MaxValue, 0, 0);
+        }
+        (int min, int max) = activation switch
+        {
+            FusedActivation.Relu => (0, int.MaxValue),
+            FusedActivation.Relu6 => (0, 6),
+            FusedActivation.ReluN1To1 => (-1, 1),
+            _ => (int.MinValue, int.MaxValue),
+        };
+        return new ActivationRange(activation, min, max, 0, 0);
+    }
+
+    /// <summary>
+    /// A run-time input becomes a parameter of the layer's method; a constant input becomes a constant
+    /// (a literal when it has one element), already rescaled for quantized layers.
+    /// </summary>
+    private static ElementwiseOperand Operand(LoweringContext context, int tensorIndex, int[] strides, ElementType type,
+        AddSubRequantization? requantization, int which, string constantName, List<int> runTimeInputs)
+    {
+        var strideArray = strides.ToEquatableArray();
+        if (!context.IsConstant(tensorIndex))
+        {
+            context.Value(tensorIndex);
+            runTimeInputs.Add(tensorIndex);
+            if (type == ElementType.Int8 && requantization is { } rescale)
+            {
+                // An int8 input has 256 possible values: rescale each at build time, so the kernel looks it up.
+                (int offset, int multiplier, int shift) = rescale.Input(which);
+                int[] table = Enumerable.Range(sbyte.MinValue, 256).Select(v => ScaleInput(v, offset, rescale.LeftShift, multiplier, shift)).ToArray();
+                string tableName = context.AddConstant(constantName + "Rescaled", ElementType.Int32, ConstantData.ToBytes(table),
+                    $"input {which} rescaled for every int8 value (index: q + 128): ((q + {offset}) << {rescale.LeftShift}) · {multiplier} · 2^{shift}, as TFLM computes it");
+                return new ElementwiseOperand(runTimeInputs.Count - 1, null, null, strideArray, RescaleTable: tableName);
+            }
+            return new ElementwiseOperand(runTimeInputs.Count - 1, null, null, strideArray);
+        }
+
+        ReadOnlyMemory<byte> bytes = context.ConstantBytes(tensorIndex);
+        string shape = "[" + string.Join(",", context.Tensor(tensorIndex).Shape) + "]";
+        switch (type)
+        {
+            case ElementType.Float32:
+            {
+                float[] values = ConstantData.As<float>(bytes);
+                return values.Length == 1
+                    ? new ElementwiseOperand(-1, null, Literals.Float(values[0]), strideArray)
+                    : new ElementwiseOperand(-1, context.AddConstant(constantName, ElementType.Float32, ConstantData.ToBytes(values), $"constant input {which}, float32{shape}"), null, strideArray);
+            }
+            case ElementType.Int32:
+            {
+                int[] values = ConstantData.As<int>(bytes);
+                return values.Length == 1
+                    ? new ElementwiseOperand(-1, null, Literals.Int(values[0]), strideArray)
+                    : new ElementwiseOperand(-1, context.AddConstant(constantName, ElementType.Int32, ConstantData.ToBytes(values), $"constant input {which}, int32{shape}"), null, strideArray);
+            }
+            default:
+            {
+                AddSubRequantization r = requantization!;
+                int[] raw = type == ElementType.Int8
+                    ? ConstantData.As<sbyte>(bytes).Select(v => (int)v).ToArray()
+                    : ConstantData.As<short>(bytes).Select(v => (int)v).ToArray();
+                (int offset, int multiplier, int shift) = r.Input(which);
+                if (raw.Length > MaxPrescaledElements)
+                {
+                    // Large constants stay in their own type (a quarter or half the size) and are rescaled as they are read.
+                    return new ElementwiseOperand(-1, context.AddConstant(constantName, type, bytes.ToArray(), $"constant input {which}, {type.ModelName()}{shape}"), null, strideArray);
+                }
+                int[] scaled = raw.Select(v => ScaleInput(v, offset, r.LeftShift, multiplier, shift)).ToArray();
+                return scaled.Length == 1
+                    ? new ElementwiseOperand(-1, null, Literals.Int(scaled[0]), strideArray, Prescaled: true)
+                    : new ElementwiseOperand(-1, context.AddConstant(constantName, ElementType.Int32, ConstantData.ToBytes(scaled),
+                        $"constant input {which}, {type.ModelName()}{shape}, rescaled at build time: ((q + {offset}) << {r.LeftShift}) · {multiplier} · 2^{shift}, as int32"), null, strideArray, Prescaled: true);
+            }
+        }
+    }
+
+    /// <summary>The rescaling TFLM applies to each quantized input element (<c>MultiplyByQuantizedMultiplierSmallerThanOneExp</c>).</summary>
+    private static int ScaleInput(int value, int offset, int leftShift, int multiplier, int shift) =>
+        GemmlowpMath.RoundingDivideByPOT(GemmlowpMath.SaturatingRoundingDoublingHighMul(unchecked((value + offset) * (1 << leftShift)), multiplier), -shift);
+
+    private static bool NeedsIndex(ElementwiseOperand operand) => operand.Literal is null;
+
+    /// <summary>The value of input <paramref name="which"/> (1 or 2) at an element index, rescaled for quantized layers.</summary>
+    private static string Read(AddSubLayer layer, ElementwiseOperand operand, int which, string name, string index, EmitContext context)
+    {
+        if (operand.Literal is not null)
+        {
+            return operand.Literal;
+        }
+        string element = operand.Constant is not null ? $"{name}Constant[{index}]" : $"{EmitContext.InputName(operand.Position)}[{index}]";
+        if (operand.RescaleTable is not null)
+        {
+            return $"{name}Rescaled[{element} + 128]";
+        }
+        if (operand.Prescaled || layer.Requantization is not AddSubRequantization r)
+        {
+            return element;
+        }
+        (int offset, int multiplier, int shift) = r.Input(which);
+        string offsetElement = offset == 0 ? element : $"({ElementwiseCode.Offset(element, offset)})";
+        return ElementwiseCode.MultiplySmallerThanOne($"{offsetElement} << {r.LeftShift}", multiplier, shift);
+    }
+
+    private static void WriteElement(SourceWriter writer, AddSubLayer layer, string x, string y, string outputIndex)
+    {
+        string op = layer.Operation == BinaryOperation.Add ? "+" : "-";
+        if (y.StartsWith("-", System.StringComparison.Ordinal))
+        {
+            y = $"({y})"; // a negative literal
+        }
+        string target = $"{EmitContext.OutputName(0)}[{outputIndex}]";
+        ActivationRange range = layer.Activation;
+        switch (layer.Type)
+        {
+            case ElementType.Float32:
+                writer.WriteLine($"float v = {x} {op} {y};");
+                ElementwiseCode.WriteFloatClamp(writer, target, "v", range.FloatMin, range.FloatMax);
+                break;
+            case ElementType.Int32:
+                writer.WriteLine($"{target} = {ElementwiseCode.ClampToType($"unchecked({x} {op} {y})", range.QuantizedMin, range.QuantizedMax, ElementType.Int32)};");
+                break;
+            default:
+                AddSubRequantization r = layer.Requantization!;
+                writer.WriteLine($"int v = {ElementwiseCode.Offset(ElementwiseCode.MultiplySmallerThanOne($"{x} {op} {y}", r.OutputMultiplier, r.OutputShift), r.OutputOffset)};");
+                writer.WriteLine($"{target} = {ElementwiseCode.ClampToType("v", range.QuantizedMin, range.QuantizedMax, layer.Type)};");
+                break;
+        }
+    }
+
+    private static string Scaled(string index, int stride) => stride switch
+    {
+        0 => "0",
+        1 => index,
+        _ => $"{index} * {stride}",
+    };
+
+    private static string Sum(string? baseOffset, string term) =>
+        baseOffset is null ? term : term == "0" ? baseOffset : $"{baseOffset} + {term}";
+
+    private static void WriteDocumentation(SourceWriter writer, AddSubLayer layer, EmitContext context, ValueSpec output)
+    {
+        string name = layer.OperatorName;
+        string op = layer.Operation == BinaryOperation.Add ? "+" : "−";
+        writer.WriteLine("/// <summary>");
+        writer.WriteLine($"/// Node {layer.NodeIndex}, {name}: {Describe(layer.Left, layer, context, 1)} {op} {Describe(layer.Right, layer, context, 2)} → {Literals.Xml(output.Describe())}.");
+        if (layer.Dims.Count == 1 && layer.Left.Strides[0] == 1 && layer.Right.Strides[0] == 1)
+        {
+            writer.WriteLine($"/// Elementwise over {layer.ElementCount} elements, in one loop.");
+        }
+        else
+        {
+            writer.WriteLine($"/// Broadcast: the output is walked as [{string.Join(",", layer.Dims)}] (adjacent dimensions merged); element strides per dimension: input 1 [{string.Join(",", layer.Left.Strides)}], input 2 [{string.Join(",", layer.Right.Strides)}] (0 = repeated).");
+        }
+        switch (layer.Requantization)
+        {
+            case AddSubRequantization r:
+                writer.WriteLine($"/// TFLM's quantized arithmetic, bit for bit: each input is offset by minus its zero point ({r.Input1Offset}, {r.Input2Offset}), shifted left by {r.LeftShift}");
+                writer.WriteLine($"/// and scaled to twice the larger input scale (input 1 by {r.Input1Multiplier} · 2^{r.Input1Shift - 31}, input 2 by {r.Input2Multiplier} · 2^{r.Input2Shift - 31});");
+                writer.WriteLine($"/// the int32 {(layer.Operation == BinaryOperation.Add ? "sum" : "difference")} is scaled by {r.OutputMultiplier} · 2^{r.OutputShift - 31}, offset by the output zero point {r.OutputOffset}");
+                writer.WriteLine($"/// and clamped to [{layer.Activation.QuantizedMin}, {layer.Activation.QuantizedMax}] (fused {ActivationName(layer.Activation)}).");
+                if (layer.Left.Prescaled || layer.Right.Prescaled)
+                {
+                    writer.WriteLine("/// Constant inputs were rescaled at build time.");
+                }
+                break;
+            default:
+                if (layer.Type == ElementType.Float32)
+                {
+                    writer.WriteLine($"/// Clamped to [{Literals.Float(layer.Activation.FloatMin)}, {Literals.Float(layer.Activation.FloatMax)}] (fused {ActivationName(layer.Activation)}).");
+                }
+                else
+                {
+                    writer.WriteLine($"/// int32 arithmetic wraps on overflow, as in TFLM; clamped to [{layer.Activation.QuantizedMin}, {layer.Activation.QuantizedMax}].");
+                }
+                break;
+        }
+        writer.WriteLine("/// </summary>");
+    }
+
+    private static string Describe(ElementwiseOperand operand, AddSubLayer layer, EmitContext context, int which)
+    {
+        if (operand.IsRunTime)
+        {
+            return Literals.Xml(context.Model.Value(layer.Inputs[operand.Position]).Describe());
+        }
+        return operand.Literal is not null ? $"the constant {Literals.Xml(operand.Literal)}" : $"the constant input {which}";
+    }
+
+    private static string ActivationName(ActivationRange range) => range.Activation switch
+    {
+        FusedActivation.None => "NONE",
+        FusedActivation.Relu => "RELU",
+        FusedActivation.Relu6 => "RELU6",
+        FusedActivation.ReluN1To1 => "RELU_N1_TO_1",
+        _ => range.Activation.ToString().ToUpperInvariant(),
+    };
+}
+
+/// <summary>ADD: <c>act(input1 + input2)</c>.</summary>
+internal sealed class Add : AddSubDefinition
+{
+    public Add()
+        : base(BuiltinOperator.Add, BinaryOperation.Add)
+    {
+    }
+}
+
+/// <summary>SUB: <c>act(input1 - input2)</c>; its quantized multipliers are derived in float, as TFLM's sub_common.cc does.</summary>
+internal sealed class Sub : AddSubDefinition
+{
+    public Sub()
+        : base(BuiltinOperator.Sub, BinaryOperation.Sub)
+    {
+    }
+}
+
+/// <summary>The arithmetic of an <see cref="AddSubLayer"/>.</summary>
+internal enum BinaryOperation
+{
+    Add,
+    Sub,
+}
+
+/// <summary>
+/// One input of a binary elementwise layer: a run-time tensor, a constant array or a single constant
+/// folded into a literal, with its element stride along each of the layer's (merged) output dimensions.
+/// </summary>
+/// <param name="Position">The input's position among the layer's run-time inputs, or -1 for a constant.</param>
+/// <param name="Constant">The name of the constant holding the input, or null.</param>
+/// <param name="Literal">The C# literal of a single-element constant input (rescaled for quantized layers), or null.</param>
+/// <param name="Strides">The element stride along each output dimension; 0 where the input is broadcast.</param>
+/// <param name="Prescaled">For quantized layers: the constant holds the input already rescaled at build time
+/// (offset, shifted left and multiplied), as int32, rather than the quantized values.</param>
+/// <param name="RescaleTable">For a run-time int8 input of a quantized layer: the constant holding the rescaled value of
+/// each of the 256 possible inputs, which the kernel looks up instead of rescaling.</param>
+internal sealed record ElementwiseOperand(int Position, string? Constant, string? Literal, EquatableArray<int> Strides, bool Prescaled = false, string? RescaleTable = null)
+{
+    public bool IsRunTime => Position >= 0;
+}
+
+/// <summary>
+/// TFLM's rescaling of quantized ADD and SUB (add_common.cc, sub_common.cc): both inputs are offset,
+/// shifted left by <see cref="LeftShift"/> and scaled to a common scale, added or subtracted in int32,
+/// and the result scaled to the output. Every multiplier here is a Q0.31 fraction below one with a
+/// right shift (<c>MultiplyByQuantizedMultiplierSmallerThanOneExp</c>).
+/// </summary>
+internal sealed record AddSubRequantization(
+    int LeftShift,
+    int Input1Offset,
+    int Input1Multiplier,
+    int Input1Shift,
+    int Input2Offset,
+    int Input2Multiplier,
+    int Input2Shift,
+    int OutputOffset,
+    int OutputMultiplier,
+    int OutputShift)
+{
+    /// <summary>The offset, multiplier and shift of input 1 or 2.</summary>
+    public (int Offset, int Multiplier, int Shift) Input(int which) =>
+        which == 1 ? (Input1Offset, Input1Multiplier, Input1Shift) : (Input2Offset, Input2Multiplier, Input2Shift);
+}
+
+/// <summary>
+/// ADD or SUB of two tensors with NumPy broadcasting: <c>output = act(input1 ± input2)</c>, walked over
+/// the output's dimensions after merging the runs that both inputs traverse alike.
+/// </summary>
+/// <param name="Type">float32, int32 (no quantization), int8 or int16.</param>
+/// <param name="Dims">The merged output dimensions, outermost first (one dimension when nothing broadcasts).</param>
+/// <param name="Left">The first input.</param>
+/// <param name="Right">The second input.</param>
+/// <param name="Requantization">The rescaling of quantized layers, null for float32 and int32.</param>
+/// <param name="Activation">The output clamp (integer bounds for int32 and quantized layers).</param>
+internal sealed record AddSubLayer(
+    int NodeIndex,
+    EquatableArray<int> Inputs,
+    EquatableArray<int> Outputs,
+    BinaryOperation Operation,
+    ElementType Type,
+    EquatableArray<int> Dims,
+    ElementwiseOperand Left,
+    ElementwiseOperand Right,
+    AddSubRequantization? Requantization,
+    ActivationRange Activation)
+    : LayerSpec(NodeIndex, Operation == BinaryOperation.Add ? "ADD" : "SUB", Inputs, Outputs)
+{
+    public int ElementCount
+    {
+        get
+        {
+            int count = 1;
+            foreach (int d in Dims)
+            {
+                count *= d;
+            }
+            return count;
+        }
+    }
+
+    public override long MacCount => 0;
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Either run-time input: the kernel reads both operands of element <c>i</c> before writing it, and
+    /// an input the size of the output is read at the output's own index (broadcast inputs are smaller).
+    /// </remarks>
+    public override EquatableArray<int> InPlaceInputs => Inputs.Count == 2 ? ElementwiseInPlace.BothInputs : ElementwiseInPlace.FirstInput;
+}
