@@ -92,7 +92,7 @@ public class GraphValidationTests
 
     [Theory]
     [InlineData(float.NaN, "NaN")]
-    [InlineData(float.PositiveInfinity, "∞")]
+    [InlineData(float.PositiveInfinity, "Infinity")]
     [InlineData(0f, "0")]
     [InlineData(-0.5f, "-0.5")]
     [InlineData(1e-40f, "1E-40")]
@@ -102,16 +102,6 @@ public class GraphValidationTests
         int x = b.Tensor("x", TfliteType.Int8, Shape, scale, 0), y = Int8(b, "y");
         b.Operator(BuiltinOperator.Relu, new[] { x }, new[] { y }).Inputs(x).Outputs(y);
         AssertInvalid(b, $"tensor 0 'x' has quantization scale {printed}; a scale must be a finite positive normal number");
-    }
-
-    [Fact]
-    public void PerChannelScalesThatDoNotMatchTheChannelsAreTM0011()
-    {
-        var b = new TfliteModelBuilder();
-        int x = Int8(b, "x"), y = Int8(b, "y");
-        int c = b.Constant("c", TfliteType.Int8, Shape, new byte[4], new[] { 0.1f, 0.2f, 0.3f }, quantizedDimension: 1);
-        b.Operator(BuiltinOperator.Add, new[] { x, c }, new[] { y }).Inputs(x).Outputs(y);
-        AssertInvalid(b, "tensor 2 'c' has 3 quantization scales for the 4 channels of dimension 1");
     }
 
     private static int Int8(TfliteModelBuilder b, string name) => b.Tensor(name, TfliteType.Int8, Shape, 0.05f, 0);

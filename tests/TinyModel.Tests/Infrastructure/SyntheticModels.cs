@@ -9,7 +9,7 @@ public static class SyntheticModels
     public const int FullyConnectedCode = 9;
     public const byte FullyConnectedOptionsType = 8;
 
-    /// <summary>A one-layer int8 FULLY_CONNECTED model: input [1, depth] -> output [1, units].</summary>
+    /// <summary>A one-layer int8 FULLY_CONNECTED model: input [1, depth] -> output [1, units]; run-time weights are a second graph input.</summary>
     public static TfliteModelBuilder FullyConnectedInt8(int depth = 4, int units = 2, byte activation = 0,
         TfliteType inputType = TfliteType.Int8, int[]? inputShape = null, bool constantWeights = true)
     {
@@ -23,7 +23,7 @@ public static class SyntheticModels
         int output = b.Tensor("output", TfliteType.Int8, new[] { 1, units }, scale: 0.75f, zeroPoint: 4);
         return b.Operator(FullyConnectedCode, new[] { input, weights, bias }, new[] { output }, FullyConnectedOptionsType, null,
                 TfliteModelBuilder.Option.Byte(0, activation))
-            .Inputs(input)
+            .Inputs(constantWeights ? new[] { input } : new[] { input, weights })
             .Outputs(output);
     }
 }

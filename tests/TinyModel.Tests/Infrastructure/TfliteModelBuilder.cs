@@ -41,6 +41,10 @@ public sealed class TfliteModelBuilder
     public int Tensor(string name, TfliteType type, int[] shape, float? scale = null, long zeroPoint = 0, bool isVariable = false) =>
         Add(new TensorDef(name, type, shape, null, scale is null ? null : new[] { scale.Value }, scale is null ? null : new[] { zeroPoint }, 0, isVariable));
 
+    /// <summary>Adds a tensor computed at run time with per-channel quantization along <paramref name="quantizedDimension"/>; returns its index.</summary>
+    public int PerChannelTensor(string name, TfliteType type, int[] shape, float[] scales, long[] zeroPoints, int quantizedDimension) =>
+        Add(new TensorDef(name, type, shape, null, scales, zeroPoints, quantizedDimension, false));
+
     /// <summary>Adds a constant tensor holding <paramref name="data"/> (little-endian bytes); returns its index.</summary>
     public int Constant(string name, TfliteType type, int[] shape, byte[] data, float[]? scales = null, long[]? zeroPoints = null, int quantizedDimension = 0) =>
         Add(new TensorDef(name, type, shape, data, scales, zeroPoints ?? scales?.Select(_ => 0L).ToArray(), quantizedDimension, false));

@@ -80,9 +80,8 @@ public class QuantizeTests
     {
         var b = new TfliteModelBuilder();
         int x = b.Tensor("x", TfliteType.Float32, new[] { 2, 2 });
-        int y = b.Constant("y", TfliteType.Int8, new[] { 2, 2 }, new byte[4], new[] { 0.1f, 0.2f });
+        int y = b.PerChannelTensor("y", TfliteType.Int8, new[] { 2, 2 }, new[] { 0.1f, 0.2f }, new long[2], quantizedDimension: 1);
         b.Operator(Quantize, new[] { x }, new[] { y }).Inputs(x).Outputs(y);
-        // A constant output is odd but lets the builder attach two scales; the operator is rejected for them.
         Assert.Contains(Diagnostics(b), d => d.Id == "TM0007" && d.GetMessage().Contains("per-tensor"));
     }
 

@@ -245,7 +245,7 @@ public class SvdfTests
         }
         return b.Operator(SvdfCode, new[] { input, feature, time, bias, state }, new[] { output }, SvdfOptionsType, null,
                 TfliteModelBuilder.Option.Int(0, rankOption ?? config.Rank), TfliteModelBuilder.Option.Byte(1, config.Activation))
-            .Inputs(input)
+            .Inputs(stateIsVariable ? new[] { input } : new[] { input, state }) // state the caller passes in, not a variable
             .Outputs(output);
     }
 

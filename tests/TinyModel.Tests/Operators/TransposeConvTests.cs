@@ -153,7 +153,7 @@ public class TransposeConvTests
                 TfliteModelBuilder.Option.Int(1, 2),
                 TfliteModelBuilder.Option.Int(2, problem == "stride 0" ? 0 : 2),
                 TfliteModelBuilder.Option.Byte(3, problem == "TANH" ? Tanh : None))
-            .Inputs(input).Outputs(output);
+            .Inputs(problem == "runtime weights" ? new[] { input, weights } : new[] { input }).Outputs(output);
 
         var harness = new GeneratorHarness(new ModelInput("/project/model.tflite", b.Build()));
         GeneratorDriverRunResult result = harness.Run().Result;

@@ -287,7 +287,7 @@ public class UnidirectionalSequenceLstmTests
                 TfliteModelBuilder.Option.Float(1, config.CellClip),
                 TfliteModelBuilder.Option.Float(2, 0f),
                 TfliteModelBuilder.Option.Bool(3, config.TimeMajor))
-            .Inputs(input)
+            .Inputs(variant == "constant-state" ? new[] { input, inputs[18], inputs[19] } : new[] { input }) // states the caller passes in
             .Outputs(output);
     }
 
