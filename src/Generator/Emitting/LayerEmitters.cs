@@ -8,9 +8,7 @@ namespace TinyModel.Generator.Emitting;
 /// <summary>Finds the emitter for a layer kind.</summary>
 internal static class LayerEmitters
 {
-    private static readonly FullyConnectedEmitter FullyConnected = new();
     private static readonly ViewEmitter View = new();
-    private static readonly TransposeConvEmitter TransposeConv = new();
     private static readonly SoftmaxEmitter Softmax = new();
     private static readonly PoolingEmitter Pooling = new();
     private static readonly MeanEmitter Mean = new();
@@ -25,14 +23,10 @@ internal static class LayerEmitters
     private static readonly ReluEmitter Relu = new();
     private static readonly SvdfEmitter Svdf = new();
     private static readonly UnidirectionalSequenceLstmEmitter UnidirectionalSequenceLstm = new();
-    private static readonly Conv2DEmitter Conv2D = new();
-    private static readonly DepthwiseConv2DEmitter DepthwiseConv2D = new();
 
     public static ILayerEmitter For(LayerSpec layer) => layer switch
     {
-        FullyConnectedLayer => FullyConnected,
         ViewLayer => View,
-        TransposeConvLayer => TransposeConv,
         SoftmaxLayer => Softmax,
         PoolingLayer => Pooling,
         MeanLayer => Mean,
@@ -47,8 +41,6 @@ internal static class LayerEmitters
         ReluLayer => Relu,
         SvdfLayer => Svdf,
         UnidirectionalSequenceLstmLayer => UnidirectionalSequenceLstm,
-        Conv2DLayer => Conv2D,
-        DepthwiseConv2DLayer => DepthwiseConv2D,
         _ => throw new InvalidOperationException($"No emitter for {layer.GetType().Name}."),
     };
 }

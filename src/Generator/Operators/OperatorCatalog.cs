@@ -4,6 +4,7 @@ using System.Linq;
 using TinyModel.Generator.Emitting;
 using TinyModel.Generator.Lowering;
 using TinyModel.Generator.Model;
+using TinyModel.Generator.Operators.Convolution;
 using TinyModel.Generator.Operators.ElementwiseUnary;
 
 namespace TinyModel.Generator.Operators;
@@ -19,6 +20,12 @@ internal static class OperatorCatalog
     public static IReadOnlyList<OperatorDefinition> Definitions { get; } = new OperatorDefinition[]
     {
         new LeakyRelu(),
+
+        // Convolution
+        new Conv2D(),
+        new DepthwiseConv2D(),
+        new FullyConnected(),
+        new TransposeConv(),
     }.Concat(OperatorRegistry.Entries.Select(e => (OperatorDefinition)new LegacyOperator(e.Code, e.Types, e.Lower))).ToList();
 
     private static readonly Dictionary<int, OperatorDefinition> ByCode = Definitions.ToDictionary(d => d.Code);
