@@ -51,7 +51,7 @@ internal sealed class Conv2D : OperatorDefinition<Conv2DLayer>
         }
 
         var filterShape = operands.FilterTensor.Shape;
-        int outputChannels = filterShape[0], filterHeight = filterShape[1], filterWidth = filterShape[2], filterChannels = filterShape[3];
+        int outputChannels = filterShape[0], filterChannels = filterShape[3];
         int inputChannels = operands.InputValue.Shape[3];
         if (inputChannels % filterChannels != 0 || outputChannels % (inputChannels / filterChannels) != 0)
         {
@@ -85,12 +85,11 @@ internal sealed class Conv2D : OperatorDefinition<Conv2DLayer>
             inputOffset = -operands.InputValue.Quantization!.ZeroPoint;
         }
 
-        string weights = AddWeights(context, operands, prefix, type, outputChannels, filterHeight, filterWidth, filterChannels, groups);
         ActivationRange range = QuantizationMath.ActivationRange(window.Activation, operands.OutputValue.Type, operands.OutputValue.Quantization);
         return new Conv2DLayer(op.Index,
             new EquatableArray<int>(new[] { operands.Input }),
             new EquatableArray<int>(new[] { operands.Output }),
-            type, geometry, groups, weights, bias, inputOffset, requantization, range);
+            type, geometry, groups, LayerWeights.FromModel(context, operands.Filter), bias, inputOffset, requantization, range);
     }
 
     protected override void EmitLayer(SourceWriter writer, Conv2DLayer layer, EmitContext context)
@@ -117,7 +116,7 @@ internal sealed class Conv2D : OperatorDefinition<Conv2DLayer>
         writer.WriteLine($"/// {layer.MacCount} multiply-accumulates.");
         writer.WriteLine("/// </summary>");
         writer.OpenBlock(context.Signature(layer));
-        ConvolutionLoops.WriteConstants(writer, context, layer.Weights, weightType, layer.Bias, biasType, layer.Requantization, acc, g.OutputChannels);
+        ConvolutionLoops.WriteConstants(writer, context, AddWeights(context, layer), weightType, layer.Bias, biasType, layer.Requantization, acc, g.OutputChannels);
         ConvolutionLoops.OpenPixels(writer, g, t, t);
         writer.WriteLine(quantized && layer.Bias is not null ? "bias.CopyTo(acc);" : "acc.Clear();");
 
@@ -159,37 +158,36 @@ internal sealed class Conv2D : OperatorDefinition<Conv2DLayer>
     }
 
     /// <summary>
-    /// The filter re-laid from TFLite's [oc, ky, kx, ic] to [ky, kx, input channel, oc-in-group], so that
-    /// one input value multiplies a contiguous row of output channels.
+    /// Adds the filter re-laid from TFLite's [oc, ky, kx, ic] to [ky, kx, input channel, oc-in-group], so that
+    /// one input value multiplies a contiguous row of output channels (the kernel's SIMD rows); returns its name.
     /// </summary>
-    private static string AddWeights(LoweringContext context, ConvolutionOperands operands, string prefix, ElementType type,
-        int outputChannels, int filterHeight, int filterWidth, int filterChannels, int groups)
+    private static string AddWeights(EmitContext context, Conv2DLayer layer)
     {
-        int elementSize = type == ElementType.Float32 ? 4 : 1;
-        ReadOnlySpan<byte> source = context.ConstantBytes(operands.Filter).Span;
-        int groupOutputs = outputChannels / groups;
-        int inputChannels = filterChannels * groups;
+        ConvolutionGeometry g = layer.Geometry;
+        ElementType type = LayerWeights.TypeFor(layer.Type);
+        int elementSize = type.Size();
+        ReadOnlySpan<byte> source = layer.Filter.AsImmutableArray().AsSpan();
+        int filterChannels = layer.FilterChannels, groupOutputs = layer.GroupOutputChannels;
         byte[] laid = new byte[source.Length];
-        for (int oc = 0; oc < outputChannels; oc++)
+        for (int oc = 0; oc < g.OutputChannels; oc++)
         {
             int group = oc / groupOutputs, ocInGroup = oc % groupOutputs;
-            for (int ky = 0; ky < filterHeight; ky++)
+            for (int ky = 0; ky < g.FilterHeight; ky++)
             {
-                for (int kx = 0; kx < filterWidth; kx++)
+                for (int kx = 0; kx < g.FilterWidth; kx++)
                 {
                     for (int fc = 0; fc < filterChannels; fc++)
                     {
-                        int from = ((oc * filterHeight + ky) * filterWidth + kx) * filterChannels + fc;
+                        int from = ((oc * g.FilterHeight + ky) * g.FilterWidth + kx) * filterChannels + fc;
                         int ic = group * filterChannels + fc;
-                        int to = ((ky * filterWidth + kx) * inputChannels + ic) * groupOutputs + ocInGroup;
+                        int to = ((ky * g.FilterWidth + kx) * g.InputChannels + ic) * groupOutputs + ocInGroup;
                         source.Slice(from * elementSize, elementSize).CopyTo(laid.AsSpan(to * elementSize, elementSize));
                     }
                 }
             }
         }
-        string elementName = type == ElementType.Float32 ? "float32" : "int8";
-        return context.AddConstant(prefix + "Weights", type == ElementType.Float32 ? ElementType.Float32 : ElementType.Int8, laid,
-            $"filter, {elementName}[{filterHeight},{filterWidth},{inputChannels},{groupOutputs}] (ky, kx, input channel, output channel{(groups > 1 ? " in group" : string.Empty)})");
+        return LayerWeights.AddConstant(context, layer, type, laid,
+            $"filter, {type.ModelName()}[{g.FilterHeight},{g.FilterWidth},{g.InputChannels},{groupOutputs}] (ky, kx, input channel, output channel{(layer.Groups > 1 ? " in group" : string.Empty)})");
     }
 }
 
@@ -201,9 +199,10 @@ internal sealed class Conv2D : OperatorDefinition<Conv2DLayer>
 /// <param name="Type">The activation type: float32, int8 or int16 (int8 weights for both integer kinds).</param>
 /// <param name="Geometry">Shapes, strides, dilation and padding.</param>
 /// <param name="Groups">How many groups the input channels split into (1 for an ordinary convolution).</param>
-/// <param name="Weights">
-/// The weights constant, laid out at build time as <c>[ky, kx, ic, oc-in-group]</c> (TFLite stores
-/// <c>[oc, ky, kx, ic]</c>) so that one input value multiplies a contiguous row of output channels.
+/// <param name="Filter">
+/// The filter's bytes as the model stores them, TFLite's <c>[oc, ky, kx, ic]</c> (float32, or int8 for integer
+/// layers). Each flavor's emitter lays it out for its kernel: the .NET one as <c>[ky, kx, ic, oc-in-group]</c>,
+/// so that one input value multiplies a contiguous row of output channels.
 /// </param>
 /// <param name="Bias">The bias constant (float32, int32 or int64), or null.</param>
 /// <param name="InputOffset">Minus the input zero point (int8), added to every input value as TFLM does.</param>
@@ -216,7 +215,7 @@ internal sealed record Conv2DLayer(
     ElementType Type,
     ConvolutionGeometry Geometry,
     int Groups,
-    string Weights,
+    EquatableArray<byte> Filter,
     string? Bias,
     int InputOffset,
     ChannelRequantization? Requantization,

@@ -85,14 +85,11 @@ internal sealed class DepthwiseConv2D : OperatorDefinition<DepthwiseConv2DLayer>
             inputOffset = -operands.InputValue.Quantization!.ZeroPoint;
         }
 
-        ElementType weightsType = type == ElementType.Float32 ? ElementType.Float32 : ElementType.Int8;
-        string weights = context.AddConstant(prefix + "Weights", weightsType, context.ConstantBytes(operands.Filter).ToArray(),
-            $"filter, {weightsType.ModelName()}[{geometry.FilterHeight},{geometry.FilterWidth},{outputChannels}] (ky, kx, output channel)");
         ActivationRange range = QuantizationMath.ActivationRange(window.Activation, operands.OutputValue.Type, operands.OutputValue.Quantization);
         return new DepthwiseConv2DLayer(op.Index,
             new EquatableArray<int>(new[] { operands.Input }),
             new EquatableArray<int>(new[] { operands.Output }),
-            type, geometry, depthMultiplier, weights, bias, inputOffset, requantization, range);
+            type, geometry, depthMultiplier, LayerWeights.FromModel(context, operands.Filter), bias, inputOffset, requantization, range);
     }
 
     protected override void EmitLayer(SourceWriter writer, DepthwiseConv2DLayer layer, EmitContext context)
@@ -119,7 +116,11 @@ internal sealed class DepthwiseConv2D : OperatorDefinition<DepthwiseConv2DLayer>
         writer.WriteLine($"/// {layer.MacCount} multiply-accumulates.");
         writer.WriteLine("/// </summary>");
         writer.OpenBlock(context.Signature(layer));
-        ConvolutionLoops.WriteConstants(writer, context, layer.Weights, weightType, layer.Bias, acc, layer.Requantization, acc, g.OutputChannels);
+        // TFLite's [1, ky, kx, oc] is already the layout the kernel reads: one contiguous row of channels per tap.
+        ElementType weightsType = LayerWeights.TypeFor(layer.Type);
+        string weights = LayerWeights.AddConstant(context, layer, weightsType, layer.Filter.AsImmutableArray().AsSpan().ToArray(),
+            $"filter, {weightsType.ModelName()}[{g.FilterHeight},{g.FilterWidth},{g.OutputChannels}] (ky, kx, output channel)");
+        ConvolutionLoops.WriteConstants(writer, context, weights, weightType, layer.Bias, acc, layer.Requantization, acc, g.OutputChannels);
         ConvolutionLoops.OpenPixels(writer, g, t, t);
         writer.WriteLine(quantized && layer.Bias is not null ? "bias.CopyTo(acc);" : "acc.Clear();");
 
@@ -161,7 +162,7 @@ internal sealed class DepthwiseConv2D : OperatorDefinition<DepthwiseConv2DLayer>
 /// <param name="Type">The activation type: float32, int8 or int16 (int8 weights for both integer kinds).</param>
 /// <param name="Geometry">Shapes, strides, dilation and padding.</param>
 /// <param name="DepthMultiplier">Output channels per input channel.</param>
-/// <param name="Weights">The weights constant in TFLite's <c>[1, ky, kx, oc]</c> layout: one contiguous row of channels per tap.</param>
+/// <param name="Filter">The filter's bytes as the model stores them, TFLite's <c>[1, ky, kx, oc]</c>; each flavor's emitter lays it out for its kernel.</param>
 /// <param name="Bias">The bias constant (float32, int32 or int64), or null.</param>
 /// <param name="InputOffset">Minus the input zero point (int8), added to every input value as TFLM does.</param>
 /// <param name="Requantization">The output scaling of integer layers; null for float32.</param>
@@ -173,7 +174,7 @@ internal sealed record DepthwiseConv2DLayer(
     ElementType Type,
     ConvolutionGeometry Geometry,
     int DepthMultiplier,
-    string Weights,
+    EquatableArray<byte> Filter,
     string? Bias,
     int InputOffset,
     ChannelRequantization? Requantization,

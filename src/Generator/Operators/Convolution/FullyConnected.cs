@@ -76,15 +76,15 @@ internal sealed class FullyConnected : OperatorDefinition<FullyConnectedLayer>
         ActivationRange range = QuantizationMath.ActivationRange(activation, output.Type, output.Quantization);
         var inputs = new EquatableArray<int>(new[] { inputIndex });
         var outputs = new EquatableArray<int>(new[] { outputIndex });
+        EquatableArray<byte> weightBytes = LayerWeights.FromModel(context, weightsIndex);
 
         if (input.Type == ElementType.Float32)
         {
-            string floatWeights = context.AddConstant(prefix + "Weights", ElementType.Float32, context.ConstantBytes(weightsIndex).ToArray(), $"weights, float32[{units},{depth}]");
             string? floatBias = biasIndex >= 0
                 ? context.AddConstant(prefix + "Bias", ElementType.Float32, context.ConstantBytes(biasIndex).ToArray(), $"bias, float32[{units}]")
                 : null;
             return new FullyConnectedLayer(op.Index, inputs, outputs, ElementType.Float32, batches, depth, units,
-                floatWeights, floatBias, 0, 0, 0, 0, null, null, 0, range);
+                weightBytes, floatBias, 0, 0, 0, 0, null, null, 0, range);
         }
 
         if (input.Quantization is null || output.Quantization is null || weights.Quantization is null || weights.Quantization.Scale.Count == 0)
@@ -123,7 +123,6 @@ internal sealed class FullyConnected : OperatorDefinition<FullyConnectedLayer>
                 ? context.AddConstant(prefix + "Bias", ElementType.Int32, ConstantData.ToBytes(folded.Select(v => unchecked((int)v)).ToArray()), $"{description}, int32[{units}]")
                 : context.AddConstant(prefix + "Bias", ElementType.Int64, ConstantData.ToBytes(folded), $"{description}, int64[{units}]");
         }
-        string weightsName = context.AddConstant(prefix + "Weights", ElementType.Int8, ConstantData.ToBytes(weightValues), $"weights, int8[{units},{depth}]");
 
         float inputScale = input.Quantization.Scale, outputScale = output.Quantization.Scale;
         if (weightsQuantization.IsPerChannel)
@@ -134,7 +133,7 @@ internal sealed class FullyConnected : OperatorDefinition<FullyConnectedLayer>
                 return null;
             }
             (int[] multipliers, int[] shifts) = QuantizationMath.PerChannelMultipliers(inputScale, weightsQuantization.Scale, outputScale, units);
-            return new FullyConnectedLayer(op.Index, inputs, outputs, input.Type, batches, depth, units, weightsName, biasName,
+            return new FullyConnectedLayer(op.Index, inputs, outputs, input.Type, batches, depth, units, weightBytes, biasName,
                 weightsOffset, output.Quantization.ZeroPoint, 0, 0,
                 context.AddConstant(prefix + "Multipliers", ElementType.Int32, ConstantData.ToBytes(multipliers), $"per-unit requantization multipliers, int32[{units}]"),
                 context.AddConstant(prefix + "Shifts", ElementType.Int32, ConstantData.ToBytes(shifts), $"per-unit requantization exponents, int32[{units}]"),
@@ -143,7 +142,7 @@ internal sealed class FullyConnected : OperatorDefinition<FullyConnectedLayer>
 
         double real = QuantizationMath.PerTensorConvolutionMultiplier(inputScale, weightsQuantization.Scale[0], outputScale);
         (int multiplier, int shift) = QuantizationMath.QuantizeMultiplier(real);
-        return new FullyConnectedLayer(op.Index, inputs, outputs, input.Type, batches, depth, units, weightsName, biasName,
+        return new FullyConnectedLayer(op.Index, inputs, outputs, input.Type, batches, depth, units, weightBytes, biasName,
             weightsOffset, output.Quantization.ZeroPoint, multiplier, shift, null, null, real, range);
     }
 
@@ -174,7 +173,11 @@ internal sealed class FullyConnected : OperatorDefinition<FullyConnectedLayer>
         writer.WriteLine("/// </summary>");
         writer.OpenBlock(context.Signature(layer));
 
-        writer.WriteLine($"{EmitContext.ReadOnlySpan}<{(quantized ? "sbyte" : "float")}> weights = {context.Constant(layer.Weights)};");
+        // TFLite's [units, depth] row-major layout is already the order the kernel reads: one row per unit.
+        ElementType weightsType = LayerWeights.TypeFor(layer.Type);
+        string weights = LayerWeights.AddConstant(context, layer, weightsType, layer.Weights.AsImmutableArray().AsSpan().ToArray(),
+            $"weights, {weightsType.ModelName()}[{layer.Units},{layer.Depth}]");
+        writer.WriteLine($"{EmitContext.ReadOnlySpan}<{(quantized ? "sbyte" : "float")}> weights = {context.Constant(weights)};");
         if (layer.Bias is not null)
         {
             writer.WriteLine($"{EmitContext.ReadOnlySpan}<{acc}> bias = {context.Constant(layer.Bias)};");
@@ -240,10 +243,12 @@ internal sealed class FullyConnected : OperatorDefinition<FullyConnectedLayer>
 
 /// <summary>
 /// FULLY_CONNECTED: <c>output[b, u] = act(Σ_d input[b, d] · weights[u, d] + bias[u])</c>.
-/// Weights stay in TFLite's [units, depth] row-major layout, which is the order the kernel reads.
 /// </summary>
 /// <param name="Type">The activation type: float32, int8 or int16 (int8 weights for both integer kinds).</param>
-/// <param name="Weights">The weights constant, [units, depth].</param>
+/// <param name="Weights">
+/// The weights' bytes as the model stores them, TFLite's <c>[units, depth]</c> row-major; each flavor's emitter
+/// lays them out for its kernel (the .NET one reads them as they are).
+/// </param>
 /// <param name="Bias">
 /// The bias constant, or null. For integer layers it is folded at build time with the zero points:
 /// <c>bias[u] + inputOffset · Σ_d (weights[u, d] + weightsOffset)</c>, so the kernel adds only products.
@@ -263,7 +268,7 @@ internal sealed record FullyConnectedLayer(
     int Batches,
     int Depth,
     int Units,
-    string Weights,
+    EquatableArray<byte> Weights,
     string? Bias,
     int WeightsOffset,
     int OutputZeroPoint,

@@ -119,19 +119,17 @@ internal sealed class TransposeConv : OperatorDefinition<TransposeConvLayer>
         int padWidth = Padding(padding, strideWidth, outputWidth, filterWidth);
         ActivationRange range = QuantizationMath.ActivationRange(activation, output.Type, output.Quantization);
         string prefix = $"Layer{op.Index}";
-        string weightsShape = $"[{outputDepth},{filterHeight},{filterWidth},{inputDepth}]";
         var layer = new TransposeConvLayer(op.Index,
             new EquatableArray<int>(new[] { inputIndex }), new EquatableArray<int>(new[] { outputIndex }),
             input.Type, batches, inputHeight, inputWidth, inputDepth, filterHeight, filterWidth,
             outputHeight, outputWidth, outputDepth, strideHeight, strideWidth, padding, padHeight, padWidth,
-            Weights: "", Bias: null, InputOffset: 0, OutputZeroPoint: 0, Multiplier: 0, Shift: 0,
+            Weights: LayerWeights.FromModel(context, weightsIndex), Bias: null, InputOffset: 0, OutputZeroPoint: 0, Multiplier: 0, Shift: 0,
             PerChannelMultipliers: null, PerChannelShifts: null, RealMultiplier: 0, range);
 
         if (input.Type == ElementType.Float32)
         {
             return layer with
             {
-                Weights = context.AddConstant(prefix + "Weights", ElementType.Float32, context.ConstantBytes(weightsIndex).ToArray(), $"weights, float32{weightsShape}"),
                 Bias = biasIndex >= 0
                     ? context.AddConstant(prefix + "Bias", ElementType.Float32, context.ConstantBytes(biasIndex).ToArray(), $"bias, float32[{outputDepth}]")
                     : null,
@@ -151,10 +149,6 @@ internal sealed class TransposeConv : OperatorDefinition<TransposeConvLayer>
             return null;
         }
 
-        layer = layer with
-        {
-            Weights = context.AddConstant(prefix + "Weights", ElementType.Int8, context.ConstantBytes(weightsIndex).ToArray(), $"weights, int8{weightsShape}"),
-        };
         if (input.Type == ElementType.Int8)
         {
             layer = layer with
@@ -205,7 +199,11 @@ internal sealed class TransposeConv : OperatorDefinition<TransposeConvLayer>
 
         WriteSummary(writer, layer, input, output, acc);
         writer.OpenBlock(context.Signature(layer));
-        writer.WriteLine($"{EmitContext.ReadOnlySpan}<{weightType}> weights = {context.Constant(layer.Weights)};");
+        // TFLite's [out_ch, h, w, in_ch] is already the layout the kernel reads: a contiguous run of InputDepth weights per tap.
+        ElementType weightsType = LayerWeights.TypeFor(layer.Type);
+        string weights = LayerWeights.AddConstant(context, layer, weightsType, layer.Weights.AsImmutableArray().AsSpan().ToArray(),
+            $"weights, {weightsType.ModelName()}[{layer.OutputDepth},{layer.FilterHeight},{layer.FilterWidth},{layer.InputDepth}]");
+        writer.WriteLine($"{EmitContext.ReadOnlySpan}<{weightType}> weights = {context.Constant(weights)};");
         if (layer.Bias is not null)
         {
             writer.WriteLine($"{EmitContext.ReadOnlySpan}<{acc}> bias = {context.Constant(layer.Bias)};");
@@ -352,15 +350,17 @@ internal sealed class TransposeConv : OperatorDefinition<TransposeConvLayer>
 /// <summary>
 /// TRANSPOSE_CONV: each input pixel <c>(iy, ix)</c> spreads <c>input[b, iy, ix, ic] · weights[oc, fy, fx, ic]</c>
 /// onto output pixel <c>(iy·StrideHeight − PadHeight + fy, ix·StrideWidth − PadWidth + fx)</c>; then the bias is
-/// added, the sum requantized (integer layers) and the fused activation applied. Weights stay in TFLite's
-/// <c>[out_ch, h, w, in_ch]</c> layout: the kernel gathers, for each output element, the input pixels that reach
-/// it, and reads a contiguous run of <c>InputDepth</c> weights for each.
+/// added, the sum requantized (integer layers) and the fused activation applied.
 /// </summary>
 /// <param name="Type">The activation type: float32, int8 (int8 weights, int32 bias) or int16 (int8 weights, int64 bias).</param>
 /// <param name="Padding">The model's padding, for the generated comment; the kernel uses <paramref name="PadHeight"/> and <paramref name="PadWidth"/>.</param>
 /// <param name="PadHeight">Rows of padding before the first output row, as TFLM computes it.</param>
 /// <param name="PadWidth">Columns of padding before the first output column, as TFLM computes it.</param>
-/// <param name="Weights">The weights constant, <c>[OutputDepth, FilterHeight, FilterWidth, InputDepth]</c>.</param>
+/// <param name="Weights">
+/// The weights' bytes as the model stores them, TFLite's <c>[OutputDepth, FilterHeight, FilterWidth, InputDepth]</c>;
+/// each flavor's emitter lays them out for its kernel. The .NET one keeps this layout: its kernel gathers, for each
+/// output element, the input pixels that reach it, and reads a contiguous run of <c>InputDepth</c> weights for each.
+/// </param>
 /// <param name="Bias">The bias constant (float, int32 or int64 by <paramref name="Type"/>), or null.</param>
 /// <param name="InputOffset">Minus the input zero point, added to every input value (int8 only: TFLM's 16-bit kernel has none).</param>
 /// <param name="OutputZeroPoint">Added after requantizing (int8 only: TFLM's 16-bit kernel adds none).</param>
@@ -388,7 +388,7 @@ internal sealed record TransposeConvLayer(
     PaddingKind Padding,
     int PadHeight,
     int PadWidth,
-    string Weights,
+    EquatableArray<byte> Weights,
     string? Bias,
     int InputOffset,
     int OutputZeroPoint,
