@@ -24,13 +24,9 @@ internal static class OperatorRegistry
 
     public static IReadOnlyList<Entry> Entries { get; } = new[]
     {
-        new Entry(BuiltinOperator.Conv2D, "float32; int8 (int8 filter, per-tensor or per-channel); int16 activations with int8 filter (int64, int32 or no bias)", Conv2DLowering.Lower),
-        new Entry(BuiltinOperator.DepthwiseConv2D, "float32; int8 (int8 filter, per-tensor or per-channel); int16 activations with int8 filter (int64 or no bias)", DepthwiseConv2DLowering.Lower),
-        new Entry(BuiltinOperator.FullyConnected, "float32, int8, int16 (int8 weights, per-tensor or per-channel)", FullyConnectedLowering.Lower),
         new Entry(BuiltinOperator.Reshape, "every type (a view of its input: no copy)", ViewLowering.Lower),
         new Entry(BuiltinOperator.Squeeze, "every type (a view of its input: no copy)", ViewLowering.Lower),
         new Entry(BuiltinOperator.ExpandDims, "every type (a view of its input: no copy)", ViewLowering.Lower),
-        new Entry(BuiltinOperator.TransposeConv, "float32; int8 (int8 weights, per-channel or per-tensor, int32 bias); int16 activations with int8 weights (int64 or int16 bias)", TransposeConvLowering.Lower),
         new Entry(BuiltinOperator.Softmax, "float32; int8 → int8 or int16; int16 → int16 (TFLM's fixed-point and table kernels)", SoftmaxLowering.Lower),
         new Entry(BuiltinOperator.AveragePool2D, "float32, int8, int16 (any filter and stride, SAME/VALID, fused ReLU/ReLU6/ReLU-N1-to-1)", PoolingLowering.LowerAverage),
         new Entry(BuiltinOperator.MaxPool2D, "float32, int8, int16 (any filter and stride, SAME/VALID, fused ReLU/ReLU6/ReLU-N1-to-1)", PoolingLowering.LowerMax),

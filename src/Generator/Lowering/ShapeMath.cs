@@ -70,12 +70,4 @@ internal static class ShapeMath
         int total = (outSize - 1) * stride + effectiveFilterSize - inSize;
         return (total > 0 ? total : 0) / 2;
     }
-
-    /// <summary>
-    /// The padding TFLM gives a TRANSPOSE_CONV along one axis (transpose_conv.cc, <c>CalculateOpData</c>):
-    /// <see cref="WindowPadding"/> as if the transpose convolution's output (<paramref name="outputSize"/>)
-    /// were the input of an ordinary convolution with the same filter, stride and padding.
-    /// </summary>
-    public static int TransposeConvPadding(PaddingKind padding, int stride, int outputSize, int filterSize) =>
-        WindowPadding(stride, outputSize, filterSize, WindowOutputSize(padding, outputSize, filterSize, stride));
 }

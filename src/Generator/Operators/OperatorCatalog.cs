@@ -4,6 +4,7 @@ using System.Linq;
 using TinyModel.Generator.Emitting;
 using TinyModel.Generator.Lowering;
 using TinyModel.Generator.Model;
+using TinyModel.Generator.Operators.Convolution;
 using TinyModel.Generator.Operators.ElementwiseBinary;
 using TinyModel.Generator.Operators.ElementwiseUnary;
 using TinyModel.Generator.Operators.Recurrent;
@@ -31,10 +32,14 @@ internal static class OperatorCatalog
         // ElementwiseBinary
         new Add(),
         new Sub(),
-
         // Recurrent
         new Svdf(),
         new UnidirectionalSequenceLstm(),
+        // Convolution
+        new Conv2D(),
+        new DepthwiseConv2D(),
+        new FullyConnected(),
+        new TransposeConv(),
     }.Concat(OperatorRegistry.Entries.Select(e => (OperatorDefinition)new LegacyOperator(e.Code, e.Types, e.Lower))).ToList();
 
     private static readonly Dictionary<int, OperatorDefinition> ByCode = Definitions.ToDictionary(d => d.Code);

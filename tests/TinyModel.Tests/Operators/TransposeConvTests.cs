@@ -130,8 +130,8 @@ public class TransposeConvTests
     [InlineData("stride 0", "strides are 0x2")]
     [InlineData("TANH", "Tanh")]
     [InlineData("runtime weights", "weights are computed at run time")]
-    [InlineData("uint8", "type combination")]
-    [InlineData("int16 with int32 bias", "type combination")]
+    [InlineData("uint8", "operand types int32, uint8, uint8, int32 → uint8 are not supported; supported: ")]
+    [InlineData("int16 with int32 bias", "operand types int32, int8, int16, int32 → int16 are not supported; supported: ")]
     [InlineData("scale count", "per-channel weights need one scale per output channel")]
     [InlineData("padding 2", "padding 2")]
     public void UnsupportedOptionsAreTM0007(string problem, string messagePart)

@@ -1,8 +1,9 @@
 using System;
 using TinyModel.Generator.Common;
+using TinyModel.Generator.Emitting;
 using TinyModel.Generator.Model;
 
-namespace TinyModel.Generator.Emitting.Layers;
+namespace TinyModel.Generator.Operators.Convolution;
 
 /// <summary>
 /// The loop nest CONV_2D and DEPTHWISE_CONV_2D kernels share: batches, output rows and columns, and

@@ -1,0 +1,100 @@
+using TinyModel.Generator.Lowering;
+using TinyModel.Generator.Reading;
+
+namespace TinyModel.Generator.Operators.Convolution;
+
+/// <summary>
+/// The shapes and window of a 2-D convolution (CONV_2D or DEPTHWISE_CONV_2D) on NHWC tensors: what
+/// TensorFlow Lite Micro derives in its Prepare step, padding included (TFLite's
+/// <c>ComputePaddingHeightWidth</c>). Output pixel (oy, ox) reads input rows
+/// <c>oy · StrideHeight − PadTop + ky · DilationHeight</c> and columns likewise; taps outside the
+/// input are skipped, which is TFLite's zero padding.
+/// </summary>
+internal sealed record ConvolutionGeometry(
+    int Batches,
+    int InputHeight,
+    int InputWidth,
+    int InputChannels,
+    int OutputHeight,
+    int OutputWidth,
+    int OutputChannels,
+    int FilterHeight,
+    int FilterWidth,
+    int StrideHeight,
+    int StrideWidth,
+    int DilationHeight,
+    int DilationWidth,
+    PaddingKind Padding,
+    int PadTop,
+    int PadLeft)
+{
+    /// <summary>Whether some output row has filter rows that fall outside the input.</summary>
+    public bool ClipsRows => Clips(OutputHeight, StrideHeight, PadTop, FilterHeight, DilationHeight, InputHeight);
+
+    /// <summary>Whether some output column has filter columns that fall outside the input.</summary>
+    public bool ClipsColumns => Clips(OutputWidth, StrideWidth, PadLeft, FilterWidth, DilationWidth, InputWidth);
+
+    /// <summary>
+    /// Checks strides and dilations, computes the padding as TFLite does and checks the output shape against
+    /// it; reports and returns null when they do not fit.
+    /// </summary>
+    public static ConvolutionGeometry? Lower(LoweringContext context, TfliteOperator op, ConvolutionOperands operands, ConvolutionWindowOptions options, int outputChannels)
+    {
+        if (options.StrideWidth <= 0 || options.StrideHeight <= 0 || options.DilationWidth <= 0 || options.DilationHeight <= 0)
+        {
+            context.ReportUnsupported(op, $"stride {options.StrideHeight}×{options.StrideWidth} and dilation {options.DilationHeight}×{options.DilationWidth} must be positive");
+            return null;
+        }
+        if (options.Padding is not (PaddingKind.Same or PaddingKind.Valid))
+        {
+            context.ReportUnsupported(op, $"padding {(int)options.Padding} is not supported; supported: SAME, VALID");
+            return null;
+        }
+        var input = operands.InputValue.Shape;
+        var output = operands.OutputValue.Shape;
+        var filter = operands.FilterTensor.Shape;
+        int filterHeight = filter[1], filterWidth = filter[2];
+        int outHeight = ShapeMath.WindowOutputSize(options.Padding, input[1], filterHeight, options.StrideHeight, options.DilationHeight);
+        int outWidth = ShapeMath.WindowOutputSize(options.Padding, input[2], filterWidth, options.StrideWidth, options.DilationWidth);
+        if (input[0] != output[0] || output[1] != outHeight || output[2] != outWidth || output[3] != outputChannels)
+        {
+            context.ReportUnsupported(op,
+                $"the output shape {operands.OutputValue.ShapeText} does not match the input {operands.InputValue.ShapeText} and the {filterHeight}×{filterWidth} window " +
+                $"with {options.Padding.ToString().ToUpperInvariant()} padding, stride {options.StrideHeight}×{options.StrideWidth} and dilation {options.DilationHeight}×{options.DilationWidth}: " +
+                $"expected [{input[0]},{outHeight},{outWidth},{outputChannels}]");
+            return null;
+        }
+        return new ConvolutionGeometry(
+            input[0], input[1], input[2], input[3],
+            outHeight, outWidth, outputChannels,
+            filterHeight, filterWidth,
+            options.StrideHeight, options.StrideWidth, options.DilationHeight, options.DilationWidth,
+            options.Padding,
+            ShapeMath.WindowPadding(options.StrideHeight, input[1], filterHeight, outHeight, options.DilationHeight),
+            ShapeMath.WindowPadding(options.StrideWidth, input[2], filterWidth, outWidth, options.DilationWidth));
+    }
+
+    /// <summary>The window in words, for generated comments: <c>3×3 window, stride 2×2, SAME padding (top 0, left 0)</c>.</summary>
+    public string Describe()
+    {
+        string text = $"{FilterHeight}×{FilterWidth} window, stride {StrideHeight}×{StrideWidth}";
+        if (DilationHeight != 1 || DilationWidth != 1)
+        {
+            text += $", dilation {DilationHeight}×{DilationWidth}";
+        }
+        return text + $", {Padding.ToString().ToUpperInvariant()} padding (top {PadTop}, left {PadLeft})";
+    }
+
+    private static bool Clips(int outputSize, int stride, int pad, int filterSize, int dilation, int inputSize)
+    {
+        for (int o = 0; o < outputSize; o++)
+        {
+            int origin = o * stride - pad;
+            if (origin < 0 || origin + (filterSize - 1) * dilation >= inputSize)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+}
