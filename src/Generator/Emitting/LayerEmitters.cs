@@ -9,15 +9,10 @@ namespace TinyModel.Generator.Emitting;
 internal static class LayerEmitters
 {
     private static readonly FullyConnectedEmitter FullyConnected = new();
-    private static readonly ViewEmitter View = new();
     private static readonly TransposeConvEmitter TransposeConv = new();
     private static readonly SoftmaxEmitter Softmax = new();
     private static readonly PoolingEmitter Pooling = new();
     private static readonly MeanEmitter Mean = new();
-    private static readonly PadEmitter Pad = new();
-    private static readonly TransposeEmitter Transpose = new();
-    private static readonly StridedSliceEmitter StridedSlice = new();
-    private static readonly ConcatenationEmitter Concatenation = new();
     private static readonly AddSubEmitter AddSub = new();
     private static readonly QuantizeEmitter Quantize = new();
     private static readonly DequantizeEmitter Dequantize = new();
@@ -31,15 +26,10 @@ internal static class LayerEmitters
     public static ILayerEmitter For(LayerSpec layer) => layer switch
     {
         FullyConnectedLayer => FullyConnected,
-        ViewLayer => View,
         TransposeConvLayer => TransposeConv,
         SoftmaxLayer => Softmax,
         PoolingLayer => Pooling,
         MeanLayer => Mean,
-        PadLayer => Pad,
-        TransposeLayer => Transpose,
-        StridedSliceLayer => StridedSlice,
-        ConcatenationLayer => Concatenation,
         AddSubLayer => AddSub,
         QuantizeLayer => Quantize,
         DequantizeLayer => Dequantize,

@@ -4,6 +4,7 @@ using System.Linq;
 using TinyModel.Generator.Emitting;
 using TinyModel.Generator.Lowering;
 using TinyModel.Generator.Model;
+using TinyModel.Generator.Operators.DataMovement;
 using TinyModel.Generator.Operators.ElementwiseUnary;
 
 namespace TinyModel.Generator.Operators;
@@ -19,6 +20,16 @@ internal static class OperatorCatalog
     public static IReadOnlyList<OperatorDefinition> Definitions { get; } = new OperatorDefinition[]
     {
         new LeakyRelu(),
+
+        // DataMovement
+        new Reshape(),
+        new Squeeze(),
+        new ExpandDims(),
+        new Pad(),
+        new PadV2(),
+        new Transpose(),
+        new StridedSlice(),
+        new Concatenation(),
     }.Concat(OperatorRegistry.Entries.Select(e => (OperatorDefinition)new LegacyOperator(e.Code, e.Types, e.Lower))).ToList();
 
     private static readonly Dictionary<int, OperatorDefinition> ByCode = Definitions.ToDictionary(d => d.Code);
