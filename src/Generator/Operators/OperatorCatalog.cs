@@ -6,6 +6,7 @@ using TinyModel.Generator.Lowering;
 using TinyModel.Generator.Model;
 using TinyModel.Generator.Operators.DataMovement;
 using TinyModel.Generator.Operators.ElementwiseUnary;
+using TinyModel.Generator.Operators.Pooling;
 
 namespace TinyModel.Generator.Operators;
 
@@ -30,6 +31,10 @@ internal static class OperatorCatalog
         new Transpose(),
         new StridedSlice(),
         new Concatenation(),
+
+        // Pooling
+        new AveragePool2D(),
+        new MaxPool2D(),
     }.Concat(OperatorRegistry.Entries.Select(e => (OperatorDefinition)new LegacyOperator(e.Code, e.Types, e.Lower))).ToList();
 
     private static readonly Dictionary<int, OperatorDefinition> ByCode = Definitions.ToDictionary(d => d.Code);
