@@ -11,7 +11,6 @@ internal static class LayerEmitters
     private static readonly FullyConnectedEmitter FullyConnected = new();
     private static readonly TransposeConvEmitter TransposeConv = new();
     private static readonly SoftmaxEmitter Softmax = new();
-    private static readonly MeanEmitter Mean = new();
     private static readonly AddSubEmitter AddSub = new();
     private static readonly QuantizeEmitter Quantize = new();
     private static readonly DequantizeEmitter Dequantize = new();
@@ -27,7 +26,6 @@ internal static class LayerEmitters
         FullyConnectedLayer => FullyConnected,
         TransposeConvLayer => TransposeConv,
         SoftmaxLayer => Softmax,
-        MeanLayer => Mean,
         AddSubLayer => AddSub,
         QuantizeLayer => Quantize,
         DequantizeLayer => Dequantize,

@@ -7,6 +7,7 @@ using TinyModel.Generator.Model;
 using TinyModel.Generator.Operators.DataMovement;
 using TinyModel.Generator.Operators.ElementwiseUnary;
 using TinyModel.Generator.Operators.Pooling;
+using TinyModel.Generator.Operators.Reduction;
 
 namespace TinyModel.Generator.Operators;
 
@@ -35,6 +36,9 @@ internal static class OperatorCatalog
         // Pooling
         new AveragePool2D(),
         new MaxPool2D(),
+
+        // Reduction
+        new Mean(),
     }.Concat(OperatorRegistry.Entries.Select(e => (OperatorDefinition)new LegacyOperator(e.Code, e.Types, e.Lower))).ToList();
 
     private static readonly Dictionary<int, OperatorDefinition> ByCode = Definitions.ToDictionary(d => d.Code);
