@@ -10,7 +10,6 @@ internal static class LayerEmitters
 {
     private static readonly FullyConnectedEmitter FullyConnected = new();
     private static readonly TransposeConvEmitter TransposeConv = new();
-    private static readonly SoftmaxEmitter Softmax = new();
     private static readonly AddSubEmitter AddSub = new();
     private static readonly QuantizeEmitter Quantize = new();
     private static readonly DequantizeEmitter Dequantize = new();
@@ -25,7 +24,6 @@ internal static class LayerEmitters
     {
         FullyConnectedLayer => FullyConnected,
         TransposeConvLayer => TransposeConv,
-        SoftmaxLayer => Softmax,
         AddSubLayer => AddSub,
         QuantizeLayer => Quantize,
         DequantizeLayer => Dequantize,

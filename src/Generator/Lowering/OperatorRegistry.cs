@@ -28,7 +28,6 @@ internal static class OperatorRegistry
         new Entry(BuiltinOperator.DepthwiseConv2D, "float32; int8 (int8 filter, per-tensor or per-channel); int16 activations with int8 filter (int64 or no bias)", DepthwiseConv2DLowering.Lower),
         new Entry(BuiltinOperator.FullyConnected, "float32, int8, int16 (int8 weights, per-tensor or per-channel)", FullyConnectedLowering.Lower),
         new Entry(BuiltinOperator.TransposeConv, "float32; int8 (int8 weights, per-channel or per-tensor, int32 bias); int16 activations with int8 weights (int64 or int16 bias)", TransposeConvLowering.Lower),
-        new Entry(BuiltinOperator.Softmax, "float32; int8 → int8 or int16; int16 → int16 (TFLM's fixed-point and table kernels)", SoftmaxLowering.Lower),
         new Entry(BuiltinOperator.Add, "float32, int32, int8, int16 (TFLM's general rescaling); NumPy broadcasting up to 6 dimensions; constant inputs", AddSubLowering.LowerAdd),
         new Entry(BuiltinOperator.Sub, "float32, int32, int8, int16 (TFLM's general rescaling); NumPy broadcasting up to 6 dimensions; constant inputs", AddSubLowering.LowerSub),
         new Entry(BuiltinOperator.Quantize, QuantizeLowering.SupportedTypes + " (per-tensor)", QuantizeLowering.Lower),

@@ -6,6 +6,7 @@ using TinyModel.Generator.Lowering;
 using TinyModel.Generator.Model;
 using TinyModel.Generator.Operators.DataMovement;
 using TinyModel.Generator.Operators.ElementwiseUnary;
+using TinyModel.Generator.Operators.Normalization;
 using TinyModel.Generator.Operators.Pooling;
 using TinyModel.Generator.Operators.Reduction;
 
@@ -39,6 +40,9 @@ internal static class OperatorCatalog
 
         // Reduction
         new Mean(),
+
+        // Normalization
+        new Softmax(),
     }.Concat(OperatorRegistry.Entries.Select(e => (OperatorDefinition)new LegacyOperator(e.Code, e.Types, e.Lower))).ToList();
 
     private static readonly Dictionary<int, OperatorDefinition> ByCode = Definitions.ToDictionary(d => d.Code);
