@@ -51,7 +51,7 @@ internal sealed class EmitContext
 
     /// <summary>Whether a layer needs no code: a view whose output shares its input's storage.</summary>
     public bool IsElided(LayerSpec layer) =>
-        layer is Model.Layers.ViewLayer view
+        layer is Operators.DataMovement.ViewLayer view
         && Model.Value(view.Source).Storage == Model.Value(view.View).Storage
         && Model.Value(view.Source).Offset == Model.Value(view.View).Offset;
 

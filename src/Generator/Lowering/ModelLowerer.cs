@@ -83,10 +83,6 @@ internal static class ModelLowerer
     /// <summary>The operator's operand types must be one of the combinations its definition lists (TM0007 otherwise).</summary>
     private static bool CheckTypes(LoweringContext context, TfliteOperator op, OperatorDefinition definition)
     {
-        if (!definition.Types.IsChecked)
-        {
-            return true;
-        }
         var inputs = op.Inputs.Select(i => i < 0 ? null : context.ElementTypeOf(i)).ToList();
         var outputs = op.Outputs.Select(i => context.ElementTypeOf(i)!.Value).ToList();
         if (definition.Types.Match(inputs, outputs) is not null)

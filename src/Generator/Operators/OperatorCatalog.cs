@@ -1,13 +1,15 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using TinyModel.Generator.Emitting;
-using TinyModel.Generator.Lowering;
 using TinyModel.Generator.Model;
 using TinyModel.Generator.Operators.Convolution;
+using TinyModel.Generator.Operators.DataMovement;
 using TinyModel.Generator.Operators.ElementwiseBinary;
 using TinyModel.Generator.Operators.ElementwiseUnary;
+using TinyModel.Generator.Operators.Normalization;
+using TinyModel.Generator.Operators.Pooling;
 using TinyModel.Generator.Operators.Recurrent;
+using TinyModel.Generator.Operators.Reduction;
 
 namespace TinyModel.Generator.Operators;
 
@@ -40,7 +42,23 @@ internal static class OperatorCatalog
         new DepthwiseConv2D(),
         new FullyConnected(),
         new TransposeConv(),
-    }.Concat(OperatorRegistry.Entries.Select(e => (OperatorDefinition)new LegacyOperator(e.Code, e.Types, e.Lower))).ToList();
+        // DataMovement
+        new Reshape(),
+        new Squeeze(),
+        new ExpandDims(),
+        new Pad(),
+        new PadV2(),
+        new Transpose(),
+        new StridedSlice(),
+        new Concatenation(),
+        // Pooling
+        new AveragePool2D(),
+        new MaxPool2D(),
+        // Reduction
+        new Mean(),
+        // Normalization
+        new Softmax(),
+    };
 
     private static readonly Dictionary<int, OperatorDefinition> ByCode = Definitions.ToDictionary(d => d.Code);
 

@@ -10,11 +10,8 @@ namespace TinyModel.Generator.Operators;
 /// </summary>
 internal sealed class TypeSupport
 {
-    private readonly string? _legacyText;
-
-    private TypeSupport(IReadOnlyList<TypeCombination> combinations, bool variadic, bool anyType, string? legacyText = null)
+    private TypeSupport(IReadOnlyList<TypeCombination> combinations, bool variadic, bool anyType)
     {
-        _legacyText = legacyText;
         Combinations = combinations;
         IsVariadic = variadic;
         AcceptsAnyType = anyType;
@@ -52,17 +49,11 @@ internal sealed class TypeSupport
     public static TypeSupport SameType(params ElementType[] types) =>
         Of(types.Select(t => (new ElementType?[] { t }, new[] { t })).ToArray());
 
-    /// <summary>Operators not yet moved to an <see cref="OperatorDefinition"/>: types as text, checked by their own lowering.</summary>
-    public static TypeSupport Legacy(string text) => new(new TypeCombination[0], variadic: false, anyType: false, text);
-
-    /// <summary>Whether the combinations are listed (and so checked before lowering).</summary>
-    public bool IsChecked => _legacyText is null;
-
     /// <summary>The combination an operator's operands fit, or null.</summary>
     public TypeCombination? Match(IReadOnlyList<ElementType?> inputs, IReadOnlyList<ElementType> outputs) =>
         Combinations.FirstOrDefault(c => c.Matches(inputs, outputs, IsVariadic));
 
     /// <summary>The combinations as users read them, for diagnostics and the README: <c>float32; int8; int16</c>.</summary>
     public string Describe() =>
-        _legacyText ?? (AcceptsAnyType ? "every type" : string.Join("; ", Combinations.Select(c => c.Describe()).Distinct()));
+        AcceptsAnyType ? "every type" : string.Join("; ", Combinations.Select(c => c.Describe()).Distinct());
 }

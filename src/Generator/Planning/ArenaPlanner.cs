@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using TinyModel.Generator.Model;
-using TinyModel.Generator.Model.Layers;
+using TinyModel.Generator.Operators.DataMovement;
 
 namespace TinyModel.Generator.Planning;
 

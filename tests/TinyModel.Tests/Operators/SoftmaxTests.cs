@@ -130,8 +130,8 @@ public class SoftmaxTests
     [Fact]
     public void TheInt16TablesEqualTflmsFloatTables()
     {
-        Assert.Equal(GenLut(v => MathF.Exp(v), -10f, 0f), global::TinyModel.Generator.Lowering.SoftmaxMath.Int16ExpLut());
-        Assert.Equal(GenLut(v => 1f / (1f + v), 0f, 1f), global::TinyModel.Generator.Lowering.SoftmaxMath.Int16OneOverOnePlusXLut());
+        Assert.Equal(GenLut(v => MathF.Exp(v), -10f, 0f), global::TinyModel.Generator.Operators.Normalization.SoftmaxMath.Int16ExpLut());
+        Assert.Equal(GenLut(v => 1f / (1f + v), 0f, 1f), global::TinyModel.Generator.Operators.Normalization.SoftmaxMath.Int16OneOverOnePlusXLut());
     }
 
     [Fact]

@@ -17,7 +17,7 @@ public class TypeCombinationTests
     public static TheoryData<string, int> Combinations()
     {
         var data = new TheoryData<string, int>();
-        foreach (OperatorDefinition definition in OperatorCatalog.Definitions.Where(d => d.Types.IsChecked).OrderBy(d => d.Name, System.StringComparer.Ordinal))
+        foreach (OperatorDefinition definition in OperatorCatalog.Definitions.OrderBy(d => d.Name, System.StringComparer.Ordinal))
         {
             for (int i = 0; i < definition.Types.Combinations.Count; i++)
             {

@@ -2,11 +2,12 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using TinyModel.Generator.Common;
+using TinyModel.Generator.Emitting;
+using TinyModel.Generator.Lowering;
 using TinyModel.Generator.Model;
-using TinyModel.Generator.Model.Layers;
 using TinyModel.Generator.Reading;
 
-namespace TinyModel.Generator.Lowering.Operators;
+namespace TinyModel.Generator.Operators.DataMovement;
 
 /// <summary>
 /// STRIDED_SLICE (TFLM strided_slice.cc, reference/strided_slice.h, strided_slice_logic.h): constant
@@ -17,13 +18,29 @@ namespace TinyModel.Generator.Lowering.Operators;
 /// nest with literal strides. TFLM supports neither ellipsis_mask nor new_axis_mask (it clears both);
 /// a model that sets them is reported.
 /// </summary>
-internal static class StridedSliceLowering
+internal sealed class StridedSlice : OperatorDefinition<StridedSliceLayer>
 {
     // StridedSliceOptions field ids (schema.fbs).
     private const int OptionBeginMask = 0, OptionEndMask = 1, OptionEllipsisMask = 2, OptionNewAxisMask = 3, OptionShrinkAxisMask = 4, OptionOffset = 5;
     private const int MaxDimensions = 5;
 
-    public static LayerSpec? Lower(LoweringContext context, TfliteOperator op)
+    private static readonly ElementType[] IndexTypes = { ElementType.Int32, ElementType.Int64 };
+
+    public StridedSlice()
+        : base(BuiltinOperator.StridedSlice)
+    {
+    }
+
+    // Data of every type; begin, end and strides each int32 or int64.
+    public override TypeSupport Types { get; } = TypeSupport.AnyType(type =>
+        (from begin in IndexTypes
+         from end in IndexTypes
+         from strides in IndexTypes
+         select (new ElementType?[] { type, begin, end, strides }, new[] { type })).ToArray());
+
+    public override string Notes => "up to 5-D; constant int32 or int64 begin/end/strides, begin/end/shrink masks, negative strides, offset";
+
+    protected override StridedSliceLayer? LowerLayer(LoweringContext context, TfliteOperator op)
     {
         if (op.Inputs.Count != 4 || op.Outputs.Count != 1)
         {
@@ -59,11 +76,6 @@ internal static class StridedSliceLowering
         if (strides.Any(s => s == 0))
         {
             context.ReportUnsupported(op, "stride values must be non-zero");
-            return null;
-        }
-        if (input.Type != output.Type)
-        {
-            context.ReportUnsupported(op, $"the input is {input.Type.ModelName()} but the output {output.Type.ModelName()}; STRIDED_SLICE keeps the type");
             return null;
         }
 
@@ -123,6 +135,21 @@ internal static class StridedSliceLowering
             starts.Skip(pad).ToEquatableArray(), stops.Skip(pad).ToEquatableArray(), s.Skip(pad).ToEquatableArray(), copy);
     }
 
+    /// <summary>A loop nest with the starts, trip counts and strides resolved at build time.</summary>
+    protected override void EmitLayer(SourceWriter writer, StridedSliceLayer layer, EmitContext context)
+    {
+        ValueSpec input = context.Model.Value(layer.Inputs[0]);
+        ValueSpec output = context.Model.Value(layer.Outputs[0]);
+        writer.WriteLine("/// <summary>");
+        writer.WriteLine($"/// Node {layer.NodeIndex}, STRIDED_SLICE: {Literals.Xml(input.Describe())} → {Literals.Xml(output.Describe())}.");
+        writer.WriteLine($"/// Per input axis, from [{string.Join(", ", layer.Begin)}] to [{string.Join(", ", layer.End)}] (exclusive) in steps of [{string.Join(", ", layer.Strides)}];");
+        writer.WriteLine($"/// masks and negative indices were resolved at build time: {Literals.Xml(StridedCopyWriter.Describe(layer.Copy))}.");
+        writer.WriteLine("/// </summary>");
+        writer.OpenBlock(context.Signature(layer));
+        StridedCopyWriter.Write(writer, layer.Copy, "input", "output");
+        writer.CloseBlock();
+    }
+
     private static int Clamp(int v, int lo, int hi) => hi < v ? hi : v < lo ? lo : v;
 
     /// <summary>TFLite's <c>StridedSliceStartForAxis</c>: the first index read on an axis.</summary>
@@ -170,4 +197,21 @@ internal static class StridedSliceLowering
         long step = Math.Abs((long)stride);
         return span <= 0 ? 0 : (int)((span + step - 1) / step);
     }
+}
+
+/// <summary>STRIDED_SLICE: the output is written in order from input positions start + k · stride on each axis, all resolved at build time.</summary>
+/// <param name="Begin">The resolved first index on each input axis.</param>
+/// <param name="End">The resolved end (exclusive, in the stride's direction) on each input axis.</param>
+/// <param name="Strides">The step on each input axis (may be negative).</param>
+internal sealed record StridedSliceLayer(
+    int NodeIndex,
+    EquatableArray<int> Inputs,
+    EquatableArray<int> Outputs,
+    EquatableArray<int> Begin,
+    EquatableArray<int> End,
+    EquatableArray<int> Strides,
+    StridedCopy Copy)
+    : LayerSpec(NodeIndex, "STRIDED_SLICE", Inputs, Outputs)
+{
+    public override long MacCount => 0;
 }

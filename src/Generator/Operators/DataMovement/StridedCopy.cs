@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using TinyModel.Generator.Common;
 
-namespace TinyModel.Generator.Model.Layers;
+namespace TinyModel.Generator.Operators.DataMovement;
 
 /// <summary>
 /// A copy from one tensor to another as a nest of loops with constant trip counts and constant

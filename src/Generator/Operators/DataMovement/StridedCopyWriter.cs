@@ -1,7 +1,6 @@
 using TinyModel.Generator.Common;
-using TinyModel.Generator.Model.Layers;
 
-namespace TinyModel.Generator.Emitting.Layers;
+namespace TinyModel.Generator.Operators.DataMovement;
 
 /// <summary>
 /// Writes a <see cref="StridedCopy"/> as nested <c>for</c> loops with literal bounds and strides;

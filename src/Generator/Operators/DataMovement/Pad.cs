@@ -1,26 +1,40 @@
 using System.Collections.Generic;
 using System.Linq;
 using TinyModel.Generator.Common;
+using TinyModel.Generator.Emitting;
+using TinyModel.Generator.Lowering;
 using TinyModel.Generator.Model;
-using TinyModel.Generator.Model.Layers;
 using TinyModel.Generator.Reading;
 
-namespace TinyModel.Generator.Lowering.Operators;
+namespace TinyModel.Generator.Operators.DataMovement;
 
 /// <summary>
-/// PAD and PADV2 (TFLM pad.cc, reference/pad.h): float32, int8, int16 and int32 tensors of any rank
-/// with constant, non-negative paddings (int32 or int64). The pad value is PADV2's constant_values
-/// (a constant, or a tensor computed at run time) or, without it, what TFLM uses: the output zero
-/// point for int8, 0 otherwise.
+/// PAD and PADV2 (TFLM pad.cc, reference/pad.h), which TFLM runs with one kernel: float32, int8, int16
+/// and int32 tensors of any rank with constant, non-negative paddings (int32 or int64). The pad value
+/// is the optional third operand, constant_values (a constant, or a tensor computed at run time) or,
+/// without it, what TFLM uses: the output zero point for int8, 0 otherwise.
 /// </summary>
-internal static class PadLowering
+internal abstract class PadOperator : OperatorDefinition<PadLayer>
 {
-    /// <summary>TFLite's builtin code of PADV2 (schema.fbs).</summary>
-    public const int PadV2Code = 60;
+    // Data of these types; paddings int32 or int64; constant_values, when given, of the data's type.
+    private static readonly TypeSupport PaddedTypes = TypeSupport.Of(
+        new[] { ElementType.Float32, ElementType.Int8, ElementType.Int16, ElementType.Int32 }
+            .SelectMany(type => new[] { ElementType.Int32, ElementType.Int64 }.SelectMany(paddings => new[]
+            {
+                (new ElementType?[] { type, paddings, null }, new[] { type }),
+                (new ElementType?[] { type, paddings, type }, new[] { type }),
+            }))
+            .ToArray());
 
-    public static LayerSpec? Lower(LoweringContext context, TfliteOperator op)
+    protected PadOperator(int code)
+        : base(code)
     {
-        string name = context.OperatorName(op);
+    }
+
+    public override TypeSupport Types => PaddedTypes;
+
+    protected override PadLayer? LowerLayer(LoweringContext context, TfliteOperator op)
+    {
         if (op.Inputs.Count is < 2 or > 3 || op.Outputs.Count != 1)
         {
             context.ReportUnsupported(op, $"expected inputs (input, paddings[, constant_values]) and one output, found {op.Inputs.Count} inputs and {op.Outputs.Count} outputs");
@@ -28,11 +42,6 @@ internal static class PadLowering
         }
         ValueSpec input = context.Value(op.Inputs[0]);
         ValueSpec output = context.Value(op.Outputs[0]);
-        if (input.Type != output.Type || input.Type is not (ElementType.Float32 or ElementType.Int8 or ElementType.Int16 or ElementType.Int32))
-        {
-            context.ReportUnsupported(op, $"input {input.Type.ModelName()} with output {output.Type.ModelName()} is not supported; supported: float32, int8, int16 and int32, the same type in and out");
-            return null;
-        }
         int rank = input.Shape.Count;
         int[]? paddings = ShapeMath.IntegerConstant(context, op.Inputs[1]);
         if (paddings is null)
@@ -85,7 +94,7 @@ internal static class PadLowering
         }
         else
         {
-            if (context.ElementTypeOf(valueIndex) != input.Type || context.Tensor(valueIndex).Shape.Aggregate(1, (x, y) => x * y) != 1)
+            if (context.Tensor(valueIndex).Shape.Aggregate(1, (x, y) => x * y) != 1)
             {
                 context.ReportUnsupported(op, $"constant_values must be a single {input.Type.ModelName()} value");
                 return null;
@@ -123,7 +132,70 @@ internal static class PadLowering
         int[] outputStrides = ShapeMath.Strides(output.Shape);
         int outputOffset = Enumerable.Range(0, rank).Sum(d => before[d] * outputStrides[d]);
         StridedCopy copy = StridedCopy.Create(0, outputOffset, input.Shape, ShapeMath.Strides(input.Shape), outputStrides);
-        return new PadLayer(op.Index, name, layerInputs.ToEquatableArray(), new EquatableArray<int>(new[] { op.Outputs[0] }),
+        return new PadLayer(op.Index, Name, layerInputs.ToEquatableArray(), new EquatableArray<int>(new[] { op.Outputs[0] }),
             literal, description, before.ToEquatableArray(), after.ToEquatableArray(), copy);
     }
+
+    /// <summary>Fills the output with the pad value, then copies the input's rows into place.</summary>
+    protected override void EmitLayer(SourceWriter writer, PadLayer layer, EmitContext context)
+    {
+        ValueSpec input = context.Model.Value(layer.Inputs[0]);
+        ValueSpec output = context.Model.Value(layer.Outputs[0]);
+        writer.WriteLine("/// <summary>");
+        writer.WriteLine($"/// Node {layer.NodeIndex}, {layer.OperatorName}: {Literals.Xml(input.Describe())} → {Literals.Xml(output.Describe())}.");
+        writer.WriteLine($"/// Padding before [{string.Join(", ", layer.Before)}] and after [{string.Join(", ", layer.After)}] each dimension, with {Literals.Xml(layer.PadValueDescription)}.");
+        writer.WriteLine($"/// The input is copied in as {Literals.Xml(StridedCopyWriter.Describe(layer.Copy))}.");
+        writer.WriteLine("/// </summary>");
+        writer.OpenBlock(context.Signature(layer));
+        writer.WriteLine($"output.Fill({layer.PadValueLiteral ?? "input1[0]"});");
+        StridedCopyWriter.Write(writer, layer.Copy, "input", "output");
+        writer.CloseBlock();
+    }
+}
+
+/// <summary>PAD: pads with 0 (the output zero point for int8) unless a constant_values operand is given, as TFLM's shared kernel allows.</summary>
+internal sealed class Pad : PadOperator
+{
+    public Pad()
+        : base(BuiltinOperator.Pad)
+    {
+    }
+
+    public override string Notes => "constant non-negative paddings, any rank; an optional pad value as for PADV2, TFLM running both with one kernel";
+}
+
+/// <summary>PADV2: PAD with a pad value, constant_values, that may be a constant or computed at run time.</summary>
+internal sealed class PadV2 : PadOperator
+{
+    /// <summary>TFLite's builtin code of PADV2 (schema.fbs).</summary>
+    public const int BuiltinCode = 60;
+
+    public PadV2()
+        : base(BuiltinCode)
+    {
+    }
+
+    public override string Notes => "constant non-negative paddings; pad value constant or computed";
+}
+
+/// <summary>
+/// PAD and PADV2: the output is filled with the pad value, then the input is copied into it at the
+/// offsets of the leading paddings.
+/// </summary>
+/// <param name="PadValueLiteral">The pad value as a C# literal, or null when it is read from the layer's second input at run time.</param>
+/// <param name="Before">Padding before each dimension.</param>
+/// <param name="After">Padding after each dimension.</param>
+internal sealed record PadLayer(
+    int NodeIndex,
+    string OperatorNameText,
+    EquatableArray<int> Inputs,
+    EquatableArray<int> Outputs,
+    string? PadValueLiteral,
+    string PadValueDescription,
+    EquatableArray<int> Before,
+    EquatableArray<int> After,
+    StridedCopy Copy)
+    : LayerSpec(NodeIndex, OperatorNameText, Inputs, Outputs)
+{
+    public override long MacCount => 0;
 }

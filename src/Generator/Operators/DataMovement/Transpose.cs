@@ -1,19 +1,33 @@
 using System.Linq;
 using TinyModel.Generator.Common;
+using TinyModel.Generator.Emitting;
+using TinyModel.Generator.Lowering;
 using TinyModel.Generator.Model;
-using TinyModel.Generator.Model.Layers;
 using TinyModel.Generator.Reading;
 
-namespace TinyModel.Generator.Lowering.Operators;
+namespace TinyModel.Generator.Operators.DataMovement;
 
 /// <summary>
 /// TRANSPOSE (TFLM transpose.cc, reference/transpose.h): any permutation, given as a constant int32
 /// or int64 tensor, of a tensor of any element type and rank. The permutation becomes a loop nest over
 /// the output with literal input strides.
 /// </summary>
-internal static class TransposeLowering
+internal sealed class Transpose : OperatorDefinition<TransposeLayer>
 {
-    public static LayerSpec? Lower(LoweringContext context, TfliteOperator op)
+    public Transpose()
+        : base(BuiltinOperator.Transpose)
+    {
+    }
+
+    public override TypeSupport Types { get; } = TypeSupport.AnyType(type => new[]
+    {
+        (new ElementType?[] { type, ElementType.Int32 }, new[] { type }),
+        (new ElementType?[] { type, ElementType.Int64 }, new[] { type }),
+    });
+
+    public override string Notes => "constant int32 or int64 permutation, any rank";
+
+    protected override TransposeLayer? LowerLayer(LoweringContext context, TfliteOperator op)
     {
         if (op.Inputs.Count != 2 || op.Outputs.Count != 1)
         {
@@ -34,11 +48,6 @@ internal static class TransposeLowering
             context.ReportUnsupported(op, $"[{string.Join(",", perm)}] is not a permutation of the {rank} dimensions of the input {input.ShapeText}");
             return null;
         }
-        if (input.Type != output.Type)
-        {
-            context.ReportUnsupported(op, $"the input is {input.Type.ModelName()} but the output {output.Type.ModelName()}; TRANSPOSE keeps the type");
-            return null;
-        }
         int[] expected = perm.Select(p => input.Shape[p]).ToArray();
         if (!expected.SequenceEqual(output.Shape))
         {
@@ -51,4 +60,31 @@ internal static class TransposeLowering
         return new TransposeLayer(op.Index, new EquatableArray<int>(new[] { op.Inputs[0] }), new EquatableArray<int>(new[] { op.Outputs[0] }),
             perm.ToEquatableArray(), copy);
     }
+
+    /// <summary>A loop nest over the output in memory order, reading the input with literal strides.</summary>
+    protected override void EmitLayer(SourceWriter writer, TransposeLayer layer, EmitContext context)
+    {
+        ValueSpec input = context.Model.Value(layer.Inputs[0]);
+        ValueSpec output = context.Model.Value(layer.Outputs[0]);
+        writer.WriteLine("/// <summary>");
+        writer.WriteLine($"/// Node {layer.NodeIndex}, TRANSPOSE: {Literals.Xml(input.Describe())} → {Literals.Xml(output.Describe())}, permutation [{string.Join(", ", layer.Permutation)}].");
+        writer.WriteLine($"/// Output dimension d is input dimension perm[d]: {Literals.Xml(StridedCopyWriter.Describe(layer.Copy))}.");
+        writer.WriteLine("/// </summary>");
+        writer.OpenBlock(context.Signature(layer));
+        StridedCopyWriter.Write(writer, layer.Copy, "input", "output");
+        writer.CloseBlock();
+    }
+}
+
+/// <summary>TRANSPOSE: <c>output[i_0, ..., i_n] = input[j]</c> with <c>j_perm[d] = i_d</c>, as a loop nest over the output in memory order.</summary>
+/// <param name="Permutation">Output dimension d takes input dimension <c>Permutation[d]</c>.</param>
+internal sealed record TransposeLayer(
+    int NodeIndex,
+    EquatableArray<int> Inputs,
+    EquatableArray<int> Outputs,
+    EquatableArray<int> Permutation,
+    StridedCopy Copy)
+    : LayerSpec(NodeIndex, "TRANSPOSE", Inputs, Outputs)
+{
+    public override long MacCount => 0;
 }

@@ -1,6 +1,7 @@
 using System;
+using TinyModel.Generator.Lowering;
 
-namespace TinyModel.Generator.Lowering;
+namespace TinyModel.Generator.Operators.Normalization;
 
 /// <summary>
 /// The build-time half of TFLM's quantized SOFTMAX: the input scaling (<c>PreprocessSoftmaxScaling</c>,

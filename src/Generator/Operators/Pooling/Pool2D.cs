@@ -1,0 +1,262 @@
+using TinyModel.Generator.Common;
+using TinyModel.Generator.Emitting;
+using TinyModel.Generator.Lowering;
+using TinyModel.Generator.Model;
+using TinyModel.Generator.Reading;
+
+namespace TinyModel.Generator.Operators.Pooling;
+
+/// <summary>
+/// AVERAGE_POOL_2D and MAX_POOL_2D (TFLM pooling.cc, pooling_common.cc, reference/pooling.h and
+/// reference/integer_ops/pooling.h): float32, int8 and int16 NHWC tensors, any filter size and
+/// stride, SAME or VALID padding, fused NONE, RELU, RELU_N1_TO_1 or RELU6. Quantized inputs and
+/// outputs must share scale and zero point, as TFLM requires.
+/// </summary>
+internal abstract class Pool2D : OperatorDefinition<PoolingLayer>
+{
+    // Pool2DOptions field ids (schema.fbs).
+    private const int OptionPadding = 0, OptionStrideWidth = 1, OptionStrideHeight = 2, OptionFilterWidth = 3, OptionFilterHeight = 4, OptionActivation = 5;
+
+    private static readonly TypeSupport PooledTypes = TypeSupport.SameType(ElementType.Float32, ElementType.Int8, ElementType.Int16);
+
+    protected Pool2D(int code)
+        : base(code)
+    {
+    }
+
+    public override TypeSupport Types => PooledTypes;
+
+    public override string Notes => "any filter and stride, SAME/VALID, fused ReLU/ReLU6/ReLU-N1-to-1";
+
+    /// <summary>Whether each output is its window's maximum (MAX_POOL_2D) rather than its average.</summary>
+    protected abstract bool IsMax { get; }
+
+    protected override PoolingLayer? LowerLayer(LoweringContext context, TfliteOperator op)
+    {
+        if (op.Inputs.Count != 1 || op.Outputs.Count != 1)
+        {
+            context.ReportUnsupported(op, $"expected one input and one output, found {op.Inputs.Count} inputs and {op.Outputs.Count} outputs");
+            return null;
+        }
+        ValueSpec input = context.Value(op.Inputs[0]);
+        ValueSpec output = context.Value(op.Outputs[0]);
+        if (input.Shape.Count != 4 || output.Shape.Count != 4)
+        {
+            context.ReportUnsupported(op, $"the input {input.ShapeText} and output {output.ShapeText} must be 4-D (NHWC)");
+            return null;
+        }
+        FlatTable? options = op.BuiltinOptions;
+        var padding = (PaddingKind)(options?.GetByte(OptionPadding) ?? 0);
+        int strideW = options?.GetInt(OptionStrideWidth) ?? 0, strideH = options?.GetInt(OptionStrideHeight) ?? 0;
+        int filterW = options?.GetInt(OptionFilterWidth) ?? 0, filterH = options?.GetInt(OptionFilterHeight) ?? 0;
+        var activation = (FusedActivation)(options?.GetByte(OptionActivation) ?? 0);
+        if (padding is not (PaddingKind.Same or PaddingKind.Valid))
+        {
+            context.ReportUnsupported(op, $"padding {(int)padding} is unknown; supported: SAME, VALID");
+            return null;
+        }
+        if (strideW <= 0 || strideH <= 0 || filterW <= 0 || filterH <= 0)
+        {
+            context.ReportUnsupported(op, $"filter {filterH}x{filterW} and stride {strideH}x{strideW} must be positive");
+            return null;
+        }
+        if (!context.CheckClampActivation(op, activation))
+        {
+            return null;
+        }
+
+        int batches = input.Shape[0], inH = input.Shape[1], inW = input.Shape[2], depth = input.Shape[3];
+        int outH = ShapeMath.WindowOutputSize(padding, inH, filterH, strideH), outW = ShapeMath.WindowOutputSize(padding, inW, filterW, strideW);
+        if (output.Shape[0] != batches || output.Shape[1] != outH || output.Shape[2] != outW || output.Shape[3] != depth)
+        {
+            context.ReportUnsupported(op, $"the output {output.ShapeText} does not match the input {input.ShapeText} pooled {filterH}x{filterW} with stride {strideH}x{strideW} and {padding} padding, which gives [{batches},{outH},{outW},{depth}]");
+            return null;
+        }
+        int padH = ShapeMath.WindowPadding(strideH, inH, filterH, outH), padW = ShapeMath.WindowPadding(strideW, inW, filterW, outW);
+        // TFLM fails on a window that lies wholly in the padding; such a layer cannot be compiled either.
+        if (outH > 0 && outW > 0 && (EmptyWindow(outH, strideH, padH, filterH, inH) || EmptyWindow(outW, strideW, padW, filterW, inW)))
+        {
+            context.ReportUnsupported(op, "some pooling windows lie entirely in the padding");
+            return null;
+        }
+
+        if (input.Type != ElementType.Float32)
+        {
+            if (input.Quantization is null || output.Quantization is null)
+            {
+                context.ReportUnsupported(op, "a quantized pooling needs quantization parameters on its input and output");
+                return null;
+            }
+            if (System.Math.Abs((double)input.Quantization.Scale - output.Quantization.Scale) > 1.0e-6 || input.Quantization.ZeroPoint != output.Quantization.ZeroPoint)
+            {
+                context.ReportUnsupported(op, $"the input and output quantization differ (scale {input.Quantization.Scale} vs {output.Quantization.Scale}, zero point {input.Quantization.ZeroPoint} vs {output.Quantization.ZeroPoint}); TFLM requires them equal");
+                return null;
+            }
+        }
+        ActivationRange range = QuantizationMath.ActivationRange(activation, output.Type, output.Quantization);
+        return new PoolingLayer(op.Index, new EquatableArray<int>(new[] { op.Inputs[0] }), new EquatableArray<int>(new[] { op.Outputs[0] }),
+            IsMax, input.Type, batches, inH, inW, depth, outH, outW, filterH, filterW, strideH, strideW, padH, padW, padding, range);
+    }
+
+    /// <summary>
+    /// Writes AVERAGE_POOL_2D and MAX_POOL_2D kernels in TFLM's order: for each output position the window
+    /// is clipped to the image, then each channel is reduced over it (rows, then columns).
+    /// </summary>
+    protected override void EmitLayer(SourceWriter writer, PoolingLayer layer, EmitContext context)
+    {
+        ValueSpec input = context.Model.Value(layer.Inputs[0]);
+        ValueSpec output = context.Model.Value(layer.Outputs[0]);
+        string t = layer.Type.CSharpName();
+        string m = EmitContext.MathClass;
+        bool isFloat = layer.Type == ElementType.Float32;
+        ActivationRange act = layer.Activation;
+
+        writer.WriteLine("/// <summary>");
+        writer.WriteLine($"/// Node {layer.NodeIndex}, {layer.OperatorName}: {Literals.Xml(input.Describe())} → {Literals.Xml(output.Describe())}.");
+        writer.WriteLine($"/// {(layer.IsMax ? "Maximum" : "Average")} of each {layer.FilterHeight}×{layer.FilterWidth} window, stride {layer.StrideHeight}×{layer.StrideWidth}, {layer.Padding.ToString().ToUpperInvariant()} padding " +
+            $"({layer.PadHeight} row(s) above, {layer.PadWidth} column(s) left); windows are clipped to the image and padding is not counted.");
+        if (!layer.IsMax && !isFloat)
+        {
+            writer.WriteLine("/// The integer sum is divided by the window's element count, rounded half away from zero, as TFLM does.");
+        }
+        writer.WriteLine(isFloat
+            ? $"/// Fused activation {act.Activation.ToString().ToUpperInvariant()}: output clamped to [{Literals.Float(act.FloatMin)}, {Literals.Float(act.FloatMax)}]."
+            : $"/// Fused activation {act.Activation.ToString().ToUpperInvariant()}: output clamped to [{act.QuantizedMin}, {act.QuantizedMax}].");
+        writer.WriteLine("/// </summary>");
+        writer.OpenBlock(context.Signature(layer));
+
+        int ih = layer.InputHeight, iw = layer.InputWidth, d = layer.Depth, oh = layer.OutputHeight, ow = layer.OutputWidth;
+        bool batched = layer.Batches > 1;
+        if (batched)
+        {
+            writer.OpenBlock($"for (int b = 0; b < {layer.Batches}; b++)");
+        }
+        string inBatch = batched ? $"b * {ih} + " : string.Empty;
+        string outBatch = batched ? $"b * {oh} + " : string.Empty;
+
+        writer.OpenBlock($"for (int oy = 0; oy < {oh}; oy++)");
+        writer.WriteLine($"int y0 = oy * {layer.StrideHeight} - {layer.PadHeight};");
+        writer.WriteLine($"int fyStart = {m}.Max(0, -y0);");
+        writer.WriteLine($"int fyEnd = {m}.Min({layer.FilterHeight}, {ih} - y0);");
+        writer.OpenBlock($"for (int ox = 0; ox < {ow}; ox++)");
+        writer.WriteLine($"int x0 = ox * {layer.StrideWidth} - {layer.PadWidth};");
+        writer.WriteLine($"int fxStart = {m}.Max(0, -x0);");
+        writer.WriteLine($"int fxEnd = {m}.Min({layer.FilterWidth}, {iw} - x0);");
+        writer.WriteLine($"int outBase = (({outBatch}oy) * {ow} + ox) * {d};");
+        if (!layer.IsMax)
+        {
+            writer.WriteLine(isFloat
+                ? "float count = (fyEnd - fyStart) * (fxEnd - fxStart);"
+                : "int count = (fyEnd - fyStart) * (fxEnd - fxStart);");
+        }
+        writer.OpenBlock($"for (int c = 0; c < {d}; c++)");
+        string acc = isFloat ? "float" : "int";
+        string init = layer.IsMax ? (isFloat ? "float.MinValue" : $"{t}.MinValue") : (isFloat ? "0f" : "0");
+        writer.WriteLine($"{acc} acc = {init};");
+        writer.OpenBlock("for (int fy = fyStart; fy < fyEnd; fy++)");
+        writer.WriteLine($"int row = (({inBatch}y0 + fy) * {iw} + x0) * {d} + c;");
+        writer.OpenBlock("for (int fx = fxStart; fx < fxEnd; fx++)");
+        if (layer.IsMax)
+        {
+            writer.WriteLine($"{acc} v = input[row + fx * {d}];");
+            writer.WriteLine("if (v > acc) acc = v;");
+        }
+        else
+        {
+            writer.WriteLine($"acc += input[row + fx * {d}];");
+        }
+        writer.CloseBlock();
+        writer.CloseBlock();
+
+        if (isFloat)
+        {
+            string value = layer.IsMax ? "acc" : "acc / count";
+            writer.WriteLine($"output[outBase + c] = {m}.Min({m}.Max({value}, {Literals.Float(act.FloatMin)}), {Literals.Float(act.FloatMax)});");
+        }
+        else
+        {
+            if (!layer.IsMax)
+            {
+                writer.WriteLine("acc = acc > 0 ? (acc + count / 2) / count : (acc - count / 2) / count;");
+            }
+            writer.WriteLine($"output[outBase + c] = ({t}){m}.Min({m}.Max(acc, {act.QuantizedMin}), {act.QuantizedMax});");
+        }
+        writer.CloseBlock();
+        writer.CloseBlock();
+        writer.CloseBlock();
+        if (batched)
+        {
+            writer.CloseBlock();
+        }
+        writer.CloseBlock();
+    }
+
+    /// <summary>Whether some window along one axis lies wholly in the padding.</summary>
+    private static bool EmptyWindow(int outSize, int stride, int pad, int filter, int inSize)
+    {
+        for (int o = 0; o < outSize; o++)
+        {
+            int origin = o * stride - pad;
+            if (System.Math.Min(filter, inSize - origin) <= System.Math.Max(0, -origin))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+}
+
+/// <summary>AVERAGE_POOL_2D: the mean of each window; integer means rounded half away from zero, as TFLM does.</summary>
+internal sealed class AveragePool2D : Pool2D
+{
+    public AveragePool2D()
+        : base(BuiltinOperator.AveragePool2D)
+    {
+    }
+
+    protected override bool IsMax => false;
+}
+
+/// <summary>MAX_POOL_2D: the maximum of each window.</summary>
+internal sealed class MaxPool2D : Pool2D
+{
+    public MaxPool2D()
+        : base(BuiltinOperator.MaxPool2D)
+    {
+    }
+
+    protected override bool IsMax => true;
+}
+
+/// <summary>
+/// AVERAGE_POOL_2D or MAX_POOL_2D over NHWC: each output is the average (or maximum) of the input
+/// window that lies inside the image (padding positions are left out, not counted as zeros).
+/// </summary>
+/// <param name="IsMax">MAX_POOL_2D when true, AVERAGE_POOL_2D otherwise.</param>
+/// <param name="Type">float32, int8 or int16 (input and output share the quantization).</param>
+/// <param name="PadHeight">Rows of padding above the image (TFLM's <c>padding_values.height</c>).</param>
+/// <param name="PadWidth">Columns of padding left of the image.</param>
+internal sealed record PoolingLayer(
+    int NodeIndex,
+    EquatableArray<int> Inputs,
+    EquatableArray<int> Outputs,
+    bool IsMax,
+    ElementType Type,
+    int Batches,
+    int InputHeight,
+    int InputWidth,
+    int Depth,
+    int OutputHeight,
+    int OutputWidth,
+    int FilterHeight,
+    int FilterWidth,
+    int StrideHeight,
+    int StrideWidth,
+    int PadHeight,
+    int PadWidth,
+    PaddingKind Padding,
+    ActivationRange Activation)
+    : LayerSpec(NodeIndex, IsMax ? "MAX_POOL_2D" : "AVERAGE_POOL_2D", Inputs, Outputs)
+{
+    public override long MacCount => (long)Batches * OutputHeight * OutputWidth * Depth * FilterHeight * FilterWidth;
+}

@@ -1,0 +1,24 @@
+using TinyModel.Generator.Model;
+using TinyModel.Generator.Operators;
+using TinyModel.Generator.Reading;
+using TinyModel.Tests.Infrastructure;
+using static TinyModel.Tests.Operators.OperatorHarness;
+
+namespace TinyModel.Tests.Operators.Examples;
+
+/// <summary>Example models of the reduction operators.</summary>
+internal static class ReductionExamples
+{
+    /// <summary>The mean of a 1×2×2×3 tensor over its two middle axes, without keep_dims.</summary>
+    [OperatorExample(BuiltinOperator.Mean)]
+    public static TfliteModelBuilder Mean(int code, TypeCombination types)
+    {
+        var b = new TfliteModelBuilder();
+        ElementType type = types.Inputs[0]!.Value;
+        int input = OperatorExamples.Tensor(b, "x", type, new[] { 1, 2, 2, 3 });
+        int axes = b.Constant("axes", OperatorExamples.Tflite(types.Inputs[1]!.Value), new[] { 2 }, Bytes(new[] { 1, 2 }));
+        int output = OperatorExamples.Tensor(b, "y", types.Outputs[0], new[] { 1, 3 });
+        return b.Operator(code, new[] { input, axes }, new[] { output }, ReducerOptions, null, TfliteModelBuilder.Option.Bool(0, false))
+            .Inputs(input).Outputs(output);
+    }
+}
