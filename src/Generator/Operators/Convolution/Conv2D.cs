@@ -32,7 +32,7 @@ internal sealed class Conv2D : OperatorDefinition<Conv2DLayer>
 
     /// <inheritdoc/>
     /// <remarks>TFLM's int16 kernels take an int64 bias, an int32 one (conv only) or none.</remarks>
-    public override TypeSupport Types { get; } = WeightedKernelTypes.InputWeightsBias(ElementType.Int64, ElementType.Int32);
+    public override TypeSupport Types { get; } = WeightedKernelTypes.InputWeightsBias(ElementType.Int64, ElementType.Int32).WithInputNames("input", "filter", "bias");
 
     public override string Notes =>
         "operands (input, filter, bias) → output; constant filter and bias; int8 filter per-tensor or per-channel; SAME or VALID padding, any stride and dilation, grouped filters; fused NONE, RELU, RELU_N1_TO_1 or RELU6";

@@ -31,7 +31,7 @@ internal sealed class DepthwiseConv2D : OperatorDefinition<DepthwiseConv2DLayer>
 
     /// <inheritdoc/>
     /// <remarks>TFLM's int16 depthwise kernel takes an int64 bias or none.</remarks>
-    public override TypeSupport Types { get; } = WeightedKernelTypes.InputWeightsBias(ElementType.Int64);
+    public override TypeSupport Types { get; } = WeightedKernelTypes.InputWeightsBias(ElementType.Int64).WithInputNames("input", "filter", "bias");
 
     public override string Notes =>
         "operands (input, filter, bias) → output; constant filter and bias; int8 filter per-tensor or per-channel; SAME or VALID padding, any stride, dilation and depth multiplier; fused NONE, RELU, RELU_N1_TO_1 or RELU6";

@@ -25,7 +25,7 @@ internal sealed class FullyConnected : OperatorDefinition<FullyConnectedLayer>
 
     /// <inheritdoc/>
     /// <remarks>TFLM's int16 kernel takes an int64 bias or none.</remarks>
-    public override TypeSupport Types { get; } = WeightedKernelTypes.InputWeightsBias(ElementType.Int64);
+    public override TypeSupport Types { get; } = WeightedKernelTypes.InputWeightsBias(ElementType.Int64).WithInputNames("input", "weights", "bias");
 
     public override string Notes =>
         "operands (input, weights, bias) → output; constant weights [units, depth] and bias; int8 weights per-tensor or per-channel; default weights format; fused NONE, RELU, RELU_N1_TO_1 or RELU6";

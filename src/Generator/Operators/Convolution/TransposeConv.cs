@@ -46,7 +46,8 @@ internal sealed class TransposeConv : OperatorDefinition<TransposeConvLayer>
     /// </remarks>
     public override TypeSupport Types { get; } = TypeSupport.Of(WeightedKernelTypes.Operands(ElementType.Int64, ElementType.Int16)
         .Select(c => (new ElementType?[] { ElementType.Int32, c.Weights, c.Input, c.Bias }, new[] { c.Input }))
-        .ToArray());
+        .ToArray())
+        .WithInputNames("output_shape", "weights", "input", "bias");
 
     public override string Notes =>
         "operands (output_shape, weights, input, bias) → output; output_shape not read (the output tensor's static shape decides); constant weights and bias; int8 weights per-tensor or per-channel; SAME or VALID padding, any stride; fused NONE, RELU, RELU_N1_TO_1 or RELU6";

@@ -24,7 +24,7 @@ internal abstract class PadOperator : OperatorDefinition<PadLayer>
                 (new ElementType?[] { type, paddings, null }, new[] { type }),
                 (new ElementType?[] { type, paddings, type }, new[] { type }),
             }))
-            .ToArray());
+            .ToArray()).WithInputNames("input", "paddings", "pad value");
 
     protected PadOperator(int code)
         : base(code)

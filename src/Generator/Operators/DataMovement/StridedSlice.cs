@@ -36,7 +36,7 @@ internal sealed class StridedSlice : OperatorDefinition<StridedSliceLayer>
         (from begin in IndexTypes
          from end in IndexTypes
          from strides in IndexTypes
-         select (new ElementType?[] { type, begin, end, strides }, new[] { type })).ToArray());
+         select (new ElementType?[] { type, begin, end, strides }, new[] { type })).ToArray()).WithInputNames("input", "begin", "end", "strides");
 
     public override string Notes => "up to 5-D; constant int32 or int64 begin/end/strides, begin/end/shrink masks, negative strides, offset";
 

@@ -23,7 +23,7 @@ internal sealed class Transpose : OperatorDefinition<TransposeLayer>
     {
         (new ElementType?[] { type, ElementType.Int32 }, new[] { type }),
         (new ElementType?[] { type, ElementType.Int64 }, new[] { type }),
-    });
+    }).WithInputNames("input", "perm");
 
     public override string Notes => "constant int32 or int64 permutation, any rank";
 

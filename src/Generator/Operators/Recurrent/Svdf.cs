@@ -30,7 +30,8 @@ internal sealed class Svdf : OperatorDefinition<SvdfLayer>
         (new ElementType?[] { ElementType.Int8, ElementType.Int8, ElementType.Int16, ElementType.Int32, ElementType.Int16 }, new[] { ElementType.Int8 }),
         (new ElementType?[] { ElementType.Int8, ElementType.Int8, ElementType.Int16, null, ElementType.Int16 }, new[] { ElementType.Int8 }),
         (new ElementType?[] { ElementType.Int8, ElementType.Int8, ElementType.Int8, ElementType.Int32, ElementType.Int8 }, new[] { ElementType.Int8 }),
-        (new ElementType?[] { ElementType.Int8, ElementType.Int8, ElementType.Int8, null, ElementType.Int8 }, new[] { ElementType.Int8 }));
+        (new ElementType?[] { ElementType.Int8, ElementType.Int8, ElementType.Int8, null, ElementType.Int8 }, new[] { ElementType.Int8 }))
+        .WithInputNames("input", "weights_feature", "weights_time", "bias", "state");
 
     public override string Notes =>
         "operands: input, weights_feature, weights_time, bias or none, state; any rank; constant per-tensor weights and bias; " +

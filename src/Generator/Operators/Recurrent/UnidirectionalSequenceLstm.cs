@@ -38,6 +38,15 @@ internal sealed class UnidirectionalSequenceLstm : OperatorDefinition<Unidirecti
     private const int InputGateBias = 12, ForgetGateBias = 13, CellGateBias = 14, OutputGateBias = 15;
     private const int HiddenState = 18, CellState = 19;
 
+    /// <summary>The inputs as the type descriptions name them, in TFLite's order.</summary>
+    private static readonly string[] InputNames = new[] { "input" }
+        .Concat(Enumerable.Repeat("gate weights", 8))
+        .Concat(Enumerable.Repeat("peephole weights", 3))
+        .Concat(Enumerable.Repeat("gate biases", 4))
+        .Concat(new[] { "projection weights", "projection bias", "hidden state", "cell state" })
+        .Concat(Enumerable.Repeat("layer norm weights", 4))
+        .ToArray();
+
     /// <summary>The gate input scale TFLM fixes for integer LSTMs: Q3.12.</summary>
     private const float GateInputScale = 0.000244140625f;
 
@@ -67,7 +76,8 @@ internal sealed class UnidirectionalSequenceLstm : OperatorDefinition<Unidirecti
     public override TypeSupport Types { get; } = TypeSupport.Of(
         StandardLstm(ElementType.Float32, ElementType.Float32, ElementType.Float32, ElementType.Float32),
         StandardLstm(ElementType.Int8, ElementType.Int8, ElementType.Int32, ElementType.Int16),
-        StandardLstm(ElementType.Int16, ElementType.Int8, ElementType.Int64, ElementType.Int16));
+        StandardLstm(ElementType.Int16, ElementType.Int8, ElementType.Int64, ElementType.Int16))
+        .WithInputNames(InputNames);
 
     public override string Notes =>
         "operands in TFLite's order: input, 8 gate weights, 3 peephole weights, 4 gate biases, projection weights and bias, hidden state, cell state, 4 layer norm weights; " +

@@ -28,7 +28,7 @@ internal sealed class Mean : OperatorDefinition<MeanLayer>
     public override TypeSupport Types { get; } = TypeSupport.Of(
         (new ElementType?[] { ElementType.Float32, ElementType.Int32 }, new[] { ElementType.Float32 }),
         (new ElementType?[] { ElementType.Int8, ElementType.Int32 }, new[] { ElementType.Int8 }),
-        (new ElementType?[] { ElementType.Int16, ElementType.Int32 }, new[] { ElementType.Int16 }));
+        (new ElementType?[] { ElementType.Int16, ElementType.Int32 }, new[] { ElementType.Int16 })).WithInputNames("input", "axes");
 
     public override string Notes => "constant axes, keep_dims or not; integer means requantized as TFLM does";
 
