@@ -13,8 +13,9 @@ public sealed partial class TinyModelGenerator
     /// <summary>Reports a model's diagnostics and adds its sources.</summary>
     internal static class Emitter
     {
-        public static void Emit(SourceProductionContext output, ParseResult result, Common.EquatableArray<GeneratedClass> classes, ConstantStorage storage)
+        public static void Emit(SourceProductionContext output, EmitRequest request, ConstantStorage storage)
         {
+            ParseResult result = request.Result;
             using Common.InvariantCultureScope culture = Common.InvariantCultureScope.Enter();
             foreach (DiagnosticInfo diagnostic in result.Diagnostics)
             {
@@ -25,7 +26,7 @@ public sealed partial class TinyModelGenerator
                 return;
             }
 
-            if (FirstModelFor(spec.FullName, classes) is string first && first != result.SourcePath)
+            if (request.ClassTakenBy is string first)
             {
                 output.ReportDiagnostic(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateClassName, result.SourcePath,
                     System.IO.Path.GetFileName(result.SourcePath), spec.FullName, first).ToDiagnostic());
@@ -49,19 +50,6 @@ public sealed partial class TinyModelGenerator
 
             output.AddSource(hintPrefix + ".g.cs", SourceText.From(classSource, Encoding.UTF8));
             output.AddSource(hintPrefix + ".Constants.g.cs", SourceText.From(constantsSource, Encoding.UTF8));
-        }
-
-        // Classes are sorted by name then path, so the first match is the model that keeps the name.
-        private static string? FirstModelFor(string fullName, Common.EquatableArray<GeneratedClass> classes)
-        {
-            foreach (GeneratedClass c in classes)
-            {
-                if (c.FullName == fullName)
-                {
-                    return c.SourcePath;
-                }
-            }
-            return null;
         }
     }
 }

@@ -24,6 +24,7 @@ public sealed partial class TinyModelGenerator : IIncrementalGenerator
     {
         public const string ModelFiles = nameof(ModelFiles);
         public const string ModelSpecs = nameof(ModelSpecs);
+        public const string EmitRequests = nameof(EmitRequests);
     }
 
     private const string MetadataPrefix = "build_metadata.AdditionalFiles.";
@@ -57,8 +58,14 @@ public sealed partial class TinyModelGenerator : IIncrementalGenerator
                 ? Emitting.ConstantStorage.DataSection
                 : Emitting.ConstantStorage.StaticArrays);
 
-        context.RegisterSourceOutput(specs.Combine(classes).Combine(storage),
-            static (output, input) => Emitter.Emit(output, input.Left.Left, input.Left.Right, input.Right));
+        // Each model's emit request carries only whether another model took its class name, so adding or
+        // removing one model leaves the requests of the others equal, and their outputs cached.
+        IncrementalValuesProvider<EmitRequest> requests = specs.Combine(classes)
+            .Select(static (pair, _) => EmitRequest.For(pair.Left, pair.Right))
+            .WithTrackingName(TrackingNames.EmitRequests);
+
+        context.RegisterSourceOutput(requests.Combine(storage),
+            static (output, input) => Emitter.Emit(output, input.Left, input.Right));
     }
 
     private static ModelFile? SelectModelFile(AdditionalText text, AnalyzerConfigOptionsProvider options)
@@ -81,6 +88,26 @@ public sealed partial class TinyModelGenerator : IIncrementalGenerator
 
     /// <summary>The result of parsing one model: a spec to emit, and diagnostics to report.</summary>
     internal sealed record ParseResult(Model.ModelSpec? Spec, Common.EquatableArray<DiagnosticInfo> Diagnostics, string SourcePath);
+
+    /// <summary>A parsed model to emit, and the model that already compiles to its class, if another one does (TM0009).</summary>
+    internal sealed record EmitRequest(ParseResult Result, string? ClassTakenBy)
+    {
+        /// <summary>Classes are sorted by name then path, so the first with the model's class name keeps it.</summary>
+        public static EmitRequest For(ParseResult result, Common.EquatableArray<GeneratedClass> classes)
+        {
+            if (result.Spec is { } spec)
+            {
+                foreach (GeneratedClass c in classes)
+                {
+                    if (c.FullName == spec.FullName)
+                    {
+                        return new EmitRequest(result, c.SourcePath == result.SourcePath ? null : c.SourcePath);
+                    }
+                }
+            }
+            return new EmitRequest(result, null);
+        }
+    }
 
     /// <summary>A class some model compiles to, for finding two models that compile to one class.</summary>
     internal readonly record struct GeneratedClass(string FullName, string SourcePath) : IComparable<GeneratedClass>

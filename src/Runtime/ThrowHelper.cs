@@ -18,4 +18,24 @@ public static class ThrowHelper
             $"Tensor '{tensorName}' has {expectedLength} elements, but the span passed for it has {actualLength}.",
             parameterName);
     }
+
+    /// <summary>Throws the exception for an output span that shares memory with another span of the same call.</summary>
+    /// <param name="outputName">The parameter of <c>Invoke</c> that received the output span.</param>
+    /// <param name="otherName">The parameter whose span it overlaps.</param>
+    [DoesNotReturn]
+    public static void ThrowOverlapping(string outputName, string otherName)
+    {
+        throw new ArgumentException(
+            $"The span passed as '{outputName}' overlaps the one passed as '{otherName}'; a model writes its outputs while it still reads its inputs, so each output needs memory of its own.",
+            outputName);
+    }
+
+    /// <summary>Throws the exception for a call of <c>Invoke</c> made while another call on the same instance is running.</summary>
+    /// <param name="modelName">The generated class.</param>
+    [DoesNotReturn]
+    public static void ThrowConcurrentInvoke(string modelName)
+    {
+        throw new InvalidOperationException(
+            $"{modelName}.Invoke was called while another call on the same instance was running. An instance keeps its working memory in one arena: give each thread its own instance.");
+    }
 }

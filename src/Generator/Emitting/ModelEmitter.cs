@@ -40,6 +40,9 @@ internal static class ModelEmitter
         writer.WriteLine();
         writer.WriteLine("private readonly byte[] _arena = new byte[ArenaBytes];");
         writer.WriteLine();
+        writer.WriteLine("// 1 while Invoke runs: a second call on the same instance (another thread, or the tensor hook) is refused.");
+        writer.WriteLine("private int _running;");
+        writer.WriteLine();
         writer.WriteLine($"/// <summary>Creates an instance of the model with its own arena of <see cref=\"ArenaBytes\"/> bytes, the only allocation it makes.</summary>");
         writer.WriteLine("/// <remarks>An instance may be reused for any number of calls, but not by two threads at once; give each thread its own.</remarks>");
         writer.OpenBlock($"public {model.ClassName}()");
@@ -163,7 +166,8 @@ internal static class ModelEmitter
         {
             writer.WriteLine($"/// <param name=\"{name}\">{(isInput ? "Input" : "Output")} <c>{Literals.Xml(value.Name)}</c>: {Literals.Xml(value.Describe())}, {Literals.Count(value.ElementCount, "element")} in the tensor's row-major (NHWC) order.</param>");
         }
-        writer.WriteLine("/// <exception cref=\"global::System.ArgumentException\">A span's length differs from its tensor's element count.</exception>");
+        writer.WriteLine("/// <exception cref=\"global::System.ArgumentException\">A span's length differs from its tensor's element count, or an output span overlaps another span of the call.</exception>");
+        writer.WriteLine("/// <exception cref=\"global::System.InvalidOperationException\">Another call of <c>Invoke</c> on this instance is running (give each thread its own instance).</exception>");
         string parameters = string.Join(", ", Parameters(model).Select(p =>
             $"{(p.IsInput ? EmitContext.ReadOnlySpan : EmitContext.Span)}<{p.Value.Type.CSharpName()}> {p.Name}"));
         writer.OpenBlock($"public void Invoke({parameters})");
@@ -173,7 +177,12 @@ internal static class ModelEmitter
             writer.WriteLine($"global::TinyModel.ThrowHelper.ThrowWrongLength(nameof({name}), {Literals.String(value.Name)}, {value.ElementCount}, {name}.Length);");
             writer.CloseBlock();
         }
+        WriteOverlapChecks(writer, model);
+        writer.OpenBlock("if (global::System.Threading.Interlocked.Exchange(ref _running, 1) != 0)");
+        writer.WriteLine($"global::TinyModel.ThrowHelper.ThrowConcurrentInvoke(nameof({model.ClassName}));");
+        writer.CloseBlock();
         writer.WriteLine();
+        writer.OpenBlock("try");
 
         // Views of the arena, one per intermediate tensor; offsets come from the memory plan.
         var arenaValues = model.Values.Where(v => v.Storage == StorageKind.Arena).ToList();
@@ -215,6 +224,33 @@ internal static class ModelEmitter
             }
         }
         writer.CloseBlock();
+        writer.OpenBlock("finally");
+        writer.WriteLine("global::System.Threading.Volatile.Write(ref _running, 0);");
+        writer.CloseBlock();
+        writer.CloseBlock();
+    }
+
+    /// <summary>
+    /// Each output must have memory of its own: layers write outputs (and compute in place in them) while
+    /// inputs are still to be read, so an output span that overlaps an input or another output is refused.
+    /// </summary>
+    private static void WriteOverlapChecks(SourceWriter writer, ModelSpec model)
+    {
+        var parameters = Parameters(model).ToList();
+        for (int o = 0; o < parameters.Count; o++)
+        {
+            if (parameters[o].IsInput)
+            {
+                continue;
+            }
+            for (int other = 0; other < o; other++)
+            {
+                string output = parameters[o].Name, name = parameters[other].Name;
+                writer.OpenBlock($"if (global::System.MemoryExtensions.Overlaps({MemoryMarshal}.AsBytes<{parameters[other].Value.Type.CSharpName()}>({name}), {MemoryMarshal}.AsBytes<{parameters[o].Value.Type.CSharpName()}>({output})))");
+                writer.WriteLine($"global::TinyModel.ThrowHelper.ThrowOverlapping(nameof({output}), nameof({name}));");
+                writer.CloseBlock();
+            }
+        }
     }
 
     /// <summary>Writes <c>ResetState</c>, which every model has, so that callers can treat all models alike.</summary>

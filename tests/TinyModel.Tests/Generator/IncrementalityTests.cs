@@ -17,7 +17,7 @@ namespace TinyModel.Tests.Generator;
 /// </summary>
 public class IncrementalityTests
 {
-    private static readonly string[] Steps = { TinyModelGenerator.TrackingNames.ModelFiles, TinyModelGenerator.TrackingNames.ModelSpecs };
+    private static readonly string[] Steps = { TinyModelGenerator.TrackingNames.ModelFiles, TinyModelGenerator.TrackingNames.ModelSpecs, TinyModelGenerator.TrackingNames.EmitRequests };
 
     [Fact]
     public void EditingUnrelatedCodeLeavesEveryStepCached()
@@ -55,6 +55,26 @@ public class IncrementalityTests
         Assert.Equal(1, reasons.Count(r => r == IncrementalStepRunReason.Modified));
         Assert.Equal(1, reasons.Count(r => r is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged));
         Assert.Contains(second.GeneratedSources, s => s.HintName.EndsWith("HelloWorldInt8.g.cs", StringComparison.Ordinal) && s.SourceText.ToString().Contains("float"));
+    }
+
+    [Fact]
+    public void AddingAModelEmitsOnlyThatModel()
+    {
+        var harness = new GeneratorHarness(
+            new ModelInput("/project/hello_world_int8.tflite", SharedData.ModelBytes("hello_world_int8")),
+            new ModelInput("/project/hello_world_float.tflite", SharedData.ModelBytes("hello_world_float")));
+        harness.Run();
+        harness.AddModel(new ModelInput("/project/micro_speech_quantized.tflite", SharedData.ModelBytes("micro_speech_quantized")));
+        GeneratorRunResult second = harness.Run().Result.Results.Single();
+
+        // The set of class names changed, but the two existing models' emit requests did not: their outputs stay cached.
+        IncrementalStepRunReason[] requests = second.TrackedSteps[TinyModelGenerator.TrackingNames.EmitRequests]
+            .SelectMany(r => r.Outputs).Select(o => o.Reason).ToArray();
+        Assert.Equal(2, requests.Count(r => r == IncrementalStepRunReason.Unchanged));
+        Assert.Equal(1, requests.Count(r => r == IncrementalStepRunReason.New));
+        IncrementalStepRunReason[] outputs = second.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(r => r.Outputs).Select(o => o.Reason).ToArray();
+        Assert.Equal(2, outputs.Count(r => r == IncrementalStepRunReason.Cached));
+        Assert.Equal(3, second.GeneratedSources.Count(s => s.HintName.EndsWith(".Constants.g.cs", StringComparison.Ordinal)));
     }
 
     [Fact]

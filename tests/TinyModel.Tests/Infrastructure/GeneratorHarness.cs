@@ -50,11 +50,12 @@ public sealed class GeneratorHarness
             new[] { new TinyModelGenerator().AsSourceGenerator() },
             models.Select(ToAdditionalText),
             (CSharpParseOptions)Compilation.SyntaxTrees.First().Options,
-            new TestOptionsProvider(models.ToDictionary(m => EncodedPath(m), m => Metadata(m)), rootNamespace: "Consumer"),
+            new TestOptionsProvider(_metadata = models.ToDictionary(m => EncodedPath(m), m => Metadata(m)), rootNamespace: "Consumer"),
             new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
     }
 
     private readonly Dictionary<string, AdditionalText> _texts = new();
+    private readonly Dictionary<string, Dictionary<string, string>> _metadata;
 
     public IReadOnlyList<ModelInput> Models { get; }
 
@@ -72,6 +73,13 @@ public sealed class GeneratorHarness
     /// <summary>Adds an unrelated C# file, as a user editing their code would.</summary>
     public void AddUnrelatedSource(string code) =>
         Compilation = Compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText(code, (CSharpParseOptions)Compilation.SyntaxTrees.First().Options, path: $"Edit{Compilation.SyntaxTrees.Count()}.cs"));
+
+    /// <summary>Adds a model to the project, as adding an AdditionalFiles item and rebuilding would.</summary>
+    public void AddModel(ModelInput model)
+    {
+        _metadata[EncodedPath(model)] = Metadata(model);
+        Driver = Driver.AddAdditionalTexts(ImmutableArray.Create(ToAdditionalText(model)));
+    }
 
     /// <summary>Replaces a model's bytes, as rebuilding after the .tflite changed would.</summary>
     public void ReplaceModel(ModelInput old, ModelInput replacement)

@@ -31,12 +31,15 @@ public sealed class InMemoryModel
 
                 public bool RecordTensors { get; set; } = true;
 
+                public global::System.Action<int>? AfterTensor { get; set; }
+
                 partial void OnTensorComputed(int tensorIndex, global::System.ReadOnlySpan<byte> data)
                 {
                     if (RecordTensors)
                     {
                         Tensors[tensorIndex] = data.ToArray();
                     }
+                    AfterTensor?.Invoke(tensorIndex);
                 }
             }
         }
@@ -49,6 +52,9 @@ public sealed class InMemoryModel
         _type = type;
         GeneratedSource = generatedSource;
     }
+
+    /// <summary>The assembly the model was compiled into (with any extra source).</summary>
+    public Assembly Assembly => _type.Assembly;
 
     /// <summary>The C# the generator wrote for the model's class.</summary>
     public string GeneratedSource { get; }
@@ -64,6 +70,10 @@ public sealed class InMemoryModel
         return instance;
     }
 
+    /// <summary>Sets a callback the instance's tensor hook calls after each layer (to act in the middle of a call).</summary>
+    public static void SetAfterTensor(ITinyModel instance, Action<int> callback) =>
+        instance.GetType().GetProperty("AfterTensor")!.SetValue(instance, callback);
+
     /// <summary>The tensors an instance recorded in its last call, by their index in the model.</summary>
     public static IReadOnlyDictionary<int, byte[]> RecordedTensors(ITinyModel instance) =>
         (IReadOnlyDictionary<int, byte[]>)instance.GetType().GetProperty("Tensors")!.GetValue(instance)!;
@@ -75,10 +85,18 @@ public sealed class InMemoryModel
         Compile(File.ReadAllBytes(tflitePath), tflitePath, optimization);
 
     /// <summary>Compiles a model's bytes (such as one built with <see cref="TfliteModelBuilder"/>), reported under <paramref name="tflitePath"/>.</summary>
-    public static InMemoryModel Compile(byte[] model, string tflitePath = "/tests/synthetic.tflite", OptimizationLevel optimization = OptimizationLevel.Release)
+    /// <param name="model">The model's bytes.</param>
+    /// <param name="tflitePath">The path diagnostics name.</param>
+    /// <param name="optimization">The consuming project's configuration.</param>
+    /// <param name="extraSource">More C# compiled with the model, such as code that calls its typed <c>Invoke</c> (reach it through <see cref="Assembly"/>).</param>
+    public static InMemoryModel Compile(byte[] model, string tflitePath = "/tests/synthetic.tflite", OptimizationLevel optimization = OptimizationLevel.Release, string? extraSource = null)
     {
         var harness = new GeneratorHarness(optimization, new ModelInput(tflitePath, model, ClassName, Namespace));
         harness.AddUnrelatedSource(TensorRecorder);
+        if (extraSource is not null)
+        {
+            harness.AddUnrelatedSource(extraSource);
+        }
         (GeneratorDriverRunResult result, Compilation output) = harness.Run();
         if (result.Results.Single().Exception is Exception crash)
         {
