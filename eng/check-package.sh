@@ -24,6 +24,12 @@ generator=$(basename "$feed"/TinyModel.Generator.*.nupkg .nupkg)
 version=${generator#TinyModel.Generator.}
 echo "packed: $(cd "$feed" && echo *.nupkg)"
 
+# The generator pins the Runtime to its exact version: "[X]", since NuGet reads a plain "X" as "X or later".
+# (The nuspec the pack wrote under obj/ is the one packed: no unzip needed on a fresh machine.)
+if ! grep -q "id=\"TinyModel.Runtime\" version=\"\[$version\]\"" "$repo/src/Generator/obj/Release/TinyModel.Generator.$version.nuspec"; then
+  echo "FAIL: TinyModel.Generator does not pin TinyModel.Runtime to [$version]" >&2; exit 1
+fi
+
 # The consumer: the local feed first, and the machine's own sources (user NuGet.Config) after it.
 app=$work/app
 mkdir -p "$app"

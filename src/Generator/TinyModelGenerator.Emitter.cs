@@ -13,7 +13,7 @@ public sealed partial class TinyModelGenerator
     /// <summary>Reports a model's diagnostics and adds its sources.</summary>
     internal static class Emitter
     {
-        public static void Emit(SourceProductionContext output, EmitRequest request, ConstantStorage storage)
+        public static void Emit(SourceProductionContext output, EmitRequest request, ConstantStorage storage, RuntimeReference runtime)
         {
             ParseResult result = request.Result;
             using Common.InvariantCultureScope culture = Common.InvariantCultureScope.Enter();
@@ -23,6 +23,13 @@ public sealed partial class TinyModelGenerator
             }
             if (result.Spec is not ModelSpec spec)
             {
+                return;
+            }
+
+            if (runtime.Problem is string problem)
+            {
+                output.ReportDiagnostic(DiagnosticInfo.Create(DiagnosticDescriptors.RuntimeMismatch, result.SourcePath,
+                    System.IO.Path.GetFileName(result.SourcePath), problem).ToDiagnostic());
                 return;
             }
 

@@ -64,8 +64,11 @@ public sealed partial class TinyModelGenerator : IIncrementalGenerator
             .Select(static (pair, _) => EmitRequest.For(pair.Left, pair.Right))
             .WithTrackingName(TrackingNames.EmitRequests);
 
-        context.RegisterSourceOutput(requests.Combine(storage),
-            static (output, input) => Emitter.Emit(output, input.Left, input.Right));
+        IncrementalValueProvider<RuntimeReference> runtime = context.CompilationProvider
+            .Select(static (compilation, _) => RuntimeReference.Check(compilation));
+
+        context.RegisterSourceOutput(requests.Combine(storage).Combine(runtime),
+            static (output, input) => Emitter.Emit(output, input.Left.Left, input.Left.Right, input.Right));
     }
 
     private static ModelFile? SelectModelFile(AdditionalText text, AnalyzerConfigOptionsProvider options)

@@ -66,6 +66,11 @@ internal static class DiagnosticDescriptors
         "Model's graph is inconsistent",
         "'{0}' is not a consistent TensorFlow Lite graph: {1}");
 
+    public static readonly DiagnosticDescriptor RuntimeMismatch = Create(
+        "TM0012",
+        "TinyModel.Runtime is missing or of another version",
+        "'{0}' cannot be compiled: {1}");
+
     private static DiagnosticDescriptor Create(string id, string title, string message) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink);
 }

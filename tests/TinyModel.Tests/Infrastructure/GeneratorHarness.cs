@@ -70,6 +70,16 @@ public sealed class GeneratorHarness
         return (Driver.GetRunResult(), output);
     }
 
+    /// <summary>Replaces the TinyModel.Runtime reference (none: <paramref name="replacement"/> null), as a project that lacks it or pins another version would.</summary>
+    public void ReplaceRuntimeReference(MetadataReference? replacement)
+    {
+        Compilation = Compilation.RemoveReferences(Compilation.References.Where(r => r.Display?.EndsWith("TinyModel.Runtime.dll", StringComparison.Ordinal) == true));
+        if (replacement is not null)
+        {
+            Compilation = Compilation.AddReferences(replacement);
+        }
+    }
+
     /// <summary>Adds an unrelated C# file, as a user editing their code would.</summary>
     public void AddUnrelatedSource(string code) =>
         Compilation = Compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText(code, (CSharpParseOptions)Compilation.SyntaxTrees.First().Options, path: $"Edit{Compilation.SyntaxTrees.Count()}.cs"));
