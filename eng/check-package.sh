@@ -76,4 +76,10 @@ return pass ? 0 : 1;
 CS
 
 dotnet build "$app" -c Release --nologo -v:q
+
+# A second build with nothing changed must not read or encode the model again.
+if ! dotnet build "$app" -c Release --nologo -v:d | grep -q 'Skipping target "TinyModelEncodeModels" because all output files are up-to-date'; then
+  echo "FAIL: a build with no model changed encoded the models again" >&2; exit 1
+fi
+
 dotnet "$app/bin/Release/net10.0/PackageCheck.dll" "$shared/golden/hello_world_int8"
