@@ -51,6 +51,29 @@ public class MismatchReportTests
         Assert.Contains("meta.json", failure.Message);
     }
 
+    [Fact]
+    public void GoldenFolderMissingACaseIsReportedNotPassed()
+    {
+        string golden = Path.Combine(SharedData.GoldenDir, "hello_world_int8");
+        string copy = Path.Combine(Path.GetTempPath(), "tinymodel-missing-case-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(copy);
+        try
+        {
+            foreach (string file in Directory.GetFiles(golden))
+            {
+                File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+            }
+            File.Delete(Path.Combine(copy, "case2.input0.bin"));
+            var failure = Assert.Throws<InvalidDataException>(() =>
+                AllModelsGoldenTests.AssertMatchesTflm("hello_world_int8 without case 2", SharedData.ModelPath("hello_world_int8"), copy));
+            Assert.Contains("meta.json lists 3 golden cases, but 2 have input files", failure.Message);
+        }
+        finally
+        {
+            Directory.Delete(copy, recursive: true);
+        }
+    }
+
     private static void Flip(string path, int index)
     {
         byte[] bytes = File.ReadAllBytes(path);

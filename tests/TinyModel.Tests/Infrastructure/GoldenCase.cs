@@ -41,7 +41,13 @@ public sealed class GoldenModel
     {
         using JsonDocument meta = JsonDocument.Parse(File.ReadAllText(Path.Combine(directory, "meta.json")));
         JsonElement root = meta.RootElement;
-        int cases = System.IO.Directory.GetFiles(directory, "case*.input0.bin").Length;
+        // meta.json says how many cases TFLM wrote; a folder with fewer (a failed copy) must fail, not pass on what is left.
+        int cases = root.GetProperty("cases").GetInt32();
+        int present = System.IO.Directory.GetFiles(directory, "case*.input0.bin").Length;
+        if (present != cases)
+        {
+            throw new InvalidDataException($"{directory}: meta.json lists {cases} golden cases, but {present} have input files.");
+        }
         return new GoldenModel(
             Path.GetFileName(directory),
             directory,

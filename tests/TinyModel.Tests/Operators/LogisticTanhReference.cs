@@ -1,5 +1,4 @@
 using System;
-using TinyModel.Generator.Lowering;
 
 namespace TinyModel.Tests.Operators;
 

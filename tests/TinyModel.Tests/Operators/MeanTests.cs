@@ -92,7 +92,7 @@ public class MeanTests
             multiplier = (int)(((long)multiplier << bits) / count);
             shift -= bits;
             int qmin = type == TfliteType.Int8 ? -128 : -32768, qmax = type == TfliteType.Int8 ? 127 : 32767;
-            expected = intSums.Select(s => Math.Clamp(FixedPoint.MultiplyByQuantizedMultiplier(s - inZero * count, multiplier, shift) + outZero, qmin, qmax)).ToArray();
+            expected = intSums.Select(s => Math.Clamp(TfliteReference.MultiplyByQuantizedMultiplier(s - inZero * count, multiplier, shift) + outZero, qmin, qmax)).ToArray();
         }
         if (type == TfliteType.Int8)
         {

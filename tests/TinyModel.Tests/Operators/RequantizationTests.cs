@@ -37,7 +37,7 @@ public class RequantizationTests
         var expected16 = new short[n];
         for (int i = 0; i < n; i++)
         {
-            int v = FixedPoint.MultiplyByQuantizedMultiplier(acc[i], multipliers[i], shifts[i]);
+            int v = TfliteReference.MultiplyByQuantizedMultiplier(acc[i], multipliers[i], shifts[i]);
             expected8[i] = (sbyte)Math.Min(Math.Max(v - 7, -128), 100);
             expected16[i] = (short)Math.Min(Math.Max(v, -30000), 32767);
         }
@@ -55,7 +55,7 @@ public class RequantizationTests
             Requantization.ToInt16(acc, multiplier, shift, 0, -32768, 32767, actual16);
             for (int i = 0; i < n; i++)
             {
-                int v = FixedPoint.MultiplyByQuantizedMultiplier(acc[i], multiplier, shift);
+                int v = TfliteReference.MultiplyByQuantizedMultiplier(acc[i], multiplier, shift);
                 Assert.Equal((sbyte)Math.Min(Math.Max(v + 5, -120), 127), actual8[i]);
                 Assert.Equal((short)Math.Min(Math.Max(v, -32768), 32767), actual16[i]);
             }

@@ -109,7 +109,7 @@ public class SoftmaxTests
             int sum = 0;
             for (int c = 0; c < depth; c++)
             {
-                int scaled = FixedPoint.MultiplyByQuantizedMultiplier(x[r * depth + c] - rowMax, multiplier, shift) + 32767;
+                int scaled = TfliteReference.MultiplyByQuantizedMultiplier(x[r * depth + c] - rowMax, multiplier, shift) + 32767;
                 exps[c] = Lookup((short)Math.Clamp(scaled, -32768, 32767), expLut);
                 sum += exps[c];
             }

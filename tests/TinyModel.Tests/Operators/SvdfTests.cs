@@ -1,7 +1,6 @@
 using System;
 using System.Linq;
 using System.Runtime.InteropServices;
-using TinyModel.Generator.Lowering;
 using TinyModel.Tests.Infrastructure;
 using Xunit;
 
@@ -314,8 +313,8 @@ public class SvdfTests
         // Effective scales as PrepareSvdf computes them: float arithmetic, then double.
         float scale1 = c.InputScale * c.FeatureScale / c.StateScale;
         float scale2 = c.StateScale * c.TimeScale / c.OutputScale;
-        (int m1, int s1) = QuantizationMath.QuantizeMultiplier(scale1);
-        (int m2, int s2) = QuantizationMath.QuantizeMultiplier(scale2);
+        (int m1, int s1) = TfliteReference.QuantizeMultiplier(scale1);
+        (int m2, int s2) = TfliteReference.QuantizeMultiplier(scale2);
         int stateMin = int8State ? sbyte.MinValue : short.MinValue, stateMax = int8State ? sbyte.MaxValue : short.MaxValue;
 
         for (int k = 0; k + 1 < state.Length; k++)
@@ -331,7 +330,7 @@ public class SvdfTests
                 {
                     dot += w.Feature[f * c.InputSize + k] * (input[b * c.InputSize + k] - c.InputZeroPoint);
                 }
-                dot = FixedPoint.MultiplyByQuantizedMultiplier(dot, m1, s1);
+                dot = TfliteReference.MultiplyByQuantizedMultiplier(dot, m1, s1);
                 dot = Math.Min(Math.Max(stateMin, dot), stateMax);
                 Set(b * c.Filters * c.Memory + f * c.Memory + c.Memory - 1, c.StateZeroPoint + dot);
             }
@@ -357,7 +356,7 @@ public class SvdfTests
                 {
                     sum += scratch[b * c.Filters + u * c.Rank + r];
                 }
-                int scaled = FixedPoint.MultiplyByQuantizedMultiplier(sum, m2, s2) + c.OutputZeroPoint;
+                int scaled = TfliteReference.MultiplyByQuantizedMultiplier(sum, m2, s2) + c.OutputZeroPoint;
                 output[b * c.Units + u] = (byte)(sbyte)Math.Min(Math.Max(scaled, -128), 127);
             }
         }

@@ -1,7 +1,6 @@
 using System;
 using System.Linq;
 using System.Runtime.InteropServices;
-using TinyModel.Generator.Lowering;
 using TinyModel.Tests.Infrastructure;
 using Xunit;
 
@@ -368,15 +367,15 @@ public class UnidirectionalSequenceLstmTests
         int s = c.Units, n = c.InputSize;
         int hiddenMin = int16 ? short.MinValue : sbyte.MinValue, hiddenMax = int16 ? short.MaxValue : sbyte.MaxValue;
         static int Clamp16(long v) => (int)Math.Min(Math.Max(v, short.MinValue), short.MaxValue);
-        int Requantize(long acc, int multiplier, int shift) => int16 ? FixedPoint.MultiplyByQuantizedMultiplier(acc, multiplier, shift) : FixedPoint.MultiplyByQuantizedMultiplier((int)acc, multiplier, shift);
+        int Requantize(long acc, int multiplier, int shift) => int16 ? TfliteReference.MultiplyByQuantizedMultiplier(acc, multiplier, shift) : TfliteReference.MultiplyByQuantizedMultiplier((int)acc, multiplier, shift);
 
         // Gate parameters (CreateGateParams / GetQuantizedConvolutionMultipler): float product, double quotient.
-        var inputFc = w.InputScales.Select(scale => QuantizationMath.QuantizeMultiplier((double)(c.InputScale * scale) / GateInputScale)).ToArray();
-        var recurrentFc = w.RecurrentScales.Select(scale => QuantizationMath.QuantizeMultiplier((double)(c.HiddenScale * scale) / GateInputScale)).ToArray();
+        var inputFc = w.InputScales.Select(scale => TfliteReference.QuantizeMultiplier((double)(c.InputScale * scale) / GateInputScale)).ToArray();
+        var recurrentFc = w.RecurrentScales.Select(scale => TfliteReference.QuantizeMultiplier((double)(c.HiddenScale * scale) / GateInputScale)).ToArray();
         // CreateInterGateMulParams: double products and quotients.
-        (int forgetM, int forgetS) = QuantizationMath.QuantizeMultiplier((double)GateOutputScale * c.CellScale / c.CellScale);
-        (int inputM, int inputS) = QuantizationMath.QuantizeMultiplier((double)GateOutputScale * GateOutputScale / c.CellScale);
-        (int hiddenM, int hiddenS) = QuantizationMath.QuantizeMultiplier((double)GateOutputScale * GateOutputScale / c.HiddenScale);
+        (int forgetM, int forgetS) = TfliteReference.QuantizeMultiplier((double)GateOutputScale * c.CellScale / c.CellScale);
+        (int inputM, int inputS) = TfliteReference.QuantizeMultiplier((double)GateOutputScale * GateOutputScale / c.CellScale);
+        (int hiddenM, int hiddenS) = TfliteReference.QuantizeMultiplier((double)GateOutputScale * GateOutputScale / c.HiddenScale);
         int power = (int)Math.Round(Math.Log2(c.CellScale));
         int tanhShift = 15 + power - 3, tanhMultiplier = 0;
         if (tanhShift < 0)
@@ -416,15 +415,15 @@ public class UnidirectionalSequenceLstmTests
                 for (int x = 0; x < result.Length; x++)
                 {
                     short sum = (short)Clamp16(result[x] + recurrent[x]);
-                    result[x] = tanh ? ActivationMath.Tanh(sum, 0, 0) : ActivationMath.Logistic(sum, 0, 0);
+                    result[x] = tanh ? LogisticTanhReference.Int16Tanh(sum, 3, 0) : LogisticTanhReference.Int16Logistic(sum, 3, 0); // Q3.12 gates: multiplier 3, no shift
                 }
                 return result;
             }
             int[] forget = Gate(0, false), inputGate = Gate(1, false), cellGate = Gate(2, true);
             for (int x = 0; x < rows * s; x++)
             {
-                int forgotten = Clamp16(FixedPoint.MultiplyByQuantizedMultiplier(forget[x] * cell[stateOffset + x], forgetM, forgetS));
-                int added = Clamp16(FixedPoint.MultiplyByQuantizedMultiplier(inputGate[x] * cellGate[x], inputM, inputS));
+                int forgotten = Clamp16(TfliteReference.MultiplyByQuantizedMultiplier(forget[x] * cell[stateOffset + x], forgetM, forgetS));
+                int added = Clamp16(TfliteReference.MultiplyByQuantizedMultiplier(inputGate[x] * cellGate[x], inputM, inputS));
                 int value = Clamp16(forgotten + added);
                 if (c.CellClip > 0)
                 {
@@ -435,8 +434,10 @@ public class UnidirectionalSequenceLstmTests
             int[] outputGate = Gate(3, false);
             for (int x = 0; x < rows * s; x++)
             {
-                int tanhCell = ActivationMath.Tanh((short)cell[stateOffset + x], tanhMultiplier, tanhShift);
-                int value = c.HiddenZeroPoint + FixedPoint.MultiplyByQuantizedMultiplier(tanhCell * outputGate[x], hiddenM, hiddenS);
+                int tanhCell = tanhMultiplier == 0
+                    ? LogisticTanhReference.Int16Tanh((short)cell[stateOffset + x], 3 << tanhShift, 0)
+                    : LogisticTanhReference.Int16Tanh((short)cell[stateOffset + x], tanhMultiplier, tanhShift);
+                int value = c.HiddenZeroPoint + TfliteReference.MultiplyByQuantizedMultiplier(tanhCell * outputGate[x], hiddenM, hiddenS);
                 hidden[stateOffset + x] = Math.Min(hiddenMax, Math.Max(hiddenMin, value));
                 output[outputOffset + x] = hidden[stateOffset + x];
             }
