@@ -1,11 +1,10 @@
 using System;
 using System.Runtime.InteropServices;
-using Xunit.Sdk;
 
 namespace TinyModel.Tests.Infrastructure;
 
-/// <summary>How a compiled model's outputs are judged against TensorFlow Lite Micro's.</summary>
-public static class OutputComparison
+/// <summary>How a compiled model's outputs are judged against TensorFlow Lite Micro's (shared with the golden runner, so no test framework here).</summary>
+public static partial class OutputComparison
 {
     /// <summary>
     /// Float outputs may differ from TFLM's by at most this fraction of the output's range:
@@ -14,12 +13,12 @@ public static class OutputComparison
     /// </summary>
     public const float FloatTolerance = 1e-5f;
 
-    /// <summary>Asserts that an output equals TFLM's: bit for bit for integer types, within <see cref="FloatTolerance"/> for float32.</summary>
-    public static void AssertMatches(string what, string dtype, ReadOnlySpan<byte> expected, ReadOnlySpan<byte> actual)
+    /// <summary>Why an output differs from TFLM's (bit for bit for integer types, within <see cref="FloatTolerance"/> for float32), or null when it matches.</summary>
+    public static string? Difference(string what, string dtype, ReadOnlySpan<byte> expected, ReadOnlySpan<byte> actual)
     {
         if (expected.Length != actual.Length)
         {
-            throw new XunitException($"{what}: {actual.Length} bytes, TFLM produced {expected.Length}.");
+            return $"{what}: {actual.Length} bytes, TFLM produced {expected.Length}.";
         }
         if (dtype == "float32")
         {
@@ -43,9 +42,9 @@ public static class OutputComparison
             }
             if (!(worst <= FloatTolerance * range))
             {
-                throw new XunitException($"{what}: element {worstIndex} is {a[worstIndex]:R}, TFLM computed {e[worstIndex]:R} (error {worst:E2} > {FloatTolerance * range:E2}).");
+                return $"{what}: element {worstIndex} is {a[worstIndex]:R}, TFLM computed {e[worstIndex]:R} (error {worst:E2} > {FloatTolerance * range:E2}).";
             }
-            return;
+            return null;
         }
 
         int elementSize = dtype switch { "int16" => 2, "int32" or "float32" => 4, "int64" => 8, _ => 1 };
@@ -54,9 +53,10 @@ public static class OutputComparison
             if (expected[i] != actual[i])
             {
                 int element = i / elementSize;
-                throw new XunitException($"{what}: element {element} ({dtype}) differs from TFLM's: {Format(dtype, actual, element)} instead of {Format(dtype, expected, element)}.");
+                return $"{what}: element {element} ({dtype}) differs from TFLM's: {Format(dtype, actual, element)} instead of {Format(dtype, expected, element)}.";
             }
         }
+        return null;
     }
 
     private static string Format(string dtype, ReadOnlySpan<byte> bytes, int element) => dtype switch
