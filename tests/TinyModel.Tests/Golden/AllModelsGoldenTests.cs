@@ -133,9 +133,12 @@ public class AllModelsGoldenTests
     private static (string ModelPath, string GoldenDir) Locate(string model)
     {
         string[] parts = model.Split('/');
-        return parts[0] == "ops"
-            ? (Path.Combine(SharedData.OpsDir, parts[1] + ".tflite"), Path.Combine(SharedData.OpsDir, "golden", parts[1]))
-            : (Path.Combine(SharedData.ModelsDir, parts[1] + ".tflite"), Path.Combine(SharedData.GoldenDir, parts[1]));
+        return parts[0] switch
+        {
+            "ops" => (Path.Combine(SharedData.OpsDir, parts[1] + ".tflite"), Path.Combine(SharedData.OpsDir, "golden", parts[1])),
+            "opsets" => (Path.Combine(SharedData.OpsetsDir, parts[1] + ".tflite"), Path.Combine(SharedData.OpsetsDir, "golden", parts[1])),
+            _ => (Path.Combine(SharedData.ModelsDir, parts[1] + ".tflite"), Path.Combine(SharedData.GoldenDir, parts[1])),
+        };
     }
 
     /// <summary>Walks the layers in execution order and names the first whose output differs from TFLM's case-0 dump.</summary>

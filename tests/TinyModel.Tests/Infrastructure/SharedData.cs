@@ -21,6 +21,9 @@ internal static class SharedData
     /// <summary>The single-layer models of TFLM's integration tests.</summary>
     public static string OpsDir => Path.Combine(Root, "ops");
 
+    /// <summary>Single-operator models for the rest of TFLM's catalog, with TFLM's outputs.</summary>
+    public static string OpsetsDir => Path.Combine(Root, "opsets");
+
     public static string ModelPath(string name) => Path.Combine(ModelsDir, name + ".tflite");
 
     public static byte[] ModelBytes(string name) => File.ReadAllBytes(ModelPath(name));
