@@ -132,4 +132,20 @@ internal static class QuantizationMath
         }
         return new ActivationRange(activation, min, max, floatMin, floatMax);
     }
+
+    /// <summary>
+    /// The clamp of a fused activation on an int32 output without quantization: TFLite's
+    /// <c>CalculateActivationRange</c> for integers (RELU6 clamps to [0, 6], RELU_N1_TO_1 to [-1, 1]).
+    /// </summary>
+    public static ActivationRange Int32ActivationRange(FusedActivation activation)
+    {
+        (int min, int max) = activation switch
+        {
+            FusedActivation.Relu => (0, int.MaxValue),
+            FusedActivation.Relu6 => (0, 6),
+            FusedActivation.ReluN1To1 => (-1, 1),
+            _ => (int.MinValue, int.MaxValue),
+        };
+        return new ActivationRange(activation, min, max, 0, 0);
+    }
 }

@@ -33,37 +33,24 @@ internal abstract class AddSubDefinition : OperatorDefinition<AddSubLayer>
     }
 
     /// <summary>All three operands of one type.</summary>
-    public override TypeSupport Types { get; } = TypeSupport.Of(
-        (new ElementType?[] { ElementType.Float32, ElementType.Float32 }, new[] { ElementType.Float32 }),
-        (new ElementType?[] { ElementType.Int32, ElementType.Int32 }, new[] { ElementType.Int32 }),
-        (new ElementType?[] { ElementType.Int8, ElementType.Int8 }, new[] { ElementType.Int8 }),
-        (new ElementType?[] { ElementType.Int16, ElementType.Int16 }, new[] { ElementType.Int16 }));
+    public override TypeSupport Types { get; } = BinaryTypes.Same(ElementType.Float32, ElementType.Int32, ElementType.Int8, ElementType.Int16);
 
     public override string Notes =>
         "int32 without quantization; int8 and int16 with TFLM's general rescaling; NumPy broadcasting up to 6 dimensions; constant inputs; fused ReLU/ReLU6/ReLU-N1-to-1";
 
     protected override AddSubLayer? LowerLayer(LoweringContext context, TfliteOperator op)
     {
-        if (op.Inputs.Count != 2 || op.Outputs.Count != 1 || op.Inputs[0] < 0 || op.Inputs[1] < 0)
+        if (BinaryOperands.Get(context, op) is not { } operands)
         {
-            context.ReportUnsupported(op, $"expected two inputs and one output, found {op.Inputs.Count(i => i >= 0)} inputs and {op.Outputs.Count} outputs");
             return null;
         }
-        int leftIndex = op.Inputs[0], rightIndex = op.Inputs[1], outputIndex = op.Outputs[0];
+        int leftIndex = operands.Left, rightIndex = operands.Right, outputIndex = operands.Output.Id;
+        BroadcastPlan plan = operands.Plan;
+        ValueSpec output = operands.Output;
 
         var activation = (FusedActivation)(op.BuiltinOptions?.GetByte(OptionActivation) ?? 0);
         if (!context.CheckClampActivation(op, activation))
         {
-            return null;
-        }
-
-        ValueSpec output = context.Value(outputIndex);
-
-        TfliteTensor left = context.Tensor(leftIndex), right = context.Tensor(rightIndex);
-        (BroadcastPlan? plan, string? problem) = BroadcastShapes.Plan(left.Shape, right.Shape, output.Shape);
-        if (plan is null)
-        {
-            context.ReportUnsupported(op, problem!);
             return null;
         }
 
@@ -139,65 +126,11 @@ internal abstract class AddSubDefinition : OperatorDefinition<AddSubLayer>
             }
         }
 
-        int rank = layer.Dims.Count;
-        string?[] bases = { null, null };
-        if (rank > 1)
-        {
-            writer.WriteLine("int o = 0;");
-        }
-        for (int level = 0; level < rank - 1; level++)
-        {
-            string i = "i" + level;
-            writer.OpenBlock($"for (int {i} = 0; {i} < {layer.Dims[level]}; {i}++)");
-            for (int k = 0; k < 2; k++)
-            {
-                int stride = operands[k].Operand.Strides[level];
-                if (stride != 0 && NeedsIndex(operands[k].Operand))
-                {
-                    string local = $"{operands[k].Name}{level}";
-                    writer.WriteLine($"int {local} = {Sum(bases[k], Scaled(i, stride))};");
-                    bases[k] = local;
-                }
-            }
-        }
-
-        // The innermost dimension: operands repeated along it are read once, before the loop.
-        int last = rank - 1;
-        var values = new string[2];
-        for (int k = 0; k < 2; k++)
-        {
-            (ElementwiseOperand operand, string name) = operands[k];
-            if (operand.Strides[last] == 0 && NeedsIndex(operand) && layer.Dims[last] > 1)
-            {
-                writer.WriteLine($"{valueType} {name}Row = {Read(layer, operand, k + 1, name, bases[k] ?? "0", context)};");
-                values[k] = name + "Row";
-            }
-        }
-        writer.OpenBlock($"for (int i = 0; i < {layer.Dims[last]}; i++)");
-        for (int k = 0; k < 2; k++)
-        {
-            (ElementwiseOperand operand, string name) = operands[k];
-            if (values[k] is null)
-            {
-                values[k] = Read(layer, operand, k + 1, name, Sum(bases[k], Scaled("i", operand.Strides[last])), context);
-                if (!operand.Prescaled && operand.Literal is null && layer.Requantization is not null)
-                {
-                    // A rescaled input gets a statement of its own, as in TFLM's kernel.
-                    writer.WriteLine($"int {name} = {values[k]};");
-                    values[k] = name;
-                }
-            }
-        }
-        WriteElement(writer, layer, values[0], values[1], rank > 1 ? "o + i" : "i");
-        writer.CloseBlock();
-        if (rank > 1)
-        {
-            writer.WriteLine($"o += {layer.Dims[last]};");
-        }
-        for (int level = 0; level < rank - 1; level++)
-        {
-            writer.CloseBlock();
-        }
+        BroadcastLoop.Write(writer, layer.Dims, operands, valueType,
+            (k, index) => Read(layer, operands[k].Operand, k + 1, operands[k].Name, index, context),
+            // A rescaled input gets a statement of its own, as in TFLM's kernel.
+            k => !operands[k].Operand.Prescaled && operands[k].Operand.Literal is null && layer.Requantization is not null ? "int" : null,
+            (values, outputIndex) => WriteElement(writer, layer, values[0], values[1], outputIndex));
         writer.CloseBlock();
     }
 
@@ -240,14 +173,7 @@ internal abstract class AddSubDefinition : OperatorDefinition<AddSubLayer>
         {
             return new ActivationRange(activation, int.MinValue, int.MaxValue, 0, 0);
         }
-        (int min, int max) = activation switch
-        {
-            FusedActivation.Relu => (0, int.MaxValue),
-            FusedActivation.Relu6 => (0, 6),
-            FusedActivation.ReluN1To1 => (-1, 1),
-            _ => (int.MinValue, int.MaxValue),
-        };
-        return new ActivationRange(activation, min, max, 0, 0);
+        return QuantizationMath.Int32ActivationRange(activation);
     }
 
     /// <summary>
@@ -317,16 +243,14 @@ internal abstract class AddSubDefinition : OperatorDefinition<AddSubLayer>
     private static int ScaleInput(int value, int offset, int leftShift, int multiplier, int shift) =>
         GemmlowpMath.RoundingDivideByPOT(GemmlowpMath.SaturatingRoundingDoublingHighMul(unchecked((value + offset) * (1 << leftShift)), multiplier), -shift);
 
-    private static bool NeedsIndex(ElementwiseOperand operand) => operand.Literal is null;
-
     /// <summary>The value of input <paramref name="which"/> (1 or 2) at an element index, rescaled for quantized layers.</summary>
     private static string Read(AddSubLayer layer, ElementwiseOperand operand, int which, string name, string index, EmitContext context)
     {
+        string element = BroadcastLoop.Element(operand, name, index);
         if (operand.Literal is not null)
         {
-            return operand.Literal;
+            return element;
         }
-        string element = operand.Constant is not null ? $"{name}Constant[{index}]" : $"{EmitContext.InputName(operand.Position)}[{index}]";
         if (operand.RescaleTable is not null)
         {
             return $"{name}Rescaled[{element} + 128]";
@@ -366,37 +290,20 @@ internal abstract class AddSubDefinition : OperatorDefinition<AddSubLayer>
         }
     }
 
-    private static string Scaled(string index, int stride) => stride switch
-    {
-        0 => "0",
-        1 => index,
-        _ => $"{index} * {stride}",
-    };
-
-    private static string Sum(string? baseOffset, string term) =>
-        baseOffset is null ? term : term == "0" ? baseOffset : $"{baseOffset} + {term}";
-
     private static void WriteDocumentation(SourceWriter writer, AddSubLayer layer, EmitContext context, ValueSpec output)
     {
         string name = layer.OperatorName;
         string op = layer.Operation == BinaryOperation.Add ? "+" : "−";
         writer.WriteLine("/// <summary>");
-        writer.WriteLine($"/// Node {layer.NodeIndex}, {name}: {Describe(layer.Left, layer, context, 1)} {op} {Describe(layer.Right, layer, context, 2)} → {Literals.Xml(output.Describe())}.");
-        if (layer.Dims.Count == 1 && layer.Left.Strides[0] == 1 && layer.Right.Strides[0] == 1)
-        {
-            writer.WriteLine($"/// Elementwise over {layer.ElementCount} elements, in one loop.");
-        }
-        else
-        {
-            writer.WriteLine($"/// Broadcast: the output is walked as [{string.Join(",", layer.Dims)}] (adjacent dimensions merged); element strides per dimension: input 1 [{string.Join(",", layer.Left.Strides)}], input 2 [{string.Join(",", layer.Right.Strides)}] (0 = repeated).");
-        }
+        writer.WriteLine($"/// Node {layer.NodeIndex}, {name}: {BinaryDocs.Operand(layer.Left, layer, context, 1)} {op} {BinaryDocs.Operand(layer.Right, layer, context, 2)} → {Literals.Xml(output.Describe())}.");
+        writer.WriteLine(BinaryDocs.Walk(layer));
         switch (layer.Requantization)
         {
             case AddSubRequantization r:
                 writer.WriteLine($"/// TFLM's quantized arithmetic, bit for bit: each input is offset by minus its zero point ({r.Input1Offset}, {r.Input2Offset}), shifted left by {r.LeftShift}");
                 writer.WriteLine($"/// and scaled to twice the larger input scale (input 1 by {r.Input1Multiplier} · 2^{r.Input1Shift - 31}, input 2 by {r.Input2Multiplier} · 2^{r.Input2Shift - 31});");
                 writer.WriteLine($"/// the int32 {(layer.Operation == BinaryOperation.Add ? "sum" : "difference")} is scaled by {r.OutputMultiplier} · 2^{r.OutputShift - 31}, offset by the output zero point {r.OutputOffset}");
-                writer.WriteLine($"/// and clamped to [{layer.Activation.QuantizedMin}, {layer.Activation.QuantizedMax}] (fused {ActivationName(layer.Activation)}).");
+                writer.WriteLine($"/// and clamped to [{layer.Activation.QuantizedMin}, {layer.Activation.QuantizedMax}] (fused {BinaryDocs.ActivationName(layer.Activation.Activation)}).");
                 if (layer.Left.Prescaled || layer.Right.Prescaled)
                 {
                     writer.WriteLine("/// Constant inputs were rescaled at build time.");
@@ -405,7 +312,7 @@ internal abstract class AddSubDefinition : OperatorDefinition<AddSubLayer>
             default:
                 if (layer.Type == ElementType.Float32)
                 {
-                    writer.WriteLine($"/// Clamped to [{Literals.Float(layer.Activation.FloatMin)}, {Literals.Float(layer.Activation.FloatMax)}] (fused {ActivationName(layer.Activation)}).");
+                    writer.WriteLine($"/// Clamped to [{Literals.Float(layer.Activation.FloatMin)}, {Literals.Float(layer.Activation.FloatMax)}] (fused {BinaryDocs.ActivationName(layer.Activation.Activation)}).");
                 }
                 else
                 {
@@ -415,24 +322,6 @@ internal abstract class AddSubDefinition : OperatorDefinition<AddSubLayer>
         }
         writer.WriteLine("/// </summary>");
     }
-
-    private static string Describe(ElementwiseOperand operand, AddSubLayer layer, EmitContext context, int which)
-    {
-        if (operand.IsRunTime)
-        {
-            return Literals.Xml(context.Model.Value(layer.Inputs[operand.Position]).Describe());
-        }
-        return operand.Literal is not null ? $"the constant {Literals.Xml(operand.Literal)}" : $"the constant input {which}";
-    }
-
-    private static string ActivationName(ActivationRange range) => range.Activation switch
-    {
-        FusedActivation.None => "NONE",
-        FusedActivation.Relu => "RELU",
-        FusedActivation.Relu6 => "RELU6",
-        FusedActivation.ReluN1To1 => "RELU_N1_TO_1",
-        _ => range.Activation.ToString().ToUpperInvariant(),
-    };
 }
 
 /// <summary>ADD: <c>act(input1 + input2)</c>.</summary>
@@ -521,27 +410,4 @@ internal sealed record AddSubLayer(
     ElementwiseOperand Right,
     AddSubRequantization? Requantization,
     ActivationRange Activation)
-    : LayerSpec(NodeIndex, Operation == BinaryOperation.Add ? "ADD" : "SUB", Inputs, Outputs)
-{
-    public int ElementCount
-    {
-        get
-        {
-            int count = 1;
-            foreach (int d in Dims)
-            {
-                count *= d;
-            }
-            return count;
-        }
-    }
-
-    public override long MacCount => 0;
-
-    /// <inheritdoc/>
-    /// <remarks>
-    /// Either run-time input: the kernel reads both operands of element <c>i</c> before writing it, and
-    /// an input the size of the output is read at the output's own index (broadcast inputs are smaller).
-    /// </remarks>
-    public override EquatableArray<int> InPlaceInputs => Inputs.Count == 2 ? ElementwiseInPlace.BothInputs : ElementwiseInPlace.FirstInput;
-}
+    : BinaryLayer(NodeIndex, Operation == BinaryOperation.Add ? "ADD" : "SUB", Inputs, Outputs, Type, Dims, Left, Right);
