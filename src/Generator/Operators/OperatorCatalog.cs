@@ -34,6 +34,7 @@ internal static class OperatorCatalog
         // ElementwiseBinary
         new Add(),
         new Sub(),
+        new Mul(),
         // Recurrent
         new Svdf(),
         new UnidirectionalSequenceLstm(),

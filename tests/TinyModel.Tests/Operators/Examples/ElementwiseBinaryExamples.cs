@@ -10,6 +10,7 @@ internal static class ElementwiseBinaryExamples
     /// <summary>Two run-time inputs, the second broadcast along the first's rows, so both loop shapes are compiled.</summary>
     [OperatorExample(BuiltinOperator.Add)]
     [OperatorExample(BuiltinOperator.Sub)]
+    [OperatorExample(BuiltinOperator.Mul)]
     public static TfliteModelBuilder Binary(int code, TypeCombination types)
     {
         var b = new TfliteModelBuilder();
