@@ -35,6 +35,9 @@ internal static class OperatorCatalog
         new Add(),
         new Sub(),
         new Mul(),
+        new Maximum(),
+        new Minimum(),
+        new SquaredDifference(),
         // Recurrent
         new Svdf(),
         new UnidirectionalSequenceLstm(),

@@ -11,6 +11,9 @@ internal static class ElementwiseBinaryExamples
     [OperatorExample(BuiltinOperator.Add)]
     [OperatorExample(BuiltinOperator.Sub)]
     [OperatorExample(BuiltinOperator.Mul)]
+    [OperatorExample(BuiltinOperator.Maximum)]
+    [OperatorExample(BuiltinOperator.Minimum)]
+    [OperatorExample(BuiltinOperator.SquaredDifference)]
     public static TfliteModelBuilder Binary(int code, TypeCombination types)
     {
         var b = new TfliteModelBuilder();
