@@ -227,4 +227,50 @@ internal static class GemmlowpMath
         int radius = leftShift >= 0 ? CalculateInputRadius(inputIntegerBits, leftShift) : int.MaxValue;
         return (multiplier, leftShift, radius);
     }
+
+    /// <summary>TFLite's 32-bit <c>MultiplyByQuantizedMultiplier</c>: a left shift, a rounding doubling high multiply, a rounding right shift.</summary>
+    public static int MultiplyByQuantizedMultiplier(int x, int multiplier, int shift) =>
+        RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(unchecked(x * (1 << Math.Max(shift, 0))), multiplier), Math.Max(-shift, 0));
+
+    /// <summary>
+    /// TFLite's <c>GetInvSqrtQuantizedMultiplierExp(input, kReverseShift = -1)</c>: <c>1 / sqrt(input)</c> as a Q0.31
+    /// multiplier and a left-shift exponent, by five Newton-Raphson steps in Q3.28; inputs up to 1 give the largest multiplier.
+    /// </summary>
+    public static (int Multiplier, int Shift) InvSqrtMultiplierExp(int input)
+    {
+        if (input <= 1)
+        {
+            return (int.MaxValue, 0);
+        }
+        int shift = 11;
+        while (input >= 1 << 29)
+        {
+            input /= 4;
+            shift++;
+        }
+        int leadingZeros = 0;
+        for (uint v = (uint)input; (v & 0x80000000u) == 0; v <<= 1)
+        {
+            leadingZeros++;
+        }
+        int leftShiftBitPairs = (leadingZeros - 1) / 2 - 1;
+        shift -= leftShiftBitPairs;
+        input <<= 2 * leftShiftBitPairs;
+
+        int halfInput = SaturatingRoundingMultiplyByPOT(input >> 1, -1);
+        const int halfThree = (1 << 28) + (1 << 27);
+        int x = One(3);
+        for (int i = 0; i < 5; i++)
+        {
+            int x3 = Rescale(Mul(Mul(x, x), x), 9, 3);
+            x = Rescale(unchecked(Mul(halfThree, x) - Mul(halfInput, x3)), 6, 3);
+        }
+        int result = Mul(x, 1518500250); // sqrt(2) / 2
+        if (shift < 0)
+        {
+            result <<= -shift;
+            shift = 0;
+        }
+        return (result, -shift);
+    }
 }

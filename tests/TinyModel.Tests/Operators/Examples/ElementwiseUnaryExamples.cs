@@ -13,6 +13,18 @@ internal static class ElementwiseUnaryExamples
     [OperatorExample(BuiltinOperator.LeakyRelu)]
     [OperatorExample(BuiltinOperator.Relu)]
     [OperatorExample(BuiltinOperator.Relu6)]
+    [OperatorExample(BuiltinOperator.Abs)]
+    [OperatorExample(BuiltinOperator.Neg)]
+    [OperatorExample(BuiltinOperator.Square)]
+    [OperatorExample(BuiltinOperator.Sqrt)]
+    [OperatorExample(BuiltinOperator.Rsqrt)]
+    [OperatorExample(BuiltinOperator.Exp)]
+    [OperatorExample(BuiltinOperator.Log)]
+    [OperatorExample(BuiltinOperator.Sin)]
+    [OperatorExample(BuiltinOperator.Cos)]
+    [OperatorExample(BuiltinOperator.Floor)]
+    [OperatorExample(BuiltinOperator.Ceil)]
+    [OperatorExample(BuiltinOperator.Round)]
     public static TfliteModelBuilder Unary(int code, TypeCombination types)
     {
         var b = new TfliteModelBuilder();
