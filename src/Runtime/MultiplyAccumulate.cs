@@ -9,7 +9,9 @@ namespace TinyModel;
 /// <summary>
 /// The inner loops of convolution kernels: a row of accumulators, one per output channel, each
 /// increased by products. Generated convolutions call these once per filter row (or tap), so that the
-/// accumulators of a whole output pixel advance together, in SIMD registers where the machine has them.
+/// accumulators of a whole output pixel advance together, in SIMD registers where the machine has them:
+/// 256-bit vectors with AVX2, 128-bit ones with SSE4.1 (NativeAOT's default x86-64-v2) or ARM64's AdvSimd
+/// (cross-platform <see cref="Vector128"/> code), one value at a time otherwise.
 /// </summary>
 /// <remarks>
 /// Each accumulator receives its products in the order the calls are made, one multiply and one add
@@ -37,6 +39,14 @@ public static class MultiplyAccumulate
                 (av + xv * wv).StoreUnsafe(ref a, (nuint)i);
             }
         }
+        if (Vector128.IsHardwareAccelerated)
+        {
+            Vector128<int> xv = Vector128.Create(x);
+            for (; i <= n - 4; i += 4)
+            {
+                (Vector128.LoadUnsafe(ref a, (nuint)i) + xv * Widen4(ref Unsafe.Add(ref b, i))).StoreUnsafe(ref a, (nuint)i);
+            }
+        }
         for (; i < n; i++)
         {
             Unsafe.Add(ref a, i) += x * Unsafe.Add(ref b, i);
@@ -60,6 +70,14 @@ public static class MultiplyAccumulate
                 AddWidened(ref Unsafe.Add(ref a, i), products);
             }
         }
+        if (Vector128.IsHardwareAccelerated)
+        {
+            Vector128<int> xv = Vector128.Create(x);
+            for (; i <= n - 4; i += 4)
+            {
+                AddWidened(ref Unsafe.Add(ref a, i), xv * Widen4(ref Unsafe.Add(ref b, i)));
+            }
+        }
         for (; i < n; i++)
         {
             Unsafe.Add(ref a, i) += x * Unsafe.Add(ref b, i);
@@ -81,6 +99,15 @@ public static class MultiplyAccumulate
             {
                 Vector256<float> product = xv * Vector256.LoadUnsafe(ref b, (nuint)i);
                 (Vector256.LoadUnsafe(ref a, (nuint)i) + product).StoreUnsafe(ref a, (nuint)i);
+            }
+        }
+        if (Vector128.IsHardwareAccelerated)
+        {
+            Vector128<float> xv = Vector128.Create(x);
+            for (; i <= n - 4; i += 4)
+            {
+                Vector128<float> product = xv * Vector128.LoadUnsafe(ref b, (nuint)i);
+                (Vector128.LoadUnsafe(ref a, (nuint)i) + product).StoreUnsafe(ref a, (nuint)i);
             }
         }
         for (; i < n; i++)
@@ -134,6 +161,37 @@ public static class MultiplyAccumulate
                 a0.StoreUnsafe(ref a, (nuint)o);
             }
         }
+        if (Vector128.IsHardwareAccelerated)
+        {
+            for (; o <= n - 16; o += 16)
+            {
+                Vector128<int> a0 = Vector128.LoadUnsafe(ref a, (nuint)o), a1 = Vector128.LoadUnsafe(ref a, (nuint)o + 4);
+                Vector128<int> a2 = Vector128.LoadUnsafe(ref a, (nuint)o + 8), a3 = Vector128.LoadUnsafe(ref a, (nuint)o + 12);
+                ref sbyte row = ref Unsafe.Add(ref ws, o);
+                for (int i = 0; i < length; i++, row = ref Unsafe.Add(ref row, n))
+                {
+                    Vector128<int> xv = Vector128.Create(Unsafe.Add(ref xs, i) + xOffset);
+                    a0 += xv * Widen4(ref row);
+                    a1 += xv * Widen4(ref Unsafe.Add(ref row, 4));
+                    a2 += xv * Widen4(ref Unsafe.Add(ref row, 8));
+                    a3 += xv * Widen4(ref Unsafe.Add(ref row, 12));
+                }
+                a0.StoreUnsafe(ref a, (nuint)o);
+                a1.StoreUnsafe(ref a, (nuint)o + 4);
+                a2.StoreUnsafe(ref a, (nuint)o + 8);
+                a3.StoreUnsafe(ref a, (nuint)o + 12);
+            }
+            for (; o <= n - 4; o += 4)
+            {
+                Vector128<int> a0 = Vector128.LoadUnsafe(ref a, (nuint)o);
+                ref sbyte row = ref Unsafe.Add(ref ws, o);
+                for (int i = 0; i < length; i++, row = ref Unsafe.Add(ref row, n))
+                {
+                    a0 += Vector128.Create(Unsafe.Add(ref xs, i) + xOffset) * Widen4(ref row);
+                }
+                a0.StoreUnsafe(ref a, (nuint)o);
+            }
+        }
         for (; o < n; o++)
         {
             int sum = Unsafe.Add(ref a, o);
@@ -180,6 +238,32 @@ public static class MultiplyAccumulate
                 a0.StoreUnsafe(ref a, (nuint)o);
             }
         }
+        if (Vector128.IsHardwareAccelerated)
+        {
+            for (; o <= n - 8; o += 8)
+            {
+                Vector128<int> a0 = Vector128.LoadUnsafe(ref a, (nuint)o), a1 = Vector128.LoadUnsafe(ref a, (nuint)o + 4);
+                ref sbyte row = ref Unsafe.Add(ref ws, o);
+                for (int i = 0; i < length; i++, row = ref Unsafe.Add(ref row, n))
+                {
+                    Vector128<int> xv = Vector128.Create((int)Unsafe.Add(ref xs, i));
+                    a0 += xv * Widen4(ref row);
+                    a1 += xv * Widen4(ref Unsafe.Add(ref row, 4));
+                }
+                a0.StoreUnsafe(ref a, (nuint)o);
+                a1.StoreUnsafe(ref a, (nuint)o + 4);
+            }
+            for (; o <= n - 4; o += 4)
+            {
+                Vector128<int> a0 = Vector128.LoadUnsafe(ref a, (nuint)o);
+                ref sbyte row = ref Unsafe.Add(ref ws, o);
+                for (int i = 0; i < length; i++, row = ref Unsafe.Add(ref row, n))
+                {
+                    a0 += Vector128.Create((int)Unsafe.Add(ref xs, i)) * Widen4(ref row);
+                }
+                a0.StoreUnsafe(ref a, (nuint)o);
+            }
+        }
         for (; o < n; o++)
         {
             int sum = Unsafe.Add(ref a, o);
@@ -214,6 +298,22 @@ public static class MultiplyAccumulate
                 }
                 low.StoreUnsafe(ref a, (nuint)o);
                 high.StoreUnsafe(ref a, (nuint)o + 4);
+            }
+        }
+        if (Vector128.IsHardwareAccelerated)
+        {
+            for (; o <= n - 4; o += 4)
+            {
+                Vector128<long> low = Vector128.LoadUnsafe(ref a, (nuint)o), high = Vector128.LoadUnsafe(ref a, (nuint)o + 2);
+                ref sbyte row = ref Unsafe.Add(ref ws, o);
+                for (int i = 0; i < length; i++, row = ref Unsafe.Add(ref row, n))
+                {
+                    Vector128<int> products = Vector128.Create((int)Unsafe.Add(ref xs, i)) * Widen4(ref row);
+                    low += Vector128.WidenLower(products);
+                    high += Vector128.WidenUpper(products);
+                }
+                low.StoreUnsafe(ref a, (nuint)o);
+                high.StoreUnsafe(ref a, (nuint)o + 2);
             }
         }
         for (; o < n; o++)
@@ -270,6 +370,37 @@ public static class MultiplyAccumulate
                 a0.StoreUnsafe(ref a, (nuint)o);
             }
         }
+        if (Vector128.IsHardwareAccelerated)
+        {
+            for (; o <= n - 16; o += 16)
+            {
+                Vector128<float> a0 = Vector128.LoadUnsafe(ref a, (nuint)o), a1 = Vector128.LoadUnsafe(ref a, (nuint)o + 4);
+                Vector128<float> a2 = Vector128.LoadUnsafe(ref a, (nuint)o + 8), a3 = Vector128.LoadUnsafe(ref a, (nuint)o + 12);
+                ref float row = ref Unsafe.Add(ref ws, o);
+                for (int i = 0; i < length; i++, row = ref Unsafe.Add(ref row, n))
+                {
+                    Vector128<float> xv = Vector128.Create(Unsafe.Add(ref xs, i));
+                    a0 += xv * Vector128.LoadUnsafe(ref row);
+                    a1 += xv * Vector128.LoadUnsafe(ref row, 4);
+                    a2 += xv * Vector128.LoadUnsafe(ref row, 8);
+                    a3 += xv * Vector128.LoadUnsafe(ref row, 12);
+                }
+                a0.StoreUnsafe(ref a, (nuint)o);
+                a1.StoreUnsafe(ref a, (nuint)o + 4);
+                a2.StoreUnsafe(ref a, (nuint)o + 8);
+                a3.StoreUnsafe(ref a, (nuint)o + 12);
+            }
+            for (; o <= n - 4; o += 4)
+            {
+                Vector128<float> a0 = Vector128.LoadUnsafe(ref a, (nuint)o);
+                ref float row = ref Unsafe.Add(ref ws, o);
+                for (int i = 0; i < length; i++, row = ref Unsafe.Add(ref row, n))
+                {
+                    a0 += Vector128.Create(Unsafe.Add(ref xs, i)) * Vector128.LoadUnsafe(ref row);
+                }
+                a0.StoreUnsafe(ref a, (nuint)o);
+            }
+        }
         for (; o < n; o++)
         {
             float sum = Unsafe.Add(ref a, o);
@@ -310,6 +441,20 @@ public static class MultiplyAccumulate
                 {
                     Vector256<int> xv = Avx2.ConvertToVector256Int32(Load8(ref Unsafe.Add(ref xs, k * xStride + c))) + offset;
                     sum += xv * Avx2.ConvertToVector256Int32(Load8(ref Unsafe.Add(ref ws, k * n + c)));
+                }
+                sum.StoreUnsafe(ref a, (nuint)c);
+            }
+        }
+        if (Vector128.IsHardwareAccelerated)
+        {
+            Vector128<int> offset = Vector128.Create(xOffset);
+            for (; c <= n - 4; c += 4)
+            {
+                Vector128<int> sum = Vector128.LoadUnsafe(ref a, (nuint)c);
+                for (int k = 0; k < taps; k++)
+                {
+                    Vector128<int> xv = Widen4(ref Unsafe.Add(ref xs, k * xStride + c)) + offset;
+                    sum += xv * Widen4(ref Unsafe.Add(ref ws, k * n + c));
                 }
                 sum.StoreUnsafe(ref a, (nuint)c);
             }
@@ -355,6 +500,21 @@ public static class MultiplyAccumulate
                 high.StoreUnsafe(ref a, (nuint)c + 4);
             }
         }
+        if (Vector128.IsHardwareAccelerated)
+        {
+            for (; c <= n - 4; c += 4)
+            {
+                Vector128<long> low = Vector128.LoadUnsafe(ref a, (nuint)c), high = Vector128.LoadUnsafe(ref a, (nuint)c + 2);
+                for (int k = 0; k < taps; k++)
+                {
+                    Vector128<int> products = Widen4(ref Unsafe.Add(ref xs, k * xStride + c)) * Widen4(ref Unsafe.Add(ref ws, k * n + c));
+                    low += Vector128.WidenLower(products);
+                    high += Vector128.WidenUpper(products);
+                }
+                low.StoreUnsafe(ref a, (nuint)c);
+                high.StoreUnsafe(ref a, (nuint)c + 2);
+            }
+        }
         for (; c < n; c++)
         {
             long sum = Unsafe.Add(ref a, c);
@@ -392,6 +552,18 @@ public static class MultiplyAccumulate
                 sum.StoreUnsafe(ref a, (nuint)c);
             }
         }
+        if (Vector128.IsHardwareAccelerated)
+        {
+            for (; c <= n - 4; c += 4)
+            {
+                Vector128<float> sum = Vector128.LoadUnsafe(ref a, (nuint)c);
+                for (int k = 0; k < taps; k++)
+                {
+                    sum += Vector128.LoadUnsafe(ref xs, (nuint)(k * xStride + c)) * Vector128.LoadUnsafe(ref ws, (nuint)(k * n + c));
+                }
+                sum.StoreUnsafe(ref a, (nuint)c);
+            }
+        }
         for (; c < n; c++)
         {
             float sum = Unsafe.Add(ref a, c);
@@ -408,6 +580,27 @@ public static class MultiplyAccumulate
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<sbyte> Load8(ref sbyte source) =>
         Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<long>(ref Unsafe.As<sbyte, byte>(ref source))).AsSByte();
+
+    /// <summary>Four int8 values sign-extended to 32-bit lanes (one 32-bit load; <c>pmovsxbd</c> on x86).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<int> Widen4(ref sbyte source)
+    {
+        Vector128<sbyte> bytes = Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<int>(ref Unsafe.As<sbyte, byte>(ref source))).AsSByte();
+        return Sse41.IsSupported ? Sse41.ConvertToVector128Int32(bytes) : Vector128.WidenLower(Vector128.WidenLower(bytes));
+    }
+
+    /// <summary>Four int16 values sign-extended to 32-bit lanes (one 64-bit load).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<int> Widen4(ref short source) =>
+        Vector128.WidenLower(Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<long>(ref Unsafe.As<short, byte>(ref source))).AsInt16());
+
+    /// <summary>Adds four 32-bit values, sign-extended, to four 64-bit accumulators.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddWidened(ref long accumulators, Vector128<int> values)
+    {
+        (Vector128.LoadUnsafe(ref accumulators) + Vector128.WidenLower(values)).StoreUnsafe(ref accumulators);
+        (Vector128.LoadUnsafe(ref accumulators, 2) + Vector128.WidenUpper(values)).StoreUnsafe(ref accumulators, 2);
+    }
 
     /// <summary>Adds eight 32-bit values, sign-extended, to eight 64-bit accumulators.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
