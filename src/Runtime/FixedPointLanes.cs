@@ -7,7 +7,7 @@ namespace TinyModel;
 
 /// <summary>
 /// <see cref="FixedPoint.MultiplyByQuantizedMultiplier(int, int, int)"/> on every lane of a vector, bit for
-/// bit: eight lanes with AVX2, four with SSE4.1 (NativeAOT's default x86-64-v2) or ARM64's AdvSimd.
+/// bit: eight lanes with AVX2, four with SSE4.1 or ARM64's AdvSimd.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -23,6 +23,11 @@ namespace TinyModel;
 /// shift by <c>e</c> is the high half of <c>(h + 2^31) · 2^(31−e)</c>, an unsigned 32×32→64-bit multiply,
 /// minus <c>2^(31−e)</c>: exact for every <c>h</c> and every <c>e</c> in [0, 31]. Shifts are TFLite's range,
 /// [−31, 31] (its <c>QuantizeMultiplier</c> never leaves [−31, 30]).
+/// </para>
+/// <para>
+/// The four-lane forms call x86 intrinsics without their own <c>Sse41.IsSupported</c> checks: callers check
+/// <see cref="IsVector128Supported"/> once before a loop, and a NativeAOT binary for the x64 baseline (SSE2)
+/// compiles SSE4.1 code after such a check instead of testing again at every operation.
 /// </para>
 /// </remarks>
 internal static class FixedPointLanes
@@ -60,8 +65,8 @@ internal static class FixedPointLanes
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<int> MultiplyByQuantizedMultiplier(Vector128<int> x, Vector128<int> multiplier, Vector128<int> shift)
     {
-        Vector128<int> left = Vector128.Max(shift, Vector128<int>.Zero);
-        Vector128<int> right = Vector128.Max(-shift, Vector128<int>.Zero);
+        Vector128<int> left = Max(shift, Vector128<int>.Zero);
+        Vector128<int> right = Max(-shift, Vector128<int>.Zero);
         Vector128<int> high = SaturatingRoundingDoublingHighMul(ShiftLeft(x, left), multiplier);
 
         // Rounding divide by 2^right, ties away from zero: add one where the remainder passes half.
@@ -79,6 +84,16 @@ internal static class FixedPointLanes
         Vector128<int> mask = Vector128.Create((int)((1L << right) - 1));
         return Vector128.ShiftRightArithmetic(high, right) - RoundsUp(high, mask);
     }
+
+    /// <summary>The larger of each pair of lanes (requires <see cref="IsVector128Supported"/>: on x86 the SSE4.1 form, unguarded, since that check is made).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<int> Max(Vector128<int> left, Vector128<int> right) =>
+        AdvSimd.IsSupported ? AdvSimd.Max(left, right) : Sse41.Max(left, right);
+
+    /// <summary>The smaller of each pair of lanes (requires <see cref="IsVector128Supported"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<int> Min(Vector128<int> left, Vector128<int> right) =>
+        AdvSimd.IsSupported ? AdvSimd.Min(left, right) : Sse41.Min(left, right);
 
     /// <summary>
     /// All ones where <see cref="FixedPoint.RoundingDivideByPOT"/> rounds <paramref name="value"/> up past its

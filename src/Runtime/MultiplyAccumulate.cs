@@ -10,8 +10,9 @@ namespace TinyModel;
 /// The inner loops of convolution kernels: a row of accumulators, one per output channel, each
 /// increased by products. Generated convolutions call these once per filter row (or tap), so that the
 /// accumulators of a whole output pixel advance together, in SIMD registers where the machine has them:
-/// 256-bit vectors with AVX2, 128-bit ones with SSE4.1 (NativeAOT's default x86-64-v2) or ARM64's AdvSimd
-/// (cross-platform <see cref="Vector128"/> code), one value at a time otherwise.
+/// 256-bit vectors with AVX2; 128-bit ones with SSE4.1 or ARM64's AdvSimd (written once over
+/// <see cref="IVector128Lanes"/>), which is what a NativeAOT binary published with its default instruction set
+/// runs; one value at a time otherwise.
 /// </summary>
 /// <remarks>
 /// Each accumulator receives its products in the order the calls are made, one multiply and one add
@@ -39,13 +40,13 @@ public static class MultiplyAccumulate
                 (av + xv * wv).StoreUnsafe(ref a, (nuint)i);
             }
         }
-        if (Vector128.IsHardwareAccelerated)
+        if (Sse41.IsSupported)
         {
-            Vector128<int> xv = Vector128.Create(x);
-            for (; i <= n - 4; i += 4)
-            {
-                (Vector128.LoadUnsafe(ref a, (nuint)i) + xv * Widen4(ref Unsafe.Add(ref b, i))).StoreUnsafe(ref a, (nuint)i);
-            }
+            i = Add<Sse41Lanes>(ref a, x, ref b, n, i);
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            i = Add<PortableLanes>(ref a, x, ref b, n, i);
         }
         for (; i < n; i++)
         {
@@ -70,13 +71,13 @@ public static class MultiplyAccumulate
                 AddWidened(ref Unsafe.Add(ref a, i), products);
             }
         }
-        if (Vector128.IsHardwareAccelerated)
+        if (Sse41.IsSupported)
         {
-            Vector128<int> xv = Vector128.Create(x);
-            for (; i <= n - 4; i += 4)
-            {
-                AddWidened(ref Unsafe.Add(ref a, i), xv * Widen4(ref Unsafe.Add(ref b, i)));
-            }
+            i = Add<Sse41Lanes>(ref a, x, ref b, n, i);
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            i = Add<PortableLanes>(ref a, x, ref b, n, i);
         }
         for (; i < n; i++)
         {
@@ -161,36 +162,13 @@ public static class MultiplyAccumulate
                 a0.StoreUnsafe(ref a, (nuint)o);
             }
         }
-        if (Vector128.IsHardwareAccelerated)
+        if (Sse41.IsSupported)
         {
-            for (; o <= n - 16; o += 16)
-            {
-                Vector128<int> a0 = Vector128.LoadUnsafe(ref a, (nuint)o), a1 = Vector128.LoadUnsafe(ref a, (nuint)o + 4);
-                Vector128<int> a2 = Vector128.LoadUnsafe(ref a, (nuint)o + 8), a3 = Vector128.LoadUnsafe(ref a, (nuint)o + 12);
-                ref sbyte row = ref Unsafe.Add(ref ws, o);
-                for (int i = 0; i < length; i++, row = ref Unsafe.Add(ref row, n))
-                {
-                    Vector128<int> xv = Vector128.Create(Unsafe.Add(ref xs, i) + xOffset);
-                    a0 += xv * Widen4(ref row);
-                    a1 += xv * Widen4(ref Unsafe.Add(ref row, 4));
-                    a2 += xv * Widen4(ref Unsafe.Add(ref row, 8));
-                    a3 += xv * Widen4(ref Unsafe.Add(ref row, 12));
-                }
-                a0.StoreUnsafe(ref a, (nuint)o);
-                a1.StoreUnsafe(ref a, (nuint)o + 4);
-                a2.StoreUnsafe(ref a, (nuint)o + 8);
-                a3.StoreUnsafe(ref a, (nuint)o + 12);
-            }
-            for (; o <= n - 4; o += 4)
-            {
-                Vector128<int> a0 = Vector128.LoadUnsafe(ref a, (nuint)o);
-                ref sbyte row = ref Unsafe.Add(ref ws, o);
-                for (int i = 0; i < length; i++, row = ref Unsafe.Add(ref row, n))
-                {
-                    a0 += Vector128.Create(Unsafe.Add(ref xs, i) + xOffset) * Widen4(ref row);
-                }
-                a0.StoreUnsafe(ref a, (nuint)o);
-            }
+            o = AddRun<Sse41Lanes>(ref a, ref xs, length, xOffset, ref ws, n, o);
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            o = AddRun<PortableLanes>(ref a, ref xs, length, xOffset, ref ws, n, o);
         }
         for (; o < n; o++)
         {
@@ -238,31 +216,13 @@ public static class MultiplyAccumulate
                 a0.StoreUnsafe(ref a, (nuint)o);
             }
         }
-        if (Vector128.IsHardwareAccelerated)
+        if (Sse41.IsSupported)
         {
-            for (; o <= n - 8; o += 8)
-            {
-                Vector128<int> a0 = Vector128.LoadUnsafe(ref a, (nuint)o), a1 = Vector128.LoadUnsafe(ref a, (nuint)o + 4);
-                ref sbyte row = ref Unsafe.Add(ref ws, o);
-                for (int i = 0; i < length; i++, row = ref Unsafe.Add(ref row, n))
-                {
-                    Vector128<int> xv = Vector128.Create((int)Unsafe.Add(ref xs, i));
-                    a0 += xv * Widen4(ref row);
-                    a1 += xv * Widen4(ref Unsafe.Add(ref row, 4));
-                }
-                a0.StoreUnsafe(ref a, (nuint)o);
-                a1.StoreUnsafe(ref a, (nuint)o + 4);
-            }
-            for (; o <= n - 4; o += 4)
-            {
-                Vector128<int> a0 = Vector128.LoadUnsafe(ref a, (nuint)o);
-                ref sbyte row = ref Unsafe.Add(ref ws, o);
-                for (int i = 0; i < length; i++, row = ref Unsafe.Add(ref row, n))
-                {
-                    a0 += Vector128.Create((int)Unsafe.Add(ref xs, i)) * Widen4(ref row);
-                }
-                a0.StoreUnsafe(ref a, (nuint)o);
-            }
+            o = AddRun<Sse41Lanes>(ref a, ref xs, length, ref ws, n, o);
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            o = AddRun<PortableLanes>(ref a, ref xs, length, ref ws, n, o);
         }
         for (; o < n; o++)
         {
@@ -300,21 +260,13 @@ public static class MultiplyAccumulate
                 high.StoreUnsafe(ref a, (nuint)o + 4);
             }
         }
-        if (Vector128.IsHardwareAccelerated)
+        if (Sse41.IsSupported)
         {
-            for (; o <= n - 4; o += 4)
-            {
-                Vector128<long> low = Vector128.LoadUnsafe(ref a, (nuint)o), high = Vector128.LoadUnsafe(ref a, (nuint)o + 2);
-                ref sbyte row = ref Unsafe.Add(ref ws, o);
-                for (int i = 0; i < length; i++, row = ref Unsafe.Add(ref row, n))
-                {
-                    Vector128<int> products = Vector128.Create((int)Unsafe.Add(ref xs, i)) * Widen4(ref row);
-                    low += Vector128.WidenLower(products);
-                    high += Vector128.WidenUpper(products);
-                }
-                low.StoreUnsafe(ref a, (nuint)o);
-                high.StoreUnsafe(ref a, (nuint)o + 2);
-            }
+            o = AddRun<Sse41Lanes>(ref a, ref xs, length, ref ws, n, o);
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            o = AddRun<PortableLanes>(ref a, ref xs, length, ref ws, n, o);
         }
         for (; o < n; o++)
         {
@@ -445,19 +397,13 @@ public static class MultiplyAccumulate
                 sum.StoreUnsafe(ref a, (nuint)c);
             }
         }
-        if (Vector128.IsHardwareAccelerated)
+        if (Sse41.IsSupported)
         {
-            Vector128<int> offset = Vector128.Create(xOffset);
-            for (; c <= n - 4; c += 4)
-            {
-                Vector128<int> sum = Vector128.LoadUnsafe(ref a, (nuint)c);
-                for (int k = 0; k < taps; k++)
-                {
-                    Vector128<int> xv = Widen4(ref Unsafe.Add(ref xs, k * xStride + c)) + offset;
-                    sum += xv * Widen4(ref Unsafe.Add(ref ws, k * n + c));
-                }
-                sum.StoreUnsafe(ref a, (nuint)c);
-            }
+            c = AddTapProducts<Sse41Lanes>(ref a, ref xs, xStride, taps, xOffset, ref ws, n, c);
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            c = AddTapProducts<PortableLanes>(ref a, ref xs, xStride, taps, xOffset, ref ws, n, c);
         }
         for (; c < n; c++)
         {
@@ -500,20 +446,13 @@ public static class MultiplyAccumulate
                 high.StoreUnsafe(ref a, (nuint)c + 4);
             }
         }
-        if (Vector128.IsHardwareAccelerated)
+        if (Sse41.IsSupported)
         {
-            for (; c <= n - 4; c += 4)
-            {
-                Vector128<long> low = Vector128.LoadUnsafe(ref a, (nuint)c), high = Vector128.LoadUnsafe(ref a, (nuint)c + 2);
-                for (int k = 0; k < taps; k++)
-                {
-                    Vector128<int> products = Widen4(ref Unsafe.Add(ref xs, k * xStride + c)) * Widen4(ref Unsafe.Add(ref ws, k * n + c));
-                    low += Vector128.WidenLower(products);
-                    high += Vector128.WidenUpper(products);
-                }
-                low.StoreUnsafe(ref a, (nuint)c);
-                high.StoreUnsafe(ref a, (nuint)c + 2);
-            }
+            c = AddTapProducts<Sse41Lanes>(ref a, ref xs, xStride, taps, ref ws, n, c);
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            c = AddTapProducts<PortableLanes>(ref a, ref xs, xStride, taps, ref ws, n, c);
         }
         for (; c < n; c++)
         {
@@ -576,23 +515,152 @@ public static class MultiplyAccumulate
         }
     }
 
+    // The Vector128 paths of the integer kernels, instantiated per IVector128Lanes (see there why); each
+    // starts at the given index, returns where it stopped, and leaves the rest to the scalar tail.
+
+    /// <summary>The Vector128 path of <see cref="Add(Span{int}, int, ReadOnlySpan{sbyte})"/>.</summary>
+    private static int Add<TLanes>(ref int a, int x, ref sbyte b, int n, int i) where TLanes : struct, IVector128Lanes
+    {
+        Vector128<int> xv = Vector128.Create(x);
+        for (; i <= n - 4; i += 4)
+        {
+            (Vector128.LoadUnsafe(ref a, (nuint)i) + TLanes.MultiplyLow(xv, TLanes.SignExtend4(ref Unsafe.Add(ref b, i)))).StoreUnsafe(ref a, (nuint)i);
+        }
+        return i;
+    }
+
+    /// <summary>The Vector128 path of <see cref="Add(Span{long}, int, ReadOnlySpan{sbyte})"/>.</summary>
+    private static int Add<TLanes>(ref long a, int x, ref sbyte b, int n, int i) where TLanes : struct, IVector128Lanes
+    {
+        Vector128<int> xv = Vector128.Create(x);
+        for (; i <= n - 4; i += 4)
+        {
+            AddWidened(ref Unsafe.Add(ref a, i), TLanes.MultiplyLow(xv, TLanes.SignExtend4(ref Unsafe.Add(ref b, i))));
+        }
+        return i;
+    }
+
+    /// <summary>The Vector128 path of <see cref="AddRun(Span{int}, ReadOnlySpan{sbyte}, int, ReadOnlySpan{sbyte})"/>.</summary>
+    private static int AddRun<TLanes>(ref int a, ref sbyte xs, int length, int xOffset, ref sbyte ws, int n, int o) where TLanes : struct, IVector128Lanes
+    {
+        for (; o <= n - 16; o += 16)
+        {
+            Vector128<int> a0 = Vector128.LoadUnsafe(ref a, (nuint)o), a1 = Vector128.LoadUnsafe(ref a, (nuint)o + 4);
+            Vector128<int> a2 = Vector128.LoadUnsafe(ref a, (nuint)o + 8), a3 = Vector128.LoadUnsafe(ref a, (nuint)o + 12);
+            ref sbyte row = ref Unsafe.Add(ref ws, o);
+            for (int i = 0; i < length; i++, row = ref Unsafe.Add(ref row, n))
+            {
+                Vector128<int> xv = Vector128.Create(Unsafe.Add(ref xs, i) + xOffset);
+                a0 += TLanes.MultiplyLow(xv, TLanes.SignExtend4(ref row));
+                a1 += TLanes.MultiplyLow(xv, TLanes.SignExtend4(ref Unsafe.Add(ref row, 4)));
+                a2 += TLanes.MultiplyLow(xv, TLanes.SignExtend4(ref Unsafe.Add(ref row, 8)));
+                a3 += TLanes.MultiplyLow(xv, TLanes.SignExtend4(ref Unsafe.Add(ref row, 12)));
+            }
+            a0.StoreUnsafe(ref a, (nuint)o);
+            a1.StoreUnsafe(ref a, (nuint)o + 4);
+            a2.StoreUnsafe(ref a, (nuint)o + 8);
+            a3.StoreUnsafe(ref a, (nuint)o + 12);
+        }
+        for (; o <= n - 4; o += 4)
+        {
+            Vector128<int> a0 = Vector128.LoadUnsafe(ref a, (nuint)o);
+            ref sbyte row = ref Unsafe.Add(ref ws, o);
+            for (int i = 0; i < length; i++, row = ref Unsafe.Add(ref row, n))
+            {
+                a0 += TLanes.MultiplyLow(Vector128.Create(Unsafe.Add(ref xs, i) + xOffset), TLanes.SignExtend4(ref row));
+            }
+            a0.StoreUnsafe(ref a, (nuint)o);
+        }
+        return o;
+    }
+
+    /// <summary>The Vector128 path of <see cref="AddRun(Span{int}, ReadOnlySpan{short}, ReadOnlySpan{sbyte})"/>.</summary>
+    private static int AddRun<TLanes>(ref int a, ref short xs, int length, ref sbyte ws, int n, int o) where TLanes : struct, IVector128Lanes
+    {
+        for (; o <= n - 8; o += 8)
+        {
+            Vector128<int> a0 = Vector128.LoadUnsafe(ref a, (nuint)o), a1 = Vector128.LoadUnsafe(ref a, (nuint)o + 4);
+            ref sbyte row = ref Unsafe.Add(ref ws, o);
+            for (int i = 0; i < length; i++, row = ref Unsafe.Add(ref row, n))
+            {
+                Vector128<int> xv = Vector128.Create((int)Unsafe.Add(ref xs, i));
+                a0 += TLanes.MultiplyLow(xv, TLanes.SignExtend4(ref row));
+                a1 += TLanes.MultiplyLow(xv, TLanes.SignExtend4(ref Unsafe.Add(ref row, 4)));
+            }
+            a0.StoreUnsafe(ref a, (nuint)o);
+            a1.StoreUnsafe(ref a, (nuint)o + 4);
+        }
+        for (; o <= n - 4; o += 4)
+        {
+            Vector128<int> a0 = Vector128.LoadUnsafe(ref a, (nuint)o);
+            ref sbyte row = ref Unsafe.Add(ref ws, o);
+            for (int i = 0; i < length; i++, row = ref Unsafe.Add(ref row, n))
+            {
+                a0 += TLanes.MultiplyLow(Vector128.Create((int)Unsafe.Add(ref xs, i)), TLanes.SignExtend4(ref row));
+            }
+            a0.StoreUnsafe(ref a, (nuint)o);
+        }
+        return o;
+    }
+
+    /// <summary>The Vector128 path of <see cref="AddRun(Span{long}, ReadOnlySpan{short}, ReadOnlySpan{sbyte})"/>.</summary>
+    private static int AddRun<TLanes>(ref long a, ref short xs, int length, ref sbyte ws, int n, int o) where TLanes : struct, IVector128Lanes
+    {
+        for (; o <= n - 4; o += 4)
+        {
+            Vector128<long> low = Vector128.LoadUnsafe(ref a, (nuint)o), high = Vector128.LoadUnsafe(ref a, (nuint)o + 2);
+            ref sbyte row = ref Unsafe.Add(ref ws, o);
+            for (int i = 0; i < length; i++, row = ref Unsafe.Add(ref row, n))
+            {
+                Vector128<int> products = TLanes.MultiplyLow(Vector128.Create((int)Unsafe.Add(ref xs, i)), TLanes.SignExtend4(ref row));
+                low += Vector128.WidenLower(products);
+                high += Vector128.WidenUpper(products);
+            }
+            low.StoreUnsafe(ref a, (nuint)o);
+            high.StoreUnsafe(ref a, (nuint)o + 2);
+        }
+        return o;
+    }
+
+    /// <summary>The Vector128 path of <see cref="AddTapProducts(Span{int}, ReadOnlySpan{sbyte}, int, int, int, ReadOnlySpan{sbyte})"/>.</summary>
+    private static int AddTapProducts<TLanes>(ref int a, ref sbyte xs, int xStride, int taps, int xOffset, ref sbyte ws, int n, int c) where TLanes : struct, IVector128Lanes
+    {
+        Vector128<int> offset = Vector128.Create(xOffset);
+        for (; c <= n - 4; c += 4)
+        {
+            Vector128<int> sum = Vector128.LoadUnsafe(ref a, (nuint)c);
+            for (int k = 0; k < taps; k++)
+            {
+                Vector128<int> xv = TLanes.SignExtend4(ref Unsafe.Add(ref xs, k * xStride + c)) + offset;
+                sum += TLanes.MultiplyLow(xv, TLanes.SignExtend4(ref Unsafe.Add(ref ws, k * n + c)));
+            }
+            sum.StoreUnsafe(ref a, (nuint)c);
+        }
+        return c;
+    }
+
+    /// <summary>The Vector128 path of <see cref="AddTapProducts(Span{long}, ReadOnlySpan{short}, int, int, ReadOnlySpan{sbyte})"/>.</summary>
+    private static int AddTapProducts<TLanes>(ref long a, ref short xs, int xStride, int taps, ref sbyte ws, int n, int c) where TLanes : struct, IVector128Lanes
+    {
+        for (; c <= n - 4; c += 4)
+        {
+            Vector128<long> low = Vector128.LoadUnsafe(ref a, (nuint)c), high = Vector128.LoadUnsafe(ref a, (nuint)c + 2);
+            for (int k = 0; k < taps; k++)
+            {
+                Vector128<int> products = TLanes.MultiplyLow(TLanes.SignExtend4(ref Unsafe.Add(ref xs, k * xStride + c)), TLanes.SignExtend4(ref Unsafe.Add(ref ws, k * n + c)));
+                low += Vector128.WidenLower(products);
+                high += Vector128.WidenUpper(products);
+            }
+            low.StoreUnsafe(ref a, (nuint)c);
+            high.StoreUnsafe(ref a, (nuint)c + 2);
+        }
+        return c;
+    }
+
     /// <summary>Eight int8 values as the low half of a vector (one 64-bit load).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<sbyte> Load8(ref sbyte source) =>
         Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<long>(ref Unsafe.As<sbyte, byte>(ref source))).AsSByte();
-
-    /// <summary>Four int8 values sign-extended to 32-bit lanes (one 32-bit load; <c>pmovsxbd</c> on x86).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<int> Widen4(ref sbyte source)
-    {
-        Vector128<sbyte> bytes = Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<int>(ref Unsafe.As<sbyte, byte>(ref source))).AsSByte();
-        return Sse41.IsSupported ? Sse41.ConvertToVector128Int32(bytes) : Vector128.WidenLower(Vector128.WidenLower(bytes));
-    }
-
-    /// <summary>Four int16 values sign-extended to 32-bit lanes (one 64-bit load).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<int> Widen4(ref short source) =>
-        Vector128.WidenLower(Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<long>(ref Unsafe.As<short, byte>(ref source))).AsInt16());
 
     /// <summary>Adds four 32-bit values, sign-extended, to four 64-bit accumulators.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -44,7 +44,7 @@ public static class Requantization
             for (; c <= n - 4; c += 4)
             {
                 Vector128<int> v = FixedPointLanes.MultiplyByQuantizedMultiplier(Vector128.LoadUnsafe(ref a, (nuint)c), Vector128.LoadUnsafe(ref m, (nuint)c), Vector128.LoadUnsafe(ref s, (nuint)c));
-                Unsafe.WriteUnaligned(ref Unsafe.Add(ref y, c), NarrowToBytes(Clamp(v, zeroPoint, min, max)));
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref y, c), NarrowToInt8(Clamp(v, zeroPoint, min, max)));
             }
         }
         for (; c < n; c++)
@@ -77,7 +77,7 @@ public static class Requantization
             for (; c <= n - 4; c += 4)
             {
                 Vector128<int> v = FixedPointLanes.MultiplyByQuantizedMultiplier(Vector128.LoadUnsafe(ref a, (nuint)c), m, shift);
-                Unsafe.WriteUnaligned(ref Unsafe.Add(ref y, c), NarrowToBytes(Clamp(v, zeroPoint, min, max)));
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref y, c), NarrowToInt8(Clamp(v, zeroPoint, min, max)));
             }
         }
         for (; c < n; c++)
@@ -112,7 +112,7 @@ public static class Requantization
             for (; c <= n - 4; c += 4)
             {
                 Vector128<int> v = FixedPointLanes.MultiplyByQuantizedMultiplier(Vector128.LoadUnsafe(ref a, (nuint)c), Vector128.LoadUnsafe(ref m, (nuint)c), Vector128.LoadUnsafe(ref s, (nuint)c));
-                Unsafe.WriteUnaligned(ref Unsafe.As<short, byte>(ref Unsafe.Add(ref y, c)), NarrowToShorts(Clamp(v, zeroPoint, min, max)));
+                Unsafe.WriteUnaligned(ref Unsafe.As<short, byte>(ref Unsafe.Add(ref y, c)), NarrowToInt16(Clamp(v, zeroPoint, min, max)));
             }
         }
         for (; c < n; c++)
@@ -145,7 +145,7 @@ public static class Requantization
             for (; c <= n - 4; c += 4)
             {
                 Vector128<int> v = FixedPointLanes.MultiplyByQuantizedMultiplier(Vector128.LoadUnsafe(ref a, (nuint)c), m, shift);
-                Unsafe.WriteUnaligned(ref Unsafe.As<short, byte>(ref Unsafe.Add(ref y, c)), NarrowToShorts(Clamp(v, zeroPoint, min, max)));
+                Unsafe.WriteUnaligned(ref Unsafe.As<short, byte>(ref Unsafe.Add(ref y, c)), NarrowToInt16(Clamp(v, zeroPoint, min, max)));
             }
         }
         for (; c < n; c++)
@@ -163,7 +163,7 @@ public static class Requantization
     /// <summary>Adds the zero point and clamps to [min, max], four lanes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<int> Clamp(Vector128<int> v, int zeroPoint, int min, int max) =>
-        Vector128.Min(Vector128.Max(v + Vector128.Create(zeroPoint), Vector128.Create(min)), Vector128.Create(max));
+        FixedPointLanes.Min(FixedPointLanes.Max(v + Vector128.Create(zeroPoint), Vector128.Create(min)), Vector128.Create(max));
 
     /// <summary>The low bytes of eight clamped lanes, as one 64-bit value to store.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -173,19 +173,28 @@ public static class Requantization
         return Vector128.Narrow(shorts, shorts).AsInt64().ToScalar();
     }
 
-    /// <summary>The low bytes of four clamped lanes, as one 32-bit value to store.</summary>
+    /// <summary>
+    /// The low bytes of four clamped lanes, as one 32-bit value to store. On x86 the saturating packs (SSE2,
+    /// the x64 baseline) give the same bits for lanes within range, in one instruction each.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int NarrowToBytes(Vector128<int> v)
+    private static int NarrowToInt8(Vector128<int> v)
     {
+        if (Sse2.IsSupported)
+        {
+            Vector128<short> packed = Sse2.PackSignedSaturate(v, v);
+            return Sse2.PackSignedSaturate(packed, packed).AsInt32().ToScalar();
+        }
         Vector128<short> shorts = Vector128.Narrow(v, v);
         return Vector128.Narrow(shorts, shorts).AsInt32().ToScalar();
     }
 
+    /// <summary>The low halves of four clamped lanes, as one 64-bit value to store.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static long NarrowToInt16(Vector128<int> v) =>
+        (Sse2.IsSupported ? Sse2.PackSignedSaturate(v, v) : Vector128.Narrow(v, v)).AsInt64().ToScalar();
+
     /// <summary>The low halves of eight clamped lanes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<short> NarrowToShorts(Vector256<int> v) => Vector256.Narrow(v, v).GetLower();
-
-    /// <summary>The low halves of four clamped lanes, as one 64-bit value to store.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static long NarrowToShorts(Vector128<int> v) => Vector128.Narrow(v, v).AsInt64().ToScalar();
 }
