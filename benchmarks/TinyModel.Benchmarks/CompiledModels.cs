@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Reflection;
 using TinyModel.Generator;
 
 namespace TinyModel.Benchmarks;
@@ -17,6 +18,10 @@ internal static class CompiledModels
 
     public static ITinyModel Create(string name) =>
         (ITinyModel)Activator.CreateInstance(Find(name) ?? throw new ArgumentException($"No class was compiled for {name}.tflite.", nameof(name)))!;
+
+    /// <summary>The model's multiply-accumulates per call (the generated <c>MacCount</c> constant), or 0 if the class has none.</summary>
+    public static long MacCount(string name) =>
+        Find(name)?.GetField("MacCount", BindingFlags.Public | BindingFlags.Static)?.GetRawConstantValue() is long macs ? macs : 0;
 
     private static Type? Find(string name)
     {

@@ -10,14 +10,16 @@ using BenchmarkDotNet.Reports;
 namespace TinyModel.Benchmarks;
 
 /// <summary>
-/// Writes docs/performance.md: each model's Invoke median next to TFLM's (../shared/golden/*/meta.json)
-/// and ONNX Runtime's (../shared/peers/README.md), as ratios, since the machine is shared and noisy.
+/// Writes docs/performance.md: each model's Invoke median beside ONNX Runtime's on the same model in the same
+/// BenchmarkDotNet run, the NativeAOT figures eng/benchmarks.sh measured before it, and TFLM's
+/// (../shared/golden/*/meta.json), as ratios, since the machine is shared and noisy.
 /// </summary>
 internal static class PerformanceReport
 {
-    public static void Write(IReadOnlyList<Summary> summaries)
+    /// <summary>Writes the reports; <paramref name="nativeAotResults"/> is eng/benchmarks.sh's NativeAOT measurements, if it made them.</summary>
+    public static void Write(IReadOnlyList<Summary> summaries, string? nativeAotResults)
     {
-        WriteInvoke(summaries);
+        WriteInvoke(summaries, nativeAotResults);
         WriteBuildCost(summaries);
     }
 
@@ -54,40 +56,53 @@ internal static class PerformanceReport
         Console.WriteLine($"Wrote {path}");
     }
 
-    private static void WriteInvoke(IEnumerable<Summary> summaries)
+    private static void WriteInvoke(IReadOnlyList<Summary> summaries, string? nativeAotResults)
     {
-        var medians = new SortedDictionary<string, (double Median, double Allocated)>(StringComparer.Ordinal);
-        foreach (BenchmarkReport report in summaries.SelectMany(s => s.Reports))
-        {
-            if (report.BenchmarkCase.Descriptor.Type == typeof(InvokeBenchmarks) && report.ResultStatistics is { } statistics)
-            {
-                string model = (string)report.BenchmarkCase.Parameters["Model"];
-                medians[model] = (statistics.Median / 1000.0, report.GcStats.GetBytesAllocatedPerOperation(report.BenchmarkCase) ?? 0);
-            }
-        }
-        if (medians.Count == 0)
+        Dictionary<string, (double Median, double Allocated)> tinyModel = Medians(summaries, nameof(InvokeBenchmarks.Invoke));
+        if (tinyModel.Count == 0)
         {
             Console.WriteLine("No Invoke results to report.");
             return;
         }
+        Dictionary<string, (double Median, double Allocated)> onnx = Medians(summaries, nameof(InvokeBenchmarks.OnnxRuntime));
+        NativeAotResults? aot = nativeAotResults is null ? null : NativeAotResults.Read(nativeAotResults);
 
-        Dictionary<string, double> onnx = OnnxRuntimeMedians();
         var text = new StringBuilder();
         text.AppendLine("# Invoke latency");
         text.AppendLine();
-        text.AppendLine($"Measured by `eng/benchmarks.sh` (BenchmarkDotNet, .NET {Environment.Version}, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd}):");
-        text.AppendLine("one call of each compiled model on TFLM's golden case-0 input, one thread. TFLM: its reference");
-        text.AppendLine("interpreter on this kind of machine (`tflm_invoke_us` in ../shared/golden/<model>/meta.json);");
-        text.AppendLine("ONNX Runtime: ../shared/peers/README.md (single-threaded CPU provider). These are not same-run");
-        text.AppendLine("figures on a quiet machine, so read the ratios, not the digits. A ratio above 1 means TinyModel is faster.");
+        text.AppendLine($"Measured by `eng/benchmarks.sh` on {DateTime.UtcNow:yyyy-MM-dd}: {Environment.ProcessorCount} cores ({CpuName()}), .NET {Environment.Version},");
+        text.AppendLine("one thread, one call of each model on TFLM's golden case-0 input. The machine is shared and noisy: read");
+        text.AppendLine("the ratios, which compare figures taken side by side, rather than the digits.");
         text.AppendLine();
-        text.AppendLine("| Model | TinyModel µs | TFLM µs | TFLM / TinyModel | ONNX Runtime µs | ONNX Runtime / TinyModel | Allocated B/call |");
-        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
-        foreach ((string model, (double median, double allocated)) in medians)
+        text.AppendLine("- **TinyModel** and **ONNX Runtime**: one BenchmarkDotNet run, medians, each model's two figures taken one");
+        text.AppendLine("  after the other. ONNX Runtime (`Microsoft.ML.OnnxRuntime`");
+        text.AppendLine("  1.31.1) runs the same model converted to ONNX (../shared/peers) with the CPU provider, one intra-op and one");
+        text.AppendLine("  inter-op thread, all graph optimizations, inputs and outputs bound once (`RunWithBinding`).");
+        text.AppendLine("  **ORT ÷ TinyModel** above 1 means TinyModel is faster. **GMAC/s**: the model's multiply-accumulates");
+        text.AppendLine("  (`MacCount`) per second of TinyModel's median.");
+        if (aot is not null)
+        {
+            text.AppendLine("- **NativeAOT**: benchmarks/TinyModel.NativeAotBenchmarks, published with NativeAOT's default instruction set");
+            text.AppendLine("  (the x64 baseline, SSE2, with SSE4.1 used where the kernels check for it at run time) and with");
+            text.AppendLine("  `IlcInstructionSet` x86-64-v3 (AVX2), and the same program under the JIT, run model by model and");
+            text.AppendLine($"  interleaved, {aot.Rounds} rounds; each figure is the median of the rounds' medians. **÷ JIT** is the");
+            text.AppendLine("  binary's time over the JIT's in that harness: 1.00× is as fast as the JIT, above is slower.");
+            text.AppendLine($"  Every NativeAOT output equals TFLM's golden bytes: {(aot.Mismatches.Count == 0 ? "yes" : "**no**: " + string.Join(", ", aot.Mismatches))}.");
+        }
+        text.AppendLine("- **TFLM**: its reference interpreter on this kind of machine, not in this run (`tflm_invoke_us` in");
+        text.AppendLine("  ../shared/golden/<model>/meta.json).");
+        text.AppendLine();
+        text.AppendLine("| Model | TinyModel µs | ONNX Runtime µs | ORT ÷ TinyModel | GMAC/s | NativeAOT µs | ÷ JIT | NativeAOT x86-64-v3 µs | ÷ JIT | TFLM µs | TFLM ÷ TinyModel | Allocated B/call (TinyModel, ORT) |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach ((string model, (double median, double allocated)) in tinyModel.OrderBy(m => m.Key, StringComparer.Ordinal))
         {
             double? tflm = TflmMedian(model);
-            double? ort = onnx.TryGetValue(model, out double o) ? o : null;
-            text.AppendLine($"| {model} | {F(median)} | {F(tflm)} | {Ratio(tflm, median)} | {F(ort)} | {Ratio(ort, median)} | {allocated:0} |");
+            double? ort = onnx.TryGetValue(model, out var o) ? o.Median : null;
+            string ortAllocated = onnx.TryGetValue(model, out o) ? o.Allocated.ToString("0", CultureInfo.InvariantCulture) : "–";
+            long macs = CompiledModels.MacCount(model);
+            string gmacs = macs > 0 ? (macs / (median * 1e3)).ToString("0.00", CultureInfo.InvariantCulture) : "–";
+            double? jit = aot?.Median("jit", model), aotDefault = aot?.Median("aot-default", model), aotV3 = aot?.Median("aot-x86-64-v3", model);
+            text.AppendLine($"| {model} | {F(median)} | {F(ort)} | {Ratio(ort, median)} | {gmacs} | {F(aotDefault)} | {Ratio(aotDefault, jit)} | {F(aotV3)} | {Ratio(aotV3, jit)} | {F(tflm)} | {Ratio(tflm, median)} | {allocated:0}, {ortAllocated} |");
         }
 
         string path = Path.Combine(Paths.RepositoryRoot, "docs", "performance.md");
@@ -95,9 +110,35 @@ internal static class PerformanceReport
         Console.WriteLine($"Wrote {path}");
     }
 
+    /// <summary>Each model's median (µs) and allocated bytes per call, for one method of <see cref="InvokeBenchmarks"/>.</summary>
+    private static Dictionary<string, (double Median, double Allocated)> Medians(IEnumerable<Summary> summaries, string method)
+    {
+        var medians = new Dictionary<string, (double Median, double Allocated)>(StringComparer.Ordinal);
+        foreach (BenchmarkReport report in summaries.SelectMany(s => s.Reports))
+        {
+            if (report.BenchmarkCase.Descriptor.Type == typeof(InvokeBenchmarks) && report.BenchmarkCase.Descriptor.WorkloadMethod.Name == method
+                && report.ResultStatistics is { } statistics)
+            {
+                string model = (string)report.BenchmarkCase.Parameters["Model"];
+                medians[model] = (statistics.Median / 1000.0, report.GcStats.GetBytesAllocatedPerOperation(report.BenchmarkCase) ?? 0);
+            }
+        }
+        return medians;
+    }
+
+    /// <summary>The CPU's model name, as Linux reports it.</summary>
+    private static string CpuName()
+    {
+        const string cpuInfo = "/proc/cpuinfo";
+        string? line = File.Exists(cpuInfo) ? File.ReadLines(cpuInfo).FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal)) : null;
+        return line is null ? "CPU unknown" : line.Substring(line.IndexOf(':') + 1).Trim();
+    }
+
     private static string F(double? value) => value is double v ? v.ToString(v < 10 ? "0.###" : "0.#", CultureInfo.InvariantCulture) : "–";
 
-    private static string Ratio(double? peer, double ours) => peer is double p ? (p / ours).ToString("0.00", CultureInfo.InvariantCulture) + "×" : "–";
+    /// <summary><paramref name="numerator"/> ÷ <paramref name="denominator"/>, or a dash when either is missing.</summary>
+    private static string Ratio(double? numerator, double? denominator) =>
+        numerator is double n && denominator is double d ? (n / d).ToString("0.00", CultureInfo.InvariantCulture) + "×" : "–";
 
     private static double? TflmMedian(string model)
     {
@@ -110,25 +151,5 @@ internal static class PerformanceReport
         return document.RootElement.TryGetProperty("tflm_invoke_us", out JsonElement invoke) && invoke.TryGetProperty("median", out JsonElement median)
             ? median.GetDouble()
             : null;
-    }
-
-    /// <summary>The peers README's table rows: <c>| model | ORT µs | TFLM µs | ...</c>.</summary>
-    private static Dictionary<string, double> OnnxRuntimeMedians()
-    {
-        var medians = new Dictionary<string, double>(StringComparer.Ordinal);
-        string readme = Path.Combine(Paths.SharedDir, "peers", "README.md");
-        if (!File.Exists(readme))
-        {
-            return medians;
-        }
-        foreach (string line in File.ReadLines(readme))
-        {
-            string[] cells = line.Split('|', StringSplitOptions.TrimEntries);
-            if (cells.Length > 3 && double.TryParse(cells[2], NumberStyles.Float, CultureInfo.InvariantCulture, out double us))
-            {
-                medians[cells[1]] = us;
-            }
-        }
-        return medians;
     }
 }

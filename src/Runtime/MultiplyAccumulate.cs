@@ -9,7 +9,10 @@ namespace TinyModel;
 /// <summary>
 /// The inner loops of convolution kernels: a row of accumulators, one per output channel, each
 /// increased by products. Generated convolutions call these once per filter row (or tap), so that the
-/// accumulators of a whole output pixel advance together, in SIMD registers where the machine has them.
+/// accumulators of a whole output pixel advance together, in SIMD registers where the machine has them:
+/// 256-bit vectors with AVX2; 128-bit ones with SSE4.1 or ARM64's AdvSimd (written once over
+/// <see cref="IVector128Lanes"/>), which is what a NativeAOT binary published with its default instruction set
+/// runs; one value at a time otherwise.
 /// </summary>
 /// <remarks>
 /// Each accumulator receives its products in the order the calls are made, one multiply and one add
@@ -37,6 +40,14 @@ public static class MultiplyAccumulate
                 (av + xv * wv).StoreUnsafe(ref a, (nuint)i);
             }
         }
+        if (Sse41.IsSupported)
+        {
+            i = Add<Sse41Lanes>(ref a, x, ref b, n, i);
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            i = Add<PortableLanes>(ref a, x, ref b, n, i);
+        }
         for (; i < n; i++)
         {
             Unsafe.Add(ref a, i) += x * Unsafe.Add(ref b, i);
@@ -60,6 +71,14 @@ public static class MultiplyAccumulate
                 AddWidened(ref Unsafe.Add(ref a, i), products);
             }
         }
+        if (Sse41.IsSupported)
+        {
+            i = Add<Sse41Lanes>(ref a, x, ref b, n, i);
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            i = Add<PortableLanes>(ref a, x, ref b, n, i);
+        }
         for (; i < n; i++)
         {
             Unsafe.Add(ref a, i) += x * Unsafe.Add(ref b, i);
@@ -81,6 +100,15 @@ public static class MultiplyAccumulate
             {
                 Vector256<float> product = xv * Vector256.LoadUnsafe(ref b, (nuint)i);
                 (Vector256.LoadUnsafe(ref a, (nuint)i) + product).StoreUnsafe(ref a, (nuint)i);
+            }
+        }
+        if (Vector128.IsHardwareAccelerated)
+        {
+            Vector128<float> xv = Vector128.Create(x);
+            for (; i <= n - 4; i += 4)
+            {
+                Vector128<float> product = xv * Vector128.LoadUnsafe(ref b, (nuint)i);
+                (Vector128.LoadUnsafe(ref a, (nuint)i) + product).StoreUnsafe(ref a, (nuint)i);
             }
         }
         for (; i < n; i++)
@@ -134,6 +162,14 @@ public static class MultiplyAccumulate
                 a0.StoreUnsafe(ref a, (nuint)o);
             }
         }
+        if (Sse41.IsSupported)
+        {
+            o = AddRun<Sse41Lanes>(ref a, ref xs, length, xOffset, ref ws, n, o);
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            o = AddRun<PortableLanes>(ref a, ref xs, length, xOffset, ref ws, n, o);
+        }
         for (; o < n; o++)
         {
             int sum = Unsafe.Add(ref a, o);
@@ -180,6 +216,14 @@ public static class MultiplyAccumulate
                 a0.StoreUnsafe(ref a, (nuint)o);
             }
         }
+        if (Sse41.IsSupported)
+        {
+            o = AddRun<Sse41Lanes>(ref a, ref xs, length, ref ws, n, o);
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            o = AddRun<PortableLanes>(ref a, ref xs, length, ref ws, n, o);
+        }
         for (; o < n; o++)
         {
             int sum = Unsafe.Add(ref a, o);
@@ -215,6 +259,14 @@ public static class MultiplyAccumulate
                 low.StoreUnsafe(ref a, (nuint)o);
                 high.StoreUnsafe(ref a, (nuint)o + 4);
             }
+        }
+        if (Sse41.IsSupported)
+        {
+            o = AddRun<Sse41Lanes>(ref a, ref xs, length, ref ws, n, o);
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            o = AddRun<PortableLanes>(ref a, ref xs, length, ref ws, n, o);
         }
         for (; o < n; o++)
         {
@@ -270,6 +322,37 @@ public static class MultiplyAccumulate
                 a0.StoreUnsafe(ref a, (nuint)o);
             }
         }
+        if (Vector128.IsHardwareAccelerated)
+        {
+            for (; o <= n - 16; o += 16)
+            {
+                Vector128<float> a0 = Vector128.LoadUnsafe(ref a, (nuint)o), a1 = Vector128.LoadUnsafe(ref a, (nuint)o + 4);
+                Vector128<float> a2 = Vector128.LoadUnsafe(ref a, (nuint)o + 8), a3 = Vector128.LoadUnsafe(ref a, (nuint)o + 12);
+                ref float row = ref Unsafe.Add(ref ws, o);
+                for (int i = 0; i < length; i++, row = ref Unsafe.Add(ref row, n))
+                {
+                    Vector128<float> xv = Vector128.Create(Unsafe.Add(ref xs, i));
+                    a0 += xv * Vector128.LoadUnsafe(ref row);
+                    a1 += xv * Vector128.LoadUnsafe(ref row, 4);
+                    a2 += xv * Vector128.LoadUnsafe(ref row, 8);
+                    a3 += xv * Vector128.LoadUnsafe(ref row, 12);
+                }
+                a0.StoreUnsafe(ref a, (nuint)o);
+                a1.StoreUnsafe(ref a, (nuint)o + 4);
+                a2.StoreUnsafe(ref a, (nuint)o + 8);
+                a3.StoreUnsafe(ref a, (nuint)o + 12);
+            }
+            for (; o <= n - 4; o += 4)
+            {
+                Vector128<float> a0 = Vector128.LoadUnsafe(ref a, (nuint)o);
+                ref float row = ref Unsafe.Add(ref ws, o);
+                for (int i = 0; i < length; i++, row = ref Unsafe.Add(ref row, n))
+                {
+                    a0 += Vector128.Create(Unsafe.Add(ref xs, i)) * Vector128.LoadUnsafe(ref row);
+                }
+                a0.StoreUnsafe(ref a, (nuint)o);
+            }
+        }
         for (; o < n; o++)
         {
             float sum = Unsafe.Add(ref a, o);
@@ -314,6 +397,14 @@ public static class MultiplyAccumulate
                 sum.StoreUnsafe(ref a, (nuint)c);
             }
         }
+        if (Sse41.IsSupported)
+        {
+            c = AddTapProducts<Sse41Lanes>(ref a, ref xs, xStride, taps, xOffset, ref ws, n, c);
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            c = AddTapProducts<PortableLanes>(ref a, ref xs, xStride, taps, xOffset, ref ws, n, c);
+        }
         for (; c < n; c++)
         {
             int sum = Unsafe.Add(ref a, c);
@@ -355,6 +446,14 @@ public static class MultiplyAccumulate
                 high.StoreUnsafe(ref a, (nuint)c + 4);
             }
         }
+        if (Sse41.IsSupported)
+        {
+            c = AddTapProducts<Sse41Lanes>(ref a, ref xs, xStride, taps, ref ws, n, c);
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            c = AddTapProducts<PortableLanes>(ref a, ref xs, xStride, taps, ref ws, n, c);
+        }
         for (; c < n; c++)
         {
             long sum = Unsafe.Add(ref a, c);
@@ -392,6 +491,18 @@ public static class MultiplyAccumulate
                 sum.StoreUnsafe(ref a, (nuint)c);
             }
         }
+        if (Vector128.IsHardwareAccelerated)
+        {
+            for (; c <= n - 4; c += 4)
+            {
+                Vector128<float> sum = Vector128.LoadUnsafe(ref a, (nuint)c);
+                for (int k = 0; k < taps; k++)
+                {
+                    sum += Vector128.LoadUnsafe(ref xs, (nuint)(k * xStride + c)) * Vector128.LoadUnsafe(ref ws, (nuint)(k * n + c));
+                }
+                sum.StoreUnsafe(ref a, (nuint)c);
+            }
+        }
         for (; c < n; c++)
         {
             float sum = Unsafe.Add(ref a, c);
@@ -404,10 +515,160 @@ public static class MultiplyAccumulate
         }
     }
 
+    // The Vector128 paths of the integer kernels, instantiated per IVector128Lanes (see there why); each
+    // starts at the given index, returns where it stopped, and leaves the rest to the scalar tail.
+
+    /// <summary>The Vector128 path of <see cref="Add(Span{int}, int, ReadOnlySpan{sbyte})"/>.</summary>
+    private static int Add<TLanes>(ref int a, int x, ref sbyte b, int n, int i) where TLanes : struct, IVector128Lanes
+    {
+        Vector128<int> xv = Vector128.Create(x);
+        for (; i <= n - 4; i += 4)
+        {
+            (Vector128.LoadUnsafe(ref a, (nuint)i) + TLanes.MultiplyLow(xv, TLanes.SignExtend4(ref Unsafe.Add(ref b, i)))).StoreUnsafe(ref a, (nuint)i);
+        }
+        return i;
+    }
+
+    /// <summary>The Vector128 path of <see cref="Add(Span{long}, int, ReadOnlySpan{sbyte})"/>.</summary>
+    private static int Add<TLanes>(ref long a, int x, ref sbyte b, int n, int i) where TLanes : struct, IVector128Lanes
+    {
+        Vector128<int> xv = Vector128.Create(x);
+        for (; i <= n - 4; i += 4)
+        {
+            AddWidened(ref Unsafe.Add(ref a, i), TLanes.MultiplyLow(xv, TLanes.SignExtend4(ref Unsafe.Add(ref b, i))));
+        }
+        return i;
+    }
+
+    /// <summary>The Vector128 path of <see cref="AddRun(Span{int}, ReadOnlySpan{sbyte}, int, ReadOnlySpan{sbyte})"/>.</summary>
+    private static int AddRun<TLanes>(ref int a, ref sbyte xs, int length, int xOffset, ref sbyte ws, int n, int o) where TLanes : struct, IVector128Lanes
+    {
+        for (; o <= n - 16; o += 16)
+        {
+            Vector128<int> a0 = Vector128.LoadUnsafe(ref a, (nuint)o), a1 = Vector128.LoadUnsafe(ref a, (nuint)o + 4);
+            Vector128<int> a2 = Vector128.LoadUnsafe(ref a, (nuint)o + 8), a3 = Vector128.LoadUnsafe(ref a, (nuint)o + 12);
+            ref sbyte row = ref Unsafe.Add(ref ws, o);
+            for (int i = 0; i < length; i++, row = ref Unsafe.Add(ref row, n))
+            {
+                Vector128<int> xv = Vector128.Create(Unsafe.Add(ref xs, i) + xOffset);
+                a0 += TLanes.MultiplyLow(xv, TLanes.SignExtend4(ref row));
+                a1 += TLanes.MultiplyLow(xv, TLanes.SignExtend4(ref Unsafe.Add(ref row, 4)));
+                a2 += TLanes.MultiplyLow(xv, TLanes.SignExtend4(ref Unsafe.Add(ref row, 8)));
+                a3 += TLanes.MultiplyLow(xv, TLanes.SignExtend4(ref Unsafe.Add(ref row, 12)));
+            }
+            a0.StoreUnsafe(ref a, (nuint)o);
+            a1.StoreUnsafe(ref a, (nuint)o + 4);
+            a2.StoreUnsafe(ref a, (nuint)o + 8);
+            a3.StoreUnsafe(ref a, (nuint)o + 12);
+        }
+        for (; o <= n - 4; o += 4)
+        {
+            Vector128<int> a0 = Vector128.LoadUnsafe(ref a, (nuint)o);
+            ref sbyte row = ref Unsafe.Add(ref ws, o);
+            for (int i = 0; i < length; i++, row = ref Unsafe.Add(ref row, n))
+            {
+                a0 += TLanes.MultiplyLow(Vector128.Create(Unsafe.Add(ref xs, i) + xOffset), TLanes.SignExtend4(ref row));
+            }
+            a0.StoreUnsafe(ref a, (nuint)o);
+        }
+        return o;
+    }
+
+    /// <summary>The Vector128 path of <see cref="AddRun(Span{int}, ReadOnlySpan{short}, ReadOnlySpan{sbyte})"/>.</summary>
+    private static int AddRun<TLanes>(ref int a, ref short xs, int length, ref sbyte ws, int n, int o) where TLanes : struct, IVector128Lanes
+    {
+        for (; o <= n - 8; o += 8)
+        {
+            Vector128<int> a0 = Vector128.LoadUnsafe(ref a, (nuint)o), a1 = Vector128.LoadUnsafe(ref a, (nuint)o + 4);
+            ref sbyte row = ref Unsafe.Add(ref ws, o);
+            for (int i = 0; i < length; i++, row = ref Unsafe.Add(ref row, n))
+            {
+                Vector128<int> xv = Vector128.Create((int)Unsafe.Add(ref xs, i));
+                a0 += TLanes.MultiplyLow(xv, TLanes.SignExtend4(ref row));
+                a1 += TLanes.MultiplyLow(xv, TLanes.SignExtend4(ref Unsafe.Add(ref row, 4)));
+            }
+            a0.StoreUnsafe(ref a, (nuint)o);
+            a1.StoreUnsafe(ref a, (nuint)o + 4);
+        }
+        for (; o <= n - 4; o += 4)
+        {
+            Vector128<int> a0 = Vector128.LoadUnsafe(ref a, (nuint)o);
+            ref sbyte row = ref Unsafe.Add(ref ws, o);
+            for (int i = 0; i < length; i++, row = ref Unsafe.Add(ref row, n))
+            {
+                a0 += TLanes.MultiplyLow(Vector128.Create((int)Unsafe.Add(ref xs, i)), TLanes.SignExtend4(ref row));
+            }
+            a0.StoreUnsafe(ref a, (nuint)o);
+        }
+        return o;
+    }
+
+    /// <summary>The Vector128 path of <see cref="AddRun(Span{long}, ReadOnlySpan{short}, ReadOnlySpan{sbyte})"/>.</summary>
+    private static int AddRun<TLanes>(ref long a, ref short xs, int length, ref sbyte ws, int n, int o) where TLanes : struct, IVector128Lanes
+    {
+        for (; o <= n - 4; o += 4)
+        {
+            Vector128<long> low = Vector128.LoadUnsafe(ref a, (nuint)o), high = Vector128.LoadUnsafe(ref a, (nuint)o + 2);
+            ref sbyte row = ref Unsafe.Add(ref ws, o);
+            for (int i = 0; i < length; i++, row = ref Unsafe.Add(ref row, n))
+            {
+                Vector128<int> products = TLanes.MultiplyLow(Vector128.Create((int)Unsafe.Add(ref xs, i)), TLanes.SignExtend4(ref row));
+                low += Vector128.WidenLower(products);
+                high += Vector128.WidenUpper(products);
+            }
+            low.StoreUnsafe(ref a, (nuint)o);
+            high.StoreUnsafe(ref a, (nuint)o + 2);
+        }
+        return o;
+    }
+
+    /// <summary>The Vector128 path of <see cref="AddTapProducts(Span{int}, ReadOnlySpan{sbyte}, int, int, int, ReadOnlySpan{sbyte})"/>.</summary>
+    private static int AddTapProducts<TLanes>(ref int a, ref sbyte xs, int xStride, int taps, int xOffset, ref sbyte ws, int n, int c) where TLanes : struct, IVector128Lanes
+    {
+        Vector128<int> offset = Vector128.Create(xOffset);
+        for (; c <= n - 4; c += 4)
+        {
+            Vector128<int> sum = Vector128.LoadUnsafe(ref a, (nuint)c);
+            for (int k = 0; k < taps; k++)
+            {
+                Vector128<int> xv = TLanes.SignExtend4(ref Unsafe.Add(ref xs, k * xStride + c)) + offset;
+                sum += TLanes.MultiplyLow(xv, TLanes.SignExtend4(ref Unsafe.Add(ref ws, k * n + c)));
+            }
+            sum.StoreUnsafe(ref a, (nuint)c);
+        }
+        return c;
+    }
+
+    /// <summary>The Vector128 path of <see cref="AddTapProducts(Span{long}, ReadOnlySpan{short}, int, int, ReadOnlySpan{sbyte})"/>.</summary>
+    private static int AddTapProducts<TLanes>(ref long a, ref short xs, int xStride, int taps, ref sbyte ws, int n, int c) where TLanes : struct, IVector128Lanes
+    {
+        for (; c <= n - 4; c += 4)
+        {
+            Vector128<long> low = Vector128.LoadUnsafe(ref a, (nuint)c), high = Vector128.LoadUnsafe(ref a, (nuint)c + 2);
+            for (int k = 0; k < taps; k++)
+            {
+                Vector128<int> products = TLanes.MultiplyLow(TLanes.SignExtend4(ref Unsafe.Add(ref xs, k * xStride + c)), TLanes.SignExtend4(ref Unsafe.Add(ref ws, k * n + c)));
+                low += Vector128.WidenLower(products);
+                high += Vector128.WidenUpper(products);
+            }
+            low.StoreUnsafe(ref a, (nuint)c);
+            high.StoreUnsafe(ref a, (nuint)c + 2);
+        }
+        return c;
+    }
+
     /// <summary>Eight int8 values as the low half of a vector (one 64-bit load).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<sbyte> Load8(ref sbyte source) =>
         Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<long>(ref Unsafe.As<sbyte, byte>(ref source))).AsSByte();
+
+    /// <summary>Adds four 32-bit values, sign-extended, to four 64-bit accumulators.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddWidened(ref long accumulators, Vector128<int> values)
+    {
+        (Vector128.LoadUnsafe(ref accumulators) + Vector128.WidenLower(values)).StoreUnsafe(ref accumulators);
+        (Vector128.LoadUnsafe(ref accumulators, 2) + Vector128.WidenUpper(values)).StoreUnsafe(ref accumulators, 2);
+    }
 
     /// <summary>Adds eight 32-bit values, sign-extended, to eight 64-bit accumulators.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

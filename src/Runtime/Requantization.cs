@@ -10,13 +10,12 @@ namespace TinyModel;
 /// A row of 32-bit accumulators (one output pixel's channels, say) requantized to int8 or int16 outputs
 /// exactly as TensorFlow Lite Micro's reference kernels do it one by one:
 /// <c>clamp(MultiplyByQuantizedMultiplier(acc, multiplier, shift) + zeroPoint, min, max)</c>, with the
-/// double rounding of <see cref="FixedPoint"/>. Eight channels at a time where the machine has AVX2.
+/// double rounding of <see cref="FixedPoint"/>. Eight channels at a time where the machine has AVX2, four
+/// with SSE4.1 or ARM64's AdvSimd (<see cref="FixedPointLanes"/>), the rest one by one.
 /// </summary>
 /// <remarks>
-/// The vector form rests on an identity of TFLite's rounding doubling high multiply: for the 64-bit
-/// product <c>p</c>, <c>(p + nudge) / 2^31</c> truncated toward zero, with nudge <c>2^30</c> or
-/// <c>1 − 2^30</c> by the sign of <c>p</c>, equals <c>(p + 2^30) &gt;&gt; 31</c> rounded toward minus
-/// infinity in both cases, which vector shifts compute.
+/// <c>min</c> and <c>max</c> lie within the output type's range (the fused
+/// activation's bounds), so the clamped lanes narrow to it without saturation.
 /// </remarks>
 public static class Requantization
 {
@@ -27,17 +26,25 @@ public static class Requantization
         multipliers = multipliers.Slice(0, n);
         shifts = shifts.Slice(0, n);
         output = output.Slice(0, n);
+        ref int a = ref MemoryMarshal.GetReference(acc);
+        ref int m = ref MemoryMarshal.GetReference(multipliers);
+        ref int s = ref MemoryMarshal.GetReference(shifts);
+        ref byte y = ref Unsafe.As<sbyte, byte>(ref MemoryMarshal.GetReference(output));
         int c = 0;
         if (Avx2.IsSupported)
         {
-            ref int a = ref MemoryMarshal.GetReference(acc);
-            ref int m = ref MemoryMarshal.GetReference(multipliers);
-            ref int s = ref MemoryMarshal.GetReference(shifts);
-            ref byte y = ref Unsafe.As<sbyte, byte>(ref MemoryMarshal.GetReference(output));
             for (; c <= n - 8; c += 8)
             {
-                Vector256<int> v = Scale(Vector256.LoadUnsafe(ref a, (nuint)c), Vector256.LoadUnsafe(ref m, (nuint)c), Vector256.LoadUnsafe(ref s, (nuint)c), zeroPoint, min, max);
-                Unsafe.WriteUnaligned(ref Unsafe.Add(ref y, c), NarrowToBytes(v));
+                Vector256<int> v = FixedPointLanes.MultiplyByQuantizedMultiplier(Vector256.LoadUnsafe(ref a, (nuint)c), Vector256.LoadUnsafe(ref m, (nuint)c), Vector256.LoadUnsafe(ref s, (nuint)c));
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref y, c), NarrowToBytes(Clamp(v, zeroPoint, min, max)));
+            }
+        }
+        if (FixedPointLanes.IsVector128Supported)
+        {
+            for (; c <= n - 4; c += 4)
+            {
+                Vector128<int> v = FixedPointLanes.MultiplyByQuantizedMultiplier(Vector128.LoadUnsafe(ref a, (nuint)c), Vector128.LoadUnsafe(ref m, (nuint)c), Vector128.LoadUnsafe(ref s, (nuint)c));
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref y, c), NarrowToInt8(Clamp(v, zeroPoint, min, max)));
             }
         }
         for (; c < n; c++)
@@ -52,16 +59,25 @@ public static class Requantization
     {
         int n = acc.Length;
         output = output.Slice(0, n);
+        ref int a = ref MemoryMarshal.GetReference(acc);
+        ref byte y = ref Unsafe.As<sbyte, byte>(ref MemoryMarshal.GetReference(output));
         int c = 0;
         if (Avx2.IsSupported)
         {
-            ref int a = ref MemoryMarshal.GetReference(acc);
-            ref byte y = ref Unsafe.As<sbyte, byte>(ref MemoryMarshal.GetReference(output));
             Vector256<int> m = Vector256.Create(multiplier), s = Vector256.Create(shift);
             for (; c <= n - 8; c += 8)
             {
-                Vector256<int> v = Scale(Vector256.LoadUnsafe(ref a, (nuint)c), m, s, zeroPoint, min, max);
-                Unsafe.WriteUnaligned(ref Unsafe.Add(ref y, c), NarrowToBytes(v));
+                Vector256<int> v = FixedPointLanes.MultiplyByQuantizedMultiplier(Vector256.LoadUnsafe(ref a, (nuint)c), m, s);
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref y, c), NarrowToBytes(Clamp(v, zeroPoint, min, max)));
+            }
+        }
+        if (FixedPointLanes.IsVector128Supported)
+        {
+            Vector128<int> m = Vector128.Create(multiplier);
+            for (; c <= n - 4; c += 4)
+            {
+                Vector128<int> v = FixedPointLanes.MultiplyByQuantizedMultiplier(Vector128.LoadUnsafe(ref a, (nuint)c), m, shift);
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref y, c), NarrowToInt8(Clamp(v, zeroPoint, min, max)));
             }
         }
         for (; c < n; c++)
@@ -78,17 +94,25 @@ public static class Requantization
         multipliers = multipliers.Slice(0, n);
         shifts = shifts.Slice(0, n);
         output = output.Slice(0, n);
+        ref int a = ref MemoryMarshal.GetReference(acc);
+        ref int m = ref MemoryMarshal.GetReference(multipliers);
+        ref int s = ref MemoryMarshal.GetReference(shifts);
+        ref short y = ref MemoryMarshal.GetReference(output);
         int c = 0;
         if (Avx2.IsSupported)
         {
-            ref int a = ref MemoryMarshal.GetReference(acc);
-            ref int m = ref MemoryMarshal.GetReference(multipliers);
-            ref int s = ref MemoryMarshal.GetReference(shifts);
-            ref short y = ref MemoryMarshal.GetReference(output);
             for (; c <= n - 8; c += 8)
             {
-                Vector256<int> v = Scale(Vector256.LoadUnsafe(ref a, (nuint)c), Vector256.LoadUnsafe(ref m, (nuint)c), Vector256.LoadUnsafe(ref s, (nuint)c), zeroPoint, min, max);
-                Vector256.Narrow(v, Vector256<int>.Zero).GetLower().StoreUnsafe(ref y, (nuint)c);
+                Vector256<int> v = FixedPointLanes.MultiplyByQuantizedMultiplier(Vector256.LoadUnsafe(ref a, (nuint)c), Vector256.LoadUnsafe(ref m, (nuint)c), Vector256.LoadUnsafe(ref s, (nuint)c));
+                NarrowToShorts(Clamp(v, zeroPoint, min, max)).StoreUnsafe(ref y, (nuint)c);
+            }
+        }
+        if (FixedPointLanes.IsVector128Supported)
+        {
+            for (; c <= n - 4; c += 4)
+            {
+                Vector128<int> v = FixedPointLanes.MultiplyByQuantizedMultiplier(Vector128.LoadUnsafe(ref a, (nuint)c), Vector128.LoadUnsafe(ref m, (nuint)c), Vector128.LoadUnsafe(ref s, (nuint)c));
+                Unsafe.WriteUnaligned(ref Unsafe.As<short, byte>(ref Unsafe.Add(ref y, c)), NarrowToInt16(Clamp(v, zeroPoint, min, max)));
             }
         }
         for (; c < n; c++)
@@ -103,16 +127,25 @@ public static class Requantization
     {
         int n = acc.Length;
         output = output.Slice(0, n);
+        ref int a = ref MemoryMarshal.GetReference(acc);
+        ref short y = ref MemoryMarshal.GetReference(output);
         int c = 0;
         if (Avx2.IsSupported)
         {
-            ref int a = ref MemoryMarshal.GetReference(acc);
-            ref short y = ref MemoryMarshal.GetReference(output);
             Vector256<int> m = Vector256.Create(multiplier), s = Vector256.Create(shift);
             for (; c <= n - 8; c += 8)
             {
-                Vector256<int> v = Scale(Vector256.LoadUnsafe(ref a, (nuint)c), m, s, zeroPoint, min, max);
-                Vector256.Narrow(v, Vector256<int>.Zero).GetLower().StoreUnsafe(ref y, (nuint)c);
+                Vector256<int> v = FixedPointLanes.MultiplyByQuantizedMultiplier(Vector256.LoadUnsafe(ref a, (nuint)c), m, s);
+                NarrowToShorts(Clamp(v, zeroPoint, min, max)).StoreUnsafe(ref y, (nuint)c);
+            }
+        }
+        if (FixedPointLanes.IsVector128Supported)
+        {
+            Vector128<int> m = Vector128.Create(multiplier);
+            for (; c <= n - 4; c += 4)
+            {
+                Vector128<int> v = FixedPointLanes.MultiplyByQuantizedMultiplier(Vector128.LoadUnsafe(ref a, (nuint)c), m, shift);
+                Unsafe.WriteUnaligned(ref Unsafe.As<short, byte>(ref Unsafe.Add(ref y, c)), NarrowToInt16(Clamp(v, zeroPoint, min, max)));
             }
         }
         for (; c < n; c++)
@@ -122,40 +155,46 @@ public static class Requantization
         }
     }
 
-    /// <summary>Eight lanes of <see cref="FixedPoint.MultiplyByQuantizedMultiplier(int, int, int)"/>, offset and clamped.</summary>
+    /// <summary>Adds the zero point and clamps to [min, max], eight lanes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<int> Scale(Vector256<int> x, Vector256<int> multiplier, Vector256<int> shift, int zeroPoint, int min, int max)
-    {
-        Vector256<int> zero = Vector256<int>.Zero;
-        Vector256<uint> left = Avx2.Max(shift, zero).AsUInt32();
-        Vector256<uint> right = Avx2.Max(zero - shift, zero).AsUInt32();
-        x = Avx2.ShiftLeftLogicalVariable(x, left);
+    private static Vector256<int> Clamp(Vector256<int> v, int zeroPoint, int min, int max) =>
+        Avx2.Min(Avx2.Max(v + Vector256.Create(zeroPoint), Vector256.Create(min)), Vector256.Create(max));
 
-        // Rounding doubling high multiply: (x · m + 2^30) >> 31 per lane, even and odd lanes apart.
-        Vector256<long> round = Vector256.Create(1L << 30);
-        Vector256<long> even = Avx2.ShiftRightLogical(Avx2.Multiply(x, multiplier) + round, 31);
-        Vector256<long> odd = Avx2.Multiply(Avx2.ShiftRightLogical(x.AsInt64(), 32).AsInt32(), Avx2.ShiftRightLogical(multiplier.AsInt64(), 32).AsInt32()) + round;
-        odd = Avx2.ShiftLeftLogical(Avx2.ShiftRightLogical(odd, 31), 32);
-        Vector256<int> high = Avx2.Blend(even.AsInt32(), odd.AsInt32(), 0b1010_1010);
-        Vector256<int> minValue = Vector256.Create(int.MinValue);
-        Vector256<int> overflow = Avx2.CompareEqual(x, minValue) & Avx2.CompareEqual(multiplier, minValue);
-        high = Avx2.BlendVariable(high, Vector256.Create(int.MaxValue), overflow);
-
-        // Rounding divide by 2^right, ties away from zero.
-        Vector256<int> mask = Avx2.ShiftLeftLogicalVariable(Vector256<int>.One, right) - Vector256<int>.One;
-        Vector256<int> remainder = high & mask;
-        Vector256<int> threshold = Avx2.ShiftRightArithmetic(mask, 1) - Avx2.CompareGreaterThan(zero, high);
-        Vector256<int> result = Avx2.ShiftRightArithmeticVariable(high, right) - Avx2.CompareGreaterThan(remainder, threshold);
-
-        result += Vector256.Create(zeroPoint);
-        return Avx2.Min(Avx2.Max(result, Vector256.Create(min)), Vector256.Create(max));
-    }
+    /// <summary>Adds the zero point and clamps to [min, max], four lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<int> Clamp(Vector128<int> v, int zeroPoint, int min, int max) =>
+        FixedPointLanes.Min(FixedPointLanes.Max(v + Vector128.Create(zeroPoint), Vector128.Create(min)), Vector128.Create(max));
 
     /// <summary>The low bytes of eight clamped lanes, as one 64-bit value to store.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static long NarrowToBytes(Vector256<int> v)
     {
-        Vector128<short> shorts = Vector256.Narrow(v, Vector256<int>.Zero).GetLower();
-        return Vector128.Narrow(shorts, Vector128<short>.Zero).AsInt64().ToScalar();
+        Vector128<short> shorts = NarrowToShorts(v);
+        return Vector128.Narrow(shorts, shorts).AsInt64().ToScalar();
     }
+
+    /// <summary>
+    /// The low bytes of four clamped lanes, as one 32-bit value to store. On x86 the saturating packs (SSE2,
+    /// the x64 baseline) give the same bits for lanes within range, in one instruction each.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int NarrowToInt8(Vector128<int> v)
+    {
+        if (Sse2.IsSupported)
+        {
+            Vector128<short> packed = Sse2.PackSignedSaturate(v, v);
+            return Sse2.PackSignedSaturate(packed, packed).AsInt32().ToScalar();
+        }
+        Vector128<short> shorts = Vector128.Narrow(v, v);
+        return Vector128.Narrow(shorts, shorts).AsInt32().ToScalar();
+    }
+
+    /// <summary>The low halves of four clamped lanes, as one 64-bit value to store.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static long NarrowToInt16(Vector128<int> v) =>
+        (Sse2.IsSupported ? Sse2.PackSignedSaturate(v, v) : Vector128.Narrow(v, v)).AsInt64().ToScalar();
+
+    /// <summary>The low halves of eight clamped lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<short> NarrowToShorts(Vector256<int> v) => Vector256.Narrow(v, v).GetLower();
 }
