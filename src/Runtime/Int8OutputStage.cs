@@ -4,6 +4,9 @@ using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 
+// The vector requantization is checked against FixedPoint lane by lane, over every shift and the int32 extremes.
+[assembly: InternalsVisibleTo("TinyModel.Tests")]
+
 namespace TinyModel;
 
 /// <summary>

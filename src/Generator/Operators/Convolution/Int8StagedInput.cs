@@ -21,8 +21,13 @@ internal static class Int8StagedInput
     public static bool IsPointwise(ConvolutionGeometry g) =>
         g.FilterHeight == 1 && g.FilterWidth == 1 && g.StrideHeight == 1 && g.StrideWidth == 1;
 
-    /// <summary>Whether a layer's staged rows fit on the stack.</summary>
-    public static bool Fits(ConvolutionGeometry g, int slack) => IsPointwise(g) || (long)g.FilterHeight * StagedWidth(g) * g.InputChannels + slack <= MaxStagedValues;
+    /// <summary>Whether a layer's staged values (a chunk of pixels, or the rows of one output row) fit on the stack.</summary>
+    public static bool Fits(ConvolutionGeometry g, int slack) =>
+        (IsPointwise(g) ? (long)PointwiseChunk(g) * g.InputChannels : (long)g.FilterHeight * StagedWidth(g) * g.InputChannels) + slack <= MaxStagedValues;
+
+    /// <summary>Pixels a pointwise layer stages at a time: about <see cref="PointwiseChunkValues"/> values, a multiple of 4 pixels.</summary>
+    private static int PointwiseChunk(ConvolutionGeometry g) =>
+        Math.Min(g.Batches * g.InputHeight * g.InputWidth, Math.Max(4, PointwiseChunkValues / g.InputChannels / 4 * 4));
 
     /// <summary>Staged columns per filter row: from the first output column's window to the last's.</summary>
     public static int StagedWidth(ConvolutionGeometry g) => (g.OutputWidth - 1) * g.StrideWidth + (g.FilterWidth - 1) * g.DilationWidth + 1;
@@ -35,7 +40,7 @@ internal static class Int8StagedInput
     {
         int ic = g.InputChannels, oc = g.OutputChannels;
         int pixels = g.Batches * g.InputHeight * g.InputWidth;
-        int chunk = Math.Min(pixels, Math.Max(4, PointwiseChunkValues / ic / 4 * 4));
+        int chunk = PointwiseChunk(g);
         writer.WriteLine($"{EmitContext.Span}<short> staged = stackalloc short[{I(chunk * ic + slack)}];");
         if (chunk == pixels)
         {
