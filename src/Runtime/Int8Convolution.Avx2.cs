@@ -7,6 +7,7 @@ namespace TinyModel;
 /// <summary>The AVX2 path of <see cref="Int8Convolution"/>: 256-bit vectors, 8 output channels per vector.</summary>
 public static partial class Int8Convolution
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ConvolveRowAvx2(ref short x, in Int8ConvolutionShape shape, int pixels, ref sbyte w, ref int table, int stride, ref sbyte y)
     {
         int channels = shape.OutputChannels;
@@ -18,21 +19,27 @@ public static partial class Int8Convolution
             ref sbyte blockW = ref Unsafe.Add(ref w, (nint)(c / 16) * blockWeights);
             ref int blockTable = ref Unsafe.Add(ref table, c);
             int valid = channels - c < 16 ? channels - c : 16;
-            int p = 0;
-            for (; p <= pixels - 4; p += 4)
+            if (pixels < 4)
             {
-                Tile4Avx2(ref Unsafe.Add(ref x, p * pixelStride), shape, ref blockW, ref blockTable, ref sums);
-                StoreAvx2(ref sums, 4, ref blockTable, stride, shape, ref Unsafe.Add(ref y, (nint)p * channels + c), valid);
+                for (int p = 0; p < pixels; p++)
+                {
+                    Tile1Avx2(ref Unsafe.Add(ref x, p * pixelStride), shape, ref blockW, ref blockTable, ref sums);
+                    StoreAvx2(ref sums, 1, ref blockTable, stride, shape, ref Unsafe.Add(ref y, (nint)p * channels + c), valid);
+                }
+                continue;
             }
-            for (; p < pixels; p++)
+            // Groups of four; the last group ends at the last pixel, recomputing (and rewriting, identically) what it overlaps.
+            for (int p = 0; p < pixels; p += 4)
             {
-                Tile1Avx2(ref Unsafe.Add(ref x, p * pixelStride), shape, ref blockW, ref blockTable, ref sums);
-                StoreAvx2(ref sums, 1, ref blockTable, stride, shape, ref Unsafe.Add(ref y, (nint)p * channels + c), valid);
+                int first = p <= pixels - 4 ? p : pixels - 4;
+                Tile4Avx2(ref Unsafe.Add(ref x, first * pixelStride), shape, ref blockW, ref blockTable, ref sums);
+                StoreAvx2(ref sums, 4, ref blockTable, stride, shape, ref Unsafe.Add(ref y, (nint)first * channels + c), valid);
             }
         }
     }
 
     /// <summary>Four output pixels × 16 channels: each pair of weight vectors serves four pixels.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile4Avx2(ref short x, in Int8ConvolutionShape shape, ref sbyte w, ref int table, ref Sums256 sums)
     {
         Vector256<int> a0 = Vector256.LoadUnsafe(ref table), b0 = Vector256.LoadUnsafe(ref table, 8);
@@ -80,6 +87,7 @@ public static partial class Int8Convolution
     }
 
     /// <summary>One output pixel × 16 channels, for the pixels left over after the groups of four.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile1Avx2(ref short x, in Int8ConvolutionShape shape, ref sbyte w, ref int table, ref Sums256 sums)
     {
         Vector256<int> a0 = Vector256.LoadUnsafe(ref table), b0 = Vector256.LoadUnsafe(ref table, 8);
@@ -106,6 +114,7 @@ public static partial class Int8Convolution
     }
 
     /// <summary>Requantizes and stores the sums of <paramref name="pixels"/> pixels × 16 channels.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void StoreAvx2(ref Sums256 sums, int pixels, ref int table, int stride, in Int8ConvolutionShape shape, ref sbyte y, int valid)
     {
         for (int p = 0; p < pixels; p++)

@@ -5,6 +5,7 @@ namespace TinyModel;
 /// <summary>The scalar path of <see cref="Int8Convolution"/>, for machines without SIMD: the same packed weights, one channel at a time.</summary>
 public static partial class Int8Convolution
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ConvolveRowScalar(ref short x, in Int8ConvolutionShape shape, int pixels, ref sbyte w, ref int table, int stride, ref sbyte y)
     {
         int channels = shape.OutputChannels;

@@ -12,6 +12,7 @@ namespace TinyModel;
 /// </summary>
 public static partial class Int8Convolution
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ConvolveRowVector128(ref short x, in Int8ConvolutionShape shape, int pixels, ref sbyte w, ref int table, int stride, ref sbyte y)
     {
         int channels = shape.OutputChannels;
@@ -23,21 +24,24 @@ public static partial class Int8Convolution
             ref sbyte blockW = ref Unsafe.Add(ref w, (nint)(c / 16) * blockWeights);
             ref int blockTable = ref Unsafe.Add(ref table, c);
             int valid = channels - c < 16 ? channels - c : 16;
-            int p = 0;
-            for (; p <= pixels - 2; p += 2)
+            if (pixels < 2)
             {
-                Tile2Vector128(ref Unsafe.Add(ref x, p * pixelStride), shape, ref blockW, ref blockTable, ref sums);
-                StoreVector128(ref sums, 2, ref blockTable, stride, shape, ref Unsafe.Add(ref y, (nint)p * channels + c), valid);
+                Tile1Vector128(ref x, shape, ref blockW, ref blockTable, ref sums);
+                StoreVector128(ref sums, 1, ref blockTable, stride, shape, ref Unsafe.Add(ref y, c), valid);
+                continue;
             }
-            if (p < pixels)
+            // Pairs of pixels; the last pair ends at the last pixel, recomputing (and rewriting, identically) what it overlaps.
+            for (int p = 0; p < pixels; p += 2)
             {
-                Tile1Vector128(ref Unsafe.Add(ref x, p * pixelStride), shape, ref blockW, ref blockTable, ref sums);
-                StoreVector128(ref sums, 1, ref blockTable, stride, shape, ref Unsafe.Add(ref y, (nint)p * channels + c), valid);
+                int first = p <= pixels - 2 ? p : pixels - 2;
+                Tile2Vector128(ref Unsafe.Add(ref x, first * pixelStride), shape, ref blockW, ref blockTable, ref sums);
+                StoreVector128(ref sums, 2, ref blockTable, stride, shape, ref Unsafe.Add(ref y, (nint)first * channels + c), valid);
             }
         }
     }
 
     /// <summary>Two output pixels × 16 channels: each set of four weight vectors serves both pixels.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile2Vector128(ref short x, in Int8ConvolutionShape shape, ref sbyte w, ref int table, ref Sums128 sums)
     {
         Vector128<int> a0 = Vector128.LoadUnsafe(ref table), b0 = Vector128.LoadUnsafe(ref table, 4);
@@ -83,6 +87,7 @@ public static partial class Int8Convolution
     }
 
     /// <summary>One output pixel × 16 channels.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile1Vector128(ref short x, in Int8ConvolutionShape shape, ref sbyte w, ref int table, ref Sums128 sums)
     {
         Vector128<int> a0 = Vector128.LoadUnsafe(ref table), b0 = Vector128.LoadUnsafe(ref table, 4);
@@ -114,6 +119,7 @@ public static partial class Int8Convolution
     }
 
     /// <summary>Requantizes and stores the sums of <paramref name="pixels"/> pixels × 16 channels.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void StoreVector128(ref Sums128 sums, int pixels, ref int table, int stride, in Int8ConvolutionShape shape, ref sbyte y, int valid)
     {
         for (int p = 0; p < pixels; p++)

@@ -20,14 +20,14 @@ namespace TinyModel;
 /// Products fit in 16 bits and pairs in 32, and int32 sums wrap whatever their order: the result equals TFLM's.
 /// </para>
 /// <para>
-/// <b>Weights</b> are packed per block of 16 channels (the last block padded with zeros): for each pair of taps
-/// (taps in the filter's row-major order, an odd last one paired with a zero weight), 32 bytes: the (first tap,
-/// second tap) weight pairs of channels 0–3, then 8–11, then 4–7, then 12–15, the order in which interleaving
-/// 128-bit lanes leaves them. <b>The output stage</b> is <see cref="Int8Convolution"/>'s table.
+/// <b>Weights</b> are packed per block of 32 channels (the last block padded with zeros): for each pair of taps
+/// (taps in the filter's row-major order, an odd last one paired with a zero weight), 64 bytes: the (first tap,
+/// second tap) weight pairs of channels 0–3, 8–11, 16–19 and 24–27, then of 4–7, 12–15, 20–23 and 28–31, the order
+/// in which interleaving within 128-bit lanes leaves them. <b>The output stage</b> is <see cref="Int8Convolution"/>'s table.
 /// </para>
 /// <para>
-/// Reads of a block of 16 channels may run past a pixel's last channel (into the next pixel, or past the end by up
-/// to 15 values, which the staged span must hold): those lanes meet zero weights and are never stored.
+/// Reads of a block of channels may run past a pixel's last channel (into the next pixel, or past the end by up to 31
+/// values, which the staged span must hold): those lanes meet zero weights and are never stored.
 /// </para>
 /// </remarks>
 public static partial class Int8DepthwiseConvolution
@@ -65,7 +65,7 @@ public static partial class Int8DepthwiseConvolution
             ThrowTooShort(nameof(staged), stagedNeeded, staged.Length);
         }
         int pairs = shape.TapPairs;
-        long weightsNeeded = (long)(channels + 15) / 16 * pairs * 32;
+        long weightsNeeded = (long)shape.Blocks * pairs * 64;
         if (weights.Length < weightsNeeded)
         {
             ThrowTooShort(nameof(weights), weightsNeeded, weights.Length);
@@ -88,7 +88,11 @@ public static partial class Int8DepthwiseConvolution
         ref int table = ref MemoryMarshal.GetReference(outputStage);
         ref int taps = ref MemoryMarshal.GetReference(offsets);
         ref sbyte y = ref MemoryMarshal.GetReference(output);
-        if (Avx2.IsSupported)
+        if (Avx512BW.IsSupported)
+        {
+            ConvolveRowAvx512(ref x, shape, pixels, ref w, ref table, stride, ref taps, pairs, ref y);
+        }
+        else if (Avx2.IsSupported)
         {
             ConvolveRowAvx2(ref x, shape, pixels, ref w, ref table, stride, ref taps, pairs, ref y);
         }
@@ -102,9 +106,9 @@ public static partial class Int8DepthwiseConvolution
         }
     }
 
-    /// <summary>Byte offset, within a 32-byte pair of taps, of the weights of channel <paramref name="lane"/> (0–15) of a block.</summary>
+    /// <summary>Byte offset, within a 64-byte pair of taps, of the weights of channel <paramref name="lane"/> (0–31) of a block.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int WeightOffset(int lane) => (lane & 3) * 2 + ((lane >> 3) & 1) * 8 + ((lane >> 2) & 1) * 16;
+    private static int WeightOffset(int lane) => ((lane >> 2) & 1) * 32 + (lane >> 3) * 8 + (lane & 3) * 2;
 
     [DoesNotReturn]
     private static void ThrowTooShort(string parameterName, long needed, int actual) =>

@@ -37,6 +37,31 @@ internal static class Int8OutputStage
         return (sbyte)Math.Min(Math.Max(scaled, min), max);
     }
 
+    /// <summary>Sixteen channels' sums (AVX-512) to int8, in channel order; <paramref name="table"/> is the bias row at the first channel.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<sbyte> Requantize16(Vector512<int> acc, ref int table, nint stride, int zeroPoint, int min, int max)
+    {
+        Vector512<int> x = Avx512F.ShiftLeftLogicalVariable(acc, Vector512.LoadUnsafe(ref Unsafe.Add(ref table, LeftShiftRow * stride)).AsUInt32());
+        ref int multipliers = ref Unsafe.Add(ref table, MultiplierRow * stride);
+        Vector512<long> round = Vector512.Create(1L << 30);
+        Vector512<long> even = Avx512F.Multiply(x, Vector512.LoadUnsafe(ref multipliers)) + round;
+        Vector512<long> odd = Avx512F.Multiply(Avx512F.ShiftRightLogical(x.AsInt64(), 32).AsInt32(), Vector512.LoadUnsafe(ref multipliers, 1)) + round;
+        // Even lanes from the first product's bits 31-62, odd lanes from the second's.
+        Vector512<int> high = Vector512.ConditionalSelect(Vector512.Create(0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1),
+            Avx512F.ShiftLeftLogical(odd, 1).AsInt32(), Avx512F.ShiftRightLogical(even, 31).AsInt32());
+
+        Vector512<int> quotient = Avx512F.ShiftRightArithmeticVariable(high, Vector512.LoadUnsafe(ref Unsafe.Add(ref table, RightShiftRow * stride)).AsUInt32());
+        Vector512<int> remainder = high & Vector512.LoadUnsafe(ref Unsafe.Add(ref table, MaskRow * stride));
+        Vector512<int> threshold = Vector512.LoadUnsafe(ref Unsafe.Add(ref table, HalfMaskRow * stride)) - Avx512F.ShiftRightArithmetic(high, 31);
+        Vector512<int> result = quotient - Vector512.GreaterThan(remainder, threshold) + Vector512.Create(zeroPoint);
+        // Narrowing saturates to int8: the clamp is needed only for a narrower range (a fused activation).
+        if (min != sbyte.MinValue || max != sbyte.MaxValue)
+        {
+            result = Avx512F.Min(Avx512F.Max(result, Vector512.Create(min)), Vector512.Create(max));
+        }
+        return Avx512F.ConvertToVector128SByteWithSaturation(result);
+    }
+
     /// <summary>Sixteen channels' sums (AVX2) to int8, in channel order; <paramref name="table"/> is the bias row at the first channel.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<sbyte> Requantize16(Vector256<int> low, Vector256<int> high, ref int table, nint stride, int zeroPoint, int min, int max)
@@ -55,6 +80,21 @@ internal static class Int8OutputStage
         Vector256<short> words = Avx2.PackSignedSaturate(low, high);
         Vector256<sbyte> bytes = Avx2.PackSignedSaturate(words, words);
         return Avx2.PermuteVar8x32(bytes.AsInt32(), Vector256.Create(0, 4, 1, 5, 0, 0, 0, 0)).GetLower().AsSByte();
+    }
+
+    /// <summary>Eight channels' sums (AVX2) to int8, in channel order, in the first 8 bytes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<sbyte> Requantize8(Vector256<int> acc, ref int table, nint stride, int zeroPoint, int min, int max)
+    {
+        Vector256<int> values = Requantize8(acc, ref table, stride) + Vector256.Create(zeroPoint);
+        if (min != sbyte.MinValue || max != sbyte.MaxValue)
+        {
+            values = Avx2.Min(Avx2.Max(values, Vector256.Create(min)), Vector256.Create(max));
+        }
+        // Lanes 0-3 | 4-7 packed within each half, then the halves' low quadwords side by side.
+        Vector256<short> words = Avx2.PackSignedSaturate(values, values);
+        Vector128<short> ordered = Sse2.UnpackLow(words.GetLower().AsInt64(), words.GetUpper().AsInt64()).AsInt16();
+        return Sse2.PackSignedSaturate(ordered, ordered);
     }
 
     /// <summary>Eight lanes of TFLite's <c>MultiplyByQuantizedMultiplier</c> (AVX2), before the zero point.</summary>

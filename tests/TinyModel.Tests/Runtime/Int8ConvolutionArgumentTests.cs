@@ -35,9 +35,9 @@ public class Int8ConvolutionArgumentTests
     [Fact]
     public void DepthwiseConvolveRowChecksEverySpan()
     {
-        // Two pixels: the taps span 2·80 + 2·8 values, read 16 channels at a time, the second pixel 8 further.
-        short[] staged = new short[8 + 2 * 80 + 2 * 8 + 16];
-        sbyte[] weights = new sbyte[5 * 32];
+        // Two pixels: the taps span 2·80 + 2·8 values, read 32 channels at a time, the second pixel 8 further.
+        short[] staged = new short[8 + 2 * 80 + 2 * 8 + 32];
+        sbyte[] weights = new sbyte[5 * 64];
         int[] table = new int[Int8Convolution.OutputStageRows * Int8Convolution.OutputStageStride(8)];
         sbyte[] output = new sbyte[16];
         Int8DepthwiseConvolution.ConvolveRow(staged, DepthwiseShape, weights, table, output);
