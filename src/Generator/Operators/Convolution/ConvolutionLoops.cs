@@ -17,20 +17,7 @@ internal static class ConvolutionLoops
     /// <summary>Opens the batch, row and column loops. Inside: <c>image</c> (the batch's input), <c>y</c> (the pixel's output channels), tap bounds.</summary>
     public static void OpenPixels(SourceWriter writer, ConvolutionGeometry g, string inputType, string outputType)
     {
-        int imageSize = g.InputHeight * g.InputWidth * g.InputChannels;
-        int resultSize = g.OutputHeight * g.OutputWidth * g.OutputChannels;
-        if (g.Batches > 1)
-        {
-            writer.OpenBlock($"for (int b = 0; b < {g.Batches}; b++)");
-            writer.WriteLine($"{EmitContext.ReadOnlySpan}<{inputType}> image = input.Slice(b * {imageSize}, {imageSize});");
-            writer.WriteLine($"{EmitContext.Span}<{outputType}> result = output.Slice(b * {resultSize}, {resultSize});");
-        }
-        else
-        {
-            writer.WriteLine($"{EmitContext.ReadOnlySpan}<{inputType}> image = input;");
-            writer.WriteLine($"{EmitContext.Span}<{outputType}> result = output;");
-        }
-
+        OpenBatches(writer, g, inputType, outputType);
         writer.OpenBlock($"for (int oy = 0; oy < {g.OutputHeight}; oy++)");
         writer.WriteLine($"int iy0 = {Origin("oy", g.StrideHeight, g.PadTop)};");
         if (g.ClipsRows)
@@ -51,6 +38,30 @@ internal static class ConvolutionLoops
     {
         writer.CloseBlock();
         writer.CloseBlock();
+        CloseBatches(writer, g);
+    }
+
+    /// <summary>Opens the batch loop, if there is more than one batch. Inside: <c>image</c> (the batch's input) and <c>result</c> (its output).</summary>
+    public static void OpenBatches(SourceWriter writer, ConvolutionGeometry g, string inputType, string outputType)
+    {
+        int imageSize = g.InputHeight * g.InputWidth * g.InputChannels;
+        int resultSize = g.OutputHeight * g.OutputWidth * g.OutputChannels;
+        if (g.Batches > 1)
+        {
+            writer.OpenBlock($"for (int b = 0; b < {g.Batches}; b++)");
+            writer.WriteLine($"{EmitContext.ReadOnlySpan}<{inputType}> image = input.Slice(b * {imageSize}, {imageSize});");
+            writer.WriteLine($"{EmitContext.Span}<{outputType}> result = output.Slice(b * {resultSize}, {resultSize});");
+        }
+        else
+        {
+            writer.WriteLine($"{EmitContext.ReadOnlySpan}<{inputType}> image = input;");
+            writer.WriteLine($"{EmitContext.Span}<{outputType}> result = output;");
+        }
+    }
+
+    /// <summary>Closes what <see cref="OpenBatches"/> opened.</summary>
+    public static void CloseBatches(SourceWriter writer, ConvolutionGeometry g)
+    {
         if (g.Batches > 1)
         {
             writer.CloseBlock();

@@ -110,12 +110,35 @@ internal sealed class DepthwiseConv2D : OperatorDefinition<DepthwiseConv2DLayer>
         {
             writer.WriteLine($"/// Input values are offset by {layer.InputOffset} (minus the input zero point) before they are multiplied, as TFLM does.");
         }
+        // With one input channel, each output channel is an ordinary convolution of that channel: CONV_2D's kernel.
+        bool asConvolution = layer.Type == ElementType.Int8 && g.InputChannels == 1 && PairedInt8Convolution.Supports(g);
+        bool paired = layer.Type == ElementType.Int8 && m == 1 && !asConvolution && PairedInt8Depthwise.Supports(g);
         string start = quantized && layer.Bias is not null ? "the bias" : "zero";
-        writer.WriteLine($"/// Per output pixel, the accumulators start from {start} and gather, filter row by filter row, each channel's input times its weight; taps in the padding are skipped.");
+        writer.WriteLine(asConvolution
+            ? $"/// With one input channel this is an ordinary convolution. {PairedInt8Convolution.Describe(g)}"
+            : paired
+            ? $"/// {PairedInt8Depthwise.Describe()}"
+            : $"/// Per output pixel, the accumulators start from {start} and gather, filter row by filter row, each channel's input times its weight; taps in the padding are skipped.");
         writer.WriteLine($"/// {ConvolutionLoops.DescribeOutput(layer.Requantization, layer.Activation, acc)}");
         writer.WriteLine($"/// {layer.MacCount} multiply-accumulates.");
         writer.WriteLine("/// </summary>");
         writer.OpenBlock(context.Signature(layer));
+        if (asConvolution || paired)
+        {
+            // TFLite's depthwise filter is [1, ky, kx, oc]; with one input channel, that channel is ic = 0.
+            byte[] bytes = layer.Filter.AsImmutableArray().AsSpan().ToArray();
+            if (asConvolution)
+            {
+                PairedInt8Convolution.Write(writer, context, layer, g, (oc, ky, kx, _) => unchecked((sbyte)bytes[(ky * g.FilterWidth + kx) * g.OutputChannels + oc]),
+                    layer.Bias, layer.InputOffset, layer.Requantization!, layer.Activation);
+            }
+            else
+            {
+                PairedInt8Depthwise.Write(writer, context, layer, g, bytes, layer.Bias, layer.InputOffset, layer.Requantization!, layer.Activation);
+            }
+            writer.CloseBlock();
+            return;
+        }
         // TFLite's [1, ky, kx, oc] is already the layout the kernel reads: one contiguous row of channels per tap.
         ElementType weightsType = LayerWeights.TypeFor(layer.Type);
         string weights = LayerWeights.AddConstant(context, layer, weightsType, layer.Filter.AsImmutableArray().AsSpan().ToArray(),

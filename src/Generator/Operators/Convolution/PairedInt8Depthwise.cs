@@ -1,0 +1,84 @@
+using System;
+using TinyModel.Generator.Common;
+using TinyModel.Generator.Emitting;
+using TinyModel.Generator.Model;
+
+namespace TinyModel.Generator.Operators.Convolution;
+
+/// <summary>
+/// The .NET flavor's int8 DEPTHWISE_CONV_2D with depth multiplier 1: the layer stages its input as int16
+/// <c>x − zeroPoint</c> with zeros in the padding, as <see cref="PairedInt8Convolution"/> does, and calls
+/// <c>TinyModel.Int8DepthwiseConvolution.ConvolveRow</c> per output row, which interleaves the staged values of
+/// two taps and multiplies them by both taps' weights in one pairwise multiply-add per channel. This class lays out
+/// the weights the way that kernel reads them and writes the layer's loop.
+/// </summary>
+/// <remarks>
+/// The weights are packed per block of 32 channels, per pair of taps (row-major; an odd last tap with a zero partner),
+/// as 64 bytes: the (first tap, second tap) weights of channels 0–3, 8–11, 16–19, 24–27, then 4–7, 12–15, 20–23, 28–31,
+/// the order that interleaving within 128-bit lanes leaves them in.
+/// </remarks>
+internal static class PairedInt8Depthwise
+{
+    /// <summary>Staged values after the last: a block of 32 channels is read whole, past the last channel.</summary>
+    private const int Slack = 32;
+
+    /// <summary>Whether the kernel takes a layer of this geometry (its staged rows fit on the stack).</summary>
+    public static bool Supports(ConvolutionGeometry g) => Int8StagedInput.Fits(g, Slack);
+
+    /// <summary>A line of the layer's XML summary saying how the kernel computes it.</summary>
+    public static string Describe() =>
+        "Per output row, the filter rows' input rows are staged as int16 (value minus the input zero point, zero in the padding); per pixel and block of channels, the staged values of two taps are interleaved and multiplied by both taps' weights in one pairwise multiply-add.";
+
+    /// <summary>
+    /// Writes the body of the layer's method. <paramref name="filter"/> is TFLite's <c>[1, ky, kx, channel]</c> int8
+    /// filter; <paramref name="bias"/> names the int32 bias constant, if any.
+    /// </summary>
+    public static void Write(SourceWriter writer, EmitContext context, LayerSpec layer, ConvolutionGeometry g, byte[] filter,
+        string? bias, int inputOffset, ChannelRequantization requantization, ActivationRange activation)
+    {
+        int channels = g.OutputChannels;
+        int pairs = (g.FilterHeight * g.FilterWidth + 1) / 2;
+        string weights = LayerWeights.AddConstant(context, layer, ElementType.Int8, PackWeights(g, filter, pairs),
+            $"filter, int8, packed for TinyModel.Int8DepthwiseConvolution: {Literals.Count((channels + 31) / 32, "block")} of 32 channels × {Literals.Count(pairs, "pair")} of taps × 32 × 2");
+        string outputStage = Int8OutputStageTable.Add(context, layer, bias, requantization, channels);
+
+        writer.WriteLine($"{EmitContext.ReadOnlySpan}<sbyte> weights = {context.Constant(weights)};");
+        writer.WriteLine($"{EmitContext.ReadOnlySpan}<int> outputStage = {context.Constant(outputStage)};");
+        writer.WriteLine($"global::TinyModel.Int8DepthwiseShape shape = new(pixelStride: {I(g.StrideWidth * channels)}, rows: {I(g.FilterHeight)}, " +
+            $"rowStride: {I(Int8StagedInput.StagedWidth(g) * channels)}, columns: {I(g.FilterWidth)}, columnStride: {I(g.DilationWidth * channels)}, channels: {I(channels)}, " +
+            $"outputZeroPoint: {I(requantization.OutputZeroPoint)}, outputMin: {I(activation.QuantizedMin)}, outputMax: {I(activation.QuantizedMax)});");
+        Int8StagedInput.WriteRows(writer, g, inputOffset, Slack,
+            output => $"global::TinyModel.Int8DepthwiseConvolution.ConvolveRow(staged, shape, weights, outputStage, {output});");
+    }
+
+    private static byte[] PackWeights(ConvolutionGeometry g, byte[] filter, int pairs)
+    {
+        int channels = g.OutputChannels, taps = g.FilterHeight * g.FilterWidth;
+        int blocks = (channels + 31) / 32;
+        byte[] packed = new byte[blocks * pairs * 64];
+        for (int block = 0; block < blocks; block++)
+        {
+            for (int k = 0; k < pairs; k++)
+            {
+                for (int lane = 0; lane < 32; lane++)
+                {
+                    int channel = block * 32 + lane;
+                    // Channels 0-3, 8-11, 16-19, 24-27 in the first 32 bytes, 4-7, 12-15, 20-23, 28-31 in the next,
+                    // a (first tap, second tap) pair each.
+                    int at = (block * pairs + k) * 64 + ((lane >> 2) & 1) * 32 + (lane >> 3) * 8 + (lane & 3) * 2;
+                    for (int t = 0; t < 2; t++)
+                    {
+                        int tap = 2 * k + t;
+                        if (channel < channels && tap < taps)
+                        {
+                            packed[at + t] = filter[tap * channels + channel];
+                        }
+                    }
+                }
+            }
+        }
+        return packed;
+    }
+
+    private static string I(long value) => Literals.Int(value);
+}

@@ -1,0 +1,137 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace TinyModel;
+
+/// <summary>The AVX2 path of <see cref="Int8Convolution"/>: 256-bit vectors, 8 output channels per vector.</summary>
+public static partial class Int8Convolution
+{
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ConvolveRowAvx2(ref short x, in Int8ConvolutionShape shape, int pixels, ref sbyte w, ref int table, int stride, ref sbyte y)
+    {
+        int channels = shape.OutputChannels;
+        int blockWeights = shape.BlockWeights;
+        nint pixelStride = shape.PixelStride;
+        Sums256 sums = default;
+        for (int c = 0; c < channels; c += 16)
+        {
+            ref sbyte blockW = ref Unsafe.Add(ref w, (nint)(c / 16) * blockWeights);
+            ref int blockTable = ref Unsafe.Add(ref table, c);
+            int valid = channels - c < 16 ? channels - c : 16;
+            if (pixels < 4)
+            {
+                for (int p = 0; p < pixels; p++)
+                {
+                    Tile1Avx2(ref Unsafe.Add(ref x, p * pixelStride), shape, ref blockW, ref blockTable, ref sums);
+                    StoreAvx2(ref sums, 1, ref blockTable, stride, shape, ref Unsafe.Add(ref y, (nint)p * channels + c), valid);
+                }
+                continue;
+            }
+            // Groups of four; the last group ends at the last pixel, recomputing (and rewriting, identically) what it overlaps.
+            for (int p = 0; p < pixels; p += 4)
+            {
+                int first = p <= pixels - 4 ? p : pixels - 4;
+                Tile4Avx2(ref Unsafe.Add(ref x, first * pixelStride), shape, ref blockW, ref blockTable, ref sums);
+                StoreAvx2(ref sums, 4, ref blockTable, stride, shape, ref Unsafe.Add(ref y, (nint)first * channels + c), valid);
+            }
+        }
+    }
+
+    /// <summary>Four output pixels × 16 channels: each pair of weight vectors serves four pixels.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile4Avx2(ref short x, in Int8ConvolutionShape shape, ref sbyte w, ref int table, ref Sums256 sums)
+    {
+        Vector256<int> a0 = Vector256.LoadUnsafe(ref table), b0 = Vector256.LoadUnsafe(ref table, 8);
+        Vector256<int> a1 = a0, b1 = b0, a2 = a0, b2 = b0, a3 = a0, b3 = b0;
+        nint step = (nint)shape.PixelStride * 2;
+        nint rowBytes = (nint)shape.RowStride * 2, segmentBytes = (nint)shape.SegmentStride * 2;
+        int rows = shape.Rows, segments = shape.Segments, pairs = shape.Pairs;
+        ref byte wp = ref Unsafe.As<sbyte, byte>(ref w);
+        ref byte row = ref Unsafe.As<short, byte>(ref x);
+        for (int r = 0; r < rows; r++, row = ref Unsafe.Add(ref row, rowBytes))
+        {
+            ref byte segment = ref row;
+            for (int s = 0; s < segments; s++, segment = ref Unsafe.Add(ref segment, segmentBytes))
+            {
+                ref byte p0 = ref segment;
+                for (int j = 0; j < pairs; j++, p0 = ref Unsafe.Add(ref p0, 4), wp = ref Unsafe.Add(ref wp, 32))
+                {
+                    Vector256<short> w0 = Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref wp).AsSByte());
+                    Vector256<short> w1 = Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref wp, 16).AsSByte());
+                    Vector256<short> x0 = Pair256(ref p0);
+                    a0 += Avx2.MultiplyAddAdjacent(x0, w0);
+                    b0 += Avx2.MultiplyAddAdjacent(x0, w1);
+                    Vector256<short> x1 = Pair256(ref Unsafe.Add(ref p0, step));
+                    a1 += Avx2.MultiplyAddAdjacent(x1, w0);
+                    b1 += Avx2.MultiplyAddAdjacent(x1, w1);
+                    Vector256<short> x2 = Pair256(ref Unsafe.Add(ref p0, 2 * step));
+                    a2 += Avx2.MultiplyAddAdjacent(x2, w0);
+                    b2 += Avx2.MultiplyAddAdjacent(x2, w1);
+                    Vector256<short> x3 = Pair256(ref Unsafe.Add(ref p0, 3 * step));
+                    a3 += Avx2.MultiplyAddAdjacent(x3, w0);
+                    b3 += Avx2.MultiplyAddAdjacent(x3, w1);
+                }
+            }
+        }
+        // The sums go through memory: requantizing needs registers, and were the accumulators live across it, the
+        // JIT would spill them inside the loop.
+        sums[0] = a0;
+        sums[1] = b0;
+        sums[2] = a1;
+        sums[3] = b1;
+        sums[4] = a2;
+        sums[5] = b2;
+        sums[6] = a3;
+        sums[7] = b3;
+    }
+
+    /// <summary>One output pixel × 16 channels, for the pixels left over after the groups of four.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile1Avx2(ref short x, in Int8ConvolutionShape shape, ref sbyte w, ref int table, ref Sums256 sums)
+    {
+        Vector256<int> a0 = Vector256.LoadUnsafe(ref table), b0 = Vector256.LoadUnsafe(ref table, 8);
+        nint rowBytes = (nint)shape.RowStride * 2, segmentBytes = (nint)shape.SegmentStride * 2;
+        int rows = shape.Rows, segments = shape.Segments, pairs = shape.Pairs;
+        ref byte wp = ref Unsafe.As<sbyte, byte>(ref w);
+        ref byte row = ref Unsafe.As<short, byte>(ref x);
+        for (int r = 0; r < rows; r++, row = ref Unsafe.Add(ref row, rowBytes))
+        {
+            ref byte segment = ref row;
+            for (int s = 0; s < segments; s++, segment = ref Unsafe.Add(ref segment, segmentBytes))
+            {
+                ref byte p0 = ref segment;
+                for (int j = 0; j < pairs; j++, p0 = ref Unsafe.Add(ref p0, 4), wp = ref Unsafe.Add(ref wp, 32))
+                {
+                    Vector256<short> x0 = Pair256(ref p0);
+                    a0 += Avx2.MultiplyAddAdjacent(x0, Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref wp).AsSByte()));
+                    b0 += Avx2.MultiplyAddAdjacent(x0, Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref wp, 16).AsSByte()));
+                }
+            }
+        }
+        sums[0] = a0;
+        sums[1] = b0;
+    }
+
+    /// <summary>Requantizes and stores the sums of <paramref name="pixels"/> pixels × 16 channels.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void StoreAvx2(ref Sums256 sums, int pixels, ref int table, int stride, in Int8ConvolutionShape shape, ref sbyte y, int valid)
+    {
+        for (int p = 0; p < pixels; p++)
+        {
+            Vector128<sbyte> values = Int8OutputStage.Requantize16(sums[2 * p], sums[2 * p + 1], ref table, stride, shape.OutputZeroPoint, shape.OutputMin, shape.OutputMax);
+            Int8OutputStage.Store(values, ref Unsafe.Add(ref y, (nint)p * shape.OutputChannels), valid);
+        }
+    }
+
+    /// <summary>The sums of a tile: 4 pixels × 16 channels.</summary>
+    [InlineArray(8)]
+    private struct Sums256
+    {
+        private Vector256<int> _element;
+    }
+
+    /// <summary>A staged pair of int16 values in every 32-bit lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<short> Pair256(ref byte pair) => Vector256.Create(Unsafe.ReadUnaligned<int>(ref pair)).AsInt16();
+}

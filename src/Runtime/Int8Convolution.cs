@@ -1,0 +1,163 @@
+using System;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
+
+namespace TinyModel;
+
+/// <summary>
+/// The int8 convolution kernel generated CONV_2D layers (and depthwise layers with one input channel) call:
+/// a direct convolution on int16-staged activations, with pairs of products summed in one instruction
+/// (<c>vpmaddwd</c> on x86, <c>smull</c>/<c>addp</c> on ARM64), the bias added and the result requantized as
+/// TensorFlow Lite Micro does, bit for bit.
+/// </summary>
+/// <remarks>
+/// <para>
+/// <b>Staging.</b> <see cref="Stage"/> writes int8 activations as int16 <c>x + inputOffset</c> (range
+/// [-255, 255]); the generated layer leaves zeros wherever the window covers the padding, so a padded tap adds
+/// exactly what TFLM's skipped tap adds: nothing. Each product then fits in 16 bits and each pair of products in
+/// 32, so the pairwise multiply-add is exact, and int32 sums wrap whatever their order: the result equals TFLM's.
+/// </para>
+/// <para>
+/// <b>Weights</b> are packed by the generator per block of 16 output channels (the last block padded with zeros):
+/// for each filter row, each run of the row, each pair <c>j</c> of the run's values, 16 channels × 2 int8 weights
+/// (the weight of value <c>2j</c>, then of value <c>2j + 1</c>, for channel 0, then channel 1, ...): 32 bytes per
+/// pair, so that one 32-bit load of the staged pair multiplies 16 channels' weights.
+/// </para>
+/// <para>
+/// <b>The output stage</b> is an int32 table of <see cref="OutputStageRows"/> rows of
+/// <see cref="OutputStageStride"/> entries each (one per output channel, zero beyond the last): the bias, TFLite's
+/// quantized multiplier, the left shift, 2 to the left shift, the right shift <c>e</c>, <c>2^e − 1</c> and
+/// <c>(2^e − 1) / 2</c>. Each output is <c>clamp(MultiplyByQuantizedMultiplier(acc + bias, multiplier, shift) +
+/// zeroPoint, min, max)</c> (<see cref="FixedPoint.MultiplyByQuantizedMultiplier(int, int, int)"/>); the vector
+/// paths compute the rounding doubling high multiply as <c>floor((x · m + 2^30) / 2^31)</c>, which equals it for
+/// every multiplier but <c>int.MinValue</c> (never a quantized multiplier), then TFLM's rounding right shift.
+/// </para>
+/// <para>
+/// Several output pixels share each weight load (8 per block with AVX-512, 4 with AVX2, 2 with 128-bit vectors);
+/// with none of them, a scalar loop computes the same sums. The kernels are compiled fully optimized at once
+/// (<see cref="MethodImplOptions.AggressiveOptimization"/>): with dynamic PGO, the profile of whichever layer ran
+/// first reshaped them, and layers of another shape ran up to three times slower.
+/// </para>
+/// </remarks>
+public static partial class Int8Convolution
+{
+    /// <summary>Rows of the output-stage table.</summary>
+    public const int OutputStageRows = 7;
+
+    /// <summary>Entries per row of the output-stage table for <paramref name="outputChannels"/> channels: the channels rounded up to 16, plus 8.</summary>
+    public static int OutputStageStride(int outputChannels) => (outputChannels + 15) / 16 * 16 + 8;
+
+    /// <summary>
+    /// Stages int8 activations for <see cref="ConvolveRow"/>: <c>staged[i] = x[i] + inputOffset</c> for every
+    /// value of <paramref name="x"/>.
+    /// </summary>
+    /// <param name="x">The int8 values, such as the channels of a run of pixels.</param>
+    /// <param name="inputOffset">Minus the input zero point.</param>
+    /// <param name="staged">At least as long as <paramref name="x"/>.</param>
+    public static void Stage(ReadOnlySpan<sbyte> x, int inputOffset, Span<short> staged)
+    {
+        int n = x.Length;
+        if (staged.Length < n)
+        {
+            ThrowTooShort(nameof(staged), n, staged.Length);
+        }
+        ref sbyte source = ref MemoryMarshal.GetReference(x);
+        ref short target = ref MemoryMarshal.GetReference(staged);
+        int i = 0;
+        if (Avx2.IsSupported)
+        {
+            Vector256<short> offset = Vector256.Create((short)inputOffset);
+            for (; i <= n - 16; i += 16)
+            {
+                (Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref source, (nuint)i)) + offset).StoreUnsafe(ref target, (nuint)i);
+            }
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            Vector128<short> offset = Vector128.Create((short)inputOffset);
+            for (; i <= n - 16; i += 16)
+            {
+                (Vector128<short> low, Vector128<short> high) = Vector128.Widen(Vector128.LoadUnsafe(ref source, (nuint)i));
+                (low + offset).StoreUnsafe(ref target, (nuint)i);
+                (high + offset).StoreUnsafe(ref target, (nuint)i + 8);
+            }
+        }
+        for (; i < n; i++)
+        {
+            Unsafe.Add(ref target, i) = (short)(Unsafe.Add(ref source, i) + inputOffset);
+        }
+    }
+
+    /// <summary>
+    /// Computes a run of output pixels: for each, every output channel's sum over the pixel's window of staged
+    /// values times packed weights, plus the bias, requantized and clamped to int8.
+    /// </summary>
+    /// <param name="staged">The staged input; the first pixel's window starts at its first value.</param>
+    /// <param name="shape">The window, the weights' packing and the output range.</param>
+    /// <param name="weights">The packed weights (see the class remarks).</param>
+    /// <param name="outputStage">The bias and requantization table (see the class remarks).</param>
+    /// <param name="output">The output pixels, <see cref="Int8ConvolutionShape.OutputChannels"/> values each.</param>
+    /// <exception cref="ArgumentException">A span is too short for the shape, or the output is not whole pixels.</exception>
+    public static void ConvolveRow(ReadOnlySpan<short> staged, in Int8ConvolutionShape shape, ReadOnlySpan<sbyte> weights,
+        ReadOnlySpan<int> outputStage, Span<sbyte> output)
+    {
+        int channels = shape.OutputChannels;
+        if (channels <= 0)
+        {
+            throw new ArgumentException("The shape is uninitialized.", nameof(shape));
+        }
+        int pixels = output.Length / channels;
+        if (pixels * channels != output.Length)
+        {
+            throw new ArgumentException($"The output holds {output.Length} values, not a whole number of {channels}-channel pixels.", nameof(output));
+        }
+        if (pixels == 0)
+        {
+            return;
+        }
+        long stagedNeeded = (long)(pixels - 1) * shape.PixelStride + shape.WindowExtent;
+        if (staged.Length < stagedNeeded)
+        {
+            ThrowTooShort(nameof(staged), stagedNeeded, staged.Length);
+        }
+        long weightsNeeded = (long)shape.Blocks * shape.BlockWeights;
+        if (weights.Length < weightsNeeded)
+        {
+            ThrowTooShort(nameof(weights), weightsNeeded, weights.Length);
+        }
+        int stride = OutputStageStride(channels);
+        if (outputStage.Length < OutputStageRows * stride)
+        {
+            ThrowTooShort(nameof(outputStage), OutputStageRows * stride, outputStage.Length);
+        }
+
+        ref short x = ref MemoryMarshal.GetReference(staged);
+        ref sbyte w = ref MemoryMarshal.GetReference(weights);
+        ref int table = ref MemoryMarshal.GetReference(outputStage);
+        ref sbyte y = ref MemoryMarshal.GetReference(output);
+        if (Avx512BW.IsSupported)
+        {
+            ConvolveRowAvx512(ref x, shape, pixels, ref w, ref table, stride, ref y);
+        }
+        else if (Avx2.IsSupported)
+        {
+            ConvolveRowAvx2(ref x, shape, pixels, ref w, ref table, stride, ref y);
+        }
+        else if (Sse41.IsSupported || AdvSimd.Arm64.IsSupported)
+        {
+            ConvolveRowVector128(ref x, shape, pixels, ref w, ref table, stride, ref y);
+        }
+        else
+        {
+            ConvolveRowScalar(ref x, shape, pixels, ref w, ref table, stride, ref y);
+        }
+    }
+
+    [DoesNotReturn]
+    private static void ThrowTooShort(string parameterName, long needed, int actual) =>
+        throw new ArgumentException($"The span holds {actual} values; the shape needs at least {needed}.", parameterName);
+}

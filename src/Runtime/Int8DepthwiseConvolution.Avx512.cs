@@ -1,0 +1,119 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace TinyModel;
+
+/// <summary>
+/// The AVX-512 path of <see cref="Int8DepthwiseConvolution"/>: a block of 32 channels per pair of 512-bit vectors, four
+/// pixels at a time; the channels after the last whole block of more than 16 go through the AVX2 groups.
+/// </summary>
+public static partial class Int8DepthwiseConvolution
+{
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ConvolveRowAvx512(ref short x, in Int8DepthwiseShape shape, int pixels, ref sbyte w, ref int table, int stride, ref int taps, int pairs, ref sbyte y)
+    {
+        int channels = shape.Channels;
+        for (int c = 0; c < channels; c += 32)
+        {
+            if (channels - c > 16)
+            {
+                Group32Avx512(ref x, shape, pixels, c, ref w, ref table, stride, ref taps, pairs, ref y);
+                continue;
+            }
+            Group16Avx2Or8(ref x, shape, pixels, c, ref w, ref table, stride, ref taps, pairs, ref y);
+        }
+    }
+
+    /// <summary>The last 16 channels or fewer.</summary>
+    private static void Group16Avx2Or8(ref short x, in Int8DepthwiseShape shape, int pixels, int c, ref sbyte w, ref int table, int stride, ref int taps, int pairs, ref sbyte y)
+    {
+        if (shape.Channels - c > 8)
+        {
+            Group16Avx2(ref x, shape, pixels, c, ref w, ref table, stride, ref taps, pairs, ref y);
+        }
+        else
+        {
+            Group8Avx2(ref x, shape, pixels, c, ref w, ref table, stride, ref taps, pairs, ref y);
+        }
+    }
+
+    /// <summary>Channels <paramref name="c"/> to <paramref name="c"/> + 31 of every pixel, four pixels at a time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Group32Avx512(ref short x, in Int8DepthwiseShape shape, int pixels, int c, ref sbyte w, ref int table, int stride, ref int taps, int pairs, ref sbyte y)
+    {
+        int channels = shape.Channels;
+        int valid = channels - c < 32 ? channels - c : 32;
+        nint pixelStride = shape.PixelStride;
+        ref byte groupW = ref WeightsAt(ref w, c, pairs);
+        ref int groupTable = ref Unsafe.Add(ref table, c);
+        ref short groupX = ref Unsafe.Add(ref x, c);
+        Sums512 sums = default;
+        for (int p = 0; p < pixels; p += 4)
+        {
+            // As in Group8Avx2: the last group ends at the last pixel, or repeats it.
+            int first = p <= pixels - 4 ? p : pixels >= 4 ? pixels - 4 : p;
+            int last = pixels - 1;
+            Tile32x4Avx512(ref Unsafe.Add(ref groupX, first * pixelStride), ref Unsafe.Add(ref groupX, Min(first + 1, last) * pixelStride),
+                ref Unsafe.Add(ref groupX, Min(first + 2, last) * pixelStride), ref Unsafe.Add(ref groupX, Min(first + 3, last) * pixelStride),
+                ref groupW, ref taps, pairs, ref sums);
+            Vector512<int> bias0 = Vector512.LoadUnsafe(ref groupTable), bias1 = Vector512.LoadUnsafe(ref groupTable, 16);
+            for (int i = 0; i < 4 && first + i < pixels; i++)
+            {
+                ref sbyte target = ref Unsafe.Add(ref y, (nint)(first + i) * channels + c);
+                Int8OutputStage.Store(Int8OutputStage.Requantize16(sums[2 * i] + bias0, ref groupTable, stride, shape.OutputZeroPoint, shape.OutputMin, shape.OutputMax), ref target, 16);
+                Int8OutputStage.Store(Int8OutputStage.Requantize16(sums[2 * i + 1] + bias1, ref Unsafe.Add(ref groupTable, 16), stride, shape.OutputZeroPoint, shape.OutputMin, shape.OutputMax),
+                    ref Unsafe.Add(ref target, 16), valid - 16);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Four pixels × 32 channels, without the bias: per pair of taps, the two taps' staged values interleaved (within
+    /// 128-bit lanes) and multiplied by their weight pairs.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile32x4Avx512(ref short x0, ref short x1, ref short x2, ref short x3, ref byte w, ref int taps, int pairs, ref Sums512 sums)
+    {
+        Vector512<int> low0 = Vector512<int>.Zero, high0 = low0, low1 = low0, high1 = low0, low2 = low0, high2 = low0, low3 = low0, high3 = low0;
+        ref byte wp = ref w;
+        for (int k = 0; k < pairs; k++, wp = ref Unsafe.Add(ref wp, 64))
+        {
+            nuint a = (nuint)Unsafe.Add(ref taps, 2 * k), b = (nuint)Unsafe.Add(ref taps, 2 * k + 1);
+            Vector512<short> wLow = Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref wp).AsSByte());
+            Vector512<short> wHigh = Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref wp, 32).AsSByte());
+            Vector512<short> xa = Vector512.LoadUnsafe(ref x0, a), xb = Vector512.LoadUnsafe(ref x0, b);
+            low0 += Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackLow(xa, xb), wLow);
+            high0 += Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackHigh(xa, xb), wHigh);
+            xa = Vector512.LoadUnsafe(ref x1, a);
+            xb = Vector512.LoadUnsafe(ref x1, b);
+            low1 += Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackLow(xa, xb), wLow);
+            high1 += Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackHigh(xa, xb), wHigh);
+            xa = Vector512.LoadUnsafe(ref x2, a);
+            xb = Vector512.LoadUnsafe(ref x2, b);
+            low2 += Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackLow(xa, xb), wLow);
+            high2 += Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackHigh(xa, xb), wHigh);
+            xa = Vector512.LoadUnsafe(ref x3, a);
+            xb = Vector512.LoadUnsafe(ref x3, b);
+            low3 += Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackLow(xa, xb), wLow);
+            high3 += Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackHigh(xa, xb), wHigh);
+        }
+        // low: channels 0-3 | 8-11 | 16-19 | 24-27, high: 4-7 | 12-15 | 20-23 | 28-31; interleave their 128-bit lanes.
+        Vector512<long> first = Vector512.Create(0L, 1, 8, 9, 2, 3, 10, 11), second = Vector512.Create(4L, 5, 12, 13, 6, 7, 14, 15);
+        sums[0] = Avx512F.PermuteVar8x64x2(low0.AsInt64(), first, high0.AsInt64()).AsInt32();
+        sums[1] = Avx512F.PermuteVar8x64x2(low0.AsInt64(), second, high0.AsInt64()).AsInt32();
+        sums[2] = Avx512F.PermuteVar8x64x2(low1.AsInt64(), first, high1.AsInt64()).AsInt32();
+        sums[3] = Avx512F.PermuteVar8x64x2(low1.AsInt64(), second, high1.AsInt64()).AsInt32();
+        sums[4] = Avx512F.PermuteVar8x64x2(low2.AsInt64(), first, high2.AsInt64()).AsInt32();
+        sums[5] = Avx512F.PermuteVar8x64x2(low2.AsInt64(), second, high2.AsInt64()).AsInt32();
+        sums[6] = Avx512F.PermuteVar8x64x2(low3.AsInt64(), first, high3.AsInt64()).AsInt32();
+        sums[7] = Avx512F.PermuteVar8x64x2(low3.AsInt64(), second, high3.AsInt64()).AsInt32();
+    }
+
+    /// <summary>The sums of a tile: 4 pixels × 32 channels.</summary>
+    [InlineArray(8)]
+    private struct Sums512
+    {
+        private Vector512<int> _element;
+    }
+}

@@ -1,0 +1,116 @@
+using System;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
+
+namespace TinyModel;
+
+/// <summary>
+/// The int8 depthwise convolution kernel (depth multiplier 1) generated DEPTHWISE_CONV_2D layers call: each channel
+/// of each output pixel is the sum of its taps' staged inputs times their weights, two taps at a time in one
+/// pairwise multiply-add, then the bias and TensorFlow Lite Micro's requantization, bit for bit.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The input is staged as for <see cref="Int8Convolution"/> (<see cref="Int8Convolution.Stage"/>: int16
+/// <c>x + inputOffset</c>, zeros in the padding), channels innermost. The staged values of two taps are interleaved
+/// in registers (<c>vpunpcklwd</c>/<c>zip</c>), so that one pairwise multiply-add sums both taps' products per channel.
+/// Products fit in 16 bits and pairs in 32, and int32 sums wrap whatever their order: the result equals TFLM's.
+/// </para>
+/// <para>
+/// <b>Weights</b> are packed per block of 32 channels (the last block padded with zeros): for each pair of taps
+/// (taps in the filter's row-major order, an odd last one paired with a zero weight), 64 bytes: the (first tap,
+/// second tap) weight pairs of channels 0–3, 8–11, 16–19 and 24–27, then of 4–7, 12–15, 20–23 and 28–31, the order
+/// in which interleaving within 128-bit lanes leaves them. <b>The output stage</b> is <see cref="Int8Convolution"/>'s table.
+/// </para>
+/// <para>
+/// Reads of a block of channels may run past a pixel's last channel (into the next pixel, or past the end by up to 31
+/// values, which the staged span must hold): those lanes meet zero weights and are never stored.
+/// </para>
+/// </remarks>
+public static partial class Int8DepthwiseConvolution
+{
+    /// <summary>
+    /// Computes a run of output pixels: for each, every channel's sum over the taps of staged values times weights,
+    /// plus the bias, requantized and clamped to int8.
+    /// </summary>
+    /// <param name="staged">The staged input; the first pixel's first tap is its first value.</param>
+    /// <param name="shape">The taps and the output range.</param>
+    /// <param name="weights">The packed weights (see the class remarks).</param>
+    /// <param name="outputStage">The bias and requantization table (see <see cref="Int8Convolution"/>).</param>
+    /// <param name="output">The output pixels, <see cref="Int8DepthwiseShape.Channels"/> values each.</param>
+    /// <exception cref="ArgumentException">A span is too short for the shape, or the output is not whole pixels.</exception>
+    public static void ConvolveRow(ReadOnlySpan<short> staged, in Int8DepthwiseShape shape, ReadOnlySpan<sbyte> weights,
+        ReadOnlySpan<int> outputStage, Span<sbyte> output)
+    {
+        int channels = shape.Channels;
+        if (channels <= 0)
+        {
+            throw new ArgumentException("The shape is uninitialized.", nameof(shape));
+        }
+        int pixels = output.Length / channels;
+        if (pixels * channels != output.Length)
+        {
+            throw new ArgumentException($"The output holds {output.Length} values, not a whole number of {channels}-channel pixels.", nameof(output));
+        }
+        if (pixels == 0)
+        {
+            return;
+        }
+        long stagedNeeded = (long)(pixels - 1) * shape.PixelStride + shape.WindowExtent;
+        if (staged.Length < stagedNeeded)
+        {
+            ThrowTooShort(nameof(staged), stagedNeeded, staged.Length);
+        }
+        int pairs = shape.TapPairs;
+        long weightsNeeded = (long)shape.Blocks * pairs * 64;
+        if (weights.Length < weightsNeeded)
+        {
+            ThrowTooShort(nameof(weights), weightsNeeded, weights.Length);
+        }
+        int stride = Int8Convolution.OutputStageStride(channels);
+        if (outputStage.Length < Int8Convolution.OutputStageRows * stride)
+        {
+            ThrowTooShort(nameof(outputStage), Int8Convolution.OutputStageRows * stride, outputStage.Length);
+        }
+
+        // Where each tap reads, relative to the pixel; an odd last tap is paired with the first, under a zero weight.
+        Span<int> offsets = stackalloc int[2 * pairs];
+        for (int t = 0; t < 2 * pairs; t++)
+        {
+            offsets[t] = t < shape.Rows * shape.Columns ? t / shape.Columns * shape.RowStride + t % shape.Columns * shape.ColumnStride : 0;
+        }
+
+        ref short x = ref MemoryMarshal.GetReference(staged);
+        ref sbyte w = ref MemoryMarshal.GetReference(weights);
+        ref int table = ref MemoryMarshal.GetReference(outputStage);
+        ref int taps = ref MemoryMarshal.GetReference(offsets);
+        ref sbyte y = ref MemoryMarshal.GetReference(output);
+        if (Avx512BW.IsSupported)
+        {
+            ConvolveRowAvx512(ref x, shape, pixels, ref w, ref table, stride, ref taps, pairs, ref y);
+        }
+        else if (Avx2.IsSupported)
+        {
+            ConvolveRowAvx2(ref x, shape, pixels, ref w, ref table, stride, ref taps, pairs, ref y);
+        }
+        else if (Sse41.IsSupported || AdvSimd.Arm64.IsSupported)
+        {
+            ConvolveRowVector128(ref x, shape, pixels, ref w, ref table, stride, ref taps, pairs, ref y);
+        }
+        else
+        {
+            ConvolveRowScalar(ref x, shape, pixels, ref w, ref table, stride, ref taps, pairs, ref y);
+        }
+    }
+
+    /// <summary>Byte offset, within a 64-byte pair of taps, of the weights of channel <paramref name="lane"/> (0–31) of a block.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int WeightOffset(int lane) => ((lane >> 2) & 1) * 32 + (lane >> 3) * 8 + (lane & 3) * 2;
+
+    [DoesNotReturn]
+    private static void ThrowTooShort(string parameterName, long needed, int actual) =>
+        throw new ArgumentException($"The span holds {actual} values; the shape needs at least {needed}.", parameterName);
+}

@@ -1,0 +1,216 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
+
+// The vector requantization is checked against FixedPoint lane by lane, over every shift and the int32 extremes.
+[assembly: InternalsVisibleTo("TinyModel.Tests")]
+
+namespace TinyModel;
+
+/// <summary>
+/// The last step of the int8 convolution kernels: int32 sums (bias included) requantized with the output-stage
+/// table described on <see cref="Int8Convolution"/>, offset by the output zero point and clamped, as TensorFlow Lite
+/// Micro does it channel by channel: <c>clamp(MultiplyByQuantizedMultiplier(acc, multiplier, shift) + zeroPoint, min, max)</c>.
+/// </summary>
+/// <remarks>
+/// The vector forms compute TFLite's rounding doubling high multiply as <c>floor((x · m + 2^30) / 2^31)</c>: for a
+/// non-negative product that is its <c>(p + 2^30) / 2^31</c>; for a negative one its truncation of
+/// <c>(p + 1 − 2^30) / 2^31</c> toward zero is the ceiling, <c>floor((p + 1 − 2^30 + 2^31 − 1) / 2^31)</c>, the same.
+/// Only <c>x = m = int.MinValue</c> differs (TFLite saturates), and a quantized multiplier is never negative.
+/// The rounding right shift is TFLite's own: the quotient, plus one where the remainder exceeds half the divisor
+/// (half or more below zero).
+/// </remarks>
+internal static class Int8OutputStage
+{
+    /// <summary>Rows of the table, each one entry per output channel.</summary>
+    public const int BiasRow = 0, MultiplierRow = 1, LeftShiftRow = 2, LeftFactorRow = 3, RightShiftRow = 4, MaskRow = 5, HalfMaskRow = 6;
+
+    /// <summary>One output value from its sum (bias included): the scalar path and the reference of the vector ones.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static sbyte Requantize(int acc, ref int table, nint stride, int zeroPoint, int min, int max)
+    {
+        int left = Unsafe.Add(ref table, LeftShiftRow * stride);
+        int shift = left > 0 ? left : -Unsafe.Add(ref table, RightShiftRow * stride);
+        int scaled = FixedPoint.MultiplyByQuantizedMultiplier(acc, Unsafe.Add(ref table, MultiplierRow * stride), shift) + zeroPoint;
+        return (sbyte)Math.Min(Math.Max(scaled, min), max);
+    }
+
+    /// <summary>Sixteen channels' sums (AVX-512) to int8, in channel order; <paramref name="table"/> is the bias row at the first channel.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<sbyte> Requantize16(Vector512<int> acc, ref int table, nint stride, int zeroPoint, int min, int max)
+    {
+        Vector512<int> x = Avx512F.ShiftLeftLogicalVariable(acc, Vector512.LoadUnsafe(ref Unsafe.Add(ref table, LeftShiftRow * stride)).AsUInt32());
+        ref int multipliers = ref Unsafe.Add(ref table, MultiplierRow * stride);
+        Vector512<long> round = Vector512.Create(1L << 30);
+        Vector512<long> even = Avx512F.Multiply(x, Vector512.LoadUnsafe(ref multipliers)) + round;
+        Vector512<long> odd = Avx512F.Multiply(Avx512F.ShiftRightLogical(x.AsInt64(), 32).AsInt32(), Vector512.LoadUnsafe(ref multipliers, 1)) + round;
+        // Even lanes from the first product's bits 31-62, odd lanes from the second's.
+        Vector512<int> high = Vector512.ConditionalSelect(Vector512.Create(0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1),
+            Avx512F.ShiftLeftLogical(odd, 1).AsInt32(), Avx512F.ShiftRightLogical(even, 31).AsInt32());
+
+        Vector512<int> quotient = Avx512F.ShiftRightArithmeticVariable(high, Vector512.LoadUnsafe(ref Unsafe.Add(ref table, RightShiftRow * stride)).AsUInt32());
+        Vector512<int> remainder = high & Vector512.LoadUnsafe(ref Unsafe.Add(ref table, MaskRow * stride));
+        Vector512<int> threshold = Vector512.LoadUnsafe(ref Unsafe.Add(ref table, HalfMaskRow * stride)) - Avx512F.ShiftRightArithmetic(high, 31);
+        Vector512<int> result = quotient - Vector512.GreaterThan(remainder, threshold) + Vector512.Create(zeroPoint);
+        // Narrowing saturates to int8: the clamp is needed only for a narrower range (a fused activation).
+        if (min != sbyte.MinValue || max != sbyte.MaxValue)
+        {
+            result = Avx512F.Min(Avx512F.Max(result, Vector512.Create(min)), Vector512.Create(max));
+        }
+        return Avx512F.ConvertToVector128SByteWithSaturation(result);
+    }
+
+    /// <summary>Sixteen channels' sums (AVX2) to int8, in channel order; <paramref name="table"/> is the bias row at the first channel.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<sbyte> Requantize16(Vector256<int> low, Vector256<int> high, ref int table, nint stride, int zeroPoint, int min, int max)
+    {
+        Vector256<int> offset = Vector256.Create(zeroPoint);
+        low = Requantize8(low, ref table, stride) + offset;
+        high = Requantize8(high, ref Unsafe.Add(ref table, 8), stride) + offset;
+        // Packing saturates to int8: the clamp is needed only for a narrower range (a fused activation).
+        if (min != sbyte.MinValue || max != sbyte.MaxValue)
+        {
+            Vector256<int> lowest = Vector256.Create(min), highest = Vector256.Create(max);
+            low = Avx2.Min(Avx2.Max(low, lowest), highest);
+            high = Avx2.Min(Avx2.Max(high, lowest), highest);
+        }
+        // Packing works within 128-bit lanes: low 0-3, high 0-3 | low 4-7, high 4-7, as bytes twice over; gather the dwords in channel order.
+        Vector256<short> words = Avx2.PackSignedSaturate(low, high);
+        Vector256<sbyte> bytes = Avx2.PackSignedSaturate(words, words);
+        return Avx2.PermuteVar8x32(bytes.AsInt32(), Vector256.Create(0, 4, 1, 5, 0, 0, 0, 0)).GetLower().AsSByte();
+    }
+
+    /// <summary>Eight channels' sums (AVX2) to int8, in channel order, in the first 8 bytes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<sbyte> Requantize8(Vector256<int> acc, ref int table, nint stride, int zeroPoint, int min, int max)
+    {
+        Vector256<int> values = Requantize8(acc, ref table, stride) + Vector256.Create(zeroPoint);
+        if (min != sbyte.MinValue || max != sbyte.MaxValue)
+        {
+            values = Avx2.Min(Avx2.Max(values, Vector256.Create(min)), Vector256.Create(max));
+        }
+        // Lanes 0-3 | 4-7 packed within each half, then the halves' low quadwords side by side.
+        Vector256<short> words = Avx2.PackSignedSaturate(values, values);
+        Vector128<short> ordered = Sse2.UnpackLow(words.GetLower().AsInt64(), words.GetUpper().AsInt64()).AsInt16();
+        return Sse2.PackSignedSaturate(ordered, ordered);
+    }
+
+    /// <summary>Eight lanes of TFLite's <c>MultiplyByQuantizedMultiplier</c> (AVX2), before the zero point.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<int> Requantize8(Vector256<int> acc, ref int table, nint stride)
+    {
+        Vector256<int> x = Avx2.ShiftLeftLogicalVariable(acc, Vector256.LoadUnsafe(ref Unsafe.Add(ref table, LeftShiftRow * stride)).AsUInt32());
+        ref int multipliers = ref Unsafe.Add(ref table, MultiplierRow * stride);
+        // Even lanes from one 64-bit multiply, odd lanes from another (the table read one entry on puts the odd
+        // lanes' multipliers in even positions).
+        Vector256<long> round = Vector256.Create(1L << 30);
+        Vector256<long> even = Avx2.Multiply(x, Vector256.LoadUnsafe(ref multipliers)) + round;
+        Vector256<long> odd = Avx2.Multiply(Avx2.ShiftRightLogical(x.AsInt64(), 32).AsInt32(), Vector256.LoadUnsafe(ref multipliers, 1)) + round;
+        Vector256<int> high = Avx2.Blend(Avx2.ShiftRightLogical(even, 31).AsInt32(), Avx2.ShiftLeftLogical(odd, 1).AsInt32(), 0b1010_1010);
+
+        Vector256<int> quotient = Avx2.ShiftRightArithmeticVariable(high, Vector256.LoadUnsafe(ref Unsafe.Add(ref table, RightShiftRow * stride)).AsUInt32());
+        Vector256<int> remainder = high & Vector256.LoadUnsafe(ref Unsafe.Add(ref table, MaskRow * stride));
+        Vector256<int> threshold = Vector256.LoadUnsafe(ref Unsafe.Add(ref table, HalfMaskRow * stride)) - Avx2.ShiftRightArithmetic(high, 31);
+        return quotient - Avx2.CompareGreaterThan(remainder, threshold);
+    }
+
+    /// <summary>Sixteen channels' sums (128-bit vectors) to int8, in channel order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<sbyte> Requantize16(Vector128<int> a, Vector128<int> b, Vector128<int> c, Vector128<int> d, ref int table, nint stride,
+        int zeroPoint, int min, int max)
+    {
+        Vector128<short> low = Requantize8(a, b, ref table, stride, zeroPoint, min, max);
+        Vector128<short> high = Requantize8(c, d, ref Unsafe.Add(ref table, 8), stride, zeroPoint, min, max);
+        return Int16Pairs.NarrowSaturate(low, high);
+    }
+
+    /// <summary>Eight channels' sums (128-bit vectors) requantized, offset and clamped, as int16 (to be narrowed with saturation).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<short> Requantize8(Vector128<int> a, Vector128<int> b, ref int table, nint stride, int zeroPoint, int min, int max)
+    {
+        Vector128<int> offset = Vector128.Create(zeroPoint);
+        a = Requantize4(a, ref table, stride) + offset;
+        b = Requantize4(b, ref Unsafe.Add(ref table, 4), stride) + offset;
+        if (min != sbyte.MinValue || max != sbyte.MaxValue)
+        {
+            Vector128<int> lowest = Vector128.Create(min), highest = Vector128.Create(max);
+            a = Vector128.Min(Vector128.Max(a, lowest), highest);
+            b = Vector128.Min(Vector128.Max(b, lowest), highest);
+        }
+        return Int16Pairs.NarrowSaturate(a, b);
+    }
+
+    /// <summary>Four lanes of TFLite's <c>MultiplyByQuantizedMultiplier</c> (SSE4.1 or AdvSimd), before the zero point.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<int> Requantize4(Vector128<int> acc, ref int table, nint stride)
+    {
+        ref int multipliers = ref Unsafe.Add(ref table, MultiplierRow * stride);
+        ref int rightShifts = ref Unsafe.Add(ref table, RightShiftRow * stride);
+        Vector128<int> high, quotient;
+        if (Sse41.IsSupported)
+        {
+            // Before AVX2 there are no per-lane shifts: the left shift is a multiply by its power of two (the same
+            // bits modulo 2^32), and the right shift is done lane by lane.
+            Vector128<int> x = Avx2.IsSupported
+                ? Avx2.ShiftLeftLogicalVariable(acc, Vector128.LoadUnsafe(ref Unsafe.Add(ref table, LeftShiftRow * stride)).AsUInt32())
+                : Sse41.MultiplyLow(acc, Vector128.LoadUnsafe(ref Unsafe.Add(ref table, LeftFactorRow * stride)));
+            Vector128<long> round = Vector128.Create(1L << 30);
+            Vector128<long> even = Sse41.Multiply(x, Vector128.LoadUnsafe(ref multipliers)) + round;
+            Vector128<long> odd = Sse41.Multiply(Sse2.ShiftRightLogical(x.AsInt64(), 32).AsInt32(), Vector128.LoadUnsafe(ref multipliers, 1)) + round;
+            high = Sse41.Blend(Sse2.ShiftRightLogical(even, 31).AsInt16(), Sse2.ShiftLeftLogical(odd, 1).AsInt16(), 0b1100_1100).AsInt32();
+            quotient = Avx2.IsSupported
+                ? Avx2.ShiftRightArithmeticVariable(high, Vector128.LoadUnsafe(ref rightShifts).AsUInt32())
+                : ShiftRightArithmeticPerLane(high, ref rightShifts);
+        }
+        else
+        {
+            // ARM64: sqrdmulh is TFLite's rounding doubling high multiply itself; sshl by a negative count shifts right.
+            Vector128<int> x = AdvSimd.ShiftLogical(acc, Vector128.LoadUnsafe(ref Unsafe.Add(ref table, LeftShiftRow * stride)));
+            high = AdvSimd.MultiplyRoundedDoublingSaturateHigh(x, Vector128.LoadUnsafe(ref multipliers));
+            quotient = AdvSimd.ShiftArithmetic(high, -Vector128.LoadUnsafe(ref rightShifts));
+        }
+        Vector128<int> remainder = high & Vector128.LoadUnsafe(ref Unsafe.Add(ref table, MaskRow * stride));
+        Vector128<int> threshold = Vector128.LoadUnsafe(ref Unsafe.Add(ref table, HalfMaskRow * stride)) - Vector128.ShiftRightArithmetic(high, 31);
+        return quotient - Vector128.GreaterThan(remainder, threshold);
+    }
+
+    /// <summary>Each lane shifted right by its own count, with SSE's one-count shifts and blends.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<int> ShiftRightArithmeticPerLane(Vector128<int> value, ref int counts)
+    {
+        Vector128<short> q0 = Sse2.ShiftRightArithmetic(value, Vector128.CreateScalar(counts)).AsInt16();
+        Vector128<short> q1 = Sse2.ShiftRightArithmetic(value, Vector128.CreateScalar(Unsafe.Add(ref counts, 1))).AsInt16();
+        Vector128<short> q2 = Sse2.ShiftRightArithmetic(value, Vector128.CreateScalar(Unsafe.Add(ref counts, 2))).AsInt16();
+        Vector128<short> q3 = Sse2.ShiftRightArithmetic(value, Vector128.CreateScalar(Unsafe.Add(ref counts, 3))).AsInt16();
+        return Sse41.Blend(Sse41.Blend(q0, q1, 0b0000_1100), Sse41.Blend(q2, q3, 0b1100_0000), 0b1111_0000).AsInt32();
+    }
+
+    /// <summary>
+    /// Stores the first <paramref name="count"/> (at most 16) of 16 output values without calling anything: a call
+    /// would make the JIT keep the callers' vector accumulators in memory (no vector register survives a call).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector128<sbyte> values, ref sbyte destination, int count)
+    {
+        if (count == 16)
+        {
+            values.StoreUnsafe(ref destination);
+            return;
+        }
+        ref byte target = ref Unsafe.As<sbyte, byte>(ref destination);
+        ulong low = values.AsUInt64().GetElement(0), high = values.AsUInt64().GetElement(1);
+        int at = 0;
+        if (count >= 8)
+        {
+            Unsafe.WriteUnaligned(ref target, low);
+            low = high;
+            at = 8;
+        }
+        for (; at < count; at++, low >>= 8)
+        {
+            Unsafe.Add(ref target, at) = (byte)low;
+        }
+    }
+}

@@ -1,0 +1,130 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
+using Xunit;
+
+namespace TinyModel.Tests.Runtime;
+
+/// <summary>
+/// The vector requantization of the int8 convolution kernels (<see cref="Int8OutputStage"/>) against TFLite's
+/// <c>MultiplyByQuantizedMultiplier</c> (<see cref="FixedPoint"/>), lane by lane: every shift from -31 to 30, multipliers
+/// at both ends of their range, the int32 extremes, and values where both of TFLite's roundings meet ties. Which vector
+/// path runs depends on the machine: run with DOTNET_EnableAVX2=0 for the SSE4.1 one (AdvSimd on ARM64).
+/// </summary>
+public class Int8OutputStageTests
+{
+    private const int Stride = 16 + 8;
+
+    public static IEnumerable<object[]> Shifts() => Enumerable.Range(-31, 62).Select(s => new object[] { s });
+
+    [Theory]
+    [MemberData(nameof(Shifts))]
+    public void VectorPathsEqualTfliteForEveryShift(int shift)
+    {
+        var random = new Random(shift + 100);
+        // 2^30 is one half: x·m + 2^30 then lands on a multiple of 2^31 for odd x, a tie of the first rounding.
+        int[] multipliers = { 1 << 30, int.MaxValue, random.Next(1 << 30, int.MaxValue), random.Next(1 << 30, int.MaxValue), random.Next(1, 1 << 30) };
+        var values = new List<int> { int.MinValue, int.MinValue + 1, int.MaxValue, int.MaxValue - 1, 0, 1, -1 };
+        for (int v = -3000; v <= 3000; v++)
+        {
+            values.Add(v);
+        }
+        for (int i = 0; i < 3000; i++)
+        {
+            values.Add(random.Next(int.MinValue, int.MaxValue));
+            // Log-uniform magnitudes, and exact multiples of the shift's powers of two plus or minus a half.
+            values.Add((int)(Math.Pow(2, random.NextDouble() * 31) * (random.Next(2) * 2 - 1)));
+            int e = Math.Max(0, -shift);
+            long tie = ((long)random.Next(-1000, 1000) << e) + (e > 0 ? 1L << (e - 1) : 0) + random.Next(-1, 2);
+            values.Add((int)Math.Clamp(tie, int.MinValue, int.MaxValue));
+        }
+        foreach (int multiplier in multipliers)
+        {
+            int[] table = Table(multiplier, shift);
+            for (int at = 0; at + 8 <= values.Count; at += 8)
+            {
+                int[] lanes = values.Skip(at).Take(8).ToArray();
+                int[] expected = lanes.Select(v => FixedPoint.MultiplyByQuantizedMultiplier(v, multiplier, shift)).ToArray();
+                if (Avx2.IsSupported)
+                {
+                    Vector256<int> result = Int8OutputStage.Requantize8(Vector256.Create(lanes), ref table[0], Stride);
+                    AssertLanes(expected, Lanes(result), lanes, multiplier, shift);
+                }
+                if (Sse41.IsSupported || AdvSimd.Arm64.IsSupported)
+                {
+                    Vector128<int> low = Int8OutputStage.Requantize4(Vector128.Create(lanes[0], lanes[1], lanes[2], lanes[3]), ref table[0], Stride);
+                    Vector128<int> high = Int8OutputStage.Requantize4(Vector128.Create(lanes[4], lanes[5], lanes[6], lanes[7]), ref table[4], Stride);
+                    AssertLanes(expected, Lanes(low).Concat(Lanes(high)).ToArray(), lanes, multiplier, shift);
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void ChannelsKeepTheirOwnMultipliersAndShifts()
+    {
+        // Eight channels with eight different (multiplier, shift) pairs: no lane may read a neighbour's.
+        var random = new Random(7);
+        int[] multipliers = Enumerable.Range(0, 16).Select(_ => random.Next(1 << 30, int.MaxValue)).ToArray();
+        int[] shifts = Enumerable.Range(0, 16).Select(i => i * 5 % 23 - 15).ToArray();
+        int[] table = new int[Int8Convolution.OutputStageRows * Stride];
+        for (int c = 0; c < 16; c++)
+        {
+            Fill(table, c, multipliers[c], shifts[c]);
+        }
+        for (int round = 0; round < 2000; round++)
+        {
+            int[] lanes = Enumerable.Range(0, 16).Select(_ => random.Next(int.MinValue, int.MaxValue) >> random.Next(0, 31)).ToArray();
+            int[] expected = lanes.Select((v, c) => FixedPoint.MultiplyByQuantizedMultiplier(v, multipliers[c], shifts[c])).ToArray();
+            if (Avx2.IsSupported)
+            {
+                int[] actual = Lanes(Int8OutputStage.Requantize8(Vector256.Create(lanes, 0), ref table[0], Stride))
+                    .Concat(Lanes(Int8OutputStage.Requantize8(Vector256.Create(lanes, 8), ref table[8], Stride))).ToArray();
+                Assert.Equal(expected, actual);
+            }
+            if (Sse41.IsSupported || AdvSimd.Arm64.IsSupported)
+            {
+                int[] actual = Enumerable.Range(0, 4).SelectMany(q => Lanes(Int8OutputStage.Requantize4(Vector128.Create(lanes, 4 * q), ref table[4 * q], Stride))).ToArray();
+                Assert.Equal(expected, actual);
+            }
+        }
+    }
+
+    /// <summary>A table of 16 channels with the same multiplier and shift, laid out as Int8Convolution documents it.</summary>
+    private static int[] Table(int multiplier, int shift)
+    {
+        int[] table = new int[Int8Convolution.OutputStageRows * Stride];
+        for (int c = 0; c < 16; c++)
+        {
+            Fill(table, c, multiplier, shift);
+        }
+        return table;
+    }
+
+    private static void Fill(int[] table, int channel, int multiplier, int shift)
+    {
+        int left = Math.Max(shift, 0), right = Math.Max(-shift, 0);
+        int mask = (int)((1L << right) - 1);
+        table[Stride + channel] = multiplier;
+        table[2 * Stride + channel] = left;
+        table[3 * Stride + channel] = unchecked(1 << left);
+        table[4 * Stride + channel] = right;
+        table[5 * Stride + channel] = mask;
+        table[6 * Stride + channel] = mask >> 1;
+    }
+
+    private static int[] Lanes(Vector256<int> v) => Enumerable.Range(0, 8).Select(i => v.GetElement(i)).ToArray();
+
+    private static int[] Lanes(Vector128<int> v) => Enumerable.Range(0, 4).Select(i => v.GetElement(i)).ToArray();
+
+    private static void AssertLanes(int[] expected, int[] actual, int[] inputs, int multiplier, int shift)
+    {
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.True(expected[i] == actual[i], $"x = {inputs[i]}, multiplier {multiplier}, shift {shift}: TFLite gives {expected[i]}, the vector path {actual[i]}.");
+        }
+    }
+}
