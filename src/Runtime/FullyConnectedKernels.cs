@@ -13,6 +13,8 @@ namespace TinyModel;
 /// receives <c>x[0]·w[0]</c>, then <c>x[1]·w[1]</c>, and so on, one multiply and one add each (never a
 /// fused multiply-add), then its bias, exactly as TensorFlow Lite Micro's reference kernel sums it, so
 /// results are bit-identical on every instruction set. Integer sums wrap modulo 2^32 in any order.
+/// The 16x8 kernel (int16 inputs, int8 weights) sums each unit's row of the model's own layout exactly in
+/// 64 bits, as TFLM's int64 accumulator does.
 /// </para>
 /// <para>
 /// Weight layouts (TinyModel's generator packs them at build time). Units past the last are zero weights

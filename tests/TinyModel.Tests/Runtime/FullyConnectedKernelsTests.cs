@@ -7,8 +7,8 @@ namespace TinyModel.Tests.Runtime;
 
 /// <summary>
 /// FullyConnectedKernels over weights packed by the generator, against plain loops written here the way
-/// TFLM's reference kernels compute: float sums bit for bit in TFLM's order, int8 sums wrapping in int32
-/// and requantized with FixedPoint. The vector paths depend on the machine: run with DOTNET_EnableAVX512=0,
+/// TFLM's reference kernels compute: float sums bit for bit in TFLM's order, int8 sums wrapping in int32,
+/// 16x8 sums exact in int64, requantized with FixedPoint. The vector paths depend on the machine: run with DOTNET_EnableAVX512=0,
 /// DOTNET_EnableAVX2=0 and DOTNET_EnableHWIntrinsic=0 (or on ARM) to cover the narrower ones.
 /// </summary>
 public class FullyConnectedKernelsTests
@@ -102,6 +102,31 @@ public class FullyConnectedKernelsTests
         AssertInt8(x, w, units, null, multipliers, shifts, 0, -128, 127);
     }
 
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Int16EqualsTflmsInt64Loop(int units, int depth)
+    {
+        var random = new Random(units * 1000 + depth);
+        short[] x = Enumerable.Range(0, depth).Select(_ => (short)random.Next(-32768, 32768)).ToArray();
+        sbyte[] w = Bytes(random, units * depth);
+        long[] bias = Enumerable.Range(0, units).Select(_ => (long)random.Next(-100000, 100000) * 1000).ToArray();
+        int[] multipliers = Enumerable.Range(0, units).Select(_ => random.Next(1 << 30, int.MaxValue)).ToArray();
+        int[] shifts = Enumerable.Range(0, units).Select(_ => random.Next(-20, -5)).ToArray();
+        AssertInt16(x, w, units, bias, multipliers, shifts, -32768, 32767);
+        AssertInt16(x, w, units, null, multipliers, shifts, -100, 2000);
+    }
+
+    [Fact]
+    public void Int16SumsPast32BitsExactly()
+    {
+        // (−32768)·(−128) = 2^22 per product: 70,001 of them reach about 2^38, beyond any 32-bit lane, so the
+        // kernel must move its partial sums to 64 bits in time; the odd depth leaves a scalar tail.
+        const int units = 3, depth = 70001;
+        short[] x = Enumerable.Range(0, depth).Select(d => (short)(d % 9 == 0 ? 32767 : -32768)).ToArray();
+        sbyte[] w = Enumerable.Range(0, units * depth).Select(i => (sbyte)(i % 11 == 0 ? 127 : -128)).ToArray();
+        AssertInt16(x, w, units, new long[] { 1L << 40, 0, -5 }, Enumerable.Repeat(1 << 30, units).ToArray(), Enumerable.Repeat(-24, units).ToArray(), -32768, 32767);
+    }
+
     [Fact]
     public void ShortWeightsOrBiasAreAnError()
     {
@@ -125,6 +150,31 @@ public class FullyConnectedKernelsTests
         int[] sameMultiplier = Enumerable.Repeat(multipliers[0], units).ToArray(), sameShift = Enumerable.Repeat(shifts[0], units).ToArray();
         FullyConnectedKernels.Int8(x, packed, bias, multipliers[0], shifts[0], zeroPoint, min, max, actual);
         Assert.Equal(Int8Reference(x, w, bias, sameMultiplier, sameShift, zeroPoint, min, max), actual);
+    }
+
+    /// <summary>Checks the per-channel and per-tensor forms of the 16x8 kernel against TFLM's int64 loop.</summary>
+    private static void AssertInt16(short[] x, sbyte[] w, int units, long[]? bias, int[] multipliers, int[] shifts, int min, int max)
+    {
+        int depth = x.Length;
+        var actual = new short[units];
+        short[] Reference(int[] m, int[] s)
+        {
+            var y = new short[units];
+            for (int u = 0; u < units; u++)
+            {
+                long sum = bias?[u] ?? 0;
+                for (int d = 0; d < depth; d++)
+                {
+                    sum += x[d] * w[u * depth + d];
+                }
+                y[u] = (short)Math.Min(Math.Max(FixedPoint.MultiplyByQuantizedMultiplier(sum, m[u], s[u]), min), max);
+            }
+            return y;
+        }
+        FullyConnectedKernels.Int16(x, w, bias, multipliers, shifts, 0, min, max, actual);
+        Assert.Equal(Reference(multipliers, shifts), actual);
+        FullyConnectedKernels.Int16(x, w, bias, multipliers[0], shifts[0], 0, min, max, actual);
+        Assert.Equal(Reference(Enumerable.Repeat(multipliers[0], units).ToArray(), Enumerable.Repeat(shifts[0], units).ToArray()), actual);
     }
 
     /// <summary>TFLM's float FULLY_CONNECTED: a sequential sum from 0, plus the bias (or 0), then std::max and std::min.</summary>

@@ -175,6 +175,7 @@ internal sealed class FullyConnected : OperatorDefinition<FullyConnectedLayer>
             FullyConnectedKernel.FloatPanels => $"/// The weights are packed in panels of {FullyConnectedPacking.PanelUnits} units, computed side by side in vectors; each unit still sums its products in TFLM's order, then adds its bias.",
             FullyConnectedKernel.Int8Panels => $"/// The weights are packed in panels of {FullyConnectedPacking.PanelUnits} units by groups of {FullyConnectedPacking.Int8GroupDepth} inputs, offset to unsigned bytes and multiplied in exact 16-bit pairs; int32 sums wrap as TFLM's do, in any order.",
             FullyConnectedKernel.Int8Rows => "/// One vectorized dot product per unit: int32 sums wrap as TFLM's do, in any order.",
+            FullyConnectedKernel.Int16Rows => "/// One vectorized dot product per unit, exact in 64 bits as TFLM's int64 accumulator.",
             _ => "/// One sequential sum per unit, as TFLM computes it.",
         });
         writer.WriteLine($"/// {layer.MacCount} multiply-accumulates.");
@@ -199,10 +200,12 @@ internal sealed class FullyConnected : OperatorDefinition<FullyConnectedLayer>
                 writer.WriteLine($"{Kernels}.Float({x}, {context.Constant(weights)}, {bias}, {Literals.Float(layer.Activation.FloatMin)}, {Literals.Float(layer.Activation.FloatMax)}, {y});");
                 break;
             case FullyConnectedKernel.Int8Panels:
+            case FullyConnectedKernel.Int16Rows:
                 string requantization = layer.PerChannelMultipliers is null
                     ? $"{Literals.Int(layer.Multiplier)}, {Literals.Int(layer.Shift)}"
                     : $"{context.Constant(layer.PerChannelMultipliers)}, {context.Constant(layer.PerChannelShifts!)}";
-                writer.WriteLine($"{Kernels}.Int8({x}, {context.Constant(weights)}, {bias}, {requantization}, {Literals.Int(layer.OutputZeroPoint)}, {layer.Activation.QuantizedMin}, {layer.Activation.QuantizedMax}, {y});");
+                string method = kernel == FullyConnectedKernel.Int8Panels ? "Int8" : "Int16";
+                writer.WriteLine($"{Kernels}.{method}({x}, {context.Constant(weights)}, {bias}, {requantization}, {Literals.Int(layer.OutputZeroPoint)}, {layer.Activation.QuantizedMin}, {layer.Activation.QuantizedMax}, {y});");
                 break;
             default:
                 WriteUnitLoop(writer, layer, kernel, context, weights, x, y);
@@ -219,13 +222,14 @@ internal sealed class FullyConnected : OperatorDefinition<FullyConnectedLayer>
 
     /// <summary>
     /// Float layers run the panel kernel; int8 layers with symmetric weights run it when they have a panel's
-    /// worth of units, and dot products along the depth otherwise; the rest (int16 activations, int8 weights
-    /// with a zero point) a plain loop per unit.
+    /// worth of units, and dot products along the depth otherwise; int16 layers with symmetric weights run
+    /// exact 64-bit dot products; weights with a zero point, a plain loop per unit.
     /// </summary>
     private static FullyConnectedKernel KernelFor(FullyConnectedLayer layer) => layer.Type switch
     {
         ElementType.Float32 => FullyConnectedKernel.FloatPanels,
         ElementType.Int8 when layer.WeightsOffset == 0 => FullyConnectedPacking.Int8UsesPanels(layer.Units) ? FullyConnectedKernel.Int8Panels : FullyConnectedKernel.Int8Rows,
+        ElementType.Int16 when layer.WeightsOffset == 0 => FullyConnectedKernel.Int16Rows,
         _ => FullyConnectedKernel.Loop,
     };
 
@@ -251,7 +255,7 @@ internal sealed class FullyConnected : OperatorDefinition<FullyConnectedLayer>
         }
     }
 
-    /// <summary>One sum per unit: a dot product along the depth (int8) or TFLM's sequential loop (int16, offset weights).</summary>
+    /// <summary>One sum per unit: a dot product along the depth (int8) or TFLM's sequential loop (weights with a zero point).</summary>
     private static void WriteUnitLoop(SourceWriter writer, FullyConnectedLayer layer, FullyConnectedKernel kernel, EmitContext context, string weights, string x, string y)
     {
         string t = layer.Type.CSharpName();
@@ -300,6 +304,9 @@ internal sealed class FullyConnected : OperatorDefinition<FullyConnectedLayer>
 
         /// <summary><c>DotProduct.Int8</c> per unit over the model's rows.</summary>
         Int8Rows,
+
+        /// <summary><c>FullyConnectedKernels.Int16</c> over the model's rows.</summary>
+        Int16Rows,
 
         /// <summary>A sequential loop per unit over the model's rows.</summary>
         Loop,
