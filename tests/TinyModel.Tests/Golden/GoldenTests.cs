@@ -97,7 +97,9 @@ public class GoldenTests
         Assert.Equal("FULLY_CONNECTED x3", HelloWorldInt8.Operators);
         Assert.Equal(new long[] { 16, 256, 16 }, HelloWorldInt8.LayerMacCounts.ToArray()); // 1→16→16→1 units
         Assert.Equal(HelloWorldInt8.MacCount, HelloWorldInt8.LayerMacCounts.ToArray().Sum());
-        Assert.Equal(16 + 256 + 16 + 4 * (16 + 16 + 1), HelloWorldInt8.WeightBytes); // int8 weights, int32 biases
+        // int8 weights, int32 biases; the first layer's 16×1 weights are packed for the panel kernel, by groups of
+        // 4 inputs (padded with zero weights): 16 units × 4 bytes.
+        Assert.Equal(16 * 4 + 256 + 16 + 4 * (16 + 16 + 1), HelloWorldInt8.WeightBytes);
         Assert.InRange(HelloWorldInt8.ArenaLowerBoundBytes, 1, HelloWorldInt8.ArenaBytes);
     }
 

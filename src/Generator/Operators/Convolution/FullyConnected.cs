@@ -10,8 +10,9 @@ namespace TinyModel.Generator.Operators.Convolution;
 /// <summary>
 /// FULLY_CONNECTED (TFLM fully_connected.cc): float32, int8 (int32 bias) and int16 (int64 bias)
 /// activations with constant int8 or float32 weights, per-tensor or per-channel quantization,
-/// any fused activation but TANH and SIGN_BIT. The kernel: one dot product per output unit,
-/// requantized as TFLM does.
+/// any fused activation but TANH and SIGN_BIT. The .NET kernels compute a panel of units at once over
+/// weights packed at build time (<see cref="FullyConnectedPacking"/>), each unit summing in TFLM's order, and
+/// requantize as TFLM does.
 /// </summary>
 internal sealed class FullyConnected : OperatorDefinition<FullyConnectedLayer>
 {
@@ -150,9 +151,9 @@ internal sealed class FullyConnected : OperatorDefinition<FullyConnectedLayer>
     {
         ValueSpec input = context.Model.Value(layer.Inputs[0]);
         ValueSpec output = context.Model.Value(layer.Outputs[0]);
-        string t = layer.Type.CSharpName();
         bool quantized = layer.Type != ElementType.Float32;
         string acc = layer.Type == ElementType.Int16 ? "long" : quantized ? "int" : "float";
+        FullyConnectedKernel kernel = KernelFor(layer);
 
         writer.WriteLine("/// <summary>");
         writer.WriteLine($"/// Node {layer.NodeIndex}, FULLY_CONNECTED: {Literals.Xml(input.Describe())} → {Literals.Xml(output.Describe())}.");
@@ -169,15 +170,97 @@ internal sealed class FullyConnected : OperatorDefinition<FullyConnectedLayer>
         {
             writer.WriteLine($"/// Output clamped to [{Literals.Float(layer.Activation.FloatMin)}, {Literals.Float(layer.Activation.FloatMax)}].");
         }
+        writer.WriteLine(kernel switch
+        {
+            FullyConnectedKernel.FloatPanels => $"/// The weights are packed in panels of {FullyConnectedPacking.PanelUnits} units, computed side by side in vectors; each unit still sums its products in TFLM's order, then adds its bias.",
+            FullyConnectedKernel.Int8Panels => $"/// The weights are packed in panels of {FullyConnectedPacking.PanelUnits} units by groups of {FullyConnectedPacking.Int8GroupDepth} inputs, offset to unsigned bytes and multiplied in exact 16-bit pairs; int32 sums wrap as TFLM's do, in any order.",
+            FullyConnectedKernel.Int8Rows => "/// One vectorized dot product per unit: int32 sums wrap as TFLM's do, in any order.",
+            FullyConnectedKernel.Int16Rows => "/// One vectorized dot product per unit, exact in 64 bits as TFLM's int64 accumulator.",
+            _ => "/// One sequential sum per unit, as TFLM computes it.",
+        });
         writer.WriteLine($"/// {layer.MacCount} multiply-accumulates.");
         writer.WriteLine("/// </summary>");
         writer.OpenBlock(context.Signature(layer));
 
-        // TFLite's [units, depth] row-major layout is already the order the kernel reads: one row per unit.
+        string weights = AddWeights(layer, kernel, context);
+        bool batched = layer.Batches > 1;
+        string x = "input", y = "output";
+        if (batched)
+        {
+            string t = layer.Type.CSharpName();
+            writer.OpenBlock($"for (int b = 0; b < {layer.Batches}; b++)");
+            writer.WriteLine($"{EmitContext.ReadOnlySpan}<{t}> x = input.Slice(b * {layer.Depth}, {layer.Depth});");
+            writer.WriteLine($"{EmitContext.Span}<{t}> y = output.Slice(b * {layer.Units}, {layer.Units});");
+            (x, y) = ("x", "y");
+        }
+        string bias = layer.Bias is null ? "default" : context.Constant(layer.Bias);
+        switch (kernel)
+        {
+            case FullyConnectedKernel.FloatPanels:
+                writer.WriteLine($"{Kernels}.Float({x}, {context.Constant(weights)}, {bias}, {Literals.Float(layer.Activation.FloatMin)}, {Literals.Float(layer.Activation.FloatMax)}, {y});");
+                break;
+            case FullyConnectedKernel.Int8Panels:
+            case FullyConnectedKernel.Int16Rows:
+                string requantization = layer.PerChannelMultipliers is null
+                    ? $"{Literals.Int(layer.Multiplier)}, {Literals.Int(layer.Shift)}"
+                    : $"{context.Constant(layer.PerChannelMultipliers)}, {context.Constant(layer.PerChannelShifts!)}";
+                string method = kernel == FullyConnectedKernel.Int8Panels ? "Int8" : "Int16";
+                writer.WriteLine($"{Kernels}.{method}({x}, {context.Constant(weights)}, {bias}, {requantization}, {Literals.Int(layer.OutputZeroPoint)}, {layer.Activation.QuantizedMin}, {layer.Activation.QuantizedMax}, {y});");
+                break;
+            default:
+                WriteUnitLoop(writer, layer, kernel, context, weights, x, y);
+                break;
+        }
+        if (batched)
+        {
+            writer.CloseBlock();
+        }
+        writer.CloseBlock();
+    }
+
+    private const string Kernels = "global::TinyModel.FullyConnectedKernels";
+
+    /// <summary>
+    /// Float layers run the panel kernel; int8 layers with symmetric weights run it when they have a panel's
+    /// worth of units, and dot products along the depth otherwise; int16 layers with symmetric weights run
+    /// exact 64-bit dot products; weights with a zero point, a plain loop per unit.
+    /// </summary>
+    private static FullyConnectedKernel KernelFor(FullyConnectedLayer layer) => layer.Type switch
+    {
+        ElementType.Float32 => FullyConnectedKernel.FloatPanels,
+        ElementType.Int8 when layer.WeightsOffset == 0 => FullyConnectedPacking.Int8UsesPanels(layer.Units) ? FullyConnectedKernel.Int8Panels : FullyConnectedKernel.Int8Rows,
+        ElementType.Int16 when layer.WeightsOffset == 0 => FullyConnectedKernel.Int16Rows,
+        _ => FullyConnectedKernel.Loop,
+    };
+
+    /// <summary>Adds the weights, laid out for <paramref name="kernel"/>, and returns the constant's name.</summary>
+    private static string AddWeights(FullyConnectedLayer layer, FullyConnectedKernel kernel, EmitContext context)
+    {
         ElementType weightsType = LayerWeights.TypeFor(layer.Type);
-        string weights = LayerWeights.AddConstant(context, layer, weightsType, layer.Weights.AsImmutableArray().AsSpan().ToArray(),
-            $"weights, {weightsType.ModelName()}[{layer.Units},{layer.Depth}]");
-        writer.WriteLine($"{EmitContext.ReadOnlySpan}<{(quantized ? "sbyte" : "float")}> weights = {context.Constant(weights)};");
+        byte[] model = layer.Weights.AsImmutableArray().AsSpan().ToArray();
+        string shape = $"{weightsType.ModelName()}[{layer.Units},{layer.Depth}]";
+        switch (kernel)
+        {
+            case FullyConnectedKernel.FloatPanels:
+                return LayerWeights.AddConstant(context, layer, weightsType,
+                    ConstantData.ToBytes(FullyConnectedPacking.PackFloat(ConstantData.As<float>(model), layer.Units, layer.Depth)),
+                    $"weights, {shape} packed in panels of {FullyConnectedPacking.PanelUnits} units: [panel][input][unit in panel], zero-padded");
+            case FullyConnectedKernel.Int8Panels:
+                return LayerWeights.AddConstant(context, layer, ElementType.UInt8,
+                    FullyConnectedPacking.PackInt8(ConstantData.As<sbyte>(model), layer.Units, layer.Depth),
+                    $"weights, {shape} + 128 as bytes, packed in panels of {FullyConnectedPacking.PanelUnits} units: [panel][group of {FullyConnectedPacking.Int8GroupDepth} inputs][unit in panel][input in group, order 0, 2, 1, 3], padded with weight 0");
+            default:
+                // TFLite's [units, depth] row-major layout is already the order these kernels read: one row per unit.
+                return LayerWeights.AddConstant(context, layer, weightsType, model, $"weights, {shape}");
+        }
+    }
+
+    /// <summary>One sum per unit: a dot product along the depth (int8) or TFLM's sequential loop (weights with a zero point).</summary>
+    private static void WriteUnitLoop(SourceWriter writer, FullyConnectedLayer layer, FullyConnectedKernel kernel, EmitContext context, string weights, string x, string y)
+    {
+        string t = layer.Type.CSharpName();
+        string acc = layer.Type == ElementType.Int16 ? "long" : "int";
+        writer.WriteLine($"{EmitContext.ReadOnlySpan}<sbyte> weights = {context.Constant(weights)};");
         if (layer.Bias is not null)
         {
             writer.WriteLine($"{EmitContext.ReadOnlySpan}<{acc}> bias = {context.Constant(layer.Bias)};");
@@ -187,57 +270,46 @@ internal sealed class FullyConnected : OperatorDefinition<FullyConnectedLayer>
             writer.WriteLine($"{EmitContext.ReadOnlySpan}<int> multipliers = {context.Constant(layer.PerChannelMultipliers)};");
             writer.WriteLine($"{EmitContext.ReadOnlySpan}<int> shifts = {context.Constant(layer.PerChannelShifts!)};");
         }
-
-        bool batched = layer.Batches > 1;
-        if (batched)
-        {
-            writer.OpenBlock($"for (int b = 0; b < {layer.Batches}; b++)");
-            writer.WriteLine($"{EmitContext.ReadOnlySpan}<{t}> x = input.Slice(b * {layer.Depth}, {layer.Depth});");
-            writer.WriteLine($"{EmitContext.Span}<{t}> y = output.Slice(b * {layer.Units}, {layer.Units});");
-        }
-        else
-        {
-            writer.WriteLine($"{EmitContext.ReadOnlySpan}<{t}> x = input;");
-            writer.WriteLine($"{EmitContext.Span}<{t}> y = output;");
-        }
-
         writer.OpenBlock($"for (int u = 0; u < {layer.Units}; u++)");
-        writer.WriteLine($"{EmitContext.ReadOnlySpan}<{(quantized ? "sbyte" : "float")}> w = weights.Slice(u * {layer.Depth}, {layer.Depth});");
-        writer.WriteLine($"{acc} sum = {(quantized && layer.Bias is not null ? "bias[u]" : quantized ? "0" : "0f")};");
-        string weight = layer.WeightsOffset == 0 || !quantized ? "w[d]" : $"(w[d] + {layer.WeightsOffset})";
-        if (layer.Type == ElementType.Int8 && layer.WeightsOffset == 0)
+        writer.WriteLine($"{EmitContext.ReadOnlySpan}<sbyte> w = weights.Slice(u * {layer.Depth}, {layer.Depth});");
+        writer.WriteLine($"{acc} sum = {(layer.Bias is not null ? "bias[u]" : "0")};");
+        if (kernel == FullyConnectedKernel.Int8Rows)
         {
             // int32 sums wrap the same in any order, so the vectorized dot product equals TFLM's loop bit for bit.
-            writer.WriteLine("sum += global::TinyModel.DotProduct.Int8(x, w);");
+            writer.WriteLine($"sum += global::TinyModel.DotProduct.Int8({x}, w);");
         }
         else
         {
-            // TFLM multiplies in int32 and accumulates in the accumulator type; the same order here
-            // (for float, the order of the sum is what keeps results closest to TFLM's).
+            // TFLM multiplies in int32 and accumulates in the accumulator type.
+            string weight = layer.WeightsOffset == 0 ? "w[d]" : $"(w[d] + {layer.WeightsOffset})";
             writer.OpenBlock($"for (int d = 0; d < {layer.Depth}; d++)");
-            writer.WriteLine($"sum += x[d] * {weight};");
+            writer.WriteLine($"sum += {x}[d] * {weight};");
             writer.CloseBlock();
         }
+        string multiplier = layer.PerChannelMultipliers is null ? Literals.Int(layer.Multiplier) : "multipliers[u]";
+        string shift = layer.PerChannelMultipliers is null ? Literals.Int(layer.Shift) : "shifts[u]";
+        writer.WriteLine($"int scaled = {EmitContext.FixedPoint}.MultiplyByQuantizedMultiplier(sum, {multiplier}, {shift}){Literals.PlusTerm(layer.OutputZeroPoint)};");
+        writer.WriteLine($"{y}[u] = ({t}){EmitContext.MathClass}.Min({EmitContext.MathClass}.Max(scaled, {layer.Activation.QuantizedMin}), {layer.Activation.QuantizedMax});");
+        writer.CloseBlock();
+    }
 
-        if (quantized)
-        {
-            string multiplier = layer.PerChannelMultipliers is null ? Literals.Int(layer.Multiplier) : "multipliers[u]";
-            string shift = layer.PerChannelMultipliers is null ? Literals.Int(layer.Shift) : "shifts[u]";
-            writer.WriteLine($"int scaled = {EmitContext.FixedPoint}.MultiplyByQuantizedMultiplier(sum, {multiplier}, {shift}){Literals.PlusTerm(layer.OutputZeroPoint)};");
-            writer.WriteLine($"y[u] = ({t}){EmitContext.MathClass}.Min({EmitContext.MathClass}.Max(scaled, {layer.Activation.QuantizedMin}), {layer.Activation.QuantizedMax});");
-        }
-        else
-        {
-            // TFLM adds the bias after the dot product: the same order keeps float results closest to its.
-            string total = layer.Bias is null ? "sum" : "sum + bias[u]";
-            writer.WriteLine($"y[u] = {EmitContext.MathClass}.Min({EmitContext.MathClass}.Max({total}, {Literals.Float(layer.Activation.FloatMin)}), {Literals.Float(layer.Activation.FloatMax)});");
-        }
-        writer.CloseBlock();
-        if (batched)
-        {
-            writer.CloseBlock();
-        }
-        writer.CloseBlock();
+    /// <summary>How the .NET flavor computes a FULLY_CONNECTED layer.</summary>
+    private enum FullyConnectedKernel
+    {
+        /// <summary><c>FullyConnectedKernels.Float</c> over panel-packed weights.</summary>
+        FloatPanels,
+
+        /// <summary><c>FullyConnectedKernels.Int8</c> over panel-packed weights.</summary>
+        Int8Panels,
+
+        /// <summary><c>DotProduct.Int8</c> per unit over the model's rows.</summary>
+        Int8Rows,
+
+        /// <summary><c>FullyConnectedKernels.Int16</c> over the model's rows.</summary>
+        Int16Rows,
+
+        /// <summary>A sequential loop per unit over the model's rows.</summary>
+        Loop,
     }
 }
 
@@ -247,7 +319,7 @@ internal sealed class FullyConnected : OperatorDefinition<FullyConnectedLayer>
 /// <param name="Type">The activation type: float32, int8 or int16 (int8 weights for both integer kinds).</param>
 /// <param name="Weights">
 /// The weights' bytes as the model stores them, TFLite's <c>[units, depth]</c> row-major; each flavor's emitter
-/// lays them out for its kernel (the .NET one reads them as they are).
+/// lays them out for its kernel (the .NET one packs them in panels of units, <see cref="FullyConnectedPacking"/>).
 /// </param>
 /// <param name="Bias">
 /// The bias constant, or null. For integer layers it is folded at build time with the zero points:

@@ -88,8 +88,10 @@ internal abstract class AddSubDefinition : OperatorDefinition<AddSubLayer>
 
         string prefix = $"Layer{op.Index}";
         var runTimeInputs = new List<int>();
-        ElementwiseOperand leftOperand = Operand(context, leftIndex, plan.LeftStrides, output.Type, requantization, 1, prefix + "Input1", runTimeInputs);
-        ElementwiseOperand rightOperand = Operand(context, rightIndex, plan.RightStrides, output.Type, requantization, 2, prefix + "Input2", runTimeInputs);
+        // Two run-time inputs of the output's shape go to AddSubKernels whole; only other layers look up rescaled int8 inputs in tables.
+        bool tables = !RunsAsKernel(output.Type, plan.Dims, plan.LeftStrides, plan.RightStrides, context.IsConstant(leftIndex) || context.IsConstant(rightIndex));
+        ElementwiseOperand leftOperand = Operand(context, leftIndex, plan.LeftStrides, output.Type, requantization, 1, prefix + "Input1", runTimeInputs, tables);
+        ElementwiseOperand rightOperand = Operand(context, rightIndex, plan.RightStrides, output.Type, requantization, 2, prefix + "Input2", runTimeInputs, tables);
 
         return new AddSubLayer(op.Index, runTimeInputs.ToEquatableArray(), new[] { outputIndex }.ToEquatableArray(), _operation, output.Type,
             plan.Dims.ToEquatableArray(), leftOperand, rightOperand, requantization, range);
@@ -103,10 +105,22 @@ internal abstract class AddSubDefinition : OperatorDefinition<AddSubLayer>
     protected override void EmitLayer(SourceWriter writer, AddSubLayer layer, EmitContext context)
     {
         ValueSpec output = context.Model.Value(layer.Outputs[0]);
+        bool kernel = RunsAsKernel(layer);
+        if (kernel && layer.Requantization is AddSubRequantization r)
+        {
+            WriteQuantizationField(writer, layer, r);
+        }
         WriteDocumentation(writer, layer, context, output);
         writer.OpenBlock(context.Signature(layer));
         if (layer.ElementCount == 0)
         {
+            writer.CloseBlock();
+            return;
+        }
+
+        if (kernel)
+        {
+            WriteKernelCall(writer, layer);
             writer.CloseBlock();
             return;
         }
@@ -132,6 +146,48 @@ internal abstract class AddSubDefinition : OperatorDefinition<AddSubLayer>
             k => !operands[k].Operand.Prescaled && operands[k].Operand.Literal is null && layer.Requantization is not null ? "int" : null,
             (values, outputIndex) => WriteElement(writer, layer, values[0], values[1], outputIndex));
         writer.CloseBlock();
+    }
+
+    /// <summary>
+    /// Whether the layer runs as one call of <c>AddSubKernels</c>: float32 or int8, two run-time inputs of the
+    /// output's shape (one merged dimension, stride 1 for both), and shifts the kernel takes.
+    /// </summary>
+    private static bool RunsAsKernel(AddSubLayer layer) =>
+        layer.Left.IsRunTime && layer.Right.IsRunTime
+        && RunsAsKernel(layer.Type, layer.Dims.ToArray(), layer.Left.Strides.ToArray(), layer.Right.Strides.ToArray(), anyConstant: false);
+
+    private static bool RunsAsKernel(ElementType type, int[] dims, int[] leftStrides, int[] rightStrides, bool anyConstant) =>
+        !anyConstant && (type == ElementType.Float32 || type == ElementType.Int8)
+        && dims.Length == 1 && leftStrides[0] == 1 && rightStrides[0] == 1;
+
+    private static string QuantizationField(AddSubLayer layer) => $"Layer{layer.NodeIndex}Quantization";
+
+    /// <summary>
+    /// The layer's rescaling as a static field: <c>AddSubQuantization</c>'s constructor derives (and checks against
+    /// TFLM's arithmetic on every int8 value) the constants of the vector form, once.
+    /// </summary>
+    private static void WriteQuantizationField(SourceWriter writer, AddSubLayer layer, AddSubRequantization r)
+    {
+        ActivationRange range = layer.Activation;
+        writer.WriteLine($"/// <summary>Node {layer.NodeIndex}'s rescaling: left shift, each input's offset, multiplier and shift, the output's, and the clamp.</summary>");
+        writer.WriteLine($"private static readonly global::TinyModel.AddSubQuantization {QuantizationField(layer)} = new global::TinyModel.AddSubQuantization(");
+        writer.WriteLine($"    {r.LeftShift}, {Literals.Int(r.Input1Offset)}, {Literals.Int(r.Input1Multiplier)}, {Literals.Int(r.Input1Shift)}, {Literals.Int(r.Input2Offset)}, {Literals.Int(r.Input2Multiplier)}, {Literals.Int(r.Input2Shift)},");
+        writer.WriteLine($"    {Literals.Int(r.OutputOffset)}, {Literals.Int(r.OutputMultiplier)}, {Literals.Int(r.OutputShift)}, {Literals.Int(range.QuantizedMin)}, {Literals.Int(range.QuantizedMax)});");
+        writer.WriteLine();
+    }
+
+    /// <summary>The call of the vector kernel.</summary>
+    private static void WriteKernelCall(SourceWriter writer, AddSubLayer layer)
+    {
+        string method = layer.Operation == BinaryOperation.Add ? "Add" : "Subtract";
+        string x = EmitContext.InputName(layer.Left.Position), y = EmitContext.InputName(layer.Right.Position), output = EmitContext.OutputName(0);
+        if (layer.Requantization is null)
+        {
+            writer.WriteLine($"global::TinyModel.AddSubKernels.{method}({x}, {y}, {Literals.Float(layer.Activation.FloatMin)}, {Literals.Float(layer.Activation.FloatMax)}, {output});");
+            return;
+        }
+        writer.WriteLine("// TFLM's integer rescaling, computed exactly in 32-bit vector lanes.");
+        writer.WriteLine($"global::TinyModel.AddSubKernels.{method}({x}, {y}, {QuantizationField(layer)}, {output});");
     }
 
     /// <summary>
@@ -181,14 +237,14 @@ internal abstract class AddSubDefinition : OperatorDefinition<AddSubLayer>
     /// (a literal when it has one element), already rescaled for quantized layers.
     /// </summary>
     private static ElementwiseOperand Operand(LoweringContext context, int tensorIndex, int[] strides, ElementType type,
-        AddSubRequantization? requantization, int which, string constantName, List<int> runTimeInputs)
+        AddSubRequantization? requantization, int which, string constantName, List<int> runTimeInputs, bool tables)
     {
         var strideArray = strides.ToEquatableArray();
         if (!context.IsConstant(tensorIndex))
         {
             context.Value(tensorIndex);
             runTimeInputs.Add(tensorIndex);
-            if (type == ElementType.Int8 && requantization is { } rescale)
+            if (tables && type == ElementType.Int8 && requantization is { } rescale)
             {
                 // An int8 input has 256 possible values: rescale each at build time, so the kernel looks it up.
                 (int offset, int multiplier, int shift) = rescale.Input(which);
@@ -296,7 +352,9 @@ internal abstract class AddSubDefinition : OperatorDefinition<AddSubLayer>
         string op = layer.Operation == BinaryOperation.Add ? "+" : "−";
         writer.WriteLine("/// <summary>");
         writer.WriteLine($"/// Node {layer.NodeIndex}, {name}: {BinaryDocs.Operand(layer.Left, layer, context, 1)} {op} {BinaryDocs.Operand(layer.Right, layer, context, 2)} → {Literals.Xml(output.Describe())}.");
-        writer.WriteLine(BinaryDocs.Walk(layer));
+        writer.WriteLine(RunsAsKernel(layer)
+            ? $"/// Elementwise over {layer.ElementCount} elements, a vector of them at a time (AddSubKernels)."
+            : BinaryDocs.Walk(layer));
         switch (layer.Requantization)
         {
             case AddSubRequantization r:
