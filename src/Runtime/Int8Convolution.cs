@@ -51,6 +51,22 @@ public static partial class Int8Convolution
     /// <summary>Entries per row of the output-stage table for <paramref name="outputChannels"/> channels: the channels rounded up to 16, plus 8.</summary>
     public static int OutputStageStride(int outputChannels) => (outputChannels + 15) / 16 * 16 + 8;
 
+    /// <summary>Values a staging buffer needs beyond its length for <see cref="Align"/>.</summary>
+    public const int AlignmentSlack = 31;
+
+    /// <summary>
+    /// The first <paramref name="length"/> values of <paramref name="buffer"/> from its first 64-byte boundary on, so
+    /// that the kernels' 512-bit loads of staged values do not straddle cache lines (each such load costs two).
+    /// </summary>
+    /// <param name="buffer">A buffer on the stack (which does not move) of at least <paramref name="length"/> + <see cref="AlignmentSlack"/> values.</param>
+    /// <param name="length">The values needed.</param>
+    public static Span<short> Align(Span<short> buffer, int length)
+    {
+        nint address = Unsafe.ByteOffset(ref Unsafe.NullRef<short>(), ref MemoryMarshal.GetReference(buffer));
+        int skip = (int)((64 - (address & 63)) & 63) / sizeof(short);
+        return buffer.Slice(skip, length);
+    }
+
     /// <summary>
     /// Stages int8 activations for <see cref="ConvolveRow"/>: <c>staged[i] = x[i] + inputOffset</c> for every
     /// value of <paramref name="x"/>.

@@ -43,37 +43,32 @@ public static partial class Int8DepthwiseConvolution
     private static void Group32Avx512(ref short x, in Int8DepthwiseShape shape, int pixels, int c, ref sbyte w, ref int table, int stride, ref int taps, int pairs, ref sbyte y)
     {
         int channels = shape.Channels;
-        int valid = channels - c < 32 ? channels - c : 32;
         nint pixelStride = shape.PixelStride;
         ref byte groupW = ref WeightsAt(ref w, c, pairs);
         ref int groupTable = ref Unsafe.Add(ref table, c);
         ref short groupX = ref Unsafe.Add(ref x, c);
-        Sums512 sums = default;
+        ref sbyte groupY = ref Unsafe.Add(ref y, c);
         for (int p = 0; p < pixels; p += 4)
         {
-            // As in Group8Avx2: the last group ends at the last pixel, or repeats it.
+            // The last group ends at the last pixel, recomputing (and rewriting, identically) what it overlaps; with
+            // fewer than four pixels, the last one is computed more than once.
             int first = p <= pixels - 4 ? p : pixels >= 4 ? pixels - 4 : p;
             int last = pixels - 1;
-            Tile32x4Avx512(ref Unsafe.Add(ref groupX, first * pixelStride), ref Unsafe.Add(ref groupX, Min(first + 1, last) * pixelStride),
-                ref Unsafe.Add(ref groupX, Min(first + 2, last) * pixelStride), ref Unsafe.Add(ref groupX, Min(first + 3, last) * pixelStride),
-                ref groupW, ref taps, pairs, ref sums);
-            Vector512<int> bias0 = Vector512.LoadUnsafe(ref groupTable), bias1 = Vector512.LoadUnsafe(ref groupTable, 16);
-            for (int i = 0; i < 4 && first + i < pixels; i++)
-            {
-                ref sbyte target = ref Unsafe.Add(ref y, (nint)(first + i) * channels + c);
-                Int8OutputStage.Store(Int8OutputStage.Requantize16(sums[2 * i] + bias0, ref groupTable, stride, shape.OutputZeroPoint, shape.OutputMin, shape.OutputMax), ref target, 16);
-                Int8OutputStage.Store(Int8OutputStage.Requantize16(sums[2 * i + 1] + bias1, ref Unsafe.Add(ref groupTable, 16), stride, shape.OutputZeroPoint, shape.OutputMin, shape.OutputMax),
-                    ref Unsafe.Add(ref target, 16), valid - 16);
-            }
+            int p1 = Min(first + 1, last), p2 = Min(first + 2, last), p3 = Min(first + 3, last);
+            Tile32x4Avx512(ref Unsafe.Add(ref groupX, first * pixelStride), ref Unsafe.Add(ref groupX, p1 * pixelStride),
+                ref Unsafe.Add(ref groupX, p2 * pixelStride), ref Unsafe.Add(ref groupX, p3 * pixelStride), ref groupW, ref taps, pairs,
+                ref groupTable, stride, shape, ref Unsafe.Add(ref groupY, (nint)first * channels), ref Unsafe.Add(ref groupY, (nint)p1 * channels),
+                ref Unsafe.Add(ref groupY, (nint)p2 * channels), ref Unsafe.Add(ref groupY, (nint)p3 * channels), channels - c < 32 ? channels - c : 32);
         }
     }
 
     /// <summary>
-    /// Four pixels × 32 channels, without the bias: per pair of taps, the two taps' staged values interleaved (within
-    /// 128-bit lanes) and multiplied by their weight pairs.
+    /// Four pixels × 32 channels: per pair of taps, the two taps' staged values interleaved (within 128-bit lanes) and
+    /// multiplied by their weight pairs; then the bias and the requantization, in registers.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile32x4Avx512(ref short x0, ref short x1, ref short x2, ref short x3, ref byte w, ref int taps, int pairs, ref Sums512 sums)
+    private static void Tile32x4Avx512(ref short x0, ref short x1, ref short x2, ref short x3, ref byte w, ref int taps, int pairs,
+        ref int table, int stride, in Int8DepthwiseShape shape, ref sbyte y0, ref sbyte y1, ref sbyte y2, ref sbyte y3, int valid)
     {
         Vector512<int> low0 = Vector512<int>.Zero, high0 = low0, low1 = low0, high1 = low0, low2 = low0, high2 = low0, low3 = low0, high3 = low0;
         ref byte wp = ref w;
@@ -99,21 +94,23 @@ public static partial class Int8DepthwiseConvolution
             high3 += Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackHigh(xa, xb), wHigh);
         }
         // low: channels 0-3 | 8-11 | 16-19 | 24-27, high: 4-7 | 12-15 | 20-23 | 28-31; interleave their 128-bit lanes.
-        Vector512<long> first = Vector512.Create(0L, 1, 8, 9, 2, 3, 10, 11), second = Vector512.Create(4L, 5, 12, 13, 6, 7, 14, 15);
-        sums[0] = Avx512F.PermuteVar8x64x2(low0.AsInt64(), first, high0.AsInt64()).AsInt32();
-        sums[1] = Avx512F.PermuteVar8x64x2(low0.AsInt64(), second, high0.AsInt64()).AsInt32();
-        sums[2] = Avx512F.PermuteVar8x64x2(low1.AsInt64(), first, high1.AsInt64()).AsInt32();
-        sums[3] = Avx512F.PermuteVar8x64x2(low1.AsInt64(), second, high1.AsInt64()).AsInt32();
-        sums[4] = Avx512F.PermuteVar8x64x2(low2.AsInt64(), first, high2.AsInt64()).AsInt32();
-        sums[5] = Avx512F.PermuteVar8x64x2(low2.AsInt64(), second, high2.AsInt64()).AsInt32();
-        sums[6] = Avx512F.PermuteVar8x64x2(low3.AsInt64(), first, high3.AsInt64()).AsInt32();
-        sums[7] = Avx512F.PermuteVar8x64x2(low3.AsInt64(), second, high3.AsInt64()).AsInt32();
+        // Pixels are written last to first: where pixels repeat (fewer than four), all copies are equal anyway.
+        StorePixelAvx512(low3, high3, ref table, stride, shape, ref y3, valid);
+        StorePixelAvx512(low2, high2, ref table, stride, shape, ref y2, valid);
+        StorePixelAvx512(low1, high1, ref table, stride, shape, ref y1, valid);
+        StorePixelAvx512(low0, high0, ref table, stride, shape, ref y0, valid);
     }
 
-    /// <summary>The sums of a tile: 4 pixels × 32 channels.</summary>
-    [InlineArray(8)]
-    private struct Sums512
+    /// <summary>One pixel's 32 channels from the interleaved sums: bias, requantization, store.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StorePixelAvx512(Vector512<int> low, Vector512<int> high, ref int table, int stride, in Int8DepthwiseShape shape, ref sbyte y, int valid)
     {
-        private Vector512<int> _element;
+        Vector512<int> first = Avx512F.PermuteVar8x64x2(low.AsInt64(), Vector512.Create(0L, 1, 8, 9, 2, 3, 10, 11), high.AsInt64()).AsInt32();
+        Vector512<int> second = Avx512F.PermuteVar8x64x2(low.AsInt64(), Vector512.Create(4L, 5, 12, 13, 6, 7, 14, 15), high.AsInt64()).AsInt32();
+        first += Vector512.LoadUnsafe(ref table);
+        second += Vector512.LoadUnsafe(ref table, 16);
+        Int8OutputStage.Store(Int8OutputStage.Requantize16(first, ref table, stride, shape.OutputZeroPoint, shape.OutputMin, shape.OutputMax), ref y, 16);
+        Int8OutputStage.Store(Int8OutputStage.Requantize16(second, ref Unsafe.Add(ref table, 16), stride, shape.OutputZeroPoint, shape.OutputMin, shape.OutputMax),
+            ref Unsafe.Add(ref y, 16), valid - 16);
     }
 }

@@ -78,9 +78,17 @@ public static partial class Int8DepthwiseConvolution
 
         // Where each tap reads, relative to the pixel; an odd last tap is paired with the first, under a zero weight.
         Span<int> offsets = stackalloc int[2 * pairs];
-        for (int t = 0; t < 2 * pairs; t++)
+        int tap = 0;
+        for (int r = 0; r < shape.Rows; r++)
         {
-            offsets[t] = t < shape.Rows * shape.Columns ? t / shape.Columns * shape.RowStride + t % shape.Columns * shape.ColumnStride : 0;
+            for (int column = 0; column < shape.Columns; column++)
+            {
+                offsets[tap++] = r * shape.RowStride + column * shape.ColumnStride;
+            }
+        }
+        if (tap < offsets.Length)
+        {
+            offsets[tap] = 0;
         }
 
         ref short x = ref MemoryMarshal.GetReference(staged);

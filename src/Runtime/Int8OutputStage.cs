@@ -37,23 +37,14 @@ internal static class Int8OutputStage
         return (sbyte)Math.Min(Math.Max(scaled, min), max);
     }
 
-    /// <summary>Sixteen channels' sums (AVX-512) to int8, in channel order; <paramref name="table"/> is the bias row at the first channel.</summary>
+    /// <summary>
+    /// Sixteen channels' sums (AVX-512, bias included) to int8, in channel order; <paramref name="table"/> is the bias
+    /// row at the first channel.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<sbyte> Requantize16(Vector512<int> acc, ref int table, nint stride, int zeroPoint, int min, int max)
     {
-        Vector512<int> x = Avx512F.ShiftLeftLogicalVariable(acc, Vector512.LoadUnsafe(ref Unsafe.Add(ref table, LeftShiftRow * stride)).AsUInt32());
-        ref int multipliers = ref Unsafe.Add(ref table, MultiplierRow * stride);
-        Vector512<long> round = Vector512.Create(1L << 30);
-        Vector512<long> even = Avx512F.Multiply(x, Vector512.LoadUnsafe(ref multipliers)) + round;
-        Vector512<long> odd = Avx512F.Multiply(Avx512F.ShiftRightLogical(x.AsInt64(), 32).AsInt32(), Vector512.LoadUnsafe(ref multipliers, 1)) + round;
-        // Even lanes from the first product's bits 31-62, odd lanes from the second's.
-        Vector512<int> high = Vector512.ConditionalSelect(Vector512.Create(0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1),
-            Avx512F.ShiftLeftLogical(odd, 1).AsInt32(), Avx512F.ShiftRightLogical(even, 31).AsInt32());
-
-        Vector512<int> quotient = Avx512F.ShiftRightArithmeticVariable(high, Vector512.LoadUnsafe(ref Unsafe.Add(ref table, RightShiftRow * stride)).AsUInt32());
-        Vector512<int> remainder = high & Vector512.LoadUnsafe(ref Unsafe.Add(ref table, MaskRow * stride));
-        Vector512<int> threshold = Vector512.LoadUnsafe(ref Unsafe.Add(ref table, HalfMaskRow * stride)) - Avx512F.ShiftRightArithmetic(high, 31);
-        Vector512<int> result = quotient - Vector512.GreaterThan(remainder, threshold) + Vector512.Create(zeroPoint);
+        Vector512<int> result = Requantize16(acc, ref table, stride) + Vector512.Create(zeroPoint);
         // Narrowing saturates to int8: the clamp is needed only for a narrower range (a fused activation).
         if (min != sbyte.MinValue || max != sbyte.MaxValue)
         {
@@ -61,6 +52,27 @@ internal static class Int8OutputStage
         }
         return Avx512F.ConvertToVector128SByteWithSaturation(result);
     }
+
+    /// <summary>Sixteen lanes of TFLite's <c>MultiplyByQuantizedMultiplier</c> (AVX-512), before the zero point.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<int> Requantize16(Vector512<int> acc, ref int table, nint stride)
+    {
+        Vector512<int> x = Avx512F.ShiftLeftLogicalVariable(acc, Vector512.LoadUnsafe(ref Unsafe.Add(ref table, LeftShiftRow * stride)).AsUInt32());
+        ref int multipliers = ref Unsafe.Add(ref table, MultiplierRow * stride);
+        // Even lanes from one 64-bit multiply, odd lanes from another (the table read one entry on puts the odd
+        // lanes' multipliers in even positions); then TFLite's rounding right shift.
+        Vector512<long> round = Vector512.Create(1L << 30);
+        Vector512<long> even = Avx512F.Multiply(x, Vector512.LoadUnsafe(ref multipliers)) + round;
+        Vector512<long> odd = Avx512F.Multiply(Avx512F.ShiftRightLogical(x.AsInt64(), 32).AsInt32(), Vector512.LoadUnsafe(ref multipliers, 1)) + round;
+        Vector512<int> high = Vector512.ConditionalSelect(OddLanes512, Avx512F.ShiftLeftLogical(odd, 1).AsInt32(), Avx512F.ShiftRightLogical(even, 31).AsInt32());
+        Vector512<int> quotient = Avx512F.ShiftRightArithmeticVariable(high, Vector512.LoadUnsafe(ref Unsafe.Add(ref table, RightShiftRow * stride)).AsUInt32());
+        Vector512<int> remainder = high & Vector512.LoadUnsafe(ref Unsafe.Add(ref table, MaskRow * stride));
+        Vector512<int> threshold = Vector512.LoadUnsafe(ref Unsafe.Add(ref table, HalfMaskRow * stride)) - Avx512F.ShiftRightArithmetic(high, 31);
+        return quotient - Vector512.GreaterThan(remainder, threshold);
+    }
+
+    /// <summary>All ones in the odd 32-bit lanes: where the second 64-bit product's bits 31-62 go.</summary>
+    private static Vector512<int> OddLanes512 => Vector512.Create(0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1);
 
     /// <summary>Sixteen channels' sums (AVX2) to int8, in channel order; <paramref name="table"/> is the bias row at the first channel.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -110,6 +122,7 @@ internal static class Int8OutputStage
         Vector256<long> odd = Avx2.Multiply(Avx2.ShiftRightLogical(x.AsInt64(), 32).AsInt32(), Vector256.LoadUnsafe(ref multipliers, 1)) + round;
         Vector256<int> high = Avx2.Blend(Avx2.ShiftRightLogical(even, 31).AsInt32(), Avx2.ShiftLeftLogical(odd, 1).AsInt32(), 0b1010_1010);
 
+        // TFLite's RoundingDivideByPOT: x >> e, plus one where the remainder exceeds half (half or more below zero).
         Vector256<int> quotient = Avx2.ShiftRightArithmeticVariable(high, Vector256.LoadUnsafe(ref Unsafe.Add(ref table, RightShiftRow * stride)).AsUInt32());
         Vector256<int> remainder = high & Vector256.LoadUnsafe(ref Unsafe.Add(ref table, MaskRow * stride));
         Vector256<int> threshold = Vector256.LoadUnsafe(ref Unsafe.Add(ref table, HalfMaskRow * stride)) - Avx2.ShiftRightArithmetic(high, 31);

@@ -11,8 +11,8 @@ namespace TinyModel.Tests.Runtime;
 /// <summary>
 /// The vector requantization of the int8 convolution kernels (<see cref="Int8OutputStage"/>) against TFLite's
 /// <c>MultiplyByQuantizedMultiplier</c> (<see cref="FixedPoint"/>), lane by lane: every shift from -31 to 30, multipliers
-/// at both ends of their range, the int32 extremes, and values where both of TFLite's roundings meet ties. Which vector
-/// path runs depends on the machine: run with DOTNET_EnableAVX2=0 for the SSE4.1 one (AdvSimd on ARM64).
+/// at both ends of their range, the int32 extremes, and values where both of TFLite's roundings meet ties. Which vector paths run depends on the machine: run with
+/// DOTNET_EnableAVX512=0 and DOTNET_EnableAVX2=0 too (AdvSimd on ARM64).
 /// </summary>
 public class Int8OutputStageTests
 {
@@ -52,6 +52,12 @@ public class Int8OutputStageTests
                 {
                     Vector256<int> result = Int8OutputStage.Requantize8(Vector256.Create(lanes), ref table[0], Stride);
                     AssertLanes(expected, Lanes(result), lanes, multiplier, shift);
+                }
+                if (Avx512BW.IsSupported)
+                {
+                    int[] both = lanes.Concat(lanes).ToArray();
+                    Vector512<int> wide = Int8OutputStage.Requantize16(Vector512.Create(both), ref table[0], Stride);
+                    AssertLanes(expected.Concat(expected).ToArray(), Lanes(wide), both, multiplier, shift);
                 }
                 if (Sse41.IsSupported || AdvSimd.Arm64.IsSupported)
                 {
@@ -115,6 +121,8 @@ public class Int8OutputStageTests
         table[5 * Stride + channel] = mask;
         table[6 * Stride + channel] = mask >> 1;
     }
+
+    private static int[] Lanes(Vector512<int> v) => Enumerable.Range(0, 16).Select(i => v.GetElement(i)).ToArray();
 
     private static int[] Lanes(Vector256<int> v) => Enumerable.Range(0, 8).Select(i => v.GetElement(i)).ToArray();
 

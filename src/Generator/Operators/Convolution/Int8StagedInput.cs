@@ -11,6 +11,9 @@ namespace TinyModel.Generator.Operators.Convolution;
 /// </summary>
 internal static class Int8StagedInput
 {
+    /// <summary>Values a staging buffer holds beyond its length so that its start can be aligned (TinyModel.Int8Convolution.AlignmentSlack).</summary>
+    private const int AlignmentSlack = 31;
+
     /// <summary>The largest staging buffer, in int16 values, a layer puts on the stack.</summary>
     private const int MaxStagedValues = 32 * 1024;
 
@@ -25,6 +28,16 @@ internal static class Int8StagedInput
     public static bool Fits(ConvolutionGeometry g, int slack) =>
         (IsPointwise(g) ? (long)PointwiseChunk(g) * g.InputChannels : (long)g.FilterHeight * StagedWidth(g) * g.InputChannels) + slack <= MaxStagedValues;
 
+    /// <summary>Whether the whole padded image fits on the stack, so that each input row is staged once, not once per filter row that reads it.</summary>
+    private static bool ImageFits(ConvolutionGeometry g, int slack) => (long)StagedHeight(g) * StagedWidth(g) * g.InputChannels + slack <= MaxStagedValues;
+
+    /// <summary>Staged rows of the whole image: from the first output row's window to the last's.</summary>
+    private static int StagedHeight(ConvolutionGeometry g) => (g.OutputHeight - 1) * g.StrideHeight + (g.FilterHeight - 1) * g.DilationHeight + 1;
+
+    /// <summary>Staged values from one filter row to the next in the kernel's window: adjacent slots per output row, or <c>dilation</c> rows of the staged image.</summary>
+    public static int RowStride(ConvolutionGeometry g, int slack) =>
+        (ImageFits(g, slack) ? g.DilationHeight : 1) * StagedWidth(g) * g.InputChannels;
+
     /// <summary>Pixels a pointwise layer stages at a time: about <see cref="PointwiseChunkValues"/> values, a multiple of 4 pixels.</summary>
     private static int PointwiseChunk(ConvolutionGeometry g) =>
         Math.Min(g.Batches * g.InputHeight * g.InputWidth, Math.Max(4, PointwiseChunkValues / g.InputChannels / 4 * 4));
@@ -33,43 +46,48 @@ internal static class Int8StagedInput
     public static int StagedWidth(ConvolutionGeometry g) => (g.OutputWidth - 1) * g.StrideWidth + (g.FilterWidth - 1) * g.DilationWidth + 1;
 
     /// <summary>
-    /// Writes the loop of a pointwise layer: <paramref name="kernelCall"/> gets the staged span's output slice expression
-    /// and returns the statement computing it from <c>staged</c>. <paramref name="slack"/> values follow the staged ones.
+    /// Writes the loop of a pointwise layer: <paramref name="kernelCall"/> gets the staged input's and the output's
+    /// expressions and returns the statement that computes the one from the other. <paramref name="slack"/> values follow the staged ones.
     /// </summary>
-    public static void WritePointwise(SourceWriter writer, ConvolutionGeometry g, int inputOffset, int slack, Func<string, string> kernelCall)
+    public static void WritePointwise(SourceWriter writer, ConvolutionGeometry g, int inputOffset, int slack, Func<string, string, string> kernelCall)
     {
         int ic = g.InputChannels, oc = g.OutputChannels;
         int pixels = g.Batches * g.InputHeight * g.InputWidth;
         int chunk = PointwiseChunk(g);
-        writer.WriteLine($"{EmitContext.Span}<short> staged = stackalloc short[{I(chunk * ic + slack)}];");
+        writer.WriteLine($"{EmitContext.Span}<short> staged = global::TinyModel.Int8Convolution.Align(stackalloc short[{I(chunk * ic + slack + AlignmentSlack)}], {I(chunk * ic + slack)});");
         if (chunk == pixels)
         {
             writer.WriteLine($"global::TinyModel.Int8Convolution.Stage(input, {I(inputOffset)}, staged);");
-            writer.WriteLine(kernelCall("output"));
+            writer.WriteLine(kernelCall("staged", "output"));
             return;
         }
         writer.WriteLine($"// {I(pixels)} pixels, {I(chunk)} at a time.");
         writer.OpenBlock($"for (int start = 0; start < {I(pixels)}; start += {I(chunk)})");
         writer.WriteLine($"int count = {EmitContext.MathClass}.Min({I(chunk)}, {I(pixels)} - start);");
         writer.WriteLine($"global::TinyModel.Int8Convolution.Stage(input.Slice(start * {I(ic)}, count * {I(ic)}), {I(inputOffset)}, staged);");
-        writer.WriteLine(kernelCall($"output.Slice(start * {I(oc)}, count * {I(oc)})"));
+        writer.WriteLine(kernelCall("staged", $"output.Slice(start * {I(oc)}, count * {I(oc)})"));
         writer.CloseBlock();
     }
 
     /// <summary>
     /// Writes the loop of any other layer: per output row, the filter rows' input rows staged side by side
-    /// (<see cref="StagedWidth"/> columns each, padding columns and rows zero), then <paramref name="kernelCall"/> with the
-    /// output row's slice. <paramref name="slack"/> values follow the staged rows.
+    /// (<see cref="StagedWidth"/> columns each, padding columns and rows zero), then <paramref name="kernelCall"/> with the staged
+    /// input and the output row. <paramref name="slack"/> values follow the staged rows.
     /// </summary>
-    public static void WriteRows(SourceWriter writer, ConvolutionGeometry g, int inputOffset, int slack, Func<string, string> kernelCall)
+    public static void WriteRows(SourceWriter writer, ConvolutionGeometry g, int inputOffset, int slack, Func<string, string, string> kernelCall)
     {
+        if (ImageFits(g, slack))
+        {
+            WriteImage(writer, g, inputOffset, slack, kernelCall);
+            return;
+        }
         int ic = g.InputChannels, oc = g.OutputChannels;
         int stagedWidth = StagedWidth(g);
         int rowStride = stagedWidth * ic;
         int columns = Math.Min(g.InputWidth, stagedWidth - g.PadLeft);
         writer.WriteLine($"// Filter row ky of output row oy reads input row oy·{I(g.StrideHeight)}{Literals.PlusTerm(-g.PadTop)} + ky·{I(g.DilationHeight)}, staged as {I(stagedWidth)} columns (input column ix at ix + {I(g.PadLeft)});");
         writer.WriteLine("// the columns and rows outside the input hold zeros: TFLite's padding.");
-        writer.WriteLine($"{EmitContext.Span}<short> staged = stackalloc short[{I(g.FilterHeight * rowStride + slack)}];");
+        writer.WriteLine($"{EmitContext.Span}<short> staged = global::TinyModel.Int8Convolution.Align(stackalloc short[{I(g.FilterHeight * rowStride + slack + AlignmentSlack)}], {I(g.FilterHeight * rowStride + slack)});");
         writer.WriteLine("staged.Clear();");
         ConvolutionLoops.OpenBatches(writer, g, "sbyte", "sbyte");
         writer.OpenBlock($"for (int oy = 0; oy < {I(g.OutputHeight)}; oy++)");
@@ -89,7 +107,32 @@ internal static class Int8StagedInput
             writer.CloseBlock();
         }
         writer.CloseBlock();
-        writer.WriteLine(kernelCall($"result.Slice(oy * {I(g.OutputWidth * oc)}, {I(g.OutputWidth * oc)})"));
+        writer.WriteLine(kernelCall("staged", $"result.Slice(oy * {I(g.OutputWidth * oc)}, {I(g.OutputWidth * oc)})"));
+        writer.CloseBlock();
+        ConvolutionLoops.CloseBatches(writer, g);
+    }
+
+    /// <summary>
+    /// The loop of a layer whose padded image fits on the stack: every input row the windows read is staged once,
+    /// then the kernel runs per output row from the row where its windows start.
+    /// </summary>
+    private static void WriteImage(SourceWriter writer, ConvolutionGeometry g, int inputOffset, int slack, Func<string, string, string> kernelCall)
+    {
+        int ic = g.InputChannels, oc = g.OutputChannels;
+        int stagedWidth = StagedWidth(g), stagedHeight = StagedHeight(g);
+        int columns = Math.Min(g.InputWidth, stagedWidth - g.PadLeft);
+        int rows = Math.Min(g.InputHeight, stagedHeight - g.PadTop);
+        writer.WriteLine($"// The padded image, staged once: input row iy at row iy + {I(g.PadTop)} of {I(stagedHeight)}, input column ix at column ix + {I(g.PadLeft)} of {I(stagedWidth)};");
+        writer.WriteLine($"// the rest holds zeros: TFLite's padding. Output row oy's windows start at staged row oy·{I(g.StrideHeight)}.");
+        writer.WriteLine($"{EmitContext.Span}<short> staged = global::TinyModel.Int8Convolution.Align(stackalloc short[{I((long)stagedHeight * stagedWidth * ic + slack + AlignmentSlack)}], {I((long)stagedHeight * stagedWidth * ic + slack)});");
+        writer.WriteLine("staged.Clear();");
+        ConvolutionLoops.OpenBatches(writer, g, "sbyte", "sbyte");
+        writer.OpenBlock($"for (int iy = 0; iy < {I(rows)}; iy++)");
+        writer.WriteLine($"global::TinyModel.Int8Convolution.Stage(image.Slice(iy * {I(g.InputWidth * ic)}, {I(columns * ic)}), {I(inputOffset)}, " +
+            $"staged.Slice((iy + {I(g.PadTop)}) * {I(stagedWidth * ic)}{Literals.PlusTerm((long)g.PadLeft * ic)}, {I(columns * ic)}));");
+        writer.CloseBlock();
+        writer.OpenBlock($"for (int oy = 0; oy < {I(g.OutputHeight)}; oy++)");
+        writer.WriteLine(kernelCall($"staged.Slice(oy * {I((long)g.StrideHeight * stagedWidth * ic)})", $"result.Slice(oy * {I(g.OutputWidth * oc)}, {I(g.OutputWidth * oc)})"));
         writer.CloseBlock();
         ConvolutionLoops.CloseBatches(writer, g);
     }

@@ -47,8 +47,7 @@ internal static class PairedInt8Convolution
         int segments = dilatedColumns ? g.FilterWidth : 1;
         int run = dilatedColumns ? ic : g.FilterWidth * ic;
         int pairs = (run + 1) / 2;
-        int stagedWidth = pointwise ? 0 : Int8StagedInput.StagedWidth(g);
-        int rowStride = stagedWidth * ic;
+        int rowStride = pointwise ? 0 : Int8StagedInput.RowStride(g, Slack);
 
         string weights = LayerWeights.AddConstant(context, layer, ElementType.Int8, PackWeights(g, filter, segments, run, pairs),
             $"filter, int8, packed for TinyModel.Int8Convolution: {Literals.Count((oc + 15) / 16, "block")} of 16 output channels × {Literals.Count(g.FilterHeight * segments, "run")} × {Literals.Count(pairs, "pair")} × 16 × 2");
@@ -59,7 +58,7 @@ internal static class PairedInt8Convolution
         writer.WriteLine($"global::TinyModel.Int8ConvolutionShape shape = new(pixelStride: {I((pointwise ? 1 : g.StrideWidth) * ic)}, rows: {I(g.FilterHeight)}, rowStride: {I(rowStride)}, " +
             $"segments: {I(segments)}, segmentStride: {I(dilatedColumns ? g.DilationWidth * ic : 0)}, pairs: {I(pairs)}, outputChannels: {I(oc)}, " +
             $"outputZeroPoint: {I(requantization.OutputZeroPoint)}, outputMin: {I(activation.QuantizedMin)}, outputMax: {I(activation.QuantizedMax)});");
-        Func<string, string> call = output => $"global::TinyModel.Int8Convolution.ConvolveRow(staged, shape, weights, outputStage, {output});";
+        Func<string, string, string> call = (staged, output) => $"global::TinyModel.Int8Convolution.ConvolveRow({staged}, shape, weights, outputStage, {output});";
         if (pointwise)
         {
             Int8StagedInput.WritePointwise(writer, g, inputOffset, Slack, call);

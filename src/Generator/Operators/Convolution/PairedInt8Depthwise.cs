@@ -45,10 +45,10 @@ internal static class PairedInt8Depthwise
         writer.WriteLine($"{EmitContext.ReadOnlySpan}<sbyte> weights = {context.Constant(weights)};");
         writer.WriteLine($"{EmitContext.ReadOnlySpan}<int> outputStage = {context.Constant(outputStage)};");
         writer.WriteLine($"global::TinyModel.Int8DepthwiseShape shape = new(pixelStride: {I(g.StrideWidth * channels)}, rows: {I(g.FilterHeight)}, " +
-            $"rowStride: {I(Int8StagedInput.StagedWidth(g) * channels)}, columns: {I(g.FilterWidth)}, columnStride: {I(g.DilationWidth * channels)}, channels: {I(channels)}, " +
+            $"rowStride: {I(Int8StagedInput.RowStride(g, Slack))}, columns: {I(g.FilterWidth)}, columnStride: {I(g.DilationWidth * channels)}, channels: {I(channels)}, " +
             $"outputZeroPoint: {I(requantization.OutputZeroPoint)}, outputMin: {I(activation.QuantizedMin)}, outputMax: {I(activation.QuantizedMax)});");
         Int8StagedInput.WriteRows(writer, g, inputOffset, Slack,
-            output => $"global::TinyModel.Int8DepthwiseConvolution.ConvolveRow(staged, shape, weights, outputStage, {output});");
+            (staged, output) => $"global::TinyModel.Int8DepthwiseConvolution.ConvolveRow({staged}, shape, weights, outputStage, {output});");
     }
 
     private static byte[] PackWeights(ConvolutionGeometry g, byte[] filter, int pairs)
