@@ -107,7 +107,7 @@ public sealed class GeneratorHarness
         return text;
     }
 
-    // Like the build targets: one encoded copy per source path, so equal file names in two folders do not collide.
+    // As the build targets do (they hash the full path with MSBuild's StableStringHash): one encoded copy per source path.
     private static string EncodedPath(ModelInput model) =>
         model.Encoded
             ? $"/obj/tinymodel/{Path.GetFileName(model.SourcePath)}.{(uint)StringComparer.Ordinal.GetHashCode(model.SourcePath):x8}.b64"
