@@ -20,9 +20,9 @@ namespace TinyModel;
 /// <para>
 /// Per-lane shift counts are the hard part below AVX2: SSE4.1 shifts every lane by one count. There a
 /// left shift is a multiply by <c>2^k</c> (built from a float's exponent field), and an arithmetic right
-/// shift by <c>e</c> is the high half of <c>(h + 2^31) · 2^(31−e)</c>, an unsigned 32×32→64-bit multiply,
-/// minus <c>2^(31−e)</c>: exact for every <c>h</c> and every <c>e</c> in [0, 31]. Shifts are TFLite's range,
-/// [−31, 31] (its <c>QuantizeMultiplier</c> never leaves [−31, 30]).
+/// shift by <c>e</c> is <c>((h + 2^31) · 2^(31−e)) &gt;&gt; 31</c>, an unsigned 32×32→64-bit multiply and a
+/// shift by a constant, minus <c>2^(31−e)</c>: exact for every <c>h</c> and every <c>e</c> in [0, 31]. Shifts
+/// are TFLite's range, [−31, 31] (its <c>QuantizeMultiplier</c> never leaves [−31, 30]).
 /// </para>
 /// <para>
 /// The four-lane forms call x86 intrinsics without their own <c>Sse41.IsSupported</c> checks: callers check
