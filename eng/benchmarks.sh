@@ -24,7 +24,7 @@ if [ "${NATIVEAOT:-1}" != 0 ]; then
     dotnet publish "$aot" -c Release -r linux-x64 -p:IlcInstructionSet=x86-64-v3 -o "$results/aot-x86-64-v3" --nologo -v:q
     variants+=(aot-x86-64-v3)
   fi
-  run_variant() { # <variant> <model>: one line per model, "median_us<TAB>matches"
+  run_variant() { # <variant> <model>: one line per model, "fastest_us<TAB>matches"
     if [ "$1" = jit ]; then
       dotnet "$results/jit/TinyModel.NativeAotBenchmarks.dll" "$2"
     else

@@ -8,15 +8,15 @@ namespace TinyModel.Benchmarks;
 
 /// <summary>
 /// The NativeAOT measurements eng/benchmarks.sh makes before BenchmarkDotNet runs: one tab-separated line per
-/// variant (<c>jit</c>, <c>aot-default</c>, <c>aot-x86-64-v3</c>), round and model, with the round's median µs
+/// variant (<c>jit</c>, <c>aot-default</c>, <c>aot-x86-64-v3</c>), round and model, with the round's fastest µs
 /// per call and whether the outputs equalled TFLM's golden bytes.
 /// </summary>
 internal sealed class NativeAotResults
 {
-    private readonly Dictionary<(string Variant, string Model), List<double>> _medians = new();
+    private readonly Dictionary<(string Variant, string Model), List<double>> _fastest = new();
 
     /// <summary>How many rounds the file holds (the most any variant and model has).</summary>
-    public int Rounds => _medians.Count == 0 ? 0 : _medians.Values.Max(m => m.Count);
+    public int Rounds => _fastest.Count == 0 ? 0 : _fastest.Values.Max(m => m.Count);
 
     /// <summary>The NativeAOT runs whose outputs differed from TFLM's, as <c>variant/model</c>.</summary>
     public IReadOnlyList<string> Mismatches { get; private set; } = Array.Empty<string>();
@@ -27,18 +27,18 @@ internal sealed class NativeAotResults
         var mismatches = new SortedSet<string>(StringComparer.Ordinal);
         foreach (string line in File.ReadLines(path))
         {
-            // variant, round, model, median µs, matches TFLM
+            // variant, round, model, fastest µs, matches TFLM
             string[] cells = line.Split('\t');
-            if (cells.Length < 5 || !double.TryParse(cells[3], NumberStyles.Float, CultureInfo.InvariantCulture, out double median))
+            if (cells.Length < 5 || !double.TryParse(cells[3], NumberStyles.Float, CultureInfo.InvariantCulture, out double fastest))
             {
                 continue;
             }
             (string variant, string model) = (cells[0], cells[2]);
-            if (!results._medians.TryGetValue((variant, model), out List<double>? medians))
+            if (!results._fastest.TryGetValue((variant, model), out List<double>? rounds))
             {
-                results._medians[(variant, model)] = medians = new List<double>();
+                results._fastest[(variant, model)] = rounds = new List<double>();
             }
-            medians.Add(median);
+            rounds.Add(fastest);
             if (variant.StartsWith("aot", StringComparison.Ordinal) && cells[4] != "yes")
             {
                 mismatches.Add($"{variant}/{model}");
@@ -48,14 +48,7 @@ internal sealed class NativeAotResults
         return results;
     }
 
-    /// <summary>The median over rounds of one variant's per-round medians for a model, or null if it was not measured.</summary>
-    public double? Median(string variant, string model)
-    {
-        if (!_medians.TryGetValue((variant, model), out List<double>? medians) || medians.Count == 0)
-        {
-            return null;
-        }
-        double[] sorted = medians.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-    }
+    /// <summary>The fastest of one variant's per-round figures for a model, or null if it was not measured.</summary>
+    public double? Fastest(string variant, string model) =>
+        _fastest.TryGetValue((variant, model), out List<double>? rounds) && rounds.Count > 0 ? rounds.Min() : null;
 }
