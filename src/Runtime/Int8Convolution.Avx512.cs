@@ -21,25 +21,29 @@ public static partial class Int8Convolution
             ref byte blockW = ref Unsafe.As<sbyte, byte>(ref Unsafe.Add(ref w, (nint)(c / 16) * blockWeights));
             ref int blockTable = ref Unsafe.Add(ref table, c);
             int valid = channels - c < 16 ? channels - c : 16;
-            // Groups of eight, then of four; a last group ends at the last pixel, recomputing (and rewriting,
-            // identically) the pixels it overlaps.
+            // Groups of eight; the pixels left over by a group of four and single pixels, or, where that costs more
+            // (a single pixel reuses no weight load), a last group that ends at the last pixel, recomputing (and
+            // rewriting, identically) the pixels it overlaps.
             int p = 0;
             for (; p <= pixels - 8; p += 8)
             {
                 Tile8Avx512(ref Unsafe.Add(ref x, p * pixelStride), shape, ref blockW, ref blockTable, stride, ref Unsafe.Add(ref y, (nint)p * channels + c), valid);
             }
             int left = pixels - p;
-            if (left > 4 && pixels >= 8)
+            if (left >= 6 && pixels >= 8)
             {
                 p = pixels - 8;
                 Tile8Avx512(ref Unsafe.Add(ref x, p * pixelStride), shape, ref blockW, ref blockTable, stride, ref Unsafe.Add(ref y, (nint)p * channels + c), valid);
+                continue;
             }
-            else if (left > 0 && pixels >= 4)
+            if (left >= 4)
             {
-                if (left > 4)
-                {
-                    Tile4Avx512(ref Unsafe.Add(ref x, p * pixelStride), shape, ref blockW, ref blockTable, stride, ref Unsafe.Add(ref y, (nint)p * channels + c), valid);
-                }
+                Tile4Avx512(ref Unsafe.Add(ref x, p * pixelStride), shape, ref blockW, ref blockTable, stride, ref Unsafe.Add(ref y, (nint)p * channels + c), valid);
+                p += 4;
+                left -= 4;
+            }
+            if (left == 3 && pixels >= 4)
+            {
                 p = pixels - 4;
                 Tile4Avx512(ref Unsafe.Add(ref x, p * pixelStride), shape, ref blockW, ref blockTable, stride, ref Unsafe.Add(ref y, (nint)p * channels + c), valid);
             }

@@ -11,28 +11,27 @@ namespace TinyModel;
 public static partial class Int8DepthwiseConvolution
 {
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ConvolveRowAvx2(ref short x, in Int8DepthwiseShape shape, int pixels, ref sbyte w, ref int table, int stride, ref int taps, int pairs, ref sbyte y)
+    private static void ConvolveRowAvx2(ref short x, in Int8DepthwiseShape shape, in PixelGrid grid, int pixels, ref sbyte w, ref int table, int stride, ref int taps, int pairs, ref sbyte y)
     {
         for (int c = 0; c < shape.Channels; c += 16)
         {
             if (shape.Channels - c > 8)
             {
-                Group16Avx2(ref x, shape, pixels, c, ref w, ref table, stride, ref taps, pairs, ref y);
+                Group16Avx2(ref x, shape, grid, pixels, c, ref w, ref table, stride, ref taps, pairs, ref y);
             }
             else
             {
-                Group8Avx2(ref x, shape, pixels, c, ref w, ref table, stride, ref taps, pairs, ref y);
+                Group8Avx2(ref x, shape, grid, pixels, c, ref w, ref table, stride, ref taps, pairs, ref y);
             }
         }
     }
 
     /// <summary>Channels <paramref name="c"/> to <paramref name="c"/> + 15 of every pixel, two pixels at a time.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Group16Avx2(ref short x, in Int8DepthwiseShape shape, int pixels, int c, ref sbyte w, ref int table, int stride, ref int taps, int pairs, ref sbyte y)
+    private static void Group16Avx2(ref short x, in Int8DepthwiseShape shape, in PixelGrid grid, int pixels, int c, ref sbyte w, ref int table, int stride, ref int taps, int pairs, ref sbyte y)
     {
         int channels = shape.Channels;
         int valid = channels - c < 16 ? channels - c : 16;
-        nint pixelStride = shape.PixelStride;
         ref byte groupW = ref WeightsAt(ref w, c, pairs);
         ref int groupTable = ref Unsafe.Add(ref table, c);
         ref short groupX = ref Unsafe.Add(ref x, c);
@@ -40,7 +39,7 @@ public static partial class Int8DepthwiseConvolution
         for (int p = 0; p < pixels; p += 2)
         {
             int count = pixels - p >= 2 ? 2 : 1;
-            Tile16Avx2(ref Unsafe.Add(ref groupX, p * pixelStride), pixelStride, count, ref groupW, ref taps, pairs, ref sums);
+            Tile16Avx2(ref Unsafe.Add(ref groupX, grid.Offset(p)), ref Unsafe.Add(ref groupX, grid.Offset(p + count - 1)), ref groupW, ref taps, pairs, ref sums);
             for (int i = 0; i < count; i++)
             {
                 Vector256<int> low = sums[2 * i] + Vector256.LoadUnsafe(ref groupTable);
@@ -53,11 +52,10 @@ public static partial class Int8DepthwiseConvolution
 
     /// <summary>Channels <paramref name="c"/> to <paramref name="c"/> + 7 (or fewer) of every pixel, four pixels at a time.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Group8Avx2(ref short x, in Int8DepthwiseShape shape, int pixels, int c, ref sbyte w, ref int table, int stride, ref int taps, int pairs, ref sbyte y)
+    private static void Group8Avx2(ref short x, in Int8DepthwiseShape shape, in PixelGrid grid, int pixels, int c, ref sbyte w, ref int table, int stride, ref int taps, int pairs, ref sbyte y)
     {
         int channels = shape.Channels;
         int valid = channels - c < 8 ? channels - c : 8;
-        nint pixelStride = shape.PixelStride;
         ref byte groupW = ref WeightsAt(ref w, c, pairs);
         ref int groupTable = ref Unsafe.Add(ref table, c);
         ref short groupX = ref Unsafe.Add(ref x, c);
@@ -68,9 +66,8 @@ public static partial class Int8DepthwiseConvolution
             // with fewer than four pixels, the last one is computed more than once.
             int first = p <= pixels - 4 ? p : pixels >= 4 ? pixels - 4 : p;
             int last = pixels - 1;
-            ref short x0 = ref Unsafe.Add(ref groupX, first * pixelStride);
-            Tile8x4Avx2(ref x0, ref Unsafe.Add(ref groupX, Min(first + 1, last) * pixelStride), ref Unsafe.Add(ref groupX, Min(first + 2, last) * pixelStride),
-                ref Unsafe.Add(ref groupX, Min(first + 3, last) * pixelStride), ref groupW, ref taps, pairs, ref sums);
+            Tile8x4Avx2(ref Unsafe.Add(ref groupX, grid.Offset(first)), ref Unsafe.Add(ref groupX, grid.Offset(Min(first + 1, last))),
+                ref Unsafe.Add(ref groupX, grid.Offset(Min(first + 2, last))), ref Unsafe.Add(ref groupX, grid.Offset(Min(first + 3, last))), ref groupW, ref taps, pairs, ref sums);
             Vector256<int> bias = Vector256.LoadUnsafe(ref groupTable);
             for (int i = 0; i < 4 && first + i < pixels; i++)
             {
@@ -81,14 +78,13 @@ public static partial class Int8DepthwiseConvolution
     }
 
     /// <summary>
-    /// One or two pixels × 16 channels, without the bias: per pair of taps, the two taps' staged values interleaved
-    /// (within 128-bit lanes) and multiplied by their weight pairs.
+    /// Two pixels × 16 channels (the same pixel twice for one), without the bias: per pair of taps, the two taps' staged
+    /// values interleaved (within 128-bit lanes) and multiplied by their weight pairs.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile16Avx2(ref short x, nint pixelStride, int count, ref byte w, ref int taps, int pairs, ref Sums256 sums)
+    private static void Tile16Avx2(ref short x, ref short x1, ref byte w, ref int taps, int pairs, ref Sums256 sums)
     {
         Vector256<int> low0 = Vector256<int>.Zero, high0 = Vector256<int>.Zero, low1 = Vector256<int>.Zero, high1 = Vector256<int>.Zero;
-        ref short x1 = ref Unsafe.Add(ref x, count > 1 ? pixelStride : 0);
         ref byte wp = ref w;
         for (int k = 0; k < pairs; k++, wp = ref Unsafe.Add(ref wp, 64))
         {

@@ -11,39 +11,38 @@ namespace TinyModel;
 public static partial class Int8DepthwiseConvolution
 {
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ConvolveRowAvx512(ref short x, in Int8DepthwiseShape shape, int pixels, ref sbyte w, ref int table, int stride, ref int taps, int pairs, ref sbyte y)
+    private static void ConvolveRowAvx512(ref short x, in Int8DepthwiseShape shape, in PixelGrid grid, int pixels, ref sbyte w, ref int table, int stride, ref int taps, int pairs, ref sbyte y)
     {
         int channels = shape.Channels;
         for (int c = 0; c < channels; c += 32)
         {
             if (channels - c > 16)
             {
-                Group32Avx512(ref x, shape, pixels, c, ref w, ref table, stride, ref taps, pairs, ref y);
+                Group32Avx512(ref x, shape, grid, pixels, c, ref w, ref table, stride, ref taps, pairs, ref y);
                 continue;
             }
-            Group16Avx2Or8(ref x, shape, pixels, c, ref w, ref table, stride, ref taps, pairs, ref y);
+            Group16Avx2Or8(ref x, shape, grid, pixels, c, ref w, ref table, stride, ref taps, pairs, ref y);
         }
     }
 
     /// <summary>The last 16 channels or fewer.</summary>
-    private static void Group16Avx2Or8(ref short x, in Int8DepthwiseShape shape, int pixels, int c, ref sbyte w, ref int table, int stride, ref int taps, int pairs, ref sbyte y)
+    private static void Group16Avx2Or8(ref short x, in Int8DepthwiseShape shape, in PixelGrid grid, int pixels, int c, ref sbyte w, ref int table, int stride, ref int taps, int pairs, ref sbyte y)
     {
         if (shape.Channels - c > 8)
         {
-            Group16Avx2(ref x, shape, pixels, c, ref w, ref table, stride, ref taps, pairs, ref y);
+            Group16Avx2(ref x, shape, grid, pixels, c, ref w, ref table, stride, ref taps, pairs, ref y);
         }
         else
         {
-            Group8Avx2(ref x, shape, pixels, c, ref w, ref table, stride, ref taps, pairs, ref y);
+            Group8Avx2(ref x, shape, grid, pixels, c, ref w, ref table, stride, ref taps, pairs, ref y);
         }
     }
 
     /// <summary>Channels <paramref name="c"/> to <paramref name="c"/> + 31 of every pixel, four pixels at a time.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Group32Avx512(ref short x, in Int8DepthwiseShape shape, int pixels, int c, ref sbyte w, ref int table, int stride, ref int taps, int pairs, ref sbyte y)
+    private static void Group32Avx512(ref short x, in Int8DepthwiseShape shape, in PixelGrid grid, int pixels, int c, ref sbyte w, ref int table, int stride, ref int taps, int pairs, ref sbyte y)
     {
         int channels = shape.Channels;
-        nint pixelStride = shape.PixelStride;
         ref byte groupW = ref WeightsAt(ref w, c, pairs);
         ref int groupTable = ref Unsafe.Add(ref table, c);
         ref short groupX = ref Unsafe.Add(ref x, c);
@@ -55,8 +54,8 @@ public static partial class Int8DepthwiseConvolution
             int first = p <= pixels - 4 ? p : pixels >= 4 ? pixels - 4 : p;
             int last = pixels - 1;
             int p1 = Min(first + 1, last), p2 = Min(first + 2, last), p3 = Min(first + 3, last);
-            Tile32x4Avx512(ref Unsafe.Add(ref groupX, first * pixelStride), ref Unsafe.Add(ref groupX, p1 * pixelStride),
-                ref Unsafe.Add(ref groupX, p2 * pixelStride), ref Unsafe.Add(ref groupX, p3 * pixelStride), ref groupW, ref taps, pairs,
+            Tile32x4Avx512(ref Unsafe.Add(ref groupX, grid.Offset(first)), ref Unsafe.Add(ref groupX, grid.Offset(p1)),
+                ref Unsafe.Add(ref groupX, grid.Offset(p2)), ref Unsafe.Add(ref groupX, grid.Offset(p3)), ref groupW, ref taps, pairs,
                 ref groupTable, stride, shape, ref Unsafe.Add(ref groupY, (nint)first * channels), ref Unsafe.Add(ref groupY, (nint)p1 * channels),
                 ref Unsafe.Add(ref groupY, (nint)p2 * channels), ref Unsafe.Add(ref groupY, (nint)p3 * channels), channels - c < 32 ? channels - c : 32);
         }

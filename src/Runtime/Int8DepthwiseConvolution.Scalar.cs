@@ -6,12 +6,12 @@ namespace TinyModel;
 public static partial class Int8DepthwiseConvolution
 {
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ConvolveRowScalar(ref short x, in Int8DepthwiseShape shape, int pixels, ref sbyte w, ref int table, int stride, ref int taps, int pairs, ref sbyte y)
+    private static void ConvolveRowScalar(ref short x, in Int8DepthwiseShape shape, in PixelGrid grid, int pixels, ref sbyte w, ref int table, int stride, ref int taps, int pairs, ref sbyte y)
     {
         int channels = shape.Channels;
         for (int p = 0; p < pixels; p++)
         {
-            ref short pixel = ref Unsafe.Add(ref x, (nint)p * shape.PixelStride);
+            ref short pixel = ref Unsafe.Add(ref x, grid.Offset(p));
             for (int c = 0; c < channels; c++)
             {
                 ref sbyte wp = ref Unsafe.Add(ref w, (nint)(c / 32) * pairs * 64 + WeightOffset(c % 32));

@@ -7,10 +7,9 @@ namespace TinyModel;
 public static partial class Int8DepthwiseConvolution
 {
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ConvolveRowVector128(ref short x, in Int8DepthwiseShape shape, int pixels, ref sbyte w, ref int table, int stride, ref int taps, int pairs, ref sbyte y)
+    private static void ConvolveRowVector128(ref short x, in Int8DepthwiseShape shape, in PixelGrid grid, int pixels, ref sbyte w, ref int table, int stride, ref int taps, int pairs, ref sbyte y)
     {
         int channels = shape.Channels;
-        nint pixelStride = shape.PixelStride;
         Sums128 sums = default;
         for (int c = 0; c < channels; c += 8)
         {
@@ -22,7 +21,7 @@ public static partial class Int8DepthwiseConvolution
             for (int p = 0; p < pixels; p += 2)
             {
                 int count = pixels - p >= 2 ? 2 : 1;
-                Tile8Vector128(ref Unsafe.Add(ref blockX, p * pixelStride), pixelStride, count, ref blockW, ref taps, pairs, ref sums);
+                Tile8Vector128(ref Unsafe.Add(ref blockX, grid.Offset(p)), ref Unsafe.Add(ref blockX, grid.Offset(p + count - 1)), ref blockW, ref taps, pairs, ref sums);
                 for (int i = 0; i < count; i++)
                 {
                     Vector128<int> low = sums[2 * i] + Vector128.LoadUnsafe(ref blockTable);
@@ -35,12 +34,11 @@ public static partial class Int8DepthwiseConvolution
         }
     }
 
-    /// <summary>One or two pixels × 8 channels, without the bias: per pair of taps, the two taps' staged values interleaved and multiplied by their weight pairs.</summary>
+    /// <summary>Two pixels × 8 channels (the same pixel twice for one), without the bias: per pair of taps, the two taps' staged values interleaved and multiplied by their weight pairs.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile8Vector128(ref short x, nint pixelStride, int count, ref byte w, ref int taps, int pairs, ref Sums128 sums)
+    private static void Tile8Vector128(ref short x, ref short x1, ref byte w, ref int taps, int pairs, ref Sums128 sums)
     {
         Vector128<int> low0 = Vector128<int>.Zero, high0 = Vector128<int>.Zero, low1 = Vector128<int>.Zero, high1 = Vector128<int>.Zero;
-        ref short x1 = ref Unsafe.Add(ref x, count > 1 ? pixelStride : 0);
         ref byte wp = ref w;
         for (int k = 0; k < pairs; k++, wp = ref Unsafe.Add(ref wp, 64))
         {

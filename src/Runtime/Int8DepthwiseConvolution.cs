@@ -43,12 +43,33 @@ public static partial class Int8DepthwiseConvolution
     /// <param name="output">The output pixels, <see cref="Int8DepthwiseShape.Channels"/> values each.</param>
     /// <exception cref="ArgumentException">A span is too short for the shape, or the output is not whole pixels.</exception>
     public static void ConvolveRow(ReadOnlySpan<short> staged, in Int8DepthwiseShape shape, ReadOnlySpan<sbyte> weights,
-        ReadOnlySpan<int> outputStage, Span<sbyte> output)
+        ReadOnlySpan<int> outputStage, Span<sbyte> output) =>
+        ConvolveRows(staged, shape, 0, 0, weights, outputStage, output);
+
+    /// <summary>
+    /// Computes output rows of <paramref name="outputWidth"/> pixels each, as <see cref="ConvolveRow"/> computes one,
+    /// in one call: the pixels are grouped into tiles across the ends of rows, so that a narrow image wastes no work.
+    /// </summary>
+    /// <param name="staged">The staged input; the first pixel's first tap is its first value.</param>
+    /// <param name="shape">The taps and the output range.</param>
+    /// <param name="outputWidth">Pixels per output row; 0 for a single row of every output pixel.</param>
+    /// <param name="outputRowStride">Staged values from one output row's first window to the next row's.</param>
+    /// <param name="weights">The packed weights (see the class remarks).</param>
+    /// <param name="outputStage">The bias and requantization table (see <see cref="Int8Convolution"/>).</param>
+    /// <param name="output">The output rows, one after the other, <see cref="Int8DepthwiseShape.Channels"/> values per pixel.</param>
+    /// <exception cref="ArgumentException">A span is too short for the shape, or the output is not whole rows of pixels.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The width or the row stride is negative.</exception>
+    public static void ConvolveRows(ReadOnlySpan<short> staged, in Int8DepthwiseShape shape, int outputWidth, int outputRowStride,
+        ReadOnlySpan<sbyte> weights, ReadOnlySpan<int> outputStage, Span<sbyte> output)
     {
         int channels = shape.Channels;
         if (channels <= 0)
         {
             throw new ArgumentException("The shape is uninitialized.", nameof(shape));
+        }
+        if (outputWidth < 0 || outputRowStride < 0)
+        {
+            throw new ArgumentOutOfRangeException(outputWidth < 0 ? nameof(outputWidth) : nameof(outputRowStride), "The width and the row stride must not be negative.");
         }
         int pixels = output.Length / channels;
         if (pixels * channels != output.Length)
@@ -59,7 +80,13 @@ public static partial class Int8DepthwiseConvolution
         {
             return;
         }
-        long stagedNeeded = (long)(pixels - 1) * shape.PixelStride + shape.WindowExtent;
+        int width = outputWidth == 0 ? pixels : outputWidth;
+        int rows = pixels / width;
+        if (rows * width != pixels || (long)pixels * width >= 1L << 32)
+        {
+            throw new ArgumentException($"The output holds {pixels} pixels, not whole rows of {width} (or too many to index).", nameof(output));
+        }
+        long stagedNeeded = (long)(rows - 1) * outputRowStride + (long)(width - 1) * shape.PixelStride + shape.WindowExtent;
         if (staged.Length < stagedNeeded)
         {
             ThrowTooShort(nameof(staged), stagedNeeded, staged.Length);
@@ -75,6 +102,7 @@ public static partial class Int8DepthwiseConvolution
         {
             ThrowTooShort(nameof(outputStage), Int8Convolution.OutputStageRows * stride, outputStage.Length);
         }
+        var grid = new PixelGrid(width, shape.PixelStride, outputRowStride);
 
         // Where each tap reads, relative to the pixel; an odd last tap is paired with the first, under a zero weight.
         Span<int> offsets = stackalloc int[2 * pairs];
@@ -98,19 +126,19 @@ public static partial class Int8DepthwiseConvolution
         ref sbyte y = ref MemoryMarshal.GetReference(output);
         if (Avx512BW.IsSupported)
         {
-            ConvolveRowAvx512(ref x, shape, pixels, ref w, ref table, stride, ref taps, pairs, ref y);
+            ConvolveRowAvx512(ref x, shape, grid, pixels, ref w, ref table, stride, ref taps, pairs, ref y);
         }
         else if (Avx2.IsSupported)
         {
-            ConvolveRowAvx2(ref x, shape, pixels, ref w, ref table, stride, ref taps, pairs, ref y);
+            ConvolveRowAvx2(ref x, shape, grid, pixels, ref w, ref table, stride, ref taps, pairs, ref y);
         }
         else if (Sse41.IsSupported || AdvSimd.Arm64.IsSupported)
         {
-            ConvolveRowVector128(ref x, shape, pixels, ref w, ref table, stride, ref taps, pairs, ref y);
+            ConvolveRowVector128(ref x, shape, grid, pixels, ref w, ref table, stride, ref taps, pairs, ref y);
         }
         else
         {
-            ConvolveRowScalar(ref x, shape, pixels, ref w, ref table, stride, ref taps, pairs, ref y);
+            ConvolveRowScalar(ref x, shape, grid, pixels, ref w, ref table, stride, ref taps, pairs, ref y);
         }
     }
 

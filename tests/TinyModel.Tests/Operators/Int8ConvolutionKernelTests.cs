@@ -84,6 +84,18 @@ public class Int8ConvolutionKernelTests
         data.Add(new Case(true, 8, 8, 20, 20, 5, 5, StrideH: 2, StrideW: 2));
         data.Add(new Case(true, 9, 9, 10, 10, 3, 3, DilationH: 2, DilationW: 3));
         data.Add(new Case(true, 9, 9, 10, 10, 3, 3, StrideH: 1, StrideW: 2, Padding: 1, Batches: 2));
+        // Narrow images: the kernel groups pixels into tiles across the ends of rows (widths 1, 3, 5; 8 to 64 channels).
+        data.Add(new Case(true, 9, 5, 64, 64, 3, 3, Weights: "extreme", Inputs: "extreme", InputZero: -128));
+        data.Add(new Case(true, 7, 3, 8, 8, 3, 3, Batches: 2));
+        data.Add(new Case(true, 5, 1, 40, 40, 3, 3));
+        data.Add(new Case(true, 6, 3, 16, 16, 3, 3, StrideH: 2, StrideW: 2, Padding: 1));
+        // Channels that do not fill blocks of 32, column stride 1: adjacent pixels are one pixel of whole blocks to the kernel.
+        data.Add(new Case(true, 5, 8, 8, 8, 3, 3));
+        data.Add(new Case(true, 4, 8, 24, 24, 3, 3, Weights: "extreme", Inputs: "extreme", InputZero: -128));
+        data.Add(new Case(true, 3, 32, 3, 3, 3, 3, StrideH: 2));
+        data.Add(new Case(true, 5, 6, 144, 144, 3, 3, Padding: 1, Wrap: true, Gain: 0.3));
+        data.Add(new Case(true, 6, 8, 16, 16, 3, 3, DilationW: 2, DilationH: 2));
+        data.Add(new Case(true, 4, 4, 8, 8, 2, 2, Gain: 40, Activation: 1, Batches: 2));
         // One input channel with a depth multiplier: an ordinary convolution for the kernel.
         data.Add(new Case(true, 12, 10, 1, 8, 3, 3, StrideH: 2, StrideW: 2, Multiplier: 8));
         data.Add(new Case(true, 11, 9, 1, 5, 4, 3, Multiplier: 5, Weights: "extreme", Inputs: "extreme", InputZero: -128));

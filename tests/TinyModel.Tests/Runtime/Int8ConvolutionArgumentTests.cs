@@ -48,6 +48,20 @@ public class Int8ConvolutionArgumentTests
     }
 
     [Fact]
+    public void DepthwiseConvolveRowsChecksTheRows()
+    {
+        // Two rows of one pixel, the second row's windows 8 values on: the same span as two pixels of one row.
+        short[] staged = new short[8 + 2 * 80 + 2 * 8 + 32];
+        sbyte[] weights = new sbyte[5 * 64];
+        int[] table = new int[Int8Convolution.OutputStageRows * Int8Convolution.OutputStageStride(8)];
+        sbyte[] output = new sbyte[16];
+        Int8DepthwiseConvolution.ConvolveRows(staged, DepthwiseShape, 1, 8, weights, table, output);
+        Assert.Throws<ArgumentException>(() => Int8DepthwiseConvolution.ConvolveRows(staged, DepthwiseShape, 1, 9, weights, table, output));
+        Assert.Throws<ArgumentException>(() => Int8DepthwiseConvolution.ConvolveRows(staged, DepthwiseShape, 3, 8, weights, table, output));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Int8DepthwiseConvolution.ConvolveRows(staged, DepthwiseShape, -1, 8, weights, table, output));
+    }
+
+    [Fact]
     public void ShapesRejectImpossibleValues()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new Int8ConvolutionShape(4, 0, 40, 1, 0, 6, 8, 0, -128, 127));

@@ -18,8 +18,12 @@ internal static class Int8OutputStageTable
     /// <summary>Entries per row: the channels rounded up to 16, plus 8 (TinyModel.Int8Convolution.OutputStageStride).</summary>
     private static int Stride(int channels) => (channels + 15) / 16 * 16 + 8;
 
-    /// <summary>Adds the table of a layer with <paramref name="channels"/> output channels; returns its name.</summary>
-    public static string Add(EmitContext context, LayerSpec layer, string? bias, ChannelRequantization requantization, int channels)
+    /// <summary>
+    /// Adds the table of a layer with <paramref name="channels"/> output channels; returns its name. With a
+    /// <paramref name="period"/>, entry <c>c</c> describes channel <c>c % period</c>: the kernel sees several pixels of
+    /// <paramref name="period"/> channels as one pixel of <paramref name="channels"/>.
+    /// </summary>
+    public static string Add(EmitContext context, LayerSpec layer, string? bias, ChannelRequantization requantization, int channels, int period = 0)
     {
         int stride = Stride(channels);
         int[] table = new int[Rows * stride];
@@ -28,11 +32,12 @@ internal static class Int8OutputStageTable
         int[]? shifts = requantization.Shifts is null ? null : Ints(context, requantization.Shifts);
         for (int c = 0; c < channels; c++)
         {
-            int shift = shifts?[c] ?? requantization.Shift;
+            int source = period > 0 ? c % period : c;
+            int shift = shifts?[source] ?? requantization.Shift;
             int left = shift > 0 ? shift : 0, right = shift > 0 ? 0 : -shift;
             int mask = (int)((1L << right) - 1);
-            table[c] = biases?[c] ?? 0;
-            table[stride + c] = multipliers?[c] ?? requantization.Multiplier;
+            table[c] = biases?[source] ?? 0;
+            table[stride + c] = multipliers?[source] ?? requantization.Multiplier;
             table[2 * stride + c] = left;
             table[3 * stride + c] = unchecked(1 << left);
             table[4 * stride + c] = right;

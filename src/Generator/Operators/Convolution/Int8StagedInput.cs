@@ -72,13 +72,16 @@ internal static class Int8StagedInput
     /// <summary>
     /// Writes the loop of any other layer: per output row, the filter rows' input rows staged side by side
     /// (<see cref="StagedWidth"/> columns each, padding columns and rows zero), then <paramref name="kernelCall"/> with the staged
-    /// input and the output row. <paramref name="slack"/> values follow the staged rows.
+    /// input and the output row. <paramref name="slack"/> values follow the staged rows. When the whole padded image fits
+    /// on the stack and <paramref name="imageCall"/> is given, it computes every output row in one statement instead: it
+    /// gets the staged image's and the output's expressions and the staged values from one output row's windows to the next.
     /// </summary>
-    public static void WriteRows(SourceWriter writer, ConvolutionGeometry g, int inputOffset, int slack, Func<string, string, string> kernelCall)
+    public static void WriteRows(SourceWriter writer, ConvolutionGeometry g, int inputOffset, int slack, Func<string, string, string> kernelCall,
+        Func<string, string, long, string>? imageCall = null)
     {
         if (ImageFits(g, slack))
         {
-            WriteImage(writer, g, inputOffset, slack, kernelCall);
+            WriteImage(writer, g, inputOffset, slack, kernelCall, imageCall);
             return;
         }
         int ic = g.InputChannels, oc = g.OutputChannels;
@@ -116,7 +119,8 @@ internal static class Int8StagedInput
     /// The loop of a layer whose padded image fits on the stack: every input row the windows read is staged once,
     /// then the kernel runs per output row from the row where its windows start.
     /// </summary>
-    private static void WriteImage(SourceWriter writer, ConvolutionGeometry g, int inputOffset, int slack, Func<string, string, string> kernelCall)
+    private static void WriteImage(SourceWriter writer, ConvolutionGeometry g, int inputOffset, int slack, Func<string, string, string> kernelCall,
+        Func<string, string, long, string>? imageCall)
     {
         int ic = g.InputChannels, oc = g.OutputChannels;
         int stagedWidth = StagedWidth(g), stagedHeight = StagedHeight(g);
@@ -131,9 +135,16 @@ internal static class Int8StagedInput
         writer.WriteLine($"global::TinyModel.Int8Convolution.Stage(image.Slice(iy * {I(g.InputWidth * ic)}, {I(columns * ic)}), {I(inputOffset)}, " +
             $"staged.Slice((iy + {I(g.PadTop)}) * {I(stagedWidth * ic)}{Literals.PlusTerm((long)g.PadLeft * ic)}, {I(columns * ic)}));");
         writer.CloseBlock();
-        writer.OpenBlock($"for (int oy = 0; oy < {I(g.OutputHeight)}; oy++)");
-        writer.WriteLine(kernelCall($"staged.Slice(oy * {I((long)g.StrideHeight * stagedWidth * ic)})", $"result.Slice(oy * {I(g.OutputWidth * oc)}, {I(g.OutputWidth * oc)})"));
-        writer.CloseBlock();
+        if (imageCall is not null)
+        {
+            writer.WriteLine(imageCall("staged", "result", (long)g.StrideHeight * stagedWidth * ic));
+        }
+        else
+        {
+            writer.OpenBlock($"for (int oy = 0; oy < {I(g.OutputHeight)}; oy++)");
+            writer.WriteLine(kernelCall($"staged.Slice(oy * {I((long)g.StrideHeight * stagedWidth * ic)})", $"result.Slice(oy * {I(g.OutputWidth * oc)}, {I(g.OutputWidth * oc)})"));
+            writer.CloseBlock();
+        }
         ConvolutionLoops.CloseBatches(writer, g);
     }
 

@@ -37,24 +37,53 @@ internal static class PairedInt8Depthwise
         string? bias, int inputOffset, ChannelRequantization requantization, ActivationRange activation)
     {
         int channels = g.OutputChannels;
+        int lanes = Lanes(g);
         int pairs = (g.FilterHeight * g.FilterWidth + 1) / 2;
-        string weights = LayerWeights.AddConstant(context, layer, ElementType.Int8, PackWeights(g, filter, pairs),
-            $"filter, int8, packed for TinyModel.Int8DepthwiseConvolution: {Literals.Count((channels + 31) / 32, "block")} of 32 channels × {Literals.Count(pairs, "pair")} of taps × 32 × 2");
-        string outputStage = Int8OutputStageTable.Add(context, layer, bias, requantization, channels);
+        string weights = LayerWeights.AddConstant(context, layer, ElementType.Int8, PackWeights(g, filter, pairs, lanes),
+            $"filter, int8, packed for TinyModel.Int8DepthwiseConvolution: {Literals.Count((lanes + 31) / 32, "block")} of 32 channels × {Literals.Count(pairs, "pair")} of taps × 32 × 2");
+        string outputStage = Int8OutputStageTable.Add(context, layer, bias, requantization, lanes, lanes == channels ? 0 : channels);
 
         writer.WriteLine($"{EmitContext.ReadOnlySpan}<sbyte> weights = {context.Constant(weights)};");
         writer.WriteLine($"{EmitContext.ReadOnlySpan}<int> outputStage = {context.Constant(outputStage)};");
-        writer.WriteLine($"global::TinyModel.Int8DepthwiseShape shape = new(pixelStride: {I(g.StrideWidth * channels)}, rows: {I(g.FilterHeight)}, " +
-            $"rowStride: {I(Int8StagedInput.RowStride(g, Slack))}, columns: {I(g.FilterWidth)}, columnStride: {I(g.DilationWidth * channels)}, channels: {I(channels)}, " +
+        if (lanes != channels)
+        {
+            writer.WriteLine($"// The kernel sees each {I(lanes / channels)} adjacent output pixels as one pixel of {I(lanes)} channels: whole blocks of 32, the same staged values.");
+        }
+        writer.WriteLine($"global::TinyModel.Int8DepthwiseShape shape = new(pixelStride: {I(g.StrideWidth * lanes)}, rows: {I(g.FilterHeight)}, " +
+            $"rowStride: {I(Int8StagedInput.RowStride(g, Slack))}, columns: {I(g.FilterWidth)}, columnStride: {I(g.DilationWidth * channels)}, channels: {I(lanes)}, " +
             $"outputZeroPoint: {I(requantization.OutputZeroPoint)}, outputMin: {I(activation.QuantizedMin)}, outputMax: {I(activation.QuantizedMax)});");
+        // A staged image goes to the kernel whole: it groups pixels into tiles across the ends of rows.
+        int width = g.OutputWidth / (lanes / channels);
         Int8StagedInput.WriteRows(writer, g, inputOffset, Slack,
-            (staged, output) => $"global::TinyModel.Int8DepthwiseConvolution.ConvolveRow({staged}, shape, weights, outputStage, {output});");
+            (staged, output) => $"global::TinyModel.Int8DepthwiseConvolution.ConvolveRow({staged}, shape, weights, outputStage, {output});",
+            (staged, output, rowStride) => $"global::TinyModel.Int8DepthwiseConvolution.ConvolveRows({staged}, shape, {I(width)}, {I(rowStride)}, weights, outputStage, {output});");
     }
 
-    private static byte[] PackWeights(ConvolutionGeometry g, byte[] filter, int pairs)
+    /// <summary>
+    /// The channels the kernel sees per pixel: the layer's, or, when they do not fill blocks of 32 and the columns have
+    /// stride 1 (so that adjacent pixels' channels are adjacent in the staged input and the output), the channels of
+    /// enough adjacent pixels to fill whole blocks, if each output row splits into such groups.
+    /// </summary>
+    private static int Lanes(ConvolutionGeometry g)
+    {
+        int channels = g.OutputChannels;
+        if (channels % 32 == 0 || g.StrideWidth != 1)
+        {
+            return channels;
+        }
+        int pixels = 32 / Gcd(channels, 32);
+        return g.OutputWidth % pixels == 0 && channels * pixels <= MaxLanes ? channels * pixels : channels;
+    }
+
+    /// <summary>The most channels a group of pixels may span (its weights and output stage are repeated per pixel).</summary>
+    private const int MaxLanes = 512;
+
+    private static int Gcd(int a, int b) => b == 0 ? a : Gcd(b, a % b);
+
+    private static byte[] PackWeights(ConvolutionGeometry g, byte[] filter, int pairs, int lanes)
     {
         int channels = g.OutputChannels, taps = g.FilterHeight * g.FilterWidth;
-        int blocks = (channels + 31) / 32;
+        int blocks = (lanes + 31) / 32;
         byte[] packed = new byte[blocks * pairs * 64];
         for (int block = 0; block < blocks; block++)
         {
@@ -69,9 +98,9 @@ internal static class PairedInt8Depthwise
                     for (int t = 0; t < 2; t++)
                     {
                         int tap = 2 * k + t;
-                        if (channel < channels && tap < taps)
+                        if (channel < lanes && tap < taps)
                         {
-                            packed[at + t] = filter[tap * channels + channel];
+                            packed[at + t] = filter[tap * channels + channel % channels];
                         }
                     }
                 }
