@@ -51,7 +51,7 @@ public sealed partial class TinyModelGenerator
             catch (Exception e)
             {
                 output.ReportDiagnostic(DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, result.SourcePath,
-                    System.IO.Path.GetFileName(result.SourcePath), $"{e.GetType().Name}: {e.Message}").ToDiagnostic());
+                    System.IO.Path.GetFileName(result.SourcePath), ExceptionDescription.Describe(e)).ToDiagnostic());
                 return;
             }
 

@@ -103,7 +103,7 @@ public sealed partial class TinyModelGenerator
             }
             catch (Exception e)
             {
-                return Fail(file, DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, file.SourcePath, fileName, $"{e.GetType().Name}: {e.Message}"));
+                return Fail(file, DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, file.SourcePath, fileName, ExceptionDescription.Describe(e)));
             }
         }
 

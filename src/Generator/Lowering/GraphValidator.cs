@@ -12,7 +12,7 @@ namespace TinyModel.Generator.Lowering;
 /// a TM0011 that names the node and tensor rather than generated code that fails to compile: every tensor
 /// is written at most once, and never a graph input, a constant or a state (variable) tensor; every tensor
 /// an operator reads is a graph input, a constant, a state tensor or written by an earlier operator; the
-/// graph's inputs and outputs are each listed once, state is neither, and every output is computed;
+/// graph's inputs and outputs are each listed once and apart, state is neither, and every output is computed;
 /// quantization parameters are finite, positive and in range. (Per-channel scale counts are checked by the
 /// operators that read them: converters write biases with a quantized dimension past their rank, and TFLM
 /// ignores it.)
@@ -66,7 +66,12 @@ internal static class GraphValidator
 
         foreach (int index in graph.Outputs)
         {
-            if (!written.ContainsKey(index) && !inputs.Contains(index))
+            if (inputs.Contains(index))
+            {
+                // Invoke takes inputs and outputs as separate spans: a tensor cannot be both.
+                Report(context, $"graph output {Describe(context, index)} is also a graph input; an output must be computed by an operator");
+            }
+            else if (!written.ContainsKey(index))
             {
                 Report(context, $"graph output {Describe(context, index)} is never computed: no operator writes it and it is not an input");
             }

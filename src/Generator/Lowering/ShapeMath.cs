@@ -10,6 +10,15 @@ namespace TinyModel.Generator.Lowering;
 /// </summary>
 internal static class ShapeMath
 {
+    /// <summary>
+    /// The largest stride, dilation or filter size a window operator compiles: with tensor dimensions far
+    /// below 2^15, every index the generated code computes from them stays within 32 bits.
+    /// </summary>
+    public const int MaxWindowStep = 1 << 16;
+
+    /// <summary>Whether a stride, dilation or filter size is positive and at most <see cref="MaxWindowStep"/>.</summary>
+    public static bool IsWindowStep(int value) => value > 0 && value <= MaxWindowStep;
+
     /// <summary>The element stride of each dimension of a row-major shape.</summary>
     public static int[] Strides(IReadOnlyList<int> shape)
     {

@@ -20,10 +20,25 @@ internal readonly struct FlatTable
 
     public bool Has(int fieldId) => FieldOffset(fieldId) != 0;
 
+    /// <summary>
+    /// The position of a scalar field of <paramref name="size"/> bytes at <paramref name="offset"/> in the table,
+    /// checked to lie in the file: an options table is verified only as a table of unknown fields, and a
+    /// corrupt one can put a field of the operator's schema past the end.
+    /// </summary>
+    private int Field(int offset, int size)
+    {
+        long position = (long)_table.bb_pos + offset;
+        if (position < 0 || position + size > Buffer.Length)
+        {
+            throw new ModelFormatException($"a {size}-byte field at byte {position} runs past the end of the file ({Buffer.Length} bytes)");
+        }
+        return (int)position;
+    }
+
     public byte GetByte(int fieldId, byte defaultValue = 0)
     {
         int o = FieldOffset(fieldId);
-        return o != 0 ? Buffer.Get(_table.bb_pos + o) : defaultValue;
+        return o != 0 ? Buffer.Get(Field(o, sizeof(byte))) : defaultValue;
     }
 
     public bool GetBool(int fieldId, bool defaultValue = false) => GetByte(fieldId, defaultValue ? (byte)1 : (byte)0) != 0;
@@ -31,37 +46,47 @@ internal readonly struct FlatTable
     public int GetInt(int fieldId, int defaultValue = 0)
     {
         int o = FieldOffset(fieldId);
-        return o != 0 ? Buffer.GetInt(_table.bb_pos + o) : defaultValue;
+        return o != 0 ? Buffer.GetInt(Field(o, sizeof(int))) : defaultValue;
     }
 
     public uint GetUInt(int fieldId, uint defaultValue = 0)
     {
         int o = FieldOffset(fieldId);
-        return o != 0 ? Buffer.GetUint(_table.bb_pos + o) : defaultValue;
+        return o != 0 ? Buffer.GetUint(Field(o, sizeof(uint))) : defaultValue;
     }
 
     public ulong GetULong(int fieldId, ulong defaultValue = 0)
     {
         int o = FieldOffset(fieldId);
-        return o != 0 ? Buffer.GetUlong(_table.bb_pos + o) : defaultValue;
+        return o != 0 ? Buffer.GetUlong(Field(o, sizeof(ulong))) : defaultValue;
     }
 
     public float GetFloat(int fieldId, float defaultValue = 0f)
     {
         int o = FieldOffset(fieldId);
-        return o != 0 ? Buffer.GetFloat(_table.bb_pos + o) : defaultValue;
+        return o != 0 ? Buffer.GetFloat(Field(o, sizeof(float))) : defaultValue;
     }
 
     public string? GetString(int fieldId)
     {
         int o = FieldOffset(fieldId);
-        return o != 0 ? _table.__string(_table.bb_pos + o) : null;
+        if (o == 0)
+        {
+            return null;
+        }
+        int at = Field(o, sizeof(int));
+        long start = (long)at + Buffer.GetInt(at);
+        if (start < 0 || start + sizeof(int) > Buffer.Length || start + sizeof(int) + (uint)Buffer.GetInt((int)start) > Buffer.Length)
+        {
+            throw new ModelFormatException($"a string at byte {start} runs past the end of the file ({Buffer.Length} bytes)");
+        }
+        return _table.__string(at);
     }
 
     public FlatTable? GetTable(int fieldId)
     {
         int o = FieldOffset(fieldId);
-        return o != 0 ? new FlatTable(Buffer, _table.__indirect(_table.bb_pos + o)) : null;
+        return o != 0 ? new FlatTable(Buffer, _table.__indirect(Field(o, sizeof(int)))) : null;
     }
 
     /// <summary>The start and length of a vector field, checked to lie inside the buffer; (0, 0) when absent.</summary>
@@ -72,9 +97,15 @@ internal readonly struct FlatTable
         {
             return (0, 0);
         }
-        int length = _table.__vector_len(o);
-        int start = _table.__vector(o);
-        if (length < 0 || start < 0 || (long)start + (long)length * elementSize > Buffer.Length)
+        int at = Field(o, sizeof(int));
+        long header = (long)at + Buffer.GetInt(at);
+        if (header < 0 || header + sizeof(int) > Buffer.Length)
+        {
+            throw new ModelFormatException($"a vector at byte {header} runs past the end of the file ({Buffer.Length} bytes)");
+        }
+        int length = Buffer.GetInt((int)header);
+        int start = (int)header + sizeof(int);
+        if (length < 0 || (long)start + (long)length * elementSize > Buffer.Length)
         {
             throw new ModelFormatException($"a vector of {length} elements at byte {start} runs past the end of the file ({Buffer.Length} bytes)");
         }

@@ -20,12 +20,15 @@ namespace TinyModel.Tests.Fuzzing;
 /// <c>TINYMODEL_FUZZ_MUTANTS=100000 dotnet test tests/TinyModel.Tests -c Release --filter MutatedModelTests</c>
 /// (<c>TINYMODEL_FUZZ_SEED</c> picks another sequence). Every distinct generated class is compiled;
 /// <c>TINYMODEL_FUZZ_RUN</c> says how many are also loaded and run (all of them in the long run).
+/// <c>TINYMODEL_FUZZ_ONLY=6199,8498</c> replays just those mutants of the sequence and keeps them as files
+/// under the temporary folder's tinymodel-fuzz/, to reproduce a failure.
 /// </summary>
 [Collection(ConsoleCollection.Name)]
 public class MutatedModelTests
 {
     private const int DefaultMutants = 3000;
     private const int DefaultRun = 60;
+    private const int DefaultSeed = 20261129;
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
     private readonly ITestOutputHelper _output;
@@ -36,8 +39,24 @@ public class MutatedModelTests
     public void MutantsEndInADiagnosticOrInCodeThatCompilesAndRuns()
     {
         int mutants = Setting("TINYMODEL_FUZZ_MUTANTS", DefaultMutants);
-        int seed = Setting("TINYMODEL_FUZZ_SEED", 20261129);
         int compileLimit = Setting("TINYMODEL_FUZZ_RUN", mutants > DefaultMutants ? int.MaxValue : DefaultRun);
+        HashSet<int>? only = Environment.GetEnvironmentVariable("TINYMODEL_FUZZ_ONLY") is { Length: > 0 } list
+            ? list.Split(',').Select(int.Parse).ToHashSet()
+            : null;
+        Run(mutants, Setting("TINYMODEL_FUZZ_SEED", DefaultSeed), compileLimit, only);
+    }
+
+    /// <summary>
+    /// The mutants of the default sequence that failed the 100,000-mutant run of 2026-11-30 (an options table
+    /// read past the end of the file, a graph output that is also an input, a FULLY_CONNECTED bias of the
+    /// wrong length, a stride of 2^31 − 1): replayed in every run, so that they stay fixed.
+    /// </summary>
+    [Fact]
+    public void MutantsThatFailedTheLongRunStayFixed() =>
+        Run(59624, DefaultSeed, int.MaxValue, new HashSet<int> { 6199, 8498, 10780, 16326, 27699, 56377, 59623 });
+
+    private void Run(int mutants, int seed, int compileLimit, HashSet<int>? only)
+    {
 
         // Models small enough to generate in milliseconds: every real model under 60 KB and every
         // single-layer model, so that all operator kinds are mutated.
@@ -61,7 +80,19 @@ public class MutatedModelTests
             {
                 int m = random.Next(models.Length);
                 (byte[] mutant, string how) = mutator.Mutate(models[m], fields[m], models[random.Next(models.Length)]);
+                if (only is not null && !only.Contains(i))
+                {
+                    continue; // mutated all the same, so that the sequence stays the one the seed gives
+                }
                 string name = $"mutant {i} of {Path.GetFileName(paths[m])} ({how})";
+                if (only is not null)
+                {
+                    // Replayed mutants are kept for a closer look (the generated code, a debugger).
+                    string kept = Path.Combine(Path.GetTempPath(), "tinymodel-fuzz", $"mutant-{seed}-{i}.tflite");
+                    Directory.CreateDirectory(Path.GetDirectoryName(kept)!);
+                    File.WriteAllBytes(kept, mutant);
+                    name += $" [{kept}]";
+                }
                 string? outcome = Check(mutant, name, compiledSources, compileLimit, failures);
                 if (printed.GetStringBuilder().Length > 0)
                 {

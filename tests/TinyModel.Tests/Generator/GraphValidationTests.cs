@@ -71,6 +71,16 @@ public class GraphValidationTests
     }
 
     [Fact]
+    public void GraphInputThatIsAlsoAnOutputIsTM0011()
+    {
+        // Found by the long fuzz run: Invoke got two parameters of one name (CS0100).
+        var b = new TfliteModelBuilder();
+        int x = Int8(b, "x"), y = Int8(b, "y");
+        b.Operator(BuiltinOperator.Relu, new[] { x }, new[] { y }).Inputs(x).Outputs(y, x);
+        AssertInvalid(b, "graph output 0 'x' is also a graph input");
+    }
+
+    [Fact]
     public void StateAsAGraphInputIsTM0011()
     {
         var b = new TfliteModelBuilder();

@@ -161,4 +161,23 @@ public class FullyConnectedTests
         model.InvokeRaw(inputBytes, actual);
         Assert.Equal(expected, actual);
     }
+
+    [Theory]
+    [InlineData("float32")]
+    [InlineData("int8")]
+    public void BiasOfAnotherLengthThanTheUnitsIsReported(string type)
+    {
+        // Found by the long fuzz run: a float bias of 1 value for 16 units compiled and then failed at run time.
+        var builder = new TfliteModelBuilder();
+        bool int8 = type == "int8";
+        TfliteType activation = int8 ? TfliteType.Int8 : TfliteType.Float32;
+        float? scale = int8 ? 0.05f : null;
+        int input = builder.Tensor("input", activation, new[] { 1, 4 }, scale);
+        int weights = builder.Constant("weights", int8 ? TfliteType.Int8 : TfliteType.Float32, new[] { 3, 4 },
+            int8 ? new byte[12] : Bytes(new float[12]), int8 ? new[] { 0.01f } : null, int8 ? new[] { 0L } : null);
+        int bias = builder.Constant("bias", int8 ? TfliteType.Int32 : TfliteType.Float32, new[] { 2 }, new byte[8]);
+        int output = builder.Tensor("output", activation, new[] { 1, 3 }, scale);
+        builder.Operator(FullyConnectedCode, new[] { input, weights, bias }, new[] { output }, FullyConnectedOptionsType).Inputs(input).Outputs(output);
+        Assert.Contains("the bias has 2 values for 3 units", OperatorHarness.CompileError(builder));
+    }
 }

@@ -128,6 +128,7 @@ public class TransposeConvTests
 
     [Theory]
     [InlineData("stride 0", "strides are 0x2")]
+    [InlineData("stride 2^31-1", "strides are 2147483647x2 (height x width); TRANSPOSE_CONV needs strides between 1 and 65536")] // found by the long fuzz run: the generated indices overflowed
     [InlineData("TANH", "Tanh")]
     [InlineData("runtime weights", "weights are computed at run time")]
     [InlineData("uint8", "operand types int32, uint8, uint8, int32 → uint8 are not supported; supported: ")]
@@ -151,7 +152,7 @@ public class TransposeConvTests
         b.Operator(TransposeConvCode, new[] { shape, weights, input, bias }, new[] { output }, TransposeConvOptionsType, null,
                 TfliteModelBuilder.Option.Byte(0, problem == "padding 2" ? (byte)2 : Same),
                 TfliteModelBuilder.Option.Int(1, 2),
-                TfliteModelBuilder.Option.Int(2, problem == "stride 0" ? 0 : 2),
+                TfliteModelBuilder.Option.Int(2, problem switch { "stride 0" => 0, "stride 2^31-1" => int.MaxValue, _ => 2 }),
                 TfliteModelBuilder.Option.Byte(3, problem == "TANH" ? Tanh : None))
             .Inputs(problem == "runtime weights" ? new[] { input, weights } : new[] { input }).Outputs(output);
 

@@ -40,9 +40,10 @@ internal sealed record ConvolutionGeometry(
     /// </summary>
     public static ConvolutionGeometry? Lower(LoweringContext context, TfliteOperator op, ConvolutionOperands operands, ConvolutionWindowOptions options, int outputChannels)
     {
-        if (options.StrideWidth <= 0 || options.StrideHeight <= 0 || options.DilationWidth <= 0 || options.DilationHeight <= 0)
+        if (!ShapeMath.IsWindowStep(options.StrideWidth) || !ShapeMath.IsWindowStep(options.StrideHeight)
+            || !ShapeMath.IsWindowStep(options.DilationWidth) || !ShapeMath.IsWindowStep(options.DilationHeight))
         {
-            context.ReportUnsupported(op, $"stride {options.StrideHeight}×{options.StrideWidth} and dilation {options.DilationHeight}×{options.DilationWidth} must be positive");
+            context.ReportUnsupported(op, $"stride {options.StrideHeight}×{options.StrideWidth} and dilation {options.DilationHeight}×{options.DilationWidth} must be between 1 and {ShapeMath.MaxWindowStep}");
             return null;
         }
         if (options.Padding is not (PaddingKind.Same or PaddingKind.Valid))

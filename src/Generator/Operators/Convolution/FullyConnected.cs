@@ -72,6 +72,12 @@ internal sealed class FullyConnected : OperatorDefinition<FullyConnectedLayer>
             context.ReportUnsupported(op, $"the shapes do not fit: input {input.ShapeText}, weights [{units},{depth}], output {output.ShapeText}");
             return null;
         }
+        if (biasIndex >= 0 && context.ElementTypeOf(biasIndex) is ElementType biasType
+            && context.ConstantBytes(biasIndex).Length / biasType.Size() is int biasCount && biasCount != units)
+        {
+            context.ReportUnsupported(op, $"the bias has {biasCount} values for {units} units");
+            return null;
+        }
         int batches = output.ElementCount / units;
         string prefix = $"Layer{op.Index}";
         ActivationRange range = QuantizationMath.ActivationRange(activation, output.Type, output.Quantization);

@@ -78,9 +78,9 @@ internal sealed class TransposeConv : OperatorDefinition<TransposeConvLayer>
         var padding = (PaddingKind)paddingCode;
         int strideWidth = options?.GetInt(OptionStrideWidth) ?? 0;
         int strideHeight = options?.GetInt(OptionStrideHeight) ?? 0;
-        if (strideWidth <= 0 || strideHeight <= 0)
+        if (!ShapeMath.IsWindowStep(strideWidth) || !ShapeMath.IsWindowStep(strideHeight))
         {
-            context.ReportUnsupported(op, $"the strides are {strideHeight}x{strideWidth} (height x width); TRANSPOSE_CONV needs strides of at least 1");
+            context.ReportUnsupported(op, $"the strides are {strideHeight}x{strideWidth} (height x width); TRANSPOSE_CONV needs strides between 1 and {ShapeMath.MaxWindowStep}");
             return null;
         }
         var activation = (FusedActivation)(options?.GetByte(OptionActivation) ?? 0);

@@ -55,9 +55,9 @@ internal abstract class Pool2D : OperatorDefinition<PoolingLayer>
             context.ReportUnsupported(op, $"padding {(int)padding} is unknown; supported: SAME, VALID");
             return null;
         }
-        if (strideW <= 0 || strideH <= 0 || filterW <= 0 || filterH <= 0)
+        if (!ShapeMath.IsWindowStep(strideW) || !ShapeMath.IsWindowStep(strideH) || !ShapeMath.IsWindowStep(filterW) || !ShapeMath.IsWindowStep(filterH))
         {
-            context.ReportUnsupported(op, $"filter {filterH}x{filterW} and stride {strideH}x{strideW} must be positive");
+            context.ReportUnsupported(op, $"filter {filterH}x{filterW} and stride {strideH}x{strideW} must be between 1 and {ShapeMath.MaxWindowStep}");
             return null;
         }
         if (!context.CheckClampActivation(op, activation))
