@@ -66,6 +66,12 @@ internal sealed class CopyPlan
         return -_constants.Count;
     }
 
+    /// <summary>
+    /// The C# expression for the first element of a source in the method <see cref="CopyOperator"/> writes,
+    /// where run-time inputs are its parameters and constants its locals <c>constant0</c>, <c>constant1</c>, ...
+    /// </summary>
+    public static string FirstElement(int source) => (source >= 0 ? Emitting.EmitContext.InputName(source) : "constant" + (-source - 1)) + "[0]";
+
     /// <summary>The position of an output of the model among the layer's outputs.</summary>
     public int Output(int tensorIndex)
     {

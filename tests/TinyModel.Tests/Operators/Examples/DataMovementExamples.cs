@@ -226,6 +226,103 @@ internal static class DataMovementExamples
         return b.Operator(code, new[] { input, shape }, new[] { output }, 104).Inputs(input).Outputs(output);
     }
 
+    /// <summary>FILL of a 2×3 output with a run-time scalar; the dims are constant.</summary>
+    [OperatorExample(DataMovement.Fill.BuiltinCode)]
+    public static TfliteModelBuilder Fill(int code, TypeCombination types)
+    {
+        var b = new TfliteModelBuilder();
+        ElementType type = types.Inputs[1]!.Value;
+        int dims = Constant(b, "dims", types.Inputs[0]!.Value, new[] { 2 }, new[] { 2, 3 });
+        int value = OperatorExamples.Tensor(b, "value", type, Array.Empty<int>());
+        int output = OperatorExamples.Tensor(b, "y", type, new[] { 2, 3 });
+        return b.Operator(code, new[] { dims, value }, new[] { output }, 68).Inputs(value).Outputs(output);
+    }
+
+    /// <summary>ZEROS_LIKE of a 2×3 input.</summary>
+    [OperatorExample(BuiltinOperator.ZerosLike)]
+    public static TfliteModelBuilder ZerosLike(int code, TypeCombination types)
+    {
+        var b = new TfliteModelBuilder();
+        ElementType type = types.Inputs[0]!.Value;
+        int input = OperatorExamples.Tensor(b, "x", type, new[] { 2, 3 });
+        int output = OperatorExamples.Tensor(b, "y", type, new[] { 2, 3 });
+        return b.Operator(code, new[] { input }, new[] { output }, 67).Inputs(input).Outputs(output);
+    }
+
+    /// <summary>SHAPE of a 2×3×4 input.</summary>
+    [OperatorExample(DataMovement.Shape.BuiltinCode)]
+    public static TfliteModelBuilder Shape(int code, TypeCombination types)
+    {
+        var b = new TfliteModelBuilder();
+        int input = OperatorExamples.Tensor(b, "x", types.Inputs[0]!.Value, new[] { 2, 3, 4 });
+        int output = OperatorExamples.Tensor(b, "y", ElementType.Int32, new[] { 3 });
+        return b.Operator(code, new[] { input }, new[] { output }, 55).Inputs(input).Outputs(output);
+    }
+
+    /// <summary>GATHER of rows of a 4×3 matrix by two run-time indices.</summary>
+    [OperatorExample(DataMovement.Gather.BuiltinCode)]
+    public static TfliteModelBuilder Gather(int code, TypeCombination types)
+    {
+        var b = new TfliteModelBuilder();
+        ElementType type = types.Inputs[0]!.Value;
+        int input = OperatorExamples.Tensor(b, "x", type, new[] { 4, 3 });
+        int indices = OperatorExamples.Tensor(b, "indices", ElementType.Int32, new[] { 2 });
+        int output = OperatorExamples.Tensor(b, "y", type, new[] { 2, 3 });
+        return b.Operator(code, new[] { input, indices }, new[] { output }, 23).Inputs(input, indices).Outputs(output);
+    }
+
+    /// <summary>GATHER_ND of three rows of a 4×3 matrix by run-time index tuples of one component.</summary>
+    [OperatorExample(DataMovement.GatherNd.BuiltinCode)]
+    public static TfliteModelBuilder GatherNd(int code, TypeCombination types)
+    {
+        var b = new TfliteModelBuilder();
+        ElementType type = types.Inputs[0]!.Value;
+        int input = OperatorExamples.Tensor(b, "x", type, new[] { 4, 3 });
+        int indices = OperatorExamples.Tensor(b, "indices", ElementType.Int32, new[] { 3, 1 });
+        int output = OperatorExamples.Tensor(b, "y", type, new[] { 3, 3 });
+        return b.Operator(code, new[] { input, indices }, new[] { output }, 83).Inputs(input, indices).Outputs(output);
+    }
+
+    /// <summary>EMBEDDING_LOOKUP of two rows of a constant 5×3 table by run-time ids (int8 → float32 with zero point 0).</summary>
+    [OperatorExample(DataMovement.EmbeddingLookup.BuiltinCode)]
+    public static TfliteModelBuilder EmbeddingLookup(int code, TypeCombination types)
+    {
+        var b = new TfliteModelBuilder();
+        ElementType type = types.Inputs[1]!.Value;
+        int ids = OperatorExamples.Tensor(b, "ids", ElementType.Int32, new[] { 2 });
+        bool hybrid = type == ElementType.Int8 && types.Outputs[0] == ElementType.Float32;
+        Quant? quant = hybrid ? new Quant(0.5f, 0) : OperatorExamples.ActivationQuant(type);
+        int table = b.Constant("table", OperatorExamples.Tflite(type), new[] { 5, 3 }, Encode(type, Enumerable.Range(0, 15).ToArray()),
+            quant is null ? null : new[] { quant.Scale }, quant is null ? null : new[] { (long)quant.ZeroPoint });
+        int output = OperatorExamples.Tensor(b, "y", types.Outputs[0], new[] { 2, 3 });
+        return b.Operator(code, new[] { ids, table }, new[] { output }).Inputs(ids).Outputs(output);
+    }
+
+    /// <summary>DYNAMIC_UPDATE_SLICE of a 2×2 update into a 3×4 operand at run-time start indices.</summary>
+    [OperatorExample(DataMovement.DynamicUpdateSlice.BuiltinCode)]
+    public static TfliteModelBuilder DynamicUpdateSlice(int code, TypeCombination types)
+    {
+        var b = new TfliteModelBuilder();
+        ElementType type = types.Inputs[0]!.Value;
+        int operand = OperatorExamples.Tensor(b, "operand", type, new[] { 3, 4 });
+        int update = OperatorExamples.Tensor(b, "update", type, new[] { 2, 2 });
+        int start = OperatorExamples.Tensor(b, "start", types.Inputs[2]!.Value, new[] { 2 });
+        int output = OperatorExamples.Tensor(b, "y", type, new[] { 3, 4 });
+        return b.Operator(code, new[] { operand, update, start }, new[] { output }, 117).Inputs(operand, update, start).Outputs(output);
+    }
+
+    /// <summary>BROADCAST_ARGS of two run-time shapes of 3 and 2 dimensions.</summary>
+    [OperatorExample(DataMovement.BroadcastArgs.BuiltinCode)]
+    public static TfliteModelBuilder BroadcastArgs(int code, TypeCombination types)
+    {
+        var b = new TfliteModelBuilder();
+        ElementType type = types.Inputs[0]!.Value;
+        int first = OperatorExamples.Tensor(b, "s1", type, new[] { 3 });
+        int second = OperatorExamples.Tensor(b, "s2", type, new[] { 2 });
+        int output = OperatorExamples.Tensor(b, "y", type, new[] { 3 });
+        return b.Operator(code, new[] { first, second }, new[] { output }).Inputs(first, second).Outputs(output);
+    }
+
     /// <summary>A constant of any type holding small integers (index operands, and the unread operands of views).</summary>
     private static int Constant(TfliteModelBuilder b, string name, ElementType type, int[] shape, int[] values) =>
         b.Constant(name, OperatorExamples.Tflite(type), shape, Encode(type, values));
