@@ -38,4 +38,32 @@ public static class ThrowHelper
         throw new InvalidOperationException(
             $"{modelName}.Invoke was called while another call on the same instance was running. An instance keeps its working memory in one arena: give each thread its own instance.");
     }
+
+    /// <summary>
+    /// Throws the exception for an index, read from a tensor at run time, that points outside the tensor it
+    /// selects from (GATHER, GATHER_ND, EMBEDDING_LOOKUP): TFLM fails the call there too, and the generated
+    /// code never reads out of bounds.
+    /// </summary>
+    /// <param name="layer">The layer, such as <c>node 3 (GATHER)</c>.</param>
+    /// <param name="tensorName">The tensor that holds the indices.</param>
+    /// <param name="index">The index found (for GATHER_ND, the element offset it adds up to).</param>
+    /// <param name="bound">The exclusive upper bound it must stay below.</param>
+    [DoesNotReturn]
+    public static void ThrowIndexOutOfRange(string layer, string tensorName, int index, int bound)
+    {
+        throw new ArgumentOutOfRangeException(
+            tensorName,
+            index,
+            $"{layer}: index {index} in tensor '{tensorName}' is outside [0, {bound}); TFLM fails Invoke on it as well.");
+    }
+
+    /// <summary>Throws the exception for two shapes, read at run time, that do not broadcast (BROADCAST_ARGS); TFLM aborts there.</summary>
+    /// <param name="layer">The layer, such as <c>node 0 (BROADCAST_ARGS)</c>.</param>
+    /// <param name="first">The first shape's dimension.</param>
+    /// <param name="second">The second shape's dimension, neither equal to the first nor 1.</param>
+    [DoesNotReturn]
+    public static void ThrowNotBroadcastable(string layer, long first, long second)
+    {
+        throw new ArgumentException($"{layer}: dimensions {first} and {second} do not broadcast: they differ and neither is 1.");
+    }
 }

@@ -12,12 +12,13 @@ internal sealed class TypeSupport
 {
     private readonly IReadOnlyList<string>? _inputNames;
 
-    private TypeSupport(IReadOnlyList<TypeCombination> combinations, bool variadic, bool anyType, IReadOnlyList<string>? inputNames = null)
+    private TypeSupport(IReadOnlyList<TypeCombination> combinations, bool variadic, bool anyType, IReadOnlyList<string>? inputNames = null, bool variadicOutputs = false)
     {
         Combinations = combinations;
         IsVariadic = variadic;
         AcceptsAnyType = anyType;
         _inputNames = inputNames;
+        HasVariadicOutputs = variadicOutputs;
     }
 
     /// <summary>
@@ -25,7 +26,13 @@ internal sealed class TypeSupport
     /// <c>int16 (filter int8, bias int64, int32 or none)</c>. Inputs that share a name (an LSTM's eight gate
     /// weights) are described together; the one named <c>input</c> is the type the others are grouped by.
     /// </summary>
-    public TypeSupport WithInputNames(params string[] names) => new(Combinations, IsVariadic, AcceptsAnyType, names);
+    public TypeSupport WithInputNames(params string[] names) => new(Combinations, IsVariadic, AcceptsAnyType, names, HasVariadicOutputs);
+
+    /// <summary>The same combinations for an operator with any number of outputs of the listed output's type (SPLIT, UNPACK).</summary>
+    public TypeSupport WithVariadicOutputs() => new(Combinations, IsVariadic, AcceptsAnyType, _inputNames, variadicOutputs: true);
+
+    /// <summary>Whether outputs past a combination's last one repeat its type.</summary>
+    public bool HasVariadicOutputs { get; }
 
     /// <summary>The combinations, in the order the README lists them.</summary>
     public IReadOnlyList<TypeCombination> Combinations { get; }
@@ -61,7 +68,8 @@ internal sealed class TypeSupport
 
     /// <summary>The combination an operator's operands fit, or null.</summary>
     public TypeCombination? Match(IReadOnlyList<ElementType?> inputs, IReadOnlyList<ElementType> outputs) =>
-        Combinations.FirstOrDefault(c => c.Matches(inputs, outputs, IsVariadic));
+        Combinations.FirstOrDefault(c => c.Matches(inputs, HasVariadicOutputs && outputs.Count > 1 ? outputs.Take(1).ToList() : outputs, IsVariadic)
+            && (!HasVariadicOutputs || outputs.All(o => o == outputs[0])));
 
     /// <summary>
     /// The combinations as users read them, for diagnostics and the README: one entry per type of the main

@@ -82,11 +82,11 @@ public class DiagnosticTests
     {
         var b = SyntheticModels.FullyConnectedInt8();
         // Two operators TinyModel does not compile, after a supported one: both are named, with their nodes.
-        b.Operator(7, new[] { 0 }, new[] { 0 })                          // EMBEDDING_LOOKUP
+        b.Operator(15, new[] { 0 }, new[] { 0 })                         // LSH_PROJECTION
          .Operator(32, new[] { 0 }, new[] { 0 }, customCode: "MyCustomOp") // CUSTOM
-         .Operator(7, new[] { 0 }, new[] { 0 });                         // EMBEDDING_LOOKUP again
+         .Operator(15, new[] { 0 }, new[] { 0 });                        // LSH_PROJECTION again
         Diagnostic d = SingleDiagnostic(new ModelInput(ModelPath, b.Build()));
-        AssertDiagnostic(d, "TM0003", "2 operators", "EMBEDDING_LOOKUP (nodes 1, 3)", "CUSTOM(MyCustomOp) (node 2)", "Supported operators:", "FULLY_CONNECTED");
+        AssertDiagnostic(d, "TM0003", "2 operators", "LSH_PROJECTION (nodes 1, 3)", "CUSTOM(MyCustomOp) (node 2)", "Supported operators:", "FULLY_CONNECTED");
     }
 
     [Fact]

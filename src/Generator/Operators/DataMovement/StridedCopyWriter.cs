@@ -8,7 +8,8 @@ namespace TinyModel.Generator.Operators.DataMovement;
 /// </summary>
 internal static class StridedCopyWriter
 {
-    public static void Write(SourceWriter writer, StridedCopy copy, string input, string output)
+    /// <summary>Writes the loops; <paramref name="inputBase"/> and <paramref name="outputBase"/>, when given, are run-time offsets (C# expressions) added to the copy's own.</summary>
+    public static void Write(SourceWriter writer, StridedCopy copy, string input, string output, string? inputBase = null, string? outputBase = null)
     {
         int depth = copy.Counts.Count;
         if (copy.ElementCount == 0)
@@ -18,7 +19,7 @@ internal static class StridedCopyWriter
         }
         bool blockCopy = copy.InputStrides[depth - 1] == 1 && copy.OutputStrides[depth - 1] == 1;
         int loops = blockCopy ? depth - 1 : depth;
-        string inExpr = Literals.Int(copy.InputOffset), outExpr = Literals.Int(copy.OutputOffset);
+        string inExpr = Offset(inputBase, copy.InputOffset), outExpr = Offset(outputBase, copy.OutputOffset);
         for (int k = 0; k < loops; k++)
         {
             string i = "i" + k, o = "o" + k;
@@ -40,6 +41,9 @@ internal static class StridedCopyWriter
             writer.CloseBlock();
         }
     }
+
+    private static string Offset(string? baseExpression, int offset) =>
+        baseExpression is null ? Literals.Int(offset) : baseExpression + Literals.PlusTerm(offset);
 
     /// <summary>A short description of the loop nest for the generated comment, such as <c>4 × 16 (input strides 64, 1)</c>.</summary>
     public static string Describe(StridedCopy copy) =>

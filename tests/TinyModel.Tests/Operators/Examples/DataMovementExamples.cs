@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using TinyModel.Generator.Model;
 using TinyModel.Generator.Operators;
+using DataMovement = TinyModel.Generator.Operators.DataMovement;
 using TinyModel.Generator.Reading;
 using TinyModel.Tests.Infrastructure;
 using static TinyModel.Tests.Operators.OperatorHarness;
@@ -95,6 +96,231 @@ internal static class DataMovementExamples
         int output = OperatorExamples.Tensor(b, "y", type, new[] { 1, 5 });
         return b.Operator(code, new[] { first, second }, new[] { output }, ConcatenationOptions, null, TfliteModelBuilder.Option.Int(0, 1))
             .Inputs(first, second).Outputs(output);
+    }
+
+    /// <summary>SLICE of a 3×4 matrix from [1, 1], size [2, -1] (the rest of the row).</summary>
+    [OperatorExample(DataMovement.Slice.BuiltinCode)]
+    public static TfliteModelBuilder Slice(int code, TypeCombination types)
+    {
+        var b = new TfliteModelBuilder();
+        ElementType type = types.Inputs[0]!.Value;
+        int input = OperatorExamples.Tensor(b, "x", type, new[] { 3, 4 });
+        int begin = Constant(b, "begin", types.Inputs[1]!.Value, new[] { 2 }, new[] { 1, 1 });
+        int size = Constant(b, "size", types.Inputs[2]!.Value, new[] { 2 }, new[] { 2, -1 });
+        int output = OperatorExamples.Tensor(b, "y", type, new[] { 2, 3 });
+        return b.Operator(code, new[] { input, begin, size }, new[] { output }, 48).Inputs(input).Outputs(output);
+    }
+
+    /// <summary>SPLIT of a 2×6 matrix into three 2×2 blocks along the last axis (given as -1).</summary>
+    [OperatorExample(DataMovement.Split.BuiltinCode)]
+    public static TfliteModelBuilder Split(int code, TypeCombination types)
+    {
+        var b = new TfliteModelBuilder();
+        ElementType type = types.Inputs[1]!.Value;
+        int axis = Constant(b, "axis", ElementType.Int32, Array.Empty<int>(), new[] { -1 });
+        int input = OperatorExamples.Tensor(b, "x", type, new[] { 2, 6 });
+        int[] outputs = Enumerable.Range(0, 3).Select(i => OperatorExamples.Tensor(b, "y" + i, type, new[] { 2, 2 })).ToArray();
+        return b.Operator(code, new[] { axis, input }, outputs, 35, null, TfliteModelBuilder.Option.Int(0, 3)).Inputs(input).Outputs(outputs);
+    }
+
+    /// <summary>SPLIT_V of a 5×2 matrix into rows [1, rest, 2] along axis 0.</summary>
+    [OperatorExample(DataMovement.SplitV.BuiltinCode)]
+    public static TfliteModelBuilder SplitV(int code, TypeCombination types)
+    {
+        var b = new TfliteModelBuilder();
+        ElementType type = types.Inputs[0]!.Value;
+        int input = OperatorExamples.Tensor(b, "x", type, new[] { 5, 2 });
+        int sizes = Constant(b, "size_splits", types.Inputs[1]!.Value, new[] { 3 }, new[] { 1, -1, 2 });
+        int axis = Constant(b, "axis", ElementType.Int32, Array.Empty<int>(), new[] { 0 });
+        int[] outputs = new[] { 1, 2, 2 }.Select((rows, i) => OperatorExamples.Tensor(b, "y" + i, type, new[] { rows, 2 })).ToArray();
+        return b.Operator(code, new[] { input, sizes, axis }, outputs, 79, null, TfliteModelBuilder.Option.Int(0, 3)).Inputs(input).Outputs(outputs);
+    }
+
+    /// <summary>PACK of two vectors of 3 along axis 1 (given as -1): a 3×2 matrix.</summary>
+    [OperatorExample(DataMovement.Pack.BuiltinCode)]
+    public static TfliteModelBuilder Pack(int code, TypeCombination types)
+    {
+        var b = new TfliteModelBuilder();
+        ElementType type = types.Inputs[0]!.Value;
+        int first = OperatorExamples.Tensor(b, "a", type, new[] { 3 });
+        int second = OperatorExamples.Tensor(b, "b", type, new[] { 3 });
+        int output = OperatorExamples.Tensor(b, "y", type, new[] { 3, 2 });
+        return b.Operator(code, new[] { first, second }, new[] { output }, 59, null, TfliteModelBuilder.Option.Int(0, 2), TfliteModelBuilder.Option.Int(1, -1))
+            .Inputs(first, second).Outputs(output);
+    }
+
+    /// <summary>UNPACK of a 2×3 matrix along axis 1: three vectors of 2.</summary>
+    [OperatorExample(DataMovement.Unpack.BuiltinCode)]
+    public static TfliteModelBuilder Unpack(int code, TypeCombination types)
+    {
+        var b = new TfliteModelBuilder();
+        ElementType type = types.Inputs[0]!.Value;
+        int input = OperatorExamples.Tensor(b, "x", type, new[] { 2, 3 });
+        int[] outputs = Enumerable.Range(0, 3).Select(i => OperatorExamples.Tensor(b, "y" + i, type, new[] { 2 })).ToArray();
+        return b.Operator(code, new[] { input }, outputs, 64, null, TfliteModelBuilder.Option.Int(0, 3), TfliteModelBuilder.Option.Int(1, 1)).Inputs(input).Outputs(outputs);
+    }
+
+    /// <summary>REVERSE_V2 of a 2×3 matrix along its last axis (given as -1).</summary>
+    [OperatorExample(DataMovement.ReverseV2.BuiltinCode)]
+    public static TfliteModelBuilder ReverseV2(int code, TypeCombination types)
+    {
+        var b = new TfliteModelBuilder();
+        ElementType type = types.Inputs[0]!.Value;
+        int input = OperatorExamples.Tensor(b, "x", type, new[] { 2, 3 });
+        int axis = Constant(b, "axis", ElementType.Int32, new[] { 1 }, new[] { -1 });
+        int output = OperatorExamples.Tensor(b, "y", type, new[] { 2, 3 });
+        return b.Operator(code, new[] { input, axis }, new[] { output }, 81).Inputs(input).Outputs(output);
+    }
+
+    /// <summary>MIRROR_PAD of a 3×3 matrix by one row before and two columns after, SYMMETRIC.</summary>
+    [OperatorExample(DataMovement.MirrorPad.BuiltinCode)]
+    public static TfliteModelBuilder MirrorPad(int code, TypeCombination types)
+    {
+        var b = new TfliteModelBuilder();
+        ElementType type = types.Inputs[0]!.Value;
+        int input = OperatorExamples.Tensor(b, "x", type, new[] { 3, 3 });
+        int paddings = Constant(b, "paddings", types.Inputs[1]!.Value, new[] { 2, 2 }, new[] { 1, 0, 0, 2 });
+        int output = OperatorExamples.Tensor(b, "y", type, new[] { 4, 5 });
+        return b.Operator(code, new[] { input, paddings }, new[] { output }, 77, null, TfliteModelBuilder.Option.Byte(0, 1)).Inputs(input).Outputs(output);
+    }
+
+    /// <summary>DEPTH_TO_SPACE of a 1×1×2×8 image with blocks of 2 (1×2×4×2), and SPACE_TO_DEPTH back.</summary>
+    [OperatorExample(DataMovement.DepthToSpace.BuiltinCode)]
+    [OperatorExample(DataMovement.SpaceToDepth.BuiltinCode)]
+    public static TfliteModelBuilder DepthSpace(int code, TypeCombination types)
+    {
+        var b = new TfliteModelBuilder();
+        ElementType type = types.Inputs[0]!.Value;
+        (int[] depth, int[] space) = (new[] { 1, 1, 2, 8 }, new[] { 1, 2, 4, 2 });
+        bool toSpace = code == DataMovement.DepthToSpace.BuiltinCode;
+        int input = OperatorExamples.Tensor(b, "x", type, toSpace ? depth : space);
+        int output = OperatorExamples.Tensor(b, "y", type, toSpace ? space : depth);
+        return b.Operator(code, new[] { input }, new[] { output }, (byte)(toSpace ? 94 : 19), null, TfliteModelBuilder.Option.Int(0, 2)).Inputs(input).Outputs(output);
+    }
+
+    /// <summary>BATCH_TO_SPACE_ND of 4×1×2×1 into 1×2×3×1 (blocks 2×2, one column cropped), and SPACE_TO_BATCH_ND of 1×2×3×1 padded by a column.</summary>
+    [OperatorExample(DataMovement.BatchToSpaceNd.BuiltinCode)]
+    [OperatorExample(DataMovement.SpaceToBatchNd.BuiltinCode)]
+    public static TfliteModelBuilder BatchSpace(int code, TypeCombination types)
+    {
+        var b = new TfliteModelBuilder();
+        ElementType type = types.Inputs[0]!.Value;
+        bool toSpace = code == DataMovement.BatchToSpaceNd.BuiltinCode;
+        (int[] batched, int[] image) = (new[] { 4, 1, 2, 1 }, new[] { 1, 2, 3, 1 });
+        int input = OperatorExamples.Tensor(b, "x", type, toSpace ? batched : image);
+        int block = Constant(b, "block_shape", ElementType.Int32, new[] { 2 }, new[] { 2, 2 });
+        int margins = Constant(b, "margins", ElementType.Int32, new[] { 2, 2 }, new[] { 0, 0, 0, 1 });
+        int output = OperatorExamples.Tensor(b, "y", type, toSpace ? image : batched);
+        return b.Operator(code, new[] { input, block, margins }, new[] { output }, (byte)(toSpace ? 24 : 25)).Inputs(input).Outputs(output);
+    }
+
+    /// <summary>BROADCAST_TO of a 3×1 column to 2×3×4.</summary>
+    [OperatorExample(DataMovement.BroadcastTo.BuiltinCode)]
+    public static TfliteModelBuilder BroadcastTo(int code, TypeCombination types)
+    {
+        var b = new TfliteModelBuilder();
+        ElementType type = types.Inputs[0]!.Value;
+        int input = OperatorExamples.Tensor(b, "x", type, new[] { 3, 1 });
+        int shape = Constant(b, "shape", types.Inputs[1]!.Value, new[] { 3 }, new[] { 2, 3, 4 });
+        int output = OperatorExamples.Tensor(b, "y", type, new[] { 2, 3, 4 });
+        return b.Operator(code, new[] { input, shape }, new[] { output }, 104).Inputs(input).Outputs(output);
+    }
+
+    /// <summary>FILL of a 2×3 output with a run-time scalar; the dims are constant.</summary>
+    [OperatorExample(DataMovement.Fill.BuiltinCode)]
+    public static TfliteModelBuilder Fill(int code, TypeCombination types)
+    {
+        var b = new TfliteModelBuilder();
+        ElementType type = types.Inputs[1]!.Value;
+        int dims = Constant(b, "dims", types.Inputs[0]!.Value, new[] { 2 }, new[] { 2, 3 });
+        int value = OperatorExamples.Tensor(b, "value", type, Array.Empty<int>());
+        int output = OperatorExamples.Tensor(b, "y", type, new[] { 2, 3 });
+        return b.Operator(code, new[] { dims, value }, new[] { output }, 68).Inputs(value).Outputs(output);
+    }
+
+    /// <summary>ZEROS_LIKE of a 2×3 input.</summary>
+    [OperatorExample(BuiltinOperator.ZerosLike)]
+    public static TfliteModelBuilder ZerosLike(int code, TypeCombination types)
+    {
+        var b = new TfliteModelBuilder();
+        ElementType type = types.Inputs[0]!.Value;
+        int input = OperatorExamples.Tensor(b, "x", type, new[] { 2, 3 });
+        int output = OperatorExamples.Tensor(b, "y", type, new[] { 2, 3 });
+        return b.Operator(code, new[] { input }, new[] { output }, 67).Inputs(input).Outputs(output);
+    }
+
+    /// <summary>SHAPE of a 2×3×4 input.</summary>
+    [OperatorExample(DataMovement.Shape.BuiltinCode)]
+    public static TfliteModelBuilder Shape(int code, TypeCombination types)
+    {
+        var b = new TfliteModelBuilder();
+        int input = OperatorExamples.Tensor(b, "x", types.Inputs[0]!.Value, new[] { 2, 3, 4 });
+        int output = OperatorExamples.Tensor(b, "y", ElementType.Int32, new[] { 3 });
+        return b.Operator(code, new[] { input }, new[] { output }, 55).Inputs(input).Outputs(output);
+    }
+
+    /// <summary>GATHER of rows of a 4×3 matrix by two run-time indices.</summary>
+    [OperatorExample(DataMovement.Gather.BuiltinCode)]
+    public static TfliteModelBuilder Gather(int code, TypeCombination types)
+    {
+        var b = new TfliteModelBuilder();
+        ElementType type = types.Inputs[0]!.Value;
+        int input = OperatorExamples.Tensor(b, "x", type, new[] { 4, 3 });
+        int indices = OperatorExamples.Tensor(b, "indices", ElementType.Int32, new[] { 2 });
+        int output = OperatorExamples.Tensor(b, "y", type, new[] { 2, 3 });
+        return b.Operator(code, new[] { input, indices }, new[] { output }, 23).Inputs(input, indices).Outputs(output);
+    }
+
+    /// <summary>GATHER_ND of three rows of a 4×3 matrix by run-time index tuples of one component.</summary>
+    [OperatorExample(DataMovement.GatherNd.BuiltinCode)]
+    public static TfliteModelBuilder GatherNd(int code, TypeCombination types)
+    {
+        var b = new TfliteModelBuilder();
+        ElementType type = types.Inputs[0]!.Value;
+        int input = OperatorExamples.Tensor(b, "x", type, new[] { 4, 3 });
+        int indices = OperatorExamples.Tensor(b, "indices", ElementType.Int32, new[] { 3, 1 });
+        int output = OperatorExamples.Tensor(b, "y", type, new[] { 3, 3 });
+        return b.Operator(code, new[] { input, indices }, new[] { output }, 83).Inputs(input, indices).Outputs(output);
+    }
+
+    /// <summary>EMBEDDING_LOOKUP of two rows of a constant 5×3 table by run-time ids (int8 → float32 with zero point 0).</summary>
+    [OperatorExample(DataMovement.EmbeddingLookup.BuiltinCode)]
+    public static TfliteModelBuilder EmbeddingLookup(int code, TypeCombination types)
+    {
+        var b = new TfliteModelBuilder();
+        ElementType type = types.Inputs[1]!.Value;
+        int ids = OperatorExamples.Tensor(b, "ids", ElementType.Int32, new[] { 2 });
+        bool hybrid = type == ElementType.Int8 && types.Outputs[0] == ElementType.Float32;
+        Quant? quant = hybrid ? new Quant(0.5f, 0) : OperatorExamples.ActivationQuant(type);
+        int table = b.Constant("table", OperatorExamples.Tflite(type), new[] { 5, 3 }, Encode(type, Enumerable.Range(0, 15).ToArray()),
+            quant is null ? null : new[] { quant.Scale }, quant is null ? null : new[] { (long)quant.ZeroPoint });
+        int output = OperatorExamples.Tensor(b, "y", types.Outputs[0], new[] { 2, 3 });
+        return b.Operator(code, new[] { ids, table }, new[] { output }).Inputs(ids).Outputs(output);
+    }
+
+    /// <summary>DYNAMIC_UPDATE_SLICE of a 2×2 update into a 3×4 operand at run-time start indices.</summary>
+    [OperatorExample(DataMovement.DynamicUpdateSlice.BuiltinCode)]
+    public static TfliteModelBuilder DynamicUpdateSlice(int code, TypeCombination types)
+    {
+        var b = new TfliteModelBuilder();
+        ElementType type = types.Inputs[0]!.Value;
+        int operand = OperatorExamples.Tensor(b, "operand", type, new[] { 3, 4 });
+        int update = OperatorExamples.Tensor(b, "update", type, new[] { 2, 2 });
+        int start = OperatorExamples.Tensor(b, "start", types.Inputs[2]!.Value, new[] { 2 });
+        int output = OperatorExamples.Tensor(b, "y", type, new[] { 3, 4 });
+        return b.Operator(code, new[] { operand, update, start }, new[] { output }, 117).Inputs(operand, update, start).Outputs(output);
+    }
+
+    /// <summary>BROADCAST_ARGS of two run-time shapes of 3 and 2 dimensions.</summary>
+    [OperatorExample(DataMovement.BroadcastArgs.BuiltinCode)]
+    public static TfliteModelBuilder BroadcastArgs(int code, TypeCombination types)
+    {
+        var b = new TfliteModelBuilder();
+        ElementType type = types.Inputs[0]!.Value;
+        int first = OperatorExamples.Tensor(b, "s1", type, new[] { 3 });
+        int second = OperatorExamples.Tensor(b, "s2", type, new[] { 2 });
+        int output = OperatorExamples.Tensor(b, "y", type, new[] { 3 });
+        return b.Operator(code, new[] { first, second }, new[] { output }).Inputs(first, second).Outputs(output);
     }
 
     /// <summary>A constant of any type holding small integers (index operands, and the unread operands of views).</summary>
