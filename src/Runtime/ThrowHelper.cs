@@ -66,4 +66,17 @@ public static class ThrowHelper
     {
         throw new ArgumentException($"{layer}: dimensions {first} and {second} do not broadcast: they differ and neither is 1.");
     }
+
+    /// <summary>
+    /// Throws the exception for a divisor with an element equal to 0, which TFLM's FLOOR_DIV refuses: its Invoke
+    /// fails ("Division by 0") before it writes anything, and so does the generated layer.
+    /// </summary>
+    /// <param name="operatorName">The operator, such as <c>FLOOR_DIV</c>.</param>
+    /// <param name="nodeIndex">The operator's node in the model.</param>
+    [DoesNotReturn]
+    public static void ThrowDivisionByZero(string operatorName, int nodeIndex)
+    {
+        throw new DivideByZeroException(
+            $"Node {nodeIndex} ({operatorName}): the divisor has an element equal to 0, which TensorFlow Lite Micro refuses (\"Division by 0\"); the layer wrote nothing.");
+    }
 }

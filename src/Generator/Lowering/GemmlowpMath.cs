@@ -228,6 +228,13 @@ internal static class GemmlowpMath
         return (multiplier, leftShift, radius);
     }
 
+    /// <summary>
+    /// The rescaling TFLM's ADD, SUB and comparisons apply to each quantized input element: offset, shifted
+    /// left, then <c>MultiplyByQuantizedMultiplierSmallerThanOneExp</c> (a multiplier below one, <c>shift ≤ 0</c>).
+    /// </summary>
+    public static int ScaleInput(int value, int offset, int leftShift, int multiplier, int shift) =>
+        RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(unchecked((value + offset) * (1 << leftShift)), multiplier), -shift);
+
     /// <summary>TFLite's 32-bit <c>MultiplyByQuantizedMultiplier</c>: a left shift, a rounding doubling high multiply, a rounding right shift.</summary>
     public static int MultiplyByQuantizedMultiplier(int x, int multiplier, int shift) =>
         RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(unchecked(x * (1 << Math.Max(shift, 0))), multiplier), Math.Max(-shift, 0));

@@ -82,6 +82,7 @@ internal static class BuiltinOperator
     public const int LeakyRelu = 98;
     public const int SquaredDifference = 99;
     public const int Abs = 101;
+    public const int AddN = 106;
     public const int Ceil = 104;
     public const int Cos = 108;
     public const int Elu = 111;

@@ -112,6 +112,10 @@ internal sealed record BinaryCase(
     public void AssertFloat(Func<float, float, float> reference) =>
         AssertClose(Expected(FloatInput1, FloatInput2, reference), Values<float>(Run()));
 
+    /// <summary>Runs the case on float inputs and asserts a bool output (one byte per element) equal to the reference.</summary>
+    public void AssertBool(Func<float, float, bool> reference) =>
+        AssertEqual(Expected(FloatInput1, FloatInput2, reference), Run().Select(v => v != 0).ToArray());
+
     /// <summary>Runs the case and asserts integer outputs (of the output type) equal to the reference.</summary>
     public void AssertInteger(Func<int, int, long> reference)
     {

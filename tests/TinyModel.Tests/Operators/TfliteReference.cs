@@ -62,6 +62,137 @@ internal static class TfliteReference
         return (int)quotient;
     }
 
+    /// <summary>
+    /// comparisons.cc / comparisons.h: an int8 comparison operand, offset by minus its zero point, shifted left by 8
+    /// and scaled by <c>QuantizeMultiplierSmallerThanOneExp(scale)</c> (a rounding doubling high multiply, a rounding right shift).
+    /// </summary>
+    public static int ComparisonOperand(int q, float scale, int zeroPoint)
+    {
+        (int multiplier, int shift) = QuantizeMultiplier(scale);
+        return RoundingDivideByPOT(SaturatingRoundingDoublingHighMul((q - zeroPoint) * 256, multiplier), -shift);
+    }
+
+    /// <summary>floor_div.h <c>FloorDiv&lt;float&gt;</c>: <c>std::floor</c> of the quotient in double, narrowed to float.</summary>
+    public static float FloorDiv(float x, float y) => (float)Math.Floor((double)x / (double)y);
+
+    /// <summary>
+    /// floor_mod.h <c>FloorMod&lt;float&gt;</c>: <c>std::fmod</c> (C#'s float <c>%</c>, which is fmod), then the divisor added
+    /// when the remainder is nonzero and its sign differs from the divisor's.
+    /// </summary>
+    public static float FloorMod(float x, float y)
+    {
+        float truncated = x % y;
+        return truncated != 0 && (y < 0) != (truncated < 0) ? truncated + y : truncated;
+    }
+
+    /// <summary>
+    /// hard_swish_common.cc <c>HardSwishPrepare</c> and reference hard_swish.h <c>HardSwish</c> (quantized) on one int8
+    /// value: 16-bit fixed point, each step narrowed to int16 as the C++ does.
+    /// </summary>
+    public static sbyte HardSwishInt8(int q, float inputScale, int inputZeroPoint, float outputScale, int outputZeroPoint)
+    {
+        static short Int16Multiplier(int m) => m >= int.MaxValue - 32768 ? short.MaxValue : (short)((m + 32768) >> 16);
+        static short Srdhm(short a, short b) =>
+            a == short.MinValue && b == short.MinValue ? short.MaxValue : (short)((a * b + (a * b >= 0 ? 16384 : -16383)) / 32768);
+        static short Sdhm(short a, short b) => a == short.MinValue && b == short.MinValue ? short.MaxValue : (short)(a * b / 32768);
+        static short Rdbp(short x, int e)
+        {
+            short mask = unchecked((short)((1L << e) - 1));
+            int remainder = (short)(x & mask), threshold = (short)((mask >> 1) + (x < 0 ? 1 : 0));
+            return (short)((x >> e) + (remainder > threshold ? 1 : 0));
+        }
+        static short LeftShift(short v, int amount) => (short)Math.Clamp((long)v << amount, short.MinValue, short.MaxValue);
+
+        float hires = (1.0f / 128.0f) * inputScale;
+        (int om, int oe) = QuantizeMultiplier((double)(hires / outputScale));
+        (int rm, int re) = QuantizeMultiplier((double)(hires / (3.0f / 32768.0f)));
+        short outputMultiplier = Int16Multiplier(om), reluishMultiplier = Int16Multiplier(rm);
+
+        short inputOnHires = (short)((short)(q - inputZeroPoint) * 128);
+        short inputOnOutput = Srdhm(inputOnHires, outputMultiplier);
+        short reluish = inputOnHires;
+        if (re > 0)
+        {
+            reluish = LeftShift(reluish, re - 1);
+        }
+        reluish = Srdhm(reluish, reluishMultiplier);
+        if (re > 0)
+        {
+            reluish = LeftShift(reluish, 1);
+        }
+        if (re < 0)
+        {
+            reluish = Rdbp(reluish, -re);
+        }
+        reluish = (short)((reluish + 32768) >> 1);
+        short output = (short)(Rdbp(Sdhm(reluish, inputOnOutput), -oe) + outputZeroPoint);
+        return (sbyte)Math.Clamp((int)output, -128, 127);
+    }
+
+    /// <summary>reference hard_swish.h <c>HardSwish</c> (float): <c>in · std::min(6, std::max(0, in + 3)) / 6</c>.</summary>
+    public static float HardSwishFloat(float x)
+    {
+        float r = x + 3;
+        r = 0 < r ? r : 0;   // std::max(0, r) returns r only when 0 < r
+        r = r < 6 ? r : 6;   // std::min(6, r) returns r only when r < 6
+        return x * r / 6;
+    }
+
+    /// <summary>
+    /// prelu_common.cc <c>CalculatePreluParams</c> and reference prelu.h <c>BroadcastPrelu4DSlow</c> on one element:
+    /// the non-negative side scaled by input/output scale, the other by input · alpha scale / output scale, then clamped.
+    /// </summary>
+    public static int PreluQuantized(int x, int alpha, (float Scale, int ZeroPoint) input, (float Scale, int ZeroPoint) alphaQuant, (float Scale, int ZeroPoint) output, int min, int max)
+    {
+        (int m1, int s1) = QuantizeMultiplier((double)input.Scale / (double)output.Scale);
+        (int m2, int s2) = QuantizeMultiplier((double)input.Scale * (double)alphaQuant.Scale / (double)output.Scale);
+        int value = x - input.ZeroPoint;
+        int result = value >= 0
+            ? MultiplyByQuantizedMultiplier(value, m1, s1)
+            : MultiplyByQuantizedMultiplier(value * (alpha - alphaQuant.ZeroPoint), m2, s2);
+        return Math.Clamp(result + output.ZeroPoint, min, max);
+    }
+
+    /// <summary>
+    /// elu.cc <c>PopulateLookupTable</c> with ELU's transform for one int8 value: dequantized in float, <c>expf(x) - 1</c>
+    /// for negatives (the C library's expf, which MathF.Exp calls), requantized by <c>TfLiteRound</c>, offset and clamped.
+    /// </summary>
+    public static sbyte EluInt8(int q, float inputScale, int inputZeroPoint, float outputScale, int outputZeroPoint)
+    {
+        float inverseScale = 1 / outputScale;
+        float x = inputScale * (q - inputZeroPoint);
+        float transformed = x < 0f ? MathF.Exp(x) - 1f : x;
+        int quantized = (int)(MathF.Round(transformed * inverseScale, MidpointRounding.AwayFromZero) + outputZeroPoint);
+        return (sbyte)Math.Clamp(quantized, -128, 127);
+    }
+
+    /// <summary>expm1 of a float, in double (a Taylor series near 0, where exp(x) - 1 would cancel), rounded to float once.</summary>
+    public static float Expm1(float x)
+    {
+        double d = x;
+        double result = Math.Abs(d) < 1e-3 ? d + d * d / 2 + d * d * d / 6 + d * d * d * d / 24 : Math.Exp(d) - 1;
+        return (float)result;
+    }
+
+    /// <summary>
+    /// add_n.cc <c>CalculateOpData</c> and reference add_n.h <c>AddN</c> (int8) on one element: each value offset, shifted
+    /// left by 20 and halved in fixed point; the sum starts from the offset rescaled the same way, as TFLM's does.
+    /// </summary>
+    public static sbyte AddNInt8(int[] values, float scale, int zeroPoint, float outputScale, int outputZeroPoint)
+    {
+        double twice = 2 * (double)scale;
+        (int mi, int si) = QuantizeMultiplier(scale / twice);
+        (int mo, int so) = QuantizeMultiplier(twice / ((1 << 20) * (double)outputScale));
+        int Rescale(int offsetValue) => RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(offsetValue * (1 << 20), mi), -si);
+        int sum = Rescale(-zeroPoint);
+        foreach (int v in values)
+        {
+            sum += Rescale(v - zeroPoint);
+        }
+        int output = RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(sum, mo), -so) + outputZeroPoint;
+        return (sbyte)Math.Clamp(output, -128, 127);
+    }
+
     /// <summary>common.h <c>MultiplyByQuantizedMultiplier</c> (32-bit, double rounding).</summary>
     public static int MultiplyByQuantizedMultiplier(int x, int multiplier, int shift)
     {

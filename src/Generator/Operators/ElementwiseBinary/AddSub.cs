@@ -248,7 +248,7 @@ internal abstract class AddSubDefinition : OperatorDefinition<AddSubLayer>
             {
                 // An int8 input has 256 possible values: rescale each at build time, so the kernel looks it up.
                 (int offset, int multiplier, int shift) = rescale.Input(which);
-                int[] table = Enumerable.Range(sbyte.MinValue, 256).Select(v => ScaleInput(v, offset, rescale.LeftShift, multiplier, shift)).ToArray();
+                int[] table = Enumerable.Range(sbyte.MinValue, 256).Select(v => GemmlowpMath.ScaleInput(v, offset, rescale.LeftShift, multiplier, shift)).ToArray();
                 string tableName = context.AddConstant(constantName + "Rescaled", ElementType.Int32, ConstantData.ToBytes(table),
                     $"input {which} rescaled for every int8 value (index: q + 128): ((q + {offset}) << {rescale.LeftShift}) · {multiplier} · 2^{shift}, as TFLM computes it");
                 return new ElementwiseOperand(runTimeInputs.Count - 1, null, null, strideArray, RescaleTable: tableName);
@@ -286,7 +286,7 @@ internal abstract class AddSubDefinition : OperatorDefinition<AddSubLayer>
                     // Large constants stay in their own type (a quarter or half the size) and are rescaled as they are read.
                     return new ElementwiseOperand(-1, context.AddConstant(constantName, type, bytes.ToArray(), $"constant input {which}, {type.ModelName()}{shape}"), null, strideArray);
                 }
-                int[] scaled = raw.Select(v => ScaleInput(v, offset, r.LeftShift, multiplier, shift)).ToArray();
+                int[] scaled = raw.Select(v => GemmlowpMath.ScaleInput(v, offset, r.LeftShift, multiplier, shift)).ToArray();
                 return scaled.Length == 1
                     ? new ElementwiseOperand(-1, null, Literals.Int(scaled[0]), strideArray, Prescaled: true)
                     : new ElementwiseOperand(-1, context.AddConstant(constantName, ElementType.Int32, ConstantData.ToBytes(scaled),
@@ -294,10 +294,6 @@ internal abstract class AddSubDefinition : OperatorDefinition<AddSubLayer>
             }
         }
     }
-
-    /// <summary>The rescaling TFLM applies to each quantized input element (<c>MultiplyByQuantizedMultiplierSmallerThanOneExp</c>).</summary>
-    private static int ScaleInput(int value, int offset, int leftShift, int multiplier, int shift) =>
-        GemmlowpMath.RoundingDivideByPOT(GemmlowpMath.SaturatingRoundingDoublingHighMul(unchecked((value + offset) * (1 << leftShift)), multiplier), -shift);
 
     /// <summary>The value of input <paramref name="which"/> (1 or 2) at an element index, rescaled for quantized layers.</summary>
     private static string Read(AddSubLayer layer, ElementwiseOperand operand, int which, string name, string index, EmitContext context)

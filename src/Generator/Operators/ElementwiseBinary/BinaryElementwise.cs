@@ -99,7 +99,8 @@ internal sealed record BinaryOperands(int Left, int Right, ValueSpec Output, Bro
         (RawOperand(context, Left, Plan.LeftStrides, $"Layer{op.Index}Input1", 1, runTimeInputs),
          RawOperand(context, Right, Plan.RightStrides, $"Layer{op.Index}Input2", 2, runTimeInputs));
 
-    private static ElementwiseOperand RawOperand(LoweringContext context, int tensorIndex, int[] strides, string constantName, int which, List<int> runTimeInputs)
+    /// <summary>One input as it is stored (see <see cref="Raw"/>), for operators with more than two inputs.</summary>
+    public static ElementwiseOperand RawOperand(LoweringContext context, int tensorIndex, int[] strides, string constantName, int which, List<int> runTimeInputs)
     {
         var strideArray = strides.ToEquatableArray();
         if (!context.IsConstant(tensorIndex))
@@ -153,6 +154,14 @@ internal abstract class BinaryDefinition<TLayer> : OperatorDefinition<TLayer>
     /// <summary>Writes the statements that compute one output element into <paramref name="target"/>.</summary>
     protected abstract void WriteElement(SourceWriter writer, TLayer layer, string x, string y, string target);
 
+    /// <summary>The element type of input <paramref name="which"/> (0 or 1): the layer's type unless the operator mixes types (PRELU's int8 alpha for int16).</summary>
+    protected virtual ElementType OperandType(TLayer layer, int which) => layer.Type;
+
+    /// <summary>Declares what the element code reads besides the operands, such as rescaling tables; nothing by default.</summary>
+    protected virtual void DeclareLocals(SourceWriter writer, TLayer layer, EmitContext context)
+    {
+    }
+
     /// <summary>Writes the loops over the broadcast output, each element computed by <see cref="WriteElement"/>.</summary>
     protected override void EmitLayer(SourceWriter writer, TLayer layer, EmitContext context)
     {
@@ -168,11 +177,16 @@ internal abstract class BinaryDefinition<TLayer> : OperatorDefinition<TLayer>
         if (layer.ElementCount > 0)
         {
             var operands = new[] { (Operand: layer.Left, Name: "x"), (Operand: layer.Right, Name: "y") };
-            BroadcastLoop.DeclareConstants(writer, operands, layer.Type.CSharpName(), context);
+            for (int k = 0; k < operands.Length; k++)
+            {
+                BroadcastLoop.DeclareConstants(writer, new[] { operands[k] }, OperandType(layer, k).CSharpName(), context);
+            }
+            DeclareLocals(writer, layer, context);
             BroadcastLoop.Write(writer, layer.Dims, operands, layer.Type.CSharpName(),
                 (k, index) => BroadcastLoop.Element(operands[k].Operand, operands[k].Name, index),
                 _ => null,
-                (values, outputIndex) => WriteElement(writer, layer, values[0], values[1], $"{EmitContext.OutputName(0)}[{outputIndex}]"));
+                (values, outputIndex) => WriteElement(writer, layer, values[0], values[1], $"{EmitContext.OutputName(0)}[{outputIndex}]"),
+                k => OperandType(layer, k).CSharpName());
         }
         writer.CloseBlock();
     }

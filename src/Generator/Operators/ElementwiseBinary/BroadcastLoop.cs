@@ -25,6 +25,7 @@ internal static class BroadcastLoop
     /// <param name="read">The value of operand <c>k</c> at an index expression.</param>
     /// <param name="ownStatement">The type of a local for operand <c>k</c>'s value in the inner loop, or null.</param>
     /// <param name="writeElement">Writes one output element from the operands' values and the output index.</param>
+    /// <param name="rowTypeOf">The C# type of operand <c>k</c>'s row value where operands differ in type (null: <paramref name="rowType"/> for all).</param>
     public static void Write(
         SourceWriter writer,
         IReadOnlyList<int> dims,
@@ -32,7 +33,8 @@ internal static class BroadcastLoop
         string rowType,
         Func<int, string, string> read,
         Func<int, string?> ownStatement,
-        Action<string[], string> writeElement)
+        Action<string[], string> writeElement,
+        Func<int, string>? rowTypeOf = null)
     {
         int count = operands.Count;
         int rank = dims.Count;
@@ -65,7 +67,7 @@ internal static class BroadcastLoop
             (ElementwiseOperand operand, string name) = operands[k];
             if (operand.Strides[last] == 0 && NeedsIndex(operand) && dims[last] > 1)
             {
-                writer.WriteLine($"{rowType} {name}Row = {read(k, bases[k] ?? "0")};");
+                writer.WriteLine($"{rowTypeOf?.Invoke(k) ?? rowType} {name}Row = {read(k, bases[k] ?? "0")};");
                 values[k] = name + "Row";
             }
         }

@@ -38,26 +38,49 @@ internal static class BroadcastShapes
     /// </summary>
     public static (BroadcastPlan? Plan, string? Problem) Plan(IReadOnlyList<int> left, IReadOnlyList<int> right, IReadOnlyList<int> output)
     {
-        int rank = Math.Max(output.Count, Math.Max(left.Count, right.Count));
-        int[] l = Extend(left, rank), r = Extend(right, rank), o = Extend(output, rank);
-        for (int d = 0; d < rank; d++)
+        if (!Broadcasts(new[] { left, right }, output))
         {
-            bool fits = (l[d] == o[d] || l[d] == 1) && (r[d] == o[d] || r[d] == 1) && (o[d] == Math.Max(l[d], r[d]) || o[d] == 0);
-            if (!fits)
-            {
-                return (null, $"the input shapes [{string.Join(",", left)}] and [{string.Join(",", right)}] do not broadcast to the output shape [{string.Join(",", output)}]");
-            }
+            return (null, $"the input shapes [{string.Join(",", left)}] and [{string.Join(",", right)}] do not broadcast to the output shape [{string.Join(",", output)}]");
         }
-
+        int rank = Math.Max(output.Count, Math.Max(left.Count, right.Count));
         if (!left.SequenceEqual(right) && rank > MaxBroadcastRank)
         {
             return (null, $"broadcasting over {rank} dimensions; TFLM (and TinyModel) broadcast at most {MaxBroadcastRank}");
         }
+        (int[] dims, int[][] strides) = Walk(new[] { left, right }, output);
+        return (new BroadcastPlan(dims, strides[0], strides[1]), null);
+    }
 
-        int[] leftStrides = Strides(l, o), rightStrides = Strides(r, o);
+    /// <summary>
+    /// Whether every input broadcasts to <paramref name="output"/>: aligned on the last dimension, each extent
+    /// equals the output's or is 1, and the output's is the largest of them (or 0).
+    /// </summary>
+    public static bool Broadcasts(IReadOnlyList<IReadOnlyList<int>> inputs, IReadOnlyList<int> output)
+    {
+        int rank = Math.Max(output.Count, inputs.Max(i => i.Count));
+        int[] o = Extend(output, rank);
+        int[][] extended = inputs.Select(i => Extend(i, rank)).ToArray();
+        for (int d = 0; d < rank; d++)
+        {
+            if (extended.Any(e => e[d] != o[d] && e[d] != 1) || (o[d] != extended.Max(e => e[d]) && o[d] != 0))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// The merged output dimensions of inputs that <see cref="Broadcasts"/> to <paramref name="output"/>, and each
+    /// input's element stride along them: adjacent dimensions merge when every input steps through them as one run.
+    /// </summary>
+    public static (int[] Dims, int[][] Strides) Walk(IReadOnlyList<IReadOnlyList<int>> inputs, IReadOnlyList<int> output)
+    {
+        int rank = Math.Max(output.Count, inputs.Max(i => i.Count));
+        int[] o = Extend(output, rank);
+        int[][] inputStrides = inputs.Select(i => Strides(Extend(i, rank), o)).ToArray();
         var dims = new List<int>();
-        var ls = new List<int>();
-        var rs = new List<int>();
+        var strides = inputs.Select(_ => new List<int>()).ToArray();
         for (int d = 0; d < rank; d++)
         {
             if (o[d] == 1)
@@ -65,26 +88,30 @@ internal static class BroadcastShapes
                 continue; // A dimension of extent 1 contributes no loop.
             }
             int last = dims.Count - 1;
-            // Merge into the previous (outer) dimension when both inputs step through the pair as one run.
-            if (last >= 0 && ls[last] == leftStrides[d] * o[d] && rs[last] == rightStrides[d] * o[d])
+            // Merge into the previous (outer) dimension when every input steps through the pair as one run.
+            if (last >= 0 && Enumerable.Range(0, inputs.Count).All(k => strides[k][last] == inputStrides[k][d] * o[d]))
             {
                 dims[last] *= o[d];
-                ls[last] = leftStrides[d];
-                rs[last] = rightStrides[d];
+                for (int k = 0; k < inputs.Count; k++)
+                {
+                    strides[k][last] = inputStrides[k][d];
+                }
             }
             else
             {
                 dims.Add(o[d]);
-                ls.Add(leftStrides[d]);
-                rs.Add(rightStrides[d]);
+                for (int k = 0; k < inputs.Count; k++)
+                {
+                    strides[k].Add(inputStrides[k][d]);
+                }
             }
         }
         if (dims.Count == 0)
         {
-            // Every extent is 1: a single element, which both inputs hold.
-            return (new BroadcastPlan(new[] { 1 }, new[] { 1 }, new[] { 1 }), null);
+            // Every extent is 1: a single element, which every input holds.
+            return (new[] { 1 }, inputs.Select(_ => new[] { 1 }).ToArray());
         }
-        return (new BroadcastPlan(dims.ToArray(), ls.ToArray(), rs.ToArray()), null);
+        return (dims.ToArray(), strides.Select(s => s.ToArray()).ToArray());
     }
 
     private static int[] Extend(IReadOnlyList<int> shape, int rank)

@@ -10,7 +10,7 @@ using TinyModel.Generator.Reading;
 namespace TinyModel.Generator.Operators.ElementwiseUnary;
 
 /// <summary>
-/// The one-input math operators of TFLM's elementwise.cc, exp.cc, floor.cc, ceil.cc, round.cc and neg.cc:
+/// The one-input math operators of TFLM's elementwise.cc (LOGICAL_NOT on bool too), exp.cc, floor.cc, ceil.cc, round.cc and neg.cc:
 /// float32 with the C library function TFLM calls (<c>std::exp</c>, <c>std::sin</c>, ...: .NET's <c>MathF</c>
 /// calls the same on Linux), the exact ones (ABS, NEG, SQUARE, SQRT, RSQRT, FLOOR, CEIL) vectorized by
 /// <c>TinyModel.FloatElementwise</c>. ABS and RSQRT also have TFLM's quantized int8 and int16 paths.
@@ -39,7 +39,7 @@ internal abstract class MathFunctionDefinition : OperatorDefinition<MathFunction
         }
         var layer = new MathFunctionLayer(op.Index, Name, new[] { input.Id }.ToEquatableArray(), new[] { output.Id }.ToEquatableArray(),
             _function, input.Type, input.ElementCount, null, null);
-        return input.Type == ElementType.Float32 ? layer : LowerQuantized(context, op, layer, input, output);
+        return input.Type is ElementType.Float32 or ElementType.Bool ? layer : LowerQuantized(context, op, layer, input, output);
     }
 
     /// <summary>The integer layer of operators that have one (ABS, RSQRT); the others accept float32 only.</summary>
@@ -104,6 +104,7 @@ internal abstract class MathFunctionDefinition : OperatorDefinition<MathFunction
             MathFunction.Cos => "<c>cos(x)</c> by the C library's <c>cosf</c>, as TFLM's <c>std::cos</c>.",
             MathFunction.Floor => "<c>floor(x)</c>, elementwise (vectorized).",
             MathFunction.Ceil => "<c>ceil(x)</c>, elementwise (vectorized).",
+            MathFunction.LogicalNot => "<c>!x</c>, elementwise.",
             _ => "<c>x</c> rounded to the nearest integer, ties to even, as TFLM's RoundToNearest (-0.3 gives +0).",
         };
     }
@@ -115,6 +116,7 @@ internal abstract class MathFunctionDefinition : OperatorDefinition<MathFunction
         MathFunction.Log => $"{MathF}.Log(input[i])",
         MathFunction.Sin => $"{MathF}.Sin(input[i])",
         MathFunction.Cos => $"{MathF}.Cos(input[i])",
+        MathFunction.LogicalNot => "!input[i]",
         _ => "global::TinyModel.FloatElementwise.RoundToNearest(input[i])",
     };
 
@@ -354,6 +356,17 @@ internal sealed class Round : MathFunctionDefinition
     }
 }
 
+/// <summary>LOGICAL_NOT: <c>!x</c> on bool tensors (TFLM elementwise.cc).</summary>
+internal sealed class LogicalNot : MathFunctionDefinition
+{
+    public LogicalNot()
+        : base(BuiltinOperator.LogicalNot, MathFunction.LogicalNot)
+    {
+    }
+
+    public override TypeSupport Types { get; } = TypeSupport.SameType(ElementType.Bool);
+}
+
 /// <summary>The function a <see cref="MathFunctionLayer"/> computes.</summary>
 internal enum MathFunction
 {
@@ -369,6 +382,7 @@ internal enum MathFunction
     Floor,
     Ceil,
     Round,
+    LogicalNot,
 }
 
 /// <summary>The quantization of an integer ABS or RSQRT: zero points and TFLM's output multiplier.</summary>

@@ -25,6 +25,9 @@ internal static class ElementwiseUnaryExamples
     [OperatorExample(BuiltinOperator.Floor)]
     [OperatorExample(BuiltinOperator.Ceil)]
     [OperatorExample(BuiltinOperator.Round)]
+    [OperatorExample(BuiltinOperator.LogicalNot)]
+    [OperatorExample(BuiltinOperator.HardSwish)]
+    [OperatorExample(BuiltinOperator.Elu)]
     public static TfliteModelBuilder Unary(int code, TypeCombination types)
     {
         var b = new TfliteModelBuilder();

@@ -1,0 +1,176 @@
+using System.Collections.Generic;
+using System.Linq;
+using TinyModel.Generator.Common;
+using TinyModel.Generator.Emitting;
+using TinyModel.Generator.Lowering;
+using TinyModel.Generator.Model;
+using TinyModel.Generator.Operators.Elementwise;
+using TinyModel.Generator.Reading;
+
+namespace TinyModel.Generator.Operators.ElementwiseBinary;
+
+/// <summary>
+/// ADD_N (TFLM add_n.cc, reference add_n.h): the sum of two or more tensors of one shape (no broadcasting).
+/// float32 sums from 0 in input order, as TFLM. int8 inputs share one scale and zero point (TFLM requires it);
+/// each is offset, shifted left by 20 and halved (TFLM's ADD rescaling with both scales equal), the int32 sum
+/// is scaled to the output. TFLM starts that sum not from 0 but from the rescaled minus zero point (its
+/// <c>x = input1_offset</c>, commented "x = 0"), which shifts every output; TinyModel keeps it.
+/// </summary>
+internal sealed class AddN : OperatorDefinition<AddNLayer>
+{
+    /// <summary>TFLM's <c>kAddNIntegerShift</c>.</summary>
+    private const int LeftShift = 20;
+
+    public AddN()
+        : base(BuiltinOperator.AddN)
+    {
+    }
+
+    public override TypeSupport Types { get; } = TypeSupport.Variadic(
+        (new ElementType?[] { ElementType.Float32, ElementType.Float32 }, new[] { ElementType.Float32 }),
+        (new ElementType?[] { ElementType.Int8, ElementType.Int8 }, new[] { ElementType.Int8 }));
+
+    public override string Notes => "two or more inputs of one shape; int8 inputs with one scale and zero point, rescaled as TFLM does (its sum starting from the rescaled zero point included)";
+
+    protected override AddNLayer? LowerLayer(LoweringContext context, TfliteOperator op)
+    {
+        if (op.Inputs.Count < 2 || op.Outputs.Count != 1 || op.Inputs.Any(i => i < 0))
+        {
+            context.ReportUnsupported(op, $"expected two or more inputs and one output, found {op.Inputs.Count(i => i >= 0)} inputs and {op.Outputs.Count} outputs");
+            return null;
+        }
+        ValueSpec output = context.Value(op.Outputs[0]);
+        IReadOnlyList<int> shape = context.Tensor(op.Inputs[0]).Shape;
+        if (op.Inputs.Any(i => !context.Tensor(i).Shape.SequenceEqual(shape)) || !output.Shape.SequenceEqual(shape))
+        {
+            context.ReportUnsupported(op, $"the inputs {string.Join(", ", op.Inputs.Select(i => $"[{string.Join(",", context.Tensor(i).Shape)}]"))} and the output {output.ShapeText} differ in shape; TFLM's ADD_N requires one shape");
+            return null;
+        }
+        AddNRequantization? requantization = null;
+        if (output.Type == ElementType.Int8)
+        {
+            requantization = Requantization(context, op, output);
+            if (requantization is null)
+            {
+                return null;
+            }
+        }
+        var runTimeInputs = new List<int>();
+        int[] strides = { 1 };
+        var operands = op.Inputs.Select((tensor, k) => BinaryOperands.RawOperand(context, tensor, strides, $"Layer{op.Index}Input{k + 1}", k + 1, runTimeInputs)).ToList();
+        string? table = null;
+        if (requantization is not null)
+        {
+            int[] rescaled = Enumerable.Range(sbyte.MinValue, 256)
+                .Select(q => GemmlowpMath.ScaleInput(q, requantization.InputOffset, LeftShift, requantization.InputMultiplier, requantization.InputShift)).ToArray();
+            table = context.AddConstant($"Layer{op.Index}Rescaled", ElementType.Int32, ConstantData.ToBytes(rescaled),
+                $"every int8 input value rescaled (index: q + 128): ((q + {requantization.InputOffset}) << {LeftShift}) · {requantization.InputMultiplier} · 2^{requantization.InputShift - 31}, as TFLM's ADD_N computes it");
+        }
+        return new AddNLayer(op.Index, runTimeInputs.ToEquatableArray(), new[] { output.Id }.ToEquatableArray(), output.Type,
+            output.ElementCount, operands.ToEquatableArray(), requantization, table);
+    }
+
+    /// <summary>
+    /// TFLM's <c>CalculateOpData</c>: all inputs with the first's scale and zero point; the input multiplier
+    /// <c>scale / (2 · scale)</c> and the output multiplier <c>2 · scale / (2^20 · output scale)</c>, both in double
+    /// and below one (TFLM aborts otherwise, so TinyModel reports it).
+    /// </summary>
+    private static AddNRequantization? Requantization(LoweringContext context, TfliteOperator op, ValueSpec output)
+    {
+        QuantizationSpec?[] inputs = op.Inputs.Select(context.QuantizationOf).ToArray();
+        if (inputs.Any(q => q is null) || output.Quantization is not QuantizationSpec qo)
+        {
+            context.ReportUnsupported(op, "an int8 ADD_N needs quantization parameters on every input and the output");
+            return null;
+        }
+        QuantizationSpec first = inputs[0]!;
+        if (inputs.Any(q => q!.Scale != first.Scale || q.ZeroPoint != first.ZeroPoint))
+        {
+            context.ReportUnsupported(op, "the inputs have different scales or zero points; TFLM's int8 ADD_N requires one scale and zero point for all");
+            return null;
+        }
+        double twiceScale = 2 * (double)first.Scale;
+        (int inputMultiplier, int inputShift) = QuantizationMath.QuantizeMultiplier(first.Scale / twiceScale);
+        double realOutput = twiceScale / ((1 << LeftShift) * (double)qo.Scale);
+        (int outputMultiplier, int outputShift) = QuantizationMath.QuantizeMultiplier(realOutput);
+        if (!(realOutput < 1.0) || outputShift > 0)
+        {
+            context.ReportUnsupported(op, $"the output scale {qo.Scale:R} is too small for the input scale {first.Scale:R}: TFLM's rescaling needs a multiplier below one");
+            return null;
+        }
+        return new AddNRequantization(-first.ZeroPoint, inputMultiplier, inputShift, qo.ZeroPoint, outputMultiplier, outputShift);
+    }
+
+    protected override void EmitLayer(SourceWriter writer, AddNLayer layer, EmitContext context)
+    {
+        var names = layer.Operands.Select((operand, k) => (Operand: operand, Name: $"x{k + 1}")).ToList();
+        writer.WriteLine("/// <summary>");
+        writer.WriteLine($"/// Node {layer.NodeIndex}, ADD_N: the sum of {layer.Operands.Count} inputs → {Literals.Xml(context.Model.Value(layer.Outputs[0]).Describe())}, over {layer.ElementCount} elements.");
+        if (layer.Requantization is AddNRequantization r)
+        {
+            writer.WriteLine($"/// TFLM's quantized arithmetic, bit for bit: each input offset by {r.InputOffset}, shifted left by {LeftShift} and scaled by {r.InputMultiplier} · 2^{r.InputShift - 31} (a table lookup);");
+            writer.WriteLine($"/// the sum starts from the rescaled offset itself (table entry of q = 0), as TFLM's does; it is scaled by {r.OutputMultiplier} · 2^{r.OutputShift - 31}, offset by {r.OutputOffset} and clamped.");
+        }
+        else
+        {
+            writer.WriteLine("/// Summed in float from 0, input by input, as TFLM.");
+        }
+        writer.WriteLine("/// </summary>");
+        writer.OpenBlock(context.Signature(layer));
+        BroadcastLoop.DeclareConstants(writer, names, layer.Type.CSharpName(), context);
+        if (layer.Table is not null)
+        {
+            writer.WriteLine($"{EmitContext.ReadOnlySpan}<int> rescaled = {context.Constant(layer.Table)};");
+            writer.WriteLine("int start = rescaled[128];");
+        }
+        writer.OpenBlock($"for (int i = 0; i < {layer.ElementCount}; i++)");
+        IEnumerable<string> elements = names.Select(n => BroadcastLoop.Element(n.Operand, n.Name, "i"));
+        if (layer.Requantization is AddNRequantization q)
+        {
+            writer.WriteLine($"int sum = unchecked(start + {string.Join(" + ", elements.Select(e => $"rescaled[{e} + 128]"))});");
+            writer.WriteLine($"int v = {ElementwiseCode.Offset(ElementwiseCode.MultiplySmallerThanOne("sum", q.OutputMultiplier, q.OutputShift), q.OutputOffset)};");
+            writer.WriteLine($"output[i] = {ElementwiseCode.ClampToType("v", sbyte.MinValue, sbyte.MaxValue, ElementType.Int8)};");
+        }
+        else
+        {
+            writer.WriteLine("float sum = 0f;");
+            foreach (string element in elements)
+            {
+                writer.WriteLine($"sum += {element};");
+            }
+            writer.WriteLine("output[i] = sum;");
+        }
+        writer.CloseBlock();
+        writer.CloseBlock();
+    }
+}
+
+/// <summary>
+/// TFLM's rescaling of int8 ADD_N: every input offset by <see cref="InputOffset"/>, shifted left by 20 and scaled
+/// by the input multiplier; the sum scaled by the output multiplier and offset by the output zero point.
+/// </summary>
+internal sealed record AddNRequantization(int InputOffset, int InputMultiplier, int InputShift, int OutputOffset, int OutputMultiplier, int OutputShift);
+
+/// <summary>ADD_N: the element-wise sum of its inputs, all of one shape.</summary>
+/// <param name="Type">float32 or int8.</param>
+/// <param name="ElementCount">Elements of each input and of the output.</param>
+/// <param name="Operands">Every input, in order: run-time tensors, constants or literals (read at the output's index).</param>
+/// <param name="Requantization">int8: TFLM's parameters; null for float32.</param>
+/// <param name="Table">int8: the constant of each input value's rescaled int32, indexed by q + 128.</param>
+internal sealed record AddNLayer(
+    int NodeIndex,
+    EquatableArray<int> Inputs,
+    EquatableArray<int> Outputs,
+    ElementType Type,
+    int ElementCount,
+    EquatableArray<ElementwiseOperand> Operands,
+    AddNRequantization? Requantization,
+    string? Table)
+    : LayerSpec(NodeIndex, "ADD_N", Inputs, Outputs)
+{
+    public override long MacCount => 0;
+
+    /// <inheritdoc/>
+    /// <remarks>Every input has the output's shape and element <c>i</c> of each is read before output element <c>i</c> is written.</remarks>
+    public override EquatableArray<int> InPlaceInputs => new(Enumerable.Range(0, Inputs.Count).ToArray());
+}
