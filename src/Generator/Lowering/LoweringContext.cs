@@ -83,6 +83,8 @@ internal sealed class LoweringContext
             TfliteTensorType.Int32 => ElementType.Int32,
             TfliteTensorType.Int64 => ElementType.Int64,
             TfliteTensorType.Bool => ElementType.Bool,
+            TfliteTensorType.UInt32 => ElementType.UInt32,
+            TfliteTensorType.UInt64 => ElementType.UInt64,
             _ => null,
         };
         return type;

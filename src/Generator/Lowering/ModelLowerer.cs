@@ -23,7 +23,7 @@ internal sealed record LoweredGraph(
 /// </summary>
 internal static class ModelLowerer
 {
-    public const string SupportedTypes = "float32, int8, uint8, int16, int32, int64 and bool";
+    public const string SupportedTypes = "float32, int8, uint8, int16, int32, int64, bool, uint32 and uint64";
 
     public static (LoweredGraph? Graph, IReadOnlyList<DiagnosticInfo> Diagnostics) Lower(TfliteModel model, string filePath)
     {

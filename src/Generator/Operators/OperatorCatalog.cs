@@ -43,6 +43,7 @@ internal static class OperatorCatalog
         new Floor(),
         new Ceil(),
         new Round(),
+        new Cast(),
         // ElementwiseBinary
         new Add(),
         new Sub(),
@@ -50,6 +51,7 @@ internal static class OperatorCatalog
         new Maximum(),
         new Minimum(),
         new SquaredDifference(),
+        new Div(),
         // Recurrent
         new Svdf(),
         new UnidirectionalSequenceLstm(),

@@ -8,7 +8,7 @@ namespace TinyModel.Tests.Infrastructure;
 /// <summary>TFLite tensor types (schema.fbs <c>TensorType</c>).</summary>
 public enum TfliteType : sbyte
 {
-    Float32 = 0, Float16 = 1, Int32 = 2, UInt8 = 3, Int64 = 4, String = 5, Bool = 6, Int16 = 7, Int8 = 9,
+    Float32 = 0, Float16 = 1, Int32 = 2, UInt8 = 3, Int64 = 4, String = 5, Bool = 6, Int16 = 7, Int8 = 9, UInt64 = 12, UInt32 = 15,
 }
 
 /// <summary>

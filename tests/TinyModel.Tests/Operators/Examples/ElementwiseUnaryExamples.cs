@@ -25,6 +25,7 @@ internal static class ElementwiseUnaryExamples
     [OperatorExample(BuiltinOperator.Floor)]
     [OperatorExample(BuiltinOperator.Ceil)]
     [OperatorExample(BuiltinOperator.Round)]
+    [OperatorExample(BuiltinOperator.Cast)]
     public static TfliteModelBuilder Unary(int code, TypeCombination types)
     {
         var b = new TfliteModelBuilder();

@@ -33,6 +33,8 @@ internal static class OperatorExamples
         ElementType.Int16 => TfliteType.Int16,
         ElementType.Int32 => TfliteType.Int32,
         ElementType.Int64 => TfliteType.Int64,
+        ElementType.UInt32 => TfliteType.UInt32,
+        ElementType.UInt64 => TfliteType.UInt64,
         _ => TfliteType.Bool,
     };
 
