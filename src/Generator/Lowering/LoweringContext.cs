@@ -119,6 +119,19 @@ internal sealed class LoweringContext
         return value;
     }
 
+    /// <summary>
+    /// State a layer keeps from one Invoke to the next that the model has no tensor for (the noise estimate
+    /// TFLM's SignalFilterBankSpectralSubtraction holds in its persistent buffer): a variable value with an id
+    /// past the subgraph's tensors, so that the planner keeps it for the instance's life and ResetState zeroes it.
+    /// </summary>
+    public ValueSpec StateValue(string name, ElementType type, int[] shape)
+    {
+        int id = Graph.Tensors.Count + _values.Keys.Count(k => k >= Graph.Tensors.Count);
+        var value = new ValueSpec(id, name, type, shape.ToEquatableArray(), null, IsVariable: true);
+        _values.Add(id, value);
+        return value;
+    }
+
     /// <summary>The raw little-endian bytes of a constant tensor.</summary>
     public ReadOnlyMemory<byte> ConstantBytes(int tensorIndex) => Model.Buffers[Tensor(tensorIndex).Buffer];
 
