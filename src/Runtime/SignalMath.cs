@@ -28,47 +28,22 @@ public static class SignalMath
     public static int MostSignificantBit64(ulong x) => x == 0 ? 64 : 64 - BitOperations.LeadingZeroCount(x);
 
     /// <summary>TFLM's <c>Sqrt32</c>: the rounded integer square root, truncated to 16 bits.</summary>
-    public static ushort Sqrt32(uint num)
-    {
-        if (num == 0)
-        {
-            return 0;
-        }
-        uint res = 0;
-        int maxBitNumber = (32 - MostSignificantBit32(num)) | 1;
-        uint bit = 1u << (31 - maxBitNumber);
-        int iterations = (31 - maxBitNumber) / 2 + 1;
-        while (iterations-- > 0)
-        {
-            if (num >= res + bit)
-            {
-                num -= res + bit;
-                res = (res >> 1) + bit;
-            }
-            else
-            {
-                res >>= 1;
-            }
-            bit >>= 2;
-        }
-        if (num > res && res != 0xFFFF)
-        {
-            ++res;
-        }
-        return unchecked((ushort)res);
-    }
+    public static ushort Sqrt32(uint num) => num == 0 ? (ushort)0 : unchecked((ushort)DigitByDigitSqrt(num, 32));
 
     /// <summary>TFLM's <c>Sqrt64</c>: <see cref="Sqrt32"/> when the high word is clear, else the 64-bit digit loop.</summary>
-    public static uint Sqrt64(ulong num)
+    public static uint Sqrt64(ulong num) => (num >> 32) == 0 ? Sqrt32((uint)num) : unchecked((uint)DigitByDigitSqrt(num, 64));
+
+    /// <summary>
+    /// The digit-by-digit square root of TFLM's <c>Sqrt32</c> and <c>Sqrt64</c> on a <paramref name="width"/>-bit
+    /// value, rounded up when the remainder exceeds the root unless the root already fills half the width.
+    /// </summary>
+    private static ulong DigitByDigitSqrt(ulong num, int width)
     {
-        if ((num >> 32) == 0)
-        {
-            return Sqrt32((uint)num);
-        }
         ulong res = 0;
-        int maxBitNumber = (64 - MostSignificantBit64(num)) | 1;
-        ulong bit = 1UL << (63 - maxBitNumber);
-        int iterations = (63 - maxBitNumber) / 2 + 1;
+        int msb = width == 32 ? MostSignificantBit32((uint)num) : MostSignificantBit64(num);
+        int maxBitNumber = (width - msb) | 1;
+        ulong bit = 1UL << (width - 1 - maxBitNumber);
+        int iterations = (width - 1 - maxBitNumber) / 2 + 1;
         while (iterations-- > 0)
         {
             if (num >= res + bit)
@@ -82,11 +57,11 @@ public static class SignalMath
             }
             bit >>= 2;
         }
-        if (num > res && res != 0xFFFFFFFFUL)
+        if (num > res && res != (1UL << (width / 2)) - 1)
         {
             ++res;
         }
-        return unchecked((uint)res);
+        return res;
     }
 
     /// <summary>

@@ -105,11 +105,11 @@ internal sealed class Div : BinaryDefinition<DivLayer>
         switch (layer.Type)
         {
             case ElementType.Float32:
-                writer.WriteLine($"float v = {x} / {Parenthesized(y)};");
+                writer.WriteLine($"float v = {x} / {ElementwiseCode.Parenthesized(y)};");
                 ElementwiseCode.WriteFloatClamp(writer, target, "v", range.FloatMin, range.FloatMax);
                 break;
             case ElementType.Int32:
-                writer.WriteLine($"{target} = {ElementwiseCode.ClampToType($"{x} / {Parenthesized(y)}", range.QuantizedMin, range.QuantizedMax, ElementType.Int32)};");
+                writer.WriteLine($"{target} = {ElementwiseCode.ClampToType($"{x} / {ElementwiseCode.Parenthesized(y)}", range.QuantizedMin, range.QuantizedMax, ElementType.Int32)};");
                 break;
             default:
                 DivRequantization r = layer.Requantization!;
@@ -154,9 +154,6 @@ internal sealed class Div : BinaryDefinition<DivLayer>
         }
         return count;
     }
-
-    /// <summary>A negative literal in parentheses, so that it reads well after an operator.</summary>
-    private static string Parenthesized(string value) => value.StartsWith("-", StringComparison.Ordinal) ? $"({value})" : value;
 }
 
 /// <summary>
