@@ -17,4 +17,8 @@ public enum TensorElementType
     Int64,
     /// <summary>Boolean (<see cref="bool"/>), one byte per element.</summary>
     Bool,
+    /// <summary>Unsigned 32-bit integer (<see cref="uint"/>), as TFLM's signal operators use it.</summary>
+    UInt32,
+    /// <summary>Unsigned 64-bit integer (<see cref="ulong"/>), as TFLM's signal operators use it.</summary>
+    UInt64,
 }

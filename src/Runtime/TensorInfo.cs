@@ -54,9 +54,9 @@ public sealed class TensorInfo
     /// <summary>The size of one element in bytes.</summary>
     public int ElementSize => ElementType switch
     {
-        TensorElementType.Float32 or TensorElementType.Int32 => 4,
+        TensorElementType.Float32 or TensorElementType.Int32 or TensorElementType.UInt32 => 4,
         TensorElementType.Int16 => 2,
-        TensorElementType.Int64 => 8,
+        TensorElementType.Int64 or TensorElementType.UInt64 => 8,
         _ => 1,
     };
 

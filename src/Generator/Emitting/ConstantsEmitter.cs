@@ -93,6 +93,8 @@ internal static class ConstantsEmitter
                 ElementType.Float32 => Literals.Float(System.BitConverter.ToSingle(bytes.Slice(i * 4, 4).ToArray(), 0)),
                 ElementType.Int32 => Literals.Int(System.BitConverter.ToInt32(bytes.Slice(i * 4, 4).ToArray(), 0)),
                 ElementType.Int64 => Literals.Int(System.BitConverter.ToInt64(bytes.Slice(i * 8, 8).ToArray(), 0)) + "L",
+                ElementType.UInt32 => System.BitConverter.ToUInt32(bytes.Slice(i * 4, 4).ToArray(), 0).ToString(System.Globalization.CultureInfo.InvariantCulture) + "U",
+                ElementType.UInt64 => System.BitConverter.ToUInt64(bytes.Slice(i * 8, 8).ToArray(), 0).ToString(System.Globalization.CultureInfo.InvariantCulture) + "UL",
                 ElementType.Int16 => Literals.Int(System.BitConverter.ToInt16(bytes.Slice(i * 2, 2).ToArray(), 0)),
                 ElementType.Int8 => Literals.Int((sbyte)bytes[i]),
                 ElementType.Bool => bytes[i] != 0 ? "true" : "false",

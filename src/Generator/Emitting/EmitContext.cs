@@ -39,7 +39,10 @@ internal sealed class EmitContext
     }
 
     /// <summary>The expression that reads a constant, such as <c>Constants.Layer0Weights</c>.</summary>
-    public string Constant(string name) => "Constants." + name;
+    public string Constant(string name) => ConstantExpression(name);
+
+    /// <summary><see cref="Constant"/> for emitters that write an element's code without the context.</summary>
+    public static string ConstantExpression(string name) => "Constants." + name;
 
     /// <summary>The name of a layer's method.</summary>
     public static string MethodName(LayerSpec layer) => "Layer" + layer.NodeIndex;

@@ -83,6 +83,8 @@ internal sealed class LoweringContext
             TfliteTensorType.Int32 => ElementType.Int32,
             TfliteTensorType.Int64 => ElementType.Int64,
             TfliteTensorType.Bool => ElementType.Bool,
+            TfliteTensorType.UInt32 => ElementType.UInt32,
+            TfliteTensorType.UInt64 => ElementType.UInt64,
             _ => null,
         };
         return type;
@@ -114,6 +116,19 @@ internal sealed class LoweringContext
                 IsVariable: tensor.IsVariable);
             _values.Add(tensorIndex, value);
         }
+        return value;
+    }
+
+    /// <summary>
+    /// State a layer keeps from one Invoke to the next that the model has no tensor for (the noise estimate
+    /// TFLM's SignalFilterBankSpectralSubtraction holds in its persistent buffer): a variable value with an id
+    /// past the subgraph's tensors, so that the planner keeps it for the instance's life and ResetState zeroes it.
+    /// </summary>
+    public ValueSpec StateValue(string name, ElementType type, int[] shape)
+    {
+        int id = Graph.Tensors.Count + _values.Keys.Count(k => k >= Graph.Tensors.Count);
+        var value = new ValueSpec(id, name, type, shape.ToEquatableArray(), null, IsVariable: true);
+        _values.Add(id, value);
         return value;
     }
 

@@ -23,7 +23,7 @@ internal sealed record LoweredGraph(
 /// </summary>
 internal static class ModelLowerer
 {
-    public const string SupportedTypes = "float32, int8, uint8, int16, int32, int64 and bool";
+    public const string SupportedTypes = "float32, int8, uint8, int16, int32, int64, bool, uint32 and uint64";
 
     public static (LoweredGraph? Graph, IReadOnlyList<DiagnosticInfo> Diagnostics) Lower(TfliteModel model, string filePath)
     {
@@ -55,7 +55,7 @@ internal static class ModelLowerer
         var layers = new List<LayerSpec>();
         foreach (TfliteOperator op in graph.Operators)
         {
-            OperatorDefinition definition = OperatorCatalog.Find(model.OperatorCodes[op.OpcodeIndex].BuiltinCode)!;
+            OperatorDefinition definition = OperatorCatalog.Find(model.OperatorCodes[op.OpcodeIndex])!;
             if (!CheckTypes(context, op, definition))
             {
                 continue;
@@ -140,8 +140,7 @@ internal static class ModelLowerer
     private static void ValidateOperators(LoweringContext context)
     {
         List<string> unsupported = context.Graph.Operators
-            .Where(op => OperatorCatalog.Find(context.Model.OperatorCodes[op.OpcodeIndex].BuiltinCode) is null
-                || context.Model.OperatorCodes[op.OpcodeIndex].BuiltinCode == BuiltinOperator.Custom)
+            .Where(op => OperatorCatalog.Find(context.Model.OperatorCodes[op.OpcodeIndex]) is null)
             .GroupBy(op => context.OperatorName(op))
             .Select(g => $"{g.Key} (node{(g.Count() > 1 ? "s" : "")} {string.Join(", ", g.Select(op => op.Index))})")
             .ToList();

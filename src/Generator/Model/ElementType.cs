@@ -12,6 +12,9 @@ internal enum ElementType
     Int32,
     Int64,
     Bool,
+    // The unsigned wide types: only CAST and TFLM's signal operators (the audio front end) use them.
+    UInt32,
+    UInt64,
 }
 
 internal static class ElementTypeExtensions
@@ -26,6 +29,8 @@ internal static class ElementTypeExtensions
         ElementType.Int32 => "int",
         ElementType.Int64 => "long",
         ElementType.Bool => "bool",
+        ElementType.UInt32 => "uint",
+        ElementType.UInt64 => "ulong",
         _ => throw new ArgumentOutOfRangeException(nameof(type)),
     };
 
@@ -37,9 +42,9 @@ internal static class ElementTypeExtensions
 
     public static int Size(this ElementType type) => type switch
     {
-        ElementType.Float32 or ElementType.Int32 => 4,
+        ElementType.Float32 or ElementType.Int32 or ElementType.UInt32 => 4,
         ElementType.Int16 => 2,
-        ElementType.Int64 => 8,
+        ElementType.Int64 or ElementType.UInt64 => 8,
         _ => 1,
     };
 

@@ -10,6 +10,8 @@ using TinyModel.Generator.Operators.Normalization;
 using TinyModel.Generator.Operators.Pooling;
 using TinyModel.Generator.Operators.Recurrent;
 using TinyModel.Generator.Operators.Reduction;
+using TinyModel.Generator.Operators.Signal;
+using TinyModel.Generator.Reading;
 
 namespace TinyModel.Generator.Operators;
 
@@ -46,6 +48,7 @@ internal static class OperatorCatalog
         new LogicalNot(),
         new HardSwish(),
         new Elu(),
+        new Cast(),
         // ElementwiseBinary
         new Add(),
         new Sub(),
@@ -66,6 +69,7 @@ internal static class OperatorCatalog
         new FloorMod(),
         new Prelu(),
         new AddN(),
+        new Div(),
         // Recurrent
         new Svdf(),
         new UnidirectionalSequenceLstm(),
@@ -110,14 +114,33 @@ internal static class OperatorCatalog
         new Mean(),
         // Normalization
         new Softmax(),
+        // Signal (TFLM's signal-library custom operators)
+        new SignalWindow(),
+        new SignalFftAutoScale(),
+        new SignalRfft(),
+        new SignalEnergy(),
+        new SignalFilterBank(),
+        new SignalFilterBankSquareRoot(),
+        new SignalFilterBankSpectralSubtraction(),
+        new SignalPcan(),
+        new SignalFilterBankLog(),
     };
 
-    private static readonly Dictionary<int, OperatorDefinition> ByCode = Definitions.ToDictionary(d => d.Code);
+    private static readonly Dictionary<int, OperatorDefinition> ByCode =
+        Definitions.Where(d => d.CustomCode is null).ToDictionary(d => d.Code);
+
+    private static readonly Dictionary<string, OperatorDefinition> ByCustomCode =
+        Definitions.Where(d => d.CustomCode is not null).ToDictionary(d => d.CustomCode!, StringComparer.Ordinal);
 
     private static readonly Dictionary<string, OperatorDefinition> ByName = Definitions.ToDictionary(d => d.Name, StringComparer.Ordinal);
 
     /// <summary>The definition of a builtin operator, or null when TinyModel does not compile it.</summary>
     public static OperatorDefinition? Find(int code) => ByCode.TryGetValue(code, out OperatorDefinition? definition) ? definition : null;
+
+    /// <summary>The definition of an operator code of a model: a builtin by its code, a custom operator by its custom code.</summary>
+    public static OperatorDefinition? Find(TfliteOperatorCode code) =>
+        code.BuiltinCode != BuiltinOperator.Custom ? Find(code.BuiltinCode)
+        : code.CustomCode is not null && ByCustomCode.TryGetValue(code.CustomCode, out OperatorDefinition? definition) ? definition : null;
 
     /// <summary>The definition that lowered <paramref name="layer"/>, which also emits it.</summary>
     public static OperatorDefinition ForLayer(LayerSpec layer) =>

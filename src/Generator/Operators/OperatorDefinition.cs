@@ -16,11 +16,21 @@ internal abstract class OperatorDefinition
 {
     protected OperatorDefinition(int code) => Code = code;
 
-    /// <summary>The TFLite builtin operator code (schema.fbs <c>BuiltinOperator</c>).</summary>
+    /// <summary>A custom operator, recognized by its <c>custom_code</c> (such as TFLM's <c>SignalWindow</c>).</summary>
+    protected OperatorDefinition(string customCode)
+    {
+        Code = BuiltinOperator.Custom;
+        CustomCode = customCode;
+    }
+
+    /// <summary>The TFLite builtin operator code (schema.fbs <c>BuiltinOperator</c>); <c>CUSTOM</c> for custom operators.</summary>
     public int Code { get; }
 
-    /// <summary>The operator's TFLite name, such as <c>LEAKY_RELU</c>.</summary>
-    public string Name => BuiltinOperatorNames.Get(Code);
+    /// <summary>The custom code of a custom operator, null for builtins.</summary>
+    public string? CustomCode { get; }
+
+    /// <summary>The operator's TFLite name, such as <c>LEAKY_RELU</c>, or a custom operator's custom code.</summary>
+    public string Name => CustomCode ?? BuiltinOperatorNames.Get(Code);
 
     /// <summary>The element-type combinations it compiles; checked before <see cref="Lower"/> runs.</summary>
     public abstract TypeSupport Types { get; }
@@ -44,6 +54,11 @@ internal abstract class OperatorDefinition<TLayer> : OperatorDefinition
 {
     protected OperatorDefinition(int code)
         : base(code)
+    {
+    }
+
+    protected OperatorDefinition(string customCode)
+        : base(customCode)
     {
     }
 

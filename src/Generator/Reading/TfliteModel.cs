@@ -73,6 +73,7 @@ internal sealed record TfliteQuantization(IReadOnlyList<float> Scale, IReadOnlyL
 }
 
 /// <summary>An operator (node) of a subgraph. Input index -1 marks an omitted optional input.</summary>
+/// <param name="CustomOptions">A custom operator's options (usually a FlexBuffer map), a slice of the file; empty when absent.</param>
 internal sealed record TfliteOperator(
     int Index,
     int OpcodeIndex,
@@ -81,4 +82,5 @@ internal sealed record TfliteOperator(
     IReadOnlyList<int> Intermediates,
     byte BuiltinOptionsType,
     FlatTable? BuiltinOptions,
-    bool HasCustomOptions);
+    bool HasCustomOptions,
+    ReadOnlyMemory<byte> CustomOptions);

@@ -20,7 +20,7 @@ internal static class TfliteReader
         TensorIsVariable = 5, TensorSparsity = 6, TensorShapeSignature = 7;
     private const int QuantScale = 2, QuantZeroPoint = 3, QuantDetailsType = 4, QuantDimension = 6;
     private const int OpOpcodeIndex = 0, OpInputs = 1, OpOutputs = 2, OpOptionsType = 3, OpOptions = 4, OpCustomOptions = 5,
-        OpIntermediates = 8, OpLargeCustomOptionsSize = 10;
+        OpIntermediates = 8, OpLargeCustomOptionsOffset = 9, OpLargeCustomOptionsSize = 10;
     private const int BufferData = 0, BufferOffset = 1, BufferSize = 2;
 
     public static TfliteModel Read(byte[] file)
@@ -58,7 +58,7 @@ internal static class TfliteReader
         FlatTable[] graphTables = model.GetTableVector(ModelSubgraphs);
         for (int g = 0; g < graphTables.Length; g++)
         {
-            subgraphs.Add(ReadSubgraph(graphTables[g], g, codes.Count, buffers.Count));
+            subgraphs.Add(ReadSubgraph(graphTables[g], g, codes.Count, buffers.Count, file));
         }
         if (subgraphs.Count == 0)
         {
@@ -94,7 +94,7 @@ internal static class TfliteReader
         return buffers;
     }
 
-    private static TfliteSubgraph ReadSubgraph(FlatTable graph, int graphIndex, int codeCount, int bufferCount)
+    private static TfliteSubgraph ReadSubgraph(FlatTable graph, int graphIndex, int codeCount, int bufferCount, byte[] file)
     {
         string where = $"subgraph {graphIndex}";
         var tensors = new List<TfliteTensor>();
@@ -126,10 +126,30 @@ internal static class TfliteReader
                 CheckTensorIndices(op.GetIntVector(OpIntermediates), tensors.Count, $"{opWhere} intermediates", allowOmitted: false),
                 op.GetByte(OpOptionsType),
                 op.GetTable(OpOptions),
-                op.Has(OpCustomOptions) || op.GetULong(OpLargeCustomOptionsSize) != 0));
+                op.Has(OpCustomOptions) || op.GetULong(OpLargeCustomOptionsSize) != 0,
+                CustomOptions(op, file, opWhere)));
         }
 
         return new TfliteSubgraph(tensors, inputs, outputs, operators, graph.GetString(GraphName));
+    }
+
+    /// <summary>
+    /// A custom operator's options: the <c>custom_options</c> bytes, or for models over 2 GB the
+    /// <c>large_custom_options</c> range after the flatbuffer, checked against the file's length.
+    /// </summary>
+    private static ReadOnlyMemory<byte> CustomOptions(FlatTable op, byte[] file, string where)
+    {
+        ulong size = op.GetULong(OpLargeCustomOptionsSize);
+        if (size == 0)
+        {
+            return op.GetByteVector(OpCustomOptions, file);
+        }
+        ulong offset = op.GetULong(OpLargeCustomOptionsOffset);
+        if (offset + size > (ulong)file.Length || offset + size < offset)
+        {
+            throw new ModelFormatException($"{where} claims {size} bytes of custom options at offset {offset}, past the end of the file ({file.Length} bytes)");
+        }
+        return new ReadOnlyMemory<byte>(file, (int)offset, (int)size);
     }
 
     private static TfliteTensor ReadTensor(FlatTable tensor, int index, int bufferCount, string where)

@@ -36,7 +36,7 @@ public class CoverageTests
     private static string Document()
     {
         Dictionary<string, string[]> tflm = TflmTypesFromOpsets();
-        var compiled = OperatorCatalog.Definitions.ToDictionary(d => d.Name, StringComparer.Ordinal);
+        var compiled = OperatorCatalog.Definitions.Where(d => d.CustomCode is null).ToDictionary(d => d.Name, StringComparer.Ordinal);
         var names = compiled.Keys.Concat(tflm.Keys).Distinct().OrderBy(n => n, StringComparer.Ordinal).ToList();
 
         var text = new StringBuilder();
@@ -51,6 +51,12 @@ public class CoverageTests
             string ours = compiled.TryGetValue(name, out OperatorDefinition? d) ? d.Types.Describe() : "not yet";
             string theirs = tflm.TryGetValue(name, out string[]? types) ? string.Join(", ", types) : "(in the real models; see TFLM)";
             text.Append($"| `{name}` | {ours} | {theirs} |\n");
+        }
+        text.Append("\n## Custom operators\n\nRecognized by their custom code; TFLM's signal library (the audio front end of micro_speech, ../shared/signal).\n\n");
+        text.Append("| Custom code | TinyModel |\n|---|---|\n");
+        foreach (OperatorDefinition custom in OperatorCatalog.Definitions.Where(d => d.CustomCode is not null).OrderBy(d => d.Name, StringComparer.Ordinal))
+        {
+            text.Append($"| `{custom.Name}` | {custom.Types.Describe()} |\n");
         }
         return text.ToString();
     }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
@@ -42,11 +43,19 @@ public class ReadmeTests
     {
         var table = new StringBuilder();
         table.Append("| Operator | Types |\n|---|---|\n");
-        foreach (OperatorDefinition definition in OperatorCatalog.Definitions.OrderBy(d => d.Name, StringComparer.Ordinal))
+        Rows(table, OperatorCatalog.Definitions.Where(d => d.CustomCode is null));
+        table.Append("\nCustom operators, recognized by their custom code (their options are read from the FlexBuffer map TFLite stores):\n\n");
+        table.Append("| Custom code | Types |\n|---|---|\n");
+        Rows(table, OperatorCatalog.Definitions.Where(d => d.CustomCode is not null));
+        return table.ToString();
+    }
+
+    private static void Rows(StringBuilder table, IEnumerable<OperatorDefinition> definitions)
+    {
+        foreach (OperatorDefinition definition in definitions.OrderBy(d => d.Name, StringComparer.Ordinal))
         {
             string notes = definition.Notes.Length > 0 ? $" ({definition.Notes})" : string.Empty;
             table.Append($"| `{definition.Name}` | {definition.Types.Describe()}{notes} |\n");
         }
-        return table.ToString();
     }
 }

@@ -93,7 +93,39 @@ public class AllModelsGoldenTests
             }
         }
 
+        foreach (GoldenSequence sequence in golden.Sequences)
+        {
+            AssertSequenceMatchesTflm(model, golden, compiled, sequence);
+        }
+
         AssertFootprint(model, golden, compiled);
+    }
+
+    /// <summary>
+    /// A sequence case: one fresh instance invoked <see cref="GoldenSequence.Steps"/> times over consecutive
+    /// slices, state carried from step to step, the concatenated outputs compared with TFLM's.
+    /// </summary>
+    private static void AssertSequenceMatchesTflm(string model, GoldenModel golden, InMemoryModel compiled, GoldenSequence sequence)
+    {
+        ITinyModel instance = compiled.Create();
+        int outputBytes = golden.Outputs.Sum(o => o.Bytes);
+        var actual = golden.Outputs.Select(o => new byte[sequence.Steps * o.Bytes]).ToArray();
+        byte[] outputs = new byte[outputBytes];
+        for (int step = 0; step < sequence.Steps; step++)
+        {
+            instance.InvokeRaw(golden.SequenceInputs(sequence, step), outputs);
+            int offset = 0;
+            for (int o = 0; o < golden.Outputs.Count; o++)
+            {
+                outputs.AsSpan(offset, golden.Outputs[o].Bytes).CopyTo(actual[o].AsSpan(step * golden.Outputs[o].Bytes));
+                offset += golden.Outputs[o].Bytes;
+            }
+        }
+        for (int o = 0; o < golden.Outputs.Count; o++)
+        {
+            OutputComparison.AssertMatches($"{model} {sequence.Name} ({sequence.Steps} steps) output {o}", golden.Outputs[o].DType,
+                golden.SequenceOutput(sequence, o), actual[o]);
+        }
     }
 
     /// <summary>The arena is no larger than TFLM's, and Invoke allocates nothing, however often it runs.</summary>
@@ -137,6 +169,7 @@ public class AllModelsGoldenTests
         {
             "ops" => (Path.Combine(SharedData.OpsDir, parts[1] + ".tflite"), Path.Combine(SharedData.OpsDir, "golden", parts[1])),
             "opsets" => (Path.Combine(SharedData.OpsetsDir, parts[1] + ".tflite"), Path.Combine(SharedData.OpsetsDir, "golden", parts[1])),
+            "signal" => (Path.Combine(SharedData.SignalDir, parts[1] + ".tflite"), Path.Combine(SharedData.SignalDir, "golden", parts[1])),
             _ => (Path.Combine(SharedData.ModelsDir, parts[1] + ".tflite"), Path.Combine(SharedData.GoldenDir, parts[1])),
         };
     }
@@ -172,6 +205,67 @@ public class AllModelsGoldenTests
     }
 }
 
+/// <summary>
+/// TFLM's audio front ends in ../shared/signal (signal-library custom operators): random windows on fresh
+/// instances, and the sequence cases (49 consecutive windows of a recording on one instance).
+/// </summary>
+public class SignalGoldenTests
+{
+    public static TheoryData<string> Models()
+    {
+        var data = new TheoryData<string>();
+        foreach (string path in Directory.GetFiles(SharedData.SignalDir, "*.tflite").Order(StringComparer.Ordinal))
+        {
+            data.Add("signal/" + Path.GetFileNameWithoutExtension(path));
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void AudioPreprocessorMatchesTflm(string model) => AllModelsGoldenTests.AssertMatchesTflm(model);
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void AudioPreprocessorMatchesTflmInDebugBuild(string model) => AllModelsGoldenTests.AssertMatchesTflm(model, OptimizationLevel.Debug);
+
+    /// <summary>
+    /// The state matters, and ResetState clears it: windows run on fresh instances differ from TFLM's sequence
+    /// after the first, and one instance reset between two runs of a recording gives TFLM's sequence both times.
+    /// </summary>
+    [Fact]
+    public void NoiseEstimateCarriesAcrossInvokesAndResets()
+    {
+        string directory = Path.Combine(SharedData.SignalDir, "golden", "audio_preprocessor_int8");
+        GoldenModel golden = GoldenModel.Load(directory);
+        GoldenSequence yes = golden.Sequences.Single(q => q.Name == "seq3");
+        byte[] expected = golden.SequenceOutput(yes, 0);
+        InMemoryModel compiled = InMemoryModel.Compile(Path.Combine(SharedData.SignalDir, "audio_preprocessor_int8.tflite"));
+        int bytes = golden.Outputs[0].Bytes;
+
+        int freshDiffering = 0;
+        var output = new byte[bytes];
+        for (int step = 0; step < yes.Steps; step++)
+        {
+            compiled.Create().InvokeRaw(golden.SequenceInputs(yes, step), output);
+            freshDiffering += output.AsSpan().SequenceEqual(expected.AsSpan(step * bytes, bytes)) ? 0 : 1;
+        }
+        Assert.True(freshDiffering >= 40, $"only {freshDiffering} of {yes.Steps} windows differ when each runs on a fresh instance");
+
+        ITinyModel instance = compiled.Create();
+        for (int run = 0; run < 2; run++)
+        {
+            instance.ResetState();
+            var actual = new byte[yes.Steps * bytes];
+            for (int step = 0; step < yes.Steps; step++)
+            {
+                instance.InvokeRaw(golden.SequenceInputs(yes, step), actual.AsSpan(step * bytes, bytes));
+            }
+            Assert.Equal(expected, actual);
+        }
+    }
+}
+
 /// <summary>The single-layer models, in a class of their own so that xunit runs them beside the real models.</summary>
 public class OpsGoldenTests
 {
@@ -192,7 +286,7 @@ public class OpsetsGoldenTests
         foreach (string path in Directory.GetFiles(SharedData.OpsetsDir, "*.tflite").Order(StringComparer.Ordinal))
         {
             TfliteModel model = TfliteReader.Read(File.ReadAllBytes(path));
-            if (model.Subgraphs.Count == 1 && model.OperatorCodes.All(c => TinyModel.Generator.Operators.OperatorCatalog.Find(c.BuiltinCode) is not null))
+            if (model.Subgraphs.Count == 1 && model.OperatorCodes.All(c => TinyModel.Generator.Operators.OperatorCatalog.Find(c) is not null))
             {
                 data.Add("opsets/" + Path.GetFileNameWithoutExtension(path));
             }

@@ -47,7 +47,7 @@ public static partial class OutputComparison
             return null;
         }
 
-        int elementSize = dtype switch { "int16" => 2, "int32" or "float32" => 4, "int64" => 8, _ => 1 };
+        int elementSize = dtype switch { "int16" => 2, "int32" or "uint32" or "float32" => 4, "int64" or "uint64" => 8, _ => 1 };
         for (int i = 0; i < expected.Length; i++)
         {
             if (expected[i] != actual[i])
@@ -65,6 +65,8 @@ public static partial class OutputComparison
         "int16" => BitConverter.ToInt16(bytes.Slice(element * 2, 2)).ToString(),
         "int32" => BitConverter.ToInt32(bytes.Slice(element * 4, 4)).ToString(),
         "int64" => BitConverter.ToInt64(bytes.Slice(element * 8, 8)).ToString(),
+        "uint32" => BitConverter.ToUInt32(bytes.Slice(element * 4, 4)).ToString(),
+        "uint64" => BitConverter.ToUInt64(bytes.Slice(element * 8, 8)).ToString(),
         _ => bytes[element].ToString(),
     };
 }

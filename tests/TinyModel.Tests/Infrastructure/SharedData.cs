@@ -24,6 +24,12 @@ internal static class SharedData
     /// <summary>Single-operator models for the rest of TFLM's catalog, with TFLM's outputs.</summary>
     public static string OpsetsDir => Path.Combine(Root, "opsets");
 
+    /// <summary>TFLM's audio front ends (signal-library custom operators), with their golden data in <c>signal/golden</c>.</summary>
+    public static string SignalDir => Path.Combine(Root, "signal");
+
+    /// <summary>The recordings and photos TFLM's examples feed their models (see media/README.md).</summary>
+    public static string MediaDir => Path.Combine(Root, "media");
+
     public static string ModelPath(string name) => Path.Combine(ModelsDir, name + ".tflite");
 
     public static byte[] ModelBytes(string name) => File.ReadAllBytes(ModelPath(name));

@@ -8,7 +8,7 @@ namespace TinyModel.Tests.Infrastructure;
 /// <summary>TFLite tensor types (schema.fbs <c>TensorType</c>).</summary>
 public enum TfliteType : sbyte
 {
-    Float32 = 0, Float16 = 1, Int32 = 2, UInt8 = 3, Int64 = 4, String = 5, Bool = 6, Int16 = 7, Int8 = 9,
+    Float32 = 0, Float16 = 1, Int32 = 2, UInt8 = 3, Int64 = 4, String = 5, Bool = 6, Int16 = 7, Int8 = 9, UInt64 = 12, UInt32 = 15,
 }
 
 /// <summary>
@@ -35,7 +35,7 @@ public sealed class TfliteModelBuilder
 
     private sealed record TensorDef(string Name, TfliteType Type, int[] Shape, byte[]? Data, float[]? Scales, long[]? ZeroPoints, int QuantizedDimension, bool IsVariable);
 
-    private sealed record OperatorDef(int CodeIndex, int[] Inputs, int[] Outputs, byte OptionsType, Option[] Options);
+    private sealed record OperatorDef(int CodeIndex, int[] Inputs, int[] Outputs, byte OptionsType, Option[] Options, byte[]? CustomOptions = null);
 
     /// <summary>Adds a tensor computed at run time; returns its index.</summary>
     public int Tensor(string name, TfliteType type, int[] shape, float? scale = null, long zeroPoint = 0, bool isVariable = false) =>
@@ -59,6 +59,14 @@ public sealed class TfliteModelBuilder
             code = _codes.Count - 1;
         }
         _operators.Add(new OperatorDef(code, inputs, outputs, optionsType, options));
+        return this;
+    }
+
+    /// <summary>Adds a custom operator (<c>CUSTOM</c> with <paramref name="customCode"/>) whose options are <paramref name="customOptions"/>.</summary>
+    public TfliteModelBuilder CustomOperator(string customCode, int[] inputs, int[] outputs, byte[] customOptions)
+    {
+        Operator(32, inputs, outputs, 0, customCode);
+        _operators[_operators.Count - 1] = _operators[_operators.Count - 1] with { CustomOptions = customOptions };
         return this;
     }
 
@@ -187,6 +195,16 @@ public sealed class TfliteModelBuilder
             int inputs = IntVector(b, op.Inputs);
             int outputs = IntVector(b, op.Outputs);
             int options = 0;
+            int customOptions = 0;
+            if (op.CustomOptions is not null)
+            {
+                b.StartVector(1, op.CustomOptions.Length, 1);
+                for (int i = op.CustomOptions.Length - 1; i >= 0; i--)
+                {
+                    b.PutByte(op.CustomOptions[i]);
+                }
+                customOptions = b.EndVector().Value;
+            }
             if (op.OptionsType != 0)
             {
                 b.StartTable(op.Options.Length == 0 ? 1 : op.Options.Max(x => x.FieldId) + 1);
@@ -204,6 +222,10 @@ public sealed class TfliteModelBuilder
             {
                 b.AddByte(3, op.OptionsType, 0);
                 b.AddOffset(4, options, 0);
+            }
+            if (customOptions != 0)
+            {
+                b.AddOffset(5, customOptions, 0);
             }
             operatorOffsets[o] = b.EndTable();
         }

@@ -352,4 +352,37 @@ internal static class TfliteReference
             : RoundingDivideByPOT(Tanh(inQ4, 4), 24);
         return (sbyte)Math.Clamp(result, -128, 127);
     }
+
+    /// <summary>
+    /// TFLM's int8 DIV of one pair of offset inputs (reference div.h <c>DivElementwise</c>, common.h
+    /// <c>GetReciprocal</c> and <c>CountLeadingSignBits</c>), as its x86-64 build evaluates the shifts.
+    /// </summary>
+    public static int Int8DivUnclamped(int input1, int input2, int outputMultiplier, int outputShift, int outputOffset)
+    {
+        if (input2 < 0)
+        {
+            input1 = -input1;
+            input2 = -input2;
+        }
+        int headroomPlusOne = input2 == 0 ? 32 : System.Numerics.BitOperations.LeadingZeroCount((uint)input2);
+        int recipShift = 31 - headroomPlusOne;
+        int shiftedSumMinusOne = unchecked((int)(((uint)input2 << headroomPlusOne) - (1u << 31)));
+        int reciprocal = SaturatingShift(Reciprocal(shiftedSumMinusOne), 1);
+        int headroom = input1 == 0 ? 31 : System.Numerics.BitOperations.LeadingZeroCount((uint)(input1 ^ (input1 >> 31))) - 1;
+        int unscaled = SaturatingRoundingDoublingHighMul(unchecked(input1 * (1 << headroom)), reciprocal);
+        int totalShift = outputShift - recipShift - headroom;
+        return outputOffset + GemmlowpRoundingDivideByPOT(SaturatingRoundingDoublingHighMul(unscaled, outputMultiplier), -totalShift);
+    }
+
+    /// <summary>
+    /// gemmlowp's <c>RoundingDivideByPOT</c> as written (a 64-bit mask, a 32-bit arithmetic shift), with x86-64's
+    /// shift counts (masked to 6 and 5 bits) for the exponents beyond [0, 31] that TFLM's int8 DIV passes it.
+    /// </summary>
+    private static int GemmlowpRoundingDivideByPOT(int x, int exponent)
+    {
+        int mask = unchecked((int)((1L << (exponent & 63)) - 1));
+        int remainder = x & mask;
+        int threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+        return (x >> (exponent & 31)) + (remainder > threshold ? 1 : 0);
+    }
 }

@@ -45,6 +45,9 @@ internal static class ElementwiseCode
         _ => $"{x} - {Literals.Int(-(long)offset)}",
     };
 
+    /// <summary>A negative literal in parentheses, so that it reads well after an operator (<c>x * (-3)</c>).</summary>
+    public static string Parenthesized(string value) => value.StartsWith("-", System.StringComparison.Ordinal) ? $"({value})" : value;
+
     /// <summary>
     /// The integer clamp <c>min(max(value, min), max)</c> cast to the element type, leaving out a bound that
     /// the type's own range already implies.

@@ -128,6 +128,7 @@ internal sealed record BinaryOperands(int Left, int Right, ValueSpec Output, Bro
         ElementType.Int16 => Literals.Int(ConstantData.As<short>(bytes)[0]),
         ElementType.Int32 => Literals.Int(ConstantData.As<int>(bytes)[0]),
         ElementType.Int64 => Literals.Int(ConstantData.As<long>(bytes)[0]) + "L",
+        ElementType.UInt32 => ConstantData.As<uint>(bytes)[0].ToString(System.Globalization.CultureInfo.InvariantCulture) + "U",
         _ => bytes.Span[0] != 0 ? "true" : "false",
     };
 }

@@ -104,11 +104,11 @@ internal sealed class Mul : BinaryDefinition<MulLayer>
         switch (layer.Type)
         {
             case ElementType.Float32:
-                writer.WriteLine($"float v = {x} * {Parenthesized(y)};");
+                writer.WriteLine($"float v = {x} * {ElementwiseCode.Parenthesized(y)};");
                 ElementwiseCode.WriteFloatClamp(writer, target, "v", range.FloatMin, range.FloatMax);
                 break;
             case ElementType.Int32:
-                writer.WriteLine($"{target} = {ElementwiseCode.ClampToType($"unchecked({x} * {Parenthesized(y)})", range.QuantizedMin, range.QuantizedMax, ElementType.Int32)};");
+                writer.WriteLine($"{target} = {ElementwiseCode.ClampToType($"unchecked({x} * {ElementwiseCode.Parenthesized(y)})", range.QuantizedMin, range.QuantizedMax, ElementType.Int32)};");
                 break;
             default:
                 MulRequantization r = layer.Requantization!;
@@ -121,10 +121,7 @@ internal sealed class Mul : BinaryDefinition<MulLayer>
     }
 
     /// <summary><c>(x + offset)</c>, or <c>x</c> when the offset is 0.</summary>
-    private static string Offset(string x, int offset) => offset == 0 ? Parenthesized(x) : $"({ElementwiseCode.Offset(x, offset)})";
-
-    /// <summary>A negative literal in parentheses, so that it reads well after an operator.</summary>
-    private static string Parenthesized(string value) => value.StartsWith("-", System.StringComparison.Ordinal) ? $"({value})" : value;
+    private static string Offset(string x, int offset) => offset == 0 ? ElementwiseCode.Parenthesized(x) : $"({ElementwiseCode.Offset(x, offset)})";
 }
 
 /// <summary>

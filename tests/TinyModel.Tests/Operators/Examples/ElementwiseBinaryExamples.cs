@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using TinyModel.Generator.Model;
 using TinyModel.Generator.Operators;
 using TinyModel.Generator.Reading;
 using TinyModel.Tests.Infrastructure;
@@ -66,5 +67,25 @@ internal static class ElementwiseBinaryExamples
         int y = OperatorExamples.Tensor(b, "y", types.Inputs[2]!.Value, new[] { 2, 1 });
         int output = OperatorExamples.Tensor(b, "out", types.Outputs[0], new[] { 2, 3 });
         return b.Operator(code, new[] { condition, x, y }, new[] { output }).Inputs(condition, x, y).Outputs(output);
+    }
+
+    /// <summary>DIV by a constant divisor of 1, 2 and 3 (an all-zero run-time divisor would trap in int32, as in TFLM).</summary>
+    [OperatorExample(BuiltinOperator.Div)]
+    public static TfliteModelBuilder Div(int code, TypeCombination types)
+    {
+        var b = new TfliteModelBuilder();
+        ElementType type = types.Inputs[0]!.Value;
+        int left = OperatorExamples.Tensor(b, "a", type, new[] { 2, 3 });
+        Quant? quant = OperatorExamples.ActivationQuant(type);
+        byte[] divisor = type switch
+        {
+            ElementType.Float32 => new[] { 1f, 2f, 3f }.SelectMany(System.BitConverter.GetBytes).ToArray(),
+            ElementType.Int32 => new[] { 1, 2, 3 }.SelectMany(System.BitConverter.GetBytes).ToArray(),
+            _ => new[] { (byte)17, (byte)37, (byte)57 },
+        };
+        int right = b.Constant("b", OperatorExamples.Tflite(type), new[] { 1, 3 }, divisor,
+            quant is null ? null : new[] { quant.Scale }, quant is null ? null : new[] { (long)quant.ZeroPoint });
+        int output = OperatorExamples.Tensor(b, "y", types.Outputs[0], new[] { 2, 3 });
+        return b.Operator(code, new[] { left, right }, new[] { output }).Inputs(left).Outputs(output);
     }
 }

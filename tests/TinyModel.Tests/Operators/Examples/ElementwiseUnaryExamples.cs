@@ -28,6 +28,7 @@ internal static class ElementwiseUnaryExamples
     [OperatorExample(BuiltinOperator.LogicalNot)]
     [OperatorExample(BuiltinOperator.HardSwish)]
     [OperatorExample(BuiltinOperator.Elu)]
+    [OperatorExample(BuiltinOperator.Cast)]
     public static TfliteModelBuilder Unary(int code, TypeCombination types)
     {
         var b = new TfliteModelBuilder();

@@ -12,6 +12,19 @@ internal sealed class OperatorExampleAttribute : Attribute
 {
     public OperatorExampleAttribute(int code) => Code = code;
 
-    /// <summary>The builtin operator code the method builds models for.</summary>
+    /// <summary>A custom operator, by its custom code.</summary>
+    public OperatorExampleAttribute(string customCode)
+    {
+        Code = 32;
+        CustomCode = customCode;
+    }
+
+    /// <summary>The builtin operator code the method builds models for (<c>CUSTOM</c> for custom operators).</summary>
     public int Code { get; }
+
+    /// <summary>The custom code of a custom operator, null for builtins.</summary>
+    public string? CustomCode { get; }
+
+    /// <summary>The name of the operator, as <c>OperatorDefinition.Name</c> spells it.</summary>
+    public string Name => CustomCode ?? TinyModel.Generator.Reading.BuiltinOperatorNames.Get(Code);
 }

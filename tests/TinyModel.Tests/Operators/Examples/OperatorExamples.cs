@@ -14,15 +14,15 @@ namespace TinyModel.Tests.Operators.Examples;
 /// </summary>
 internal static class OperatorExamples
 {
-    private static readonly Lazy<Dictionary<int, MethodInfo>> Builders = new(() =>
+    private static readonly Lazy<Dictionary<string, (int Code, MethodInfo Method)>> Builders = new(() =>
         typeof(OperatorExamples).Assembly.GetTypes()
             .SelectMany(t => t.GetMethods(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic))
-            .SelectMany(m => m.GetCustomAttributes<OperatorExampleAttribute>().Select(a => (a.Code, Method: m)))
-            .ToDictionary(x => x.Code, x => x.Method));
+            .SelectMany(m => m.GetCustomAttributes<OperatorExampleAttribute>().Select(a => (a.Name, a.Code, Method: m)))
+            .ToDictionary(x => x.Name, x => (x.Code, x.Method), StringComparer.Ordinal));
 
-    /// <summary>The example model of an operator for a combination, or null when no builder exists for the operator.</summary>
-    public static byte[]? Build(int code, TypeCombination types) =>
-        Builders.Value.TryGetValue(code, out MethodInfo? method) ? ((TfliteModelBuilder)method.Invoke(null, new object[] { code, types })!).Build() : null;
+    /// <summary>The example model of an operator (by name) for a combination, or null when no builder exists for the operator.</summary>
+    public static byte[]? Build(string name, TypeCombination types) =>
+        Builders.Value.TryGetValue(name, out var builder) ? ((TfliteModelBuilder)builder.Method.Invoke(null, new object[] { builder.Code, types })!).Build() : null;
 
     /// <summary>The tensor type of the builder for a generator element type.</summary>
     public static TfliteType Tflite(ElementType type) => type switch
@@ -33,6 +33,8 @@ internal static class OperatorExamples
         ElementType.Int16 => TfliteType.Int16,
         ElementType.Int32 => TfliteType.Int32,
         ElementType.Int64 => TfliteType.Int64,
+        ElementType.UInt32 => TfliteType.UInt32,
+        ElementType.UInt64 => TfliteType.UInt64,
         _ => TfliteType.Bool,
     };
 

@@ -34,8 +34,8 @@ public class TypeCombinationTests
     {
         OperatorDefinition definition = OperatorCatalog.Definitions.Single(d => d.Name == operatorName);
         TypeCombination types = definition.Types.Combinations[combination];
-        byte[]? model = OperatorExamples.Build(definition.Code, types);
-        Assert.True(model is not null, $"No example model for {operatorName}: add an [OperatorExample({definition.Code})] builder in tests/TinyModel.Tests/Operators/Examples.");
+        byte[]? model = OperatorExamples.Build(definition.Name, types);
+        Assert.True(model is not null, $"No example model for {operatorName}: add an [OperatorExample({(definition.CustomCode is null ? definition.Code.ToString(System.Globalization.CultureInfo.InvariantCulture) : $"\"{definition.CustomCode}\"")})] builder in tests/TinyModel.Tests/Operators/Examples.");
 
         ITinyModel instance = InMemoryModel.Compile(model!, $"/examples/{operatorName.ToLowerInvariant()}_{combination}.tflite").Create();
         byte[] inputs = new byte[instance.Inputs.Sum(t => t.ByteCount)];
