@@ -3,50 +3,53 @@
 # what the JIT-compiled sample prints (generated code must be trimming- and AOT-safe), twice: with
 # NativeAOT's default instruction set (x86-64-v2: the kernels' Vector128 paths) and with x86-64-v3
 # (AVX2: their Vector256 paths), when this machine can run the latter; and that the package's targets
-# warn TM1001 for the first (no instruction set chosen) and not for the second.
+# warn TM1001 for the first (no instruction set chosen) and not for the second. Then the same, at the
+# default instruction set, for samples/KeywordSpotting and samples/PersonDetection on their media.
 # Needs clang (Debian ships clang-14 without the plain name: eng/UseTinyModelFromSource.targets picks
 # it) and objcopy to split debug symbols, which clang-14's binutils dependency always brings.
 # The ILCompiler package (runtime.linux-x64.Microsoft.DotNet.ILCompiler) comes from the NuGet registry.
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-sample=$repo/samples/HelloWorld
 work=$(mktemp -d "${TMPDIR:-/tmp}/tinymodel-aot.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-# JIT reference first: it reuses the plain Release build; after the linux-x64 publish below, the
-# sample's restore is RID-specific and a plain build would start over.
-dotnet run --project "$sample" -c Release > "$work/jit.txt"
-
-# publish_and_compare <label> <expect TM1001: yes|no> [msbuild arguments...]
+# publish_and_compare <sample> <label> <expect TM1001: yes|no> [msbuild arguments...]
+# Run from the sample's folder, so that the samples' default paths to ../shared/media resolve.
 publish_and_compare() {
-  local label=$1 expect_warning=$2 out=$work/$1
-  shift 2
+  local name=$1 label=$1-$2 expect_warning=$3 out=$work/$1-$2
+  local sample=$repo/samples/$name
+  shift 3
+  # JIT reference first: it reuses the plain Release build; after the linux-x64 publish below, the
+  # sample's restore is RID-specific and a plain build would start over.
+  [ -e "$work/$name-jit.txt" ] || (cd "$sample" && dotnet run -c Release > "$work/$name-jit.txt")
   local start=$SECONDS
   dotnet publish "$sample" -c Release -r linux-x64 -p:PublishAot=true "$@" -o "$out" --nologo -v:q > "$work/$label.log" 2>&1 ||
     { cat "$work/$label.log"; echo "FAIL: NativeAOT publish ($label)"; return 1; }
-  echo "NativeAOT publish ($label): $((SECONDS - start)) s, binary $(stat -c %s "$out/HelloWorld") bytes"
+  echo "NativeAOT publish ($label): $((SECONDS - start)) s, binary $(stat -c %s "$out/$name") bytes"
   # The package's targets warn (TM1001) exactly when no instruction set was chosen.
   if grep -q TM1001 "$work/$label.log"; then warned=yes; else warned=no; fi
   if [ "$warned" != "$expect_warning" ]; then
     cat "$work/$label.log"; echo "FAIL: publish ($label) should $([ "$expect_warning" = yes ] || echo "not ")warn TM1001"; return 1
   fi
-  if [ -e "$out/HelloWorld.dll" ]; then
-    echo "FAIL: publish ($label) produced HelloWorld.dll, not a native binary"; return 1
+  if [ -e "$out/$name.dll" ]; then
+    echo "FAIL: publish ($label) produced $name.dll, not a native binary"; return 1
   fi
-  "$out/HelloWorld" > "$work/$label.txt"
-  if diff -u "$work/jit.txt" "$work/$label.txt"; then
-    echo "PASS: NativeAOT HelloWorld ($label) prints the same $(wc -l < "$work/$label.txt") lines as dotnet run"
+  (cd "$sample" && "$out/$name") > "$work/$label.txt"
+  if diff -u "$work/$name-jit.txt" "$work/$label.txt"; then
+    echo "PASS: NativeAOT $name ($label) prints the same $(wc -l < "$work/$label.txt") lines as dotnet run"
   else
     echo "FAIL: NativeAOT output ($label) differs from dotnet run (diff above)"; return 1
   fi
 }
 
 status=0
-publish_and_compare default yes || status=1
+publish_and_compare HelloWorld default yes || status=1
 if grep -qw avx2 /proc/cpuinfo; then
-  publish_and_compare x86-64-v3 no -p:IlcInstructionSet=x86-64-v3 || status=1
+  publish_and_compare HelloWorld x86-64-v3 no -p:IlcInstructionSet=x86-64-v3 || status=1
 else
   echo "SKIP: x86-64-v3 (this CPU has no AVX2 to run it)"
 fi
+publish_and_compare KeywordSpotting default yes || status=1
+publish_and_compare PersonDetection default yes || status=1
 exit $status

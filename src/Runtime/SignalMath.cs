@@ -91,7 +91,7 @@ public static class SignalMath
         }
         uint baseSegment = unchecked((uint)frac >> (LogScaleLog2 - LogSegmentsLog2));
         const uint segmentUnit = (1u << LogScaleLog2) >> LogSegmentsLog2;
-        ReadOnlySpan<ushort> lut = LogTable;
+        ushort[] lut = LogTable;
         int c0 = lut[(int)baseSegment];
         int c1 = lut[(int)baseSegment + 1];
         int segmentBase = unchecked((int)(segmentUnit * baseSegment));
@@ -127,8 +127,11 @@ public static class SignalMath
             ? unchecked(x * x) >> (2 + 2 * PcanSnrBits - PcanOutputBits)
             : unchecked((x >> (PcanSnrBits - PcanOutputBits)) - (1u << PcanOutputBits));
 
-    /// <summary>signal/src/log.cc's <c>kLogLut</c>: log2(1 + t) - t for t in [0, 1], 128 segments plus padding.</summary>
-    private static ReadOnlySpan<ushort> LogTable => new ushort[]
+    /// <summary>
+    /// signal/src/log.cc's <c>kLogLut</c>: log2(1 + t) - t for t in [0, 1], 128 segments plus padding. An array,
+    /// not a span over data: a Debug build's JIT would allocate on each read of that form (dotnet/runtime#122336).
+    /// </summary>
+    private static readonly ushort[] LogTable = new ushort[]
     {
         0, 224, 442, 654, 861, 1063, 1259, 1450, 1636, 1817, 1992, 2163,
         2329, 2490, 2646, 2797, 2944, 3087, 3224, 3358, 3487, 3611, 3732, 3848,
