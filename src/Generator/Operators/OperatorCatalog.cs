@@ -10,6 +10,7 @@ using TinyModel.Generator.Operators.Normalization;
 using TinyModel.Generator.Operators.Pooling;
 using TinyModel.Generator.Operators.Recurrent;
 using TinyModel.Generator.Operators.Reduction;
+using TinyModel.Generator.Operators.Resizing;
 
 namespace TinyModel.Generator.Operators;
 
@@ -87,6 +88,9 @@ internal static class OperatorCatalog
         new EmbeddingLookup(),
         new DynamicUpdateSlice(),
         new BroadcastArgs(),
+        // Resizing
+        new ResizeNearestNeighbor(),
+        new ResizeBilinear(),
         // Pooling
         new AveragePool2D(),
         new MaxPool2D(),
