@@ -30,9 +30,8 @@ internal abstract class BatchSpaceOperator : CopyOperator
 
     protected override CopyLayer? LowerLayer(LoweringContext context, TfliteOperator op)
     {
-        if (op.Inputs.Count != 3 || op.Outputs.Count != 1)
+        if (!OperandCount.Check(context, op, 3, 1, $"inputs (input, block_shape, {(MovesBatchToSpace ? "crops" : "paddings")}) and one output"))
         {
-            context.ReportUnsupported(op, $"expected inputs (input, block_shape, {(MovesBatchToSpace ? "crops" : "paddings")}) and one output, found {op.Inputs.Count} inputs and {op.Outputs.Count} outputs");
             return null;
         }
         IReadOnlyList<int> input = context.Tensor(op.Inputs[0]).Shape;

@@ -35,9 +35,8 @@ internal sealed class DynamicUpdateSlice : OperatorDefinition<DynamicUpdateSlice
 
     protected override DynamicUpdateSliceLayer? LowerLayer(LoweringContext context, TfliteOperator op)
     {
-        if (op.Inputs.Count != 3 || op.Outputs.Count != 1)
+        if (!OperandCount.Check(context, op, 3, 1, "inputs (operand, update, start_indices) and one output"))
         {
-            context.ReportUnsupported(op, $"expected inputs (operand, update, start_indices) and one output, found {op.Inputs.Count} inputs and {op.Outputs.Count} outputs");
             return null;
         }
         IReadOnlyList<int> operand = context.Tensor(op.Inputs[0]).Shape;

@@ -21,9 +21,8 @@ internal sealed record ResizeOperands(int Batches, int InputHeight, int InputWid
     /// <summary>Reads and checks the operands; reports and returns null when they do not fit.</summary>
     public static ResizeOperands? Read(LoweringContext context, TfliteOperator op)
     {
-        if (op.Inputs.Count != 2 || op.Outputs.Count != 1)
+        if (!OperandCount.Check(context, op, 2, 1, "inputs (input, size) and one output"))
         {
-            context.ReportUnsupported(op, $"expected inputs (input, size) and one output, found {op.Inputs.Count} inputs and {op.Outputs.Count} outputs");
             return null;
         }
         IReadOnlyList<int> input = context.Tensor(op.Inputs[0]).Shape;
