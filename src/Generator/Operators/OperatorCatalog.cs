@@ -12,6 +12,7 @@ using TinyModel.Generator.Operators.Recurrent;
 using TinyModel.Generator.Operators.Reduction;
 using TinyModel.Generator.Operators.Signal;
 using TinyModel.Generator.Reading;
+using TinyModel.Generator.Operators.Resizing;
 
 namespace TinyModel.Generator.Operators;
 
@@ -107,6 +108,9 @@ internal static class OperatorCatalog
         new EmbeddingLookup(),
         new DynamicUpdateSlice(),
         new BroadcastArgs(),
+        // Resizing
+        new ResizeNearestNeighbor(),
+        new ResizeBilinear(),
         // Pooling
         new AveragePool2D(),
         new MaxPool2D(),

@@ -49,4 +49,17 @@ public class DynamicUpdateSliceTests
         float[] actual = Values<float>(Run(builder, expected.Length * 4, Bytes(operand), Bytes(update), Bytes(starts)));
         Assert.Equal(expected, actual);
     }
+
+    [Fact]
+    public void ConstantOperandWithARunTimeUpdate()
+    {
+        // A constant buffer (say, a cache's initial state) with a run-time update at constant, clamped starts.
+        var builder = new TfliteModelBuilder();
+        int x = builder.Constant("operand", TfliteType.Int32, new[] { 3, 3 }, Bytes(Enumerable.Range(1, 9).ToArray()));
+        int u = builder.Tensor("update", TfliteType.Int32, new[] { 2, 1 });
+        int s = builder.Constant("start", TfliteType.Int32, new[] { 2 }, Bytes(new[] { 5, -2 }));
+        int y = builder.Tensor("y", TfliteType.Int32, new[] { 3, 3 });
+        builder.Operator(Code, new[] { x, u, s }, new[] { y }, Options).Inputs(u).Outputs(y);
+        Assert.Equal(new[] { 1, 2, 3, -7, 5, 6, -8, 8, 9 }, Values<int>(Run(builder, 36, Bytes(new[] { -7, -8 }))));
+    }
 }

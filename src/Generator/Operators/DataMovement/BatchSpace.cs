@@ -15,24 +15,26 @@ namespace TinyModel.Generator.Operators.DataMovement;
 /// </summary>
 internal abstract class BatchSpaceOperator : CopyOperator
 {
-    protected BatchSpaceOperator(int code)
+    /// <param name="code">The builtin code.</param>
+    /// <param name="margins">The third operand's name: crops or paddings.</param>
+    protected BatchSpaceOperator(int code, string margins)
         : base(code)
     {
+        Types = TypeSupport.Of(
+            new[] { ElementType.Float32, ElementType.Int8 }
+                .Select(type => (new ElementType?[] { type, ElementType.Int32, ElementType.Int32 }, new[] { type })).ToArray())
+            .WithInputNames("input", "block_shape", margins);
     }
 
-    public override TypeSupport Types { get; } = TypeSupport.Of(
-        new[] { ElementType.Float32, ElementType.Int8 }
-            .Select(type => (new ElementType?[] { type, ElementType.Int32, ElementType.Int32 }, new[] { type })).ToArray())
-        .WithInputNames("input", "block_shape", "crops or paddings");
+    public override TypeSupport Types { get; }
 
     /// <summary>Whether the batches move into space (BATCH_TO_SPACE_ND) rather than space into batches.</summary>
     protected abstract bool MovesBatchToSpace { get; }
 
     protected override CopyLayer? LowerLayer(LoweringContext context, TfliteOperator op)
     {
-        if (op.Inputs.Count != 3 || op.Outputs.Count != 1)
+        if (!OperandCount.Check(context, op, 3, 1, $"inputs (input, block_shape, {(MovesBatchToSpace ? "crops" : "paddings")}) and one output"))
         {
-            context.ReportUnsupported(op, $"expected inputs (input, block_shape, {(MovesBatchToSpace ? "crops" : "paddings")}) and one output, found {op.Inputs.Count} inputs and {op.Outputs.Count} outputs");
             return null;
         }
         IReadOnlyList<int> input = context.Tensor(op.Inputs[0]).Shape;
@@ -119,7 +121,7 @@ internal sealed class BatchToSpaceNd : BatchSpaceOperator
     public const int BuiltinCode = 37;
 
     public BatchToSpaceNd()
-        : base(BuiltinCode)
+        : base(BuiltinCode, "crops")
     {
     }
 
@@ -135,7 +137,7 @@ internal sealed class SpaceToBatchNd : BatchSpaceOperator
     public const int BuiltinCode = 38;
 
     public SpaceToBatchNd()
-        : base(BuiltinCode)
+        : base(BuiltinCode, "paddings")
     {
     }
 

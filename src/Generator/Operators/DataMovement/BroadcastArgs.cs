@@ -31,9 +31,8 @@ internal sealed class BroadcastArgs : OperatorDefinition<BroadcastArgsLayer>
 
     protected override BroadcastArgsLayer? LowerLayer(LoweringContext context, TfliteOperator op)
     {
-        if (op.Inputs.Count != 2 || op.Outputs.Count != 1)
+        if (!OperandCount.Check(context, op, 2, 1, "two shapes and one output"))
         {
-            context.ReportUnsupported(op, $"expected two shapes and one output, found {op.Inputs.Count} inputs and {op.Outputs.Count} outputs");
             return null;
         }
         IReadOnlyList<int> first = context.Tensor(op.Inputs[0]).Shape, second = context.Tensor(op.Inputs[1]).Shape;

@@ -32,9 +32,8 @@ internal sealed class BroadcastTo : CopyOperator
 
     protected override CopyLayer? LowerLayer(LoweringContext context, TfliteOperator op)
     {
-        if (op.Inputs.Count != 2 || op.Outputs.Count != 1)
+        if (!OperandCount.Check(context, op, 2, 1, "inputs (input, shape) and one output"))
         {
-            context.ReportUnsupported(op, $"expected inputs (input, shape) and one output, found {op.Inputs.Count} inputs and {op.Outputs.Count} outputs");
             return null;
         }
         IReadOnlyList<int> input = context.Tensor(op.Inputs[0]).Shape;

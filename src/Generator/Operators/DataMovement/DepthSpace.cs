@@ -30,9 +30,8 @@ internal abstract class DepthSpaceOperator : CopyOperator
 
     protected override CopyLayer? LowerLayer(LoweringContext context, TfliteOperator op)
     {
-        if (op.Inputs.Count != 1 || op.Outputs.Count != 1)
+        if (!OperandCount.Check(context, op, 1, 1, "one input and one output"))
         {
-            context.ReportUnsupported(op, $"expected one input and one output, found {op.Inputs.Count} inputs and {op.Outputs.Count} outputs");
             return null;
         }
         IReadOnlyList<int> input = context.Tensor(op.Inputs[0]).Shape;

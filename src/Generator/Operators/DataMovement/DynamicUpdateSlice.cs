@@ -31,13 +31,12 @@ internal sealed class DynamicUpdateSlice : OperatorDefinition<DynamicUpdateSlice
          from start in new[] { ElementType.Int32, ElementType.Int64 }
          select (new ElementType?[] { type, type, start }, new[] { type })).ToArray()).WithInputNames("input", "update", "start_indices");
 
-    public override string Notes => "up to 6-D; int32 or int64 start indices, run-time or constant, clamped as TFLM does";
+    public override string Notes => "up to 6-D; run-time or constant operand and update; int32 or int64 start indices, run-time or constant, clamped as TFLM does";
 
     protected override DynamicUpdateSliceLayer? LowerLayer(LoweringContext context, TfliteOperator op)
     {
-        if (op.Inputs.Count != 3 || op.Outputs.Count != 1)
+        if (!OperandCount.Check(context, op, 3, 1, "inputs (operand, update, start_indices) and one output"))
         {
-            context.ReportUnsupported(op, $"expected inputs (operand, update, start_indices) and one output, found {op.Inputs.Count} inputs and {op.Outputs.Count} outputs");
             return null;
         }
         IReadOnlyList<int> operand = context.Tensor(op.Inputs[0]).Shape;
@@ -50,18 +49,25 @@ internal sealed class DynamicUpdateSlice : OperatorDefinition<DynamicUpdateSlice
             context.ReportUnsupported(op, $"needs an update (found {CopyPlan.ShapeText(update)}) no larger than the operand {CopyPlan.ShapeText(operand)} in each of its up to {MaxDimensions} dimensions, one start index per dimension, and an output of the operand's shape");
             return null;
         }
-        foreach (int input in op.Inputs.Take(2))
-        {
-            if (context.IsConstant(input))
-            {
-                context.ReportUnsupported(op, $"input '{context.Tensor(input).Name}' is a constant; TinyModel supports run-time operand and update");
-                return null;
-            }
-        }
         int[] limits = Enumerable.Range(0, rank).Select(d => operand[d] - update[d]).ToArray();
         int[] strides = ShapeMath.Strides(operand);
-        var inputs = new List<int> { op.Inputs[0], op.Inputs[1] };
+        // The operand and the update may be constants of the model (an initial buffer, a fixed patch).
+        var inputs = new List<int>();
+        OperandSource Source(int tensor)
+        {
+            if (context.IsConstant(tensor))
+            {
+                ElementType type = context.ElementTypeOf(tensor)!.Value;
+                return new OperandSource(-1, context.AddConstant($"Layer{op.Index}Tensor{tensor}", type, context.ConstantBytes(tensor).ToArray(),
+                    $"constant '{context.Tensor(tensor).Name}', {type.ModelName()}{CopyPlan.ShapeText(context.Tensor(tensor).Shape)}"));
+            }
+            inputs.Add(tensor);
+            return new OperandSource(inputs.Count - 1, null);
+        }
+        OperandSource operandSource = Source(op.Inputs[0]);
+        OperandSource updateSource = op.Inputs[1] == op.Inputs[0] ? operandSource : Source(op.Inputs[1]);
         int? constantOffset = null;
+        int startIndices = -1;
         string startsText;
         if (ShapeMath.IntegerConstant(context, op.Inputs[2]) is int[] starts)
         {
@@ -72,6 +78,7 @@ internal sealed class DynamicUpdateSlice : OperatorDefinition<DynamicUpdateSlice
         else
         {
             inputs.Add(op.Inputs[2]);
+            startIndices = inputs.Count - 1;
             startsText = "start indices read at run time and clamped";
         }
         foreach (int input in inputs)
@@ -80,25 +87,28 @@ internal sealed class DynamicUpdateSlice : OperatorDefinition<DynamicUpdateSlice
         }
         StridedCopy copy = StridedCopy.Create(0, constantOffset ?? 0, update, ShapeMath.Strides(update), strides);
         return new DynamicUpdateSliceLayer(op.Index, inputs.ToEquatableArray(), new[] { op.Outputs[0] }.ToEquatableArray(),
-            limits.ToEquatableArray(), strides.ToEquatableArray(), constantOffset is null, copy, startsText);
+            operandSource, updateSource, startIndices, limits.ToEquatableArray(), strides.ToEquatableArray(), copy, startsText,
+            context.ElementTypeOf(op.Inputs[2]) == ElementType.Int64);
     }
 
     /// <summary>Copies the operand, works out the clamped start when it is read at run time, then copies the update over it.</summary>
     protected override void EmitLayer(SourceWriter writer, DynamicUpdateSliceLayer layer, EmitContext context)
     {
-        ValueSpec operand = context.Model.Value(layer.Inputs[0]);
-        ValueSpec update = context.Model.Value(layer.Inputs[1]);
+        ValueSpec output = context.Model.Value(layer.Outputs[0]);
+        string Expression(OperandSource source) => source.Constant is null ? EmitContext.InputName(source.Input) : context.Constant(source.Constant);
         writer.WriteLine("/// <summary>");
-        writer.WriteLine($"/// Node {layer.NodeIndex}, DYNAMIC_UPDATE_SLICE: {Literals.Xml(operand.Describe())}, update {Literals.Xml(update.Describe())}.");
+        writer.WriteLine($"/// Node {layer.NodeIndex}, DYNAMIC_UPDATE_SLICE → {Literals.Xml(output.Describe())}.");
         writer.WriteLine($"/// The operand is copied, then the update written over it at the {Literals.Xml(layer.StartDescription)}.");
         writer.WriteLine("/// </summary>");
         writer.OpenBlock(context.Signature(layer));
-        writer.WriteLine("input.CopyTo(output);");
+        writer.WriteLine($"{EmitContext.ReadOnlySpan}<{output.Type.CSharpName()}> update = {Expression(layer.Update)};");
+        writer.WriteLine($"{Expression(layer.Operand)}.CopyTo(output);");
         string? start = null;
-        if (layer.RuntimeStart)
+        if (layer.StartInput >= 0)
         {
             start = "start";
-            string wide = context.Model.Value(layer.Inputs[2]).Type == ElementType.Int64 ? "input2[{0}]" : "(long)input2[{0}]";
+            string indices = EmitContext.InputName(layer.StartInput);
+            string wide = layer.WideStart ? indices + "[{0}]" : "(long)" + indices + "[{0}]";
             writer.WriteLine("int start = 0;");
             for (int d = 0; d < layer.Limits.Count; d++)
             {
@@ -107,26 +117,32 @@ internal sealed class DynamicUpdateSlice : OperatorDefinition<DynamicUpdateSlice
                 writer.WriteLine($"start += (int){EmitContext.MathClass}.Min({EmitContext.MathClass}.Max(0L, {value}), {layer.Limits[d]}L) * {layer.OutputStrides[d]};");
             }
         }
-        StridedCopyWriter.Write(writer, layer.Copy, "input1", "output", outputBase: start);
+        StridedCopyWriter.Write(writer, layer.Copy, "update", "output", outputBase: start);
         writer.CloseBlock();
     }
 }
 
 /// <summary>DYNAMIC_UPDATE_SLICE: the operand copied, then the update copied at the (clamped) start.</summary>
+/// <param name="Operand">Where the operand comes from (a run-time input or a constant).</param>
+/// <param name="Update">Where the update comes from.</param>
+/// <param name="StartInput">The position of the start indices among the layer's inputs when they are read at run time, else -1.</param>
 /// <param name="Limits">Per dimension, the largest start: operand dimension - update dimension.</param>
 /// <param name="OutputStrides">The operand's (and output's) element strides.</param>
-/// <param name="RuntimeStart">Whether the start indices are the layer's third input, read at run time.</param>
 /// <param name="Copy">The update's copy, at the constant start's offset or from offset 0 plus the run-time start.</param>
 /// <param name="StartDescription">The start, for the method's comment.</param>
+/// <param name="WideStart">Whether the start indices are int64.</param>
 internal sealed record DynamicUpdateSliceLayer(
     int NodeIndex,
     EquatableArray<int> Inputs,
     EquatableArray<int> Outputs,
+    OperandSource Operand,
+    OperandSource Update,
+    int StartInput,
     EquatableArray<int> Limits,
     EquatableArray<int> OutputStrides,
-    bool RuntimeStart,
     StridedCopy Copy,
-    string StartDescription)
+    string StartDescription,
+    bool WideStart)
     : LayerSpec(NodeIndex, "DYNAMIC_UPDATE_SLICE", Inputs, Outputs)
 {
     public override long MacCount => 0;

@@ -31,9 +31,8 @@ internal sealed class EmbeddingLookup : GatherOperator
 
     protected override GatherLayer? LowerLayer(LoweringContext context, TfliteOperator op)
     {
-        if (op.Inputs.Count != 2 || op.Outputs.Count != 1)
+        if (!OperandCount.Check(context, op, 2, 1, "inputs (ids, table) and one output"))
         {
-            context.ReportUnsupported(op, $"expected inputs (ids, table) and one output, found {op.Inputs.Count} inputs and {op.Outputs.Count} outputs");
             return null;
         }
         IReadOnlyList<int> ids = context.Tensor(op.Inputs[0]).Shape;

@@ -29,9 +29,8 @@ internal sealed class Fill : CopyOperator
 
     protected override CopyLayer? LowerLayer(LoweringContext context, TfliteOperator op)
     {
-        if (op.Inputs.Count != 2 || op.Outputs.Count != 1)
+        if (!OperandCount.Check(context, op, 2, 1, "inputs (dims, value) and one output"))
         {
-            context.ReportUnsupported(op, $"expected inputs (dims, value) and one output, found {op.Inputs.Count} inputs and {op.Outputs.Count} outputs");
             return null;
         }
         ValueSpec output = context.Value(op.Outputs[0]);

@@ -25,17 +25,14 @@ internal sealed class Gather : GatherOperator
     {
     }
 
-    public override TypeSupport Types { get; } = TypeSupport.Of(
-        new[] { ElementType.Float32, ElementType.Int8 }
-            .Select(type => (new ElementType?[] { type, ElementType.Int32 }, new[] { type })).ToArray()).WithInputNames("input", "indices");
+    public override TypeSupport Types { get; } = ParamsAndInt32Indices();
 
     public override string Notes => "any axis and batch_dims (negative from the end); run-time or constant params and indices, run-time indices checked";
 
     protected override GatherLayer? LowerLayer(LoweringContext context, TfliteOperator op)
     {
-        if (op.Inputs.Count != 2 || op.Outputs.Count != 1)
+        if (!OperandCount.Check(context, op, 2, 1, "inputs (params, indices) and one output"))
         {
-            context.ReportUnsupported(op, $"expected inputs (params, indices) and one output, found {op.Inputs.Count} inputs and {op.Outputs.Count} outputs");
             return null;
         }
         IReadOnlyList<int> input = context.Tensor(op.Inputs[0]).Shape;

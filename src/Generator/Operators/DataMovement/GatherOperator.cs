@@ -21,6 +21,11 @@ internal abstract class GatherOperator : OperatorDefinition<GatherLayer>
     {
     }
 
+    /// <summary>float32 or int8 params with int32 indices: what TFLM's GATHER and GATHER_ND take.</summary>
+    protected static TypeSupport ParamsAndInt32Indices() => TypeSupport.Of(
+        new[] { ElementType.Float32, ElementType.Int8 }
+            .Select(type => (new ElementType?[] { type, ElementType.Int32 }, new[] { type })).ToArray()).WithInputNames("input", "indices");
+
     /// <summary>
     /// Builds the layer; <paramref name="bounds"/> (per index component, the exclusive bound) is null for
     /// GATHER_ND, whose TFLM kernel checks only that the whole block lies within the params.

@@ -35,9 +35,8 @@ internal sealed class MirrorPad : CopyOperator
 
     protected override CopyLayer? LowerLayer(LoweringContext context, TfliteOperator op)
     {
-        if (op.Inputs.Count != 2 || op.Outputs.Count != 1)
+        if (!OperandCount.Check(context, op, 2, 1, "inputs (input, paddings) and one output"))
         {
-            context.ReportUnsupported(op, $"expected inputs (input, paddings) and one output, found {op.Inputs.Count} inputs and {op.Outputs.Count} outputs");
             return null;
         }
         IReadOnlyList<int> input = context.Tensor(op.Inputs[0]).Shape;

@@ -28,9 +28,8 @@ internal sealed class ReverseV2 : CopyOperator
 
     protected override CopyLayer? LowerLayer(LoweringContext context, TfliteOperator op)
     {
-        if (op.Inputs.Count != 2 || op.Outputs.Count != 1)
+        if (!OperandCount.Check(context, op, 2, 1, "inputs (input, axis) and one output"))
         {
-            context.ReportUnsupported(op, $"expected inputs (input, axis) and one output, found {op.Inputs.Count} inputs and {op.Outputs.Count} outputs");
             return null;
         }
         IReadOnlyList<int> shape = context.Tensor(op.Inputs[0]).Shape;

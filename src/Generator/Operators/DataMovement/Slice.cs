@@ -34,9 +34,8 @@ internal sealed class Slice : CopyOperator
 
     protected override CopyLayer? LowerLayer(LoweringContext context, TfliteOperator op)
     {
-        if (op.Inputs.Count != 3 || op.Outputs.Count != 1)
+        if (!OperandCount.Check(context, op, 3, 1, "inputs (input, begin, size) and one output"))
         {
-            context.ReportUnsupported(op, $"expected inputs (input, begin, size) and one output, found {op.Inputs.Count} inputs and {op.Outputs.Count} outputs");
             return null;
         }
         TfliteTensor input = context.Tensor(op.Inputs[0]);

@@ -4,6 +4,7 @@ using System.Linq;
 using TinyModel.Generator.Model;
 using TinyModel.Generator.Operators;
 using DataMovement = TinyModel.Generator.Operators.DataMovement;
+using Resizing = TinyModel.Generator.Operators.Resizing;
 using TinyModel.Generator.Reading;
 using TinyModel.Tests.Infrastructure;
 using static TinyModel.Tests.Operators.OperatorHarness;
@@ -321,6 +322,21 @@ internal static class DataMovementExamples
         int second = OperatorExamples.Tensor(b, "s2", type, new[] { 2 });
         int output = OperatorExamples.Tensor(b, "y", type, new[] { 3 });
         return b.Operator(code, new[] { first, second }, new[] { output }).Inputs(first, second).Outputs(output);
+    }
+
+    /// <summary>RESIZE_NEAREST_NEIGHBOR and RESIZE_BILINEAR of a 1×2×3×2 image to 3×5, half_pixel_centers.</summary>
+    [OperatorExample(Resizing.ResizeNearestNeighbor.BuiltinCode)]
+    [OperatorExample(Resizing.ResizeBilinear.BuiltinCode)]
+    public static TfliteModelBuilder Resize(int code, TypeCombination types)
+    {
+        var b = new TfliteModelBuilder();
+        ElementType type = types.Inputs[0]!.Value;
+        int input = OperatorExamples.Tensor(b, "x", type, new[] { 1, 2, 3, 2 });
+        int size = Constant(b, "size", ElementType.Int32, new[] { 2 }, new[] { 3, 5 });
+        int output = OperatorExamples.Tensor(b, "y", type, new[] { 1, 3, 5, 2 });
+        bool bilinear = code == Resizing.ResizeBilinear.BuiltinCode;
+        return b.Operator(code, new[] { input, size }, new[] { output }, (byte)(bilinear ? 15 : 74), null, TfliteModelBuilder.Option.Bool(bilinear ? 3 : 1, true))
+            .Inputs(input).Outputs(output);
     }
 
     /// <summary>A constant of any type holding small integers (index operands, and the unread operands of views).</summary>
