@@ -90,6 +90,8 @@ internal static class OperatorCatalog
         new Mean(),
         // Normalization
         new Softmax(),
+        new LogSoftmax(),
+        new L2Normalization(),
     };
 
     private static readonly Dictionary<int, OperatorDefinition> ByCode = Definitions.ToDictionary(d => d.Code);
