@@ -65,7 +65,7 @@ internal sealed class L2Normalization : OperatorDefinition<L2NormalizationLayer>
         writer.WriteLine("/// <summary>");
         writer.WriteLine($"/// Node {layer.NodeIndex}, L2_NORMALIZATION: {ElementwiseCode.Signature(context, layer)}, {layer.Outer} rows of {layer.Depth}.");
         writer.WriteLine(int8
-            ? $"/// TFLM's int8 kernel: the squares of q - {layer.InputZeroPoint} summed in int32, TFLite's fixed-point 1 / sqrt of the sum, each offset scaled by it into steps of 1/128 and clamped."
+            ? $"/// TFLM's int8 kernel: the squares of {ElementwiseCode.Offset("q", -layer.InputZeroPoint)} summed in int32, TFLite's fixed-point 1 / sqrt of the sum, each offset scaled by it into steps of 1/128 and clamped."
             : "/// In float as TFLM: the sum of squares, its square root (at least 1e-6), then each value divided by it.");
         writer.WriteLine("/// </summary>");
         writer.OpenBlock(context.Signature(layer));
