@@ -118,6 +118,8 @@ internal static class OperatorCatalog
         new Mean(),
         // Normalization
         new Softmax(),
+        new LogSoftmax(),
+        new L2Normalization(),
         // Signal (TFLM's signal-library custom operators)
         new SignalWindow(),
         new SignalFftAutoScale(),

@@ -35,6 +35,7 @@ internal static class BuiltinOperator
     public const int Dequantize = 6;
     public const int Floor = 8;
     public const int FullyConnected = 9;
+    public const int L2Normalization = 11;
     public const int Logistic = 14;
     public const int MaxPool2D = 17;
     public const int Mul = 18;
@@ -55,6 +56,7 @@ internal static class BuiltinOperator
     public const int UnidirectionalSequenceLstm = 44;
     public const int StridedSlice = 45;
     public const int Exp = 47;
+    public const int LogSoftmax = 50;
     public const int Cast = 53;
     public const int Prelu = 54;
     public const int Maximum = 55;

@@ -128,42 +128,9 @@ public class MathFunctionTests
             return max;
         }
         (int multiplier, int shift) = TfliteReference.QuantizeMultiplier(1.0 / (Math.Sqrt(inputScale) * outputScale));
-        (int inv, int invShift) = InvSqrt(value);
+        (int inv, int invShift) = TfliteReference.InvSqrtQuantizedMultiplierExp(value);
         int data = TfliteReference.MultiplyByQuantizedMultiplier(1, inv, invShift + 20);
         int output = TfliteReference.MultiplyByQuantizedMultiplier(data, multiplier, shift - 20) + outputZero;
         return Math.Clamp(output, min, max);
-    }
-
-    private static (int Multiplier, int Shift) InvSqrt(int input)
-    {
-        if (input <= 1)
-        {
-            return (int.MaxValue, 0);
-        }
-        int outputShift = 11;
-        while (input >= 1 << 29)
-        {
-            input /= 4;
-            outputShift++;
-        }
-        int pairs = (System.Numerics.BitOperations.LeadingZeroCount((uint)input) - 1) / 2 - 1;
-        outputShift -= pairs;
-        input <<= 2 * pairs;
-        static int Mul(int a, int b) => TfliteReference.SaturatingRoundingDoublingHighMul(a, b);
-        static int ShiftLeftSaturating(int x, int e) => (int)Math.Clamp((long)x << e, int.MinValue, int.MaxValue);
-        int halfInput = TfliteReference.RoundingDivideByPOT(input >> 1, 1);
-        int x = 1 << 28;
-        for (int i = 0; i < 5; i++)
-        {
-            int x3 = ShiftLeftSaturating(Mul(Mul(x, x), x), 6);
-            x = ShiftLeftSaturating(Mul((1 << 28) + (1 << 27), x) - Mul(halfInput, x3), 3);
-        }
-        int result = Mul(x, 1518500250);
-        if (outputShift < 0)
-        {
-            result <<= -outputShift;
-            outputShift = 0;
-        }
-        return (result, -outputShift);
     }
 }

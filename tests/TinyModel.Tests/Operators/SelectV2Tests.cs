@@ -85,6 +85,35 @@ public class SelectV2Tests
         AssertSelect(TfliteType.Float32, new[] { 2, 5 }, new[] { 1 }, new[] { 1 }, new[] { 2, 5 }, condition, x, y);
     }
 
+    /// <summary>
+    /// An intermediate tensor that the output may take over in the arena: t = x + y, then SELECT_V2(c, t, z) and
+    /// ADD_N(t, z, t) each write in place of t where the planner lets them; the results must not change.
+    /// </summary>
+    [Fact]
+    public void IntermediateInputsSharedInPlace()
+    {
+        const int n = 12;
+        float[] x = RandomFloats(n, -2f, 2f, 1), y = RandomFloats(n, -2f, 2f, 2), z = RandomFloats(n, -2f, 2f, 3);
+        byte[] c = RandomInts(n, 0, 1, 4).Select(v => (byte)v).ToArray();
+        foreach (bool select in new[] { true, false })
+        {
+            var b = new TfliteModelBuilder();
+            int xt = b.Tensor("x", TfliteType.Float32, new[] { 3, 4 }), yt = b.Tensor("y", TfliteType.Float32, new[] { 3, 4 });
+            int zt = b.Tensor("z", TfliteType.Float32, new[] { 3, 4 }), ct = b.Tensor("c", TfliteType.Bool, new[] { 3, 4 });
+            int t = b.Tensor("t", TfliteType.Float32, new[] { 3, 4 }), output = b.Tensor("out", TfliteType.Float32, new[] { 3, 4 });
+            b.Operator(Add, new[] { xt, yt }, new[] { t }, AddOptions);
+            b.Operator(select ? SelectV2 : 106, select ? new[] { ct, t, zt } : new[] { t, zt, t }, new[] { output });
+            b.Inputs(xt, yt, zt, ct).Outputs(output);
+            float[] actual = Values<float>(Run(Compile(b), Bytes(x), Bytes(y), Bytes(z), c));
+            float[] expected = Enumerable.Range(0, n).Select(i =>
+            {
+                float sum = x[i] + y[i];
+                return select ? (c[i] != 0 ? sum : z[i]) : 0f + sum + z[i] + sum;
+            }).ToArray();
+            AssertEqual(expected, actual);
+        }
+    }
+
     [Fact]
     public void BroadcastOverSixDimensionsIsReported()
     {

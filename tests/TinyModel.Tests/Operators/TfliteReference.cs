@@ -193,6 +193,51 @@ internal static class TfliteReference
         return (sbyte)Math.Clamp(output, -128, 127);
     }
 
+    /// <summary>
+    /// common.h <c>GetInvSqrtQuantizedMultiplierExp(input, kReverseShift = -1)</c>: 1 / sqrt(input) as a Q0.31
+    /// multiplier and a left-shift exponent, by five Newton-Raphson steps in Q3.28.
+    /// </summary>
+    public static (int Multiplier, int Shift) InvSqrtQuantizedMultiplierExp(int input)
+    {
+        if (input <= 1)
+        {
+            return (int.MaxValue, 0);
+        }
+        int outputShift = 11;
+        while (input >= 1 << 29)
+        {
+            input /= 4;
+            outputShift++;
+        }
+        int pairs = (System.Numerics.BitOperations.LeadingZeroCount((uint)input) - 1) / 2 - 1;
+        outputShift -= pairs;
+        input <<= 2 * pairs;
+        static int Mul(int a, int b) => SaturatingRoundingDoublingHighMul(a, b);
+        static int ShiftLeftSaturating(int x, int e) => (int)Math.Clamp((long)x << e, int.MinValue, int.MaxValue);
+        int halfInput = RoundingDivideByPOT(input >> 1, 1);
+        int x = 1 << 28;
+        for (int i = 0; i < 5; i++)
+        {
+            int x3 = ShiftLeftSaturating(Mul(Mul(x, x), x), 6);
+            x = ShiftLeftSaturating(Mul((1 << 28) + (1 << 27), x) - Mul(halfInput, x3), 3);
+        }
+        int result = Mul(x, 1518500250);
+        if (outputShift < 0)
+        {
+            result <<= -outputShift;
+            outputShift = 0;
+        }
+        return (result, -outputShift);
+    }
+
+    /// <summary>reference integer_ops/l2normalization.h <c>L2Normalization</c> on one int8 row: outputs in steps of 1/128.</summary>
+    public static sbyte[] L2NormalizationInt8(sbyte[] row, int zeroPoint)
+    {
+        int sum = row.Sum(v => (v - zeroPoint) * (v - zeroPoint));
+        (int multiplier, int shift) = InvSqrtQuantizedMultiplierExp(sum);
+        return row.Select(v => (sbyte)Math.Clamp(MultiplyByQuantizedMultiplier(v - zeroPoint, multiplier, shift + 7), -128, 127)).ToArray();
+    }
+
     /// <summary>common.h <c>MultiplyByQuantizedMultiplier</c> (32-bit, double rounding).</summary>
     public static int MultiplyByQuantizedMultiplier(int x, int multiplier, int shift)
     {
@@ -328,6 +373,64 @@ internal static class TfliteReference
         int negativeMagnitude = a < 0 ? a : -a;
         int t = SaturatingShift(Reciprocal(ExpOnNegativeValues(negativeMagnitude, integerBits + 1)) - (1 << 29), 2);
         return a < 0 ? -t : t;
+    }
+
+    /// <summary>
+    /// common.h <c>log_x_for_x_greater_than_or_equal_to_1_impl</c>: ln of a fixed-point value ≥ 1 with
+    /// <paramref name="inputBits"/> integer bits, with <paramref name="outputBits"/> integer bits out.
+    /// </summary>
+    public static int LogAtLeastOne(int x, int inputBits, int outputBits)
+    {
+        int accumBits = outputBits + 1;
+        static int Clamp(long v) => (int)Math.Clamp(v, int.MinValue, int.MaxValue);
+        static int ShiftLeft(int v, int e) => e == 0 ? v : Clamp((long)v << e);
+        int quarter = RoundingDivideByPOT(536870912, accumBits);
+        int headroomA = System.Numerics.BitOperations.LeadingZeroCount((uint)x);
+        int rA = ShiftLeft(Mul(ShiftLeft(x, headroomA - 1), 1518500250), 1);
+        int powA = Clamp((long)ShiftLeft(inputBits - headroomA, 31 - accumBits) + quarter);
+        int zB = Mul(x, 1518500250);
+        int headroomB = System.Numerics.BitOperations.LeadingZeroCount((uint)zB) - 1;
+        int rB = ShiftLeft(x, headroomB);
+        int powB = Clamp((long)ShiftLeft(inputBits - headroomB, 31 - accumBits) - quarter);
+        int r = Math.Min(rA, rB), pow = Math.Max(powA, powB);
+        long halfSum = (long)r + 1805811301;
+        int p = (int)((halfSum + (halfSum >= 0 ? 1 : -1)) / 2);
+        int q = unchecked(2 * (r - 1805811301));
+        int sq = Mul(q, q);
+        int num = unchecked(Mul(q, r) + Mul(Mul(q, sq), 117049297));
+        int denominatorMinusOne = unchecked(Mul(p, 1057819769 + q + Mul(127690142, sq)) + Mul(638450708, q));
+        int result = unchecked(Mul(pow, 1488522236) + Mul(RoundingDivideByPOT(num, accumBits), SaturatingShift(Reciprocal(denominatorMinusOne), 1)));
+        return ShiftLeft(result, accumBits - outputBits);
+    }
+
+    /// <summary>
+    /// log_softmax.cc <c>CalculateOpData</c> (beta 1, output 16/256 and 127) and reference log_softmax.h
+    /// <c>LogSoftmaxQuantized</c> on one int8 row.
+    /// </summary>
+    public static sbyte[] LogSoftmaxInt8(sbyte[] row, float inputScale)
+    {
+        (int multiplier, int leftShift) = QuantizeMultiplier(Math.Min(inputScale * (double)(1 << 26), 2147483647.0));
+        (int reverseMultiplier, int reverseShift) = QuantizeMultiplier((1 << (31 - leftShift)) / (double)multiplier);
+        int diffMin = -(int)Math.Floor(31.0 * (1L << 26) / (1L << leftShift));
+        int max = row.Max(v => (int)v);
+        int sum = 0;
+        foreach (sbyte v in row)
+        {
+            int diff = v - max;
+            if (diff >= diffMin)
+            {
+                sum = unchecked(sum + RoundingDivideByPOT(ExpOnNegativeValues(MultiplyByQuantizedMultiplier(diff, multiplier, leftShift), 5), 12));
+            }
+        }
+        int log = LogAtLeastOne(sum, 12, 5);
+        int adjusted = Math.Max(diffMin - 1, MultiplyByQuantizedMultiplier(unchecked(log + int.MinValue), reverseMultiplier, reverseShift));
+        return row.Select(v =>
+        {
+            int diff = v - max;
+            return diff > adjusted
+                ? (sbyte)Math.Clamp(RoundingDivideByPOT(unchecked(MultiplyByQuantizedMultiplier(diff, multiplier, leftShift) - log), 22) + 127, -128, 127)
+                : (sbyte)-128;
+        }).ToArray();
     }
 
     /// <summary>TFLM's int8 LOGISTIC or TANH of one input (reference_integer_ops, logistic_common.cc / tanh.cc Prepare).</summary>

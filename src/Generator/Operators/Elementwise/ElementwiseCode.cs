@@ -82,6 +82,28 @@ internal static class ElementwiseCode
         writer.WriteLine($"{target} = {Literals.Float(hi)} < {v} ? {Literals.Float(hi)} : {v};");
     }
 
+    /// <summary>
+    /// Writes the loop of a one-input layer over <paramref name="elementCount"/> elements: a lookup in its int8 table
+    /// of the 256 outputs (indexed by input + 128) when it has one, else the statements <paramref name="writeElement"/> writes.
+    /// </summary>
+    public static void WriteTableOrElementLoop(SourceWriter writer, EmitContext context, int elementCount, string? table, System.Action writeElement)
+    {
+        if (table is not null)
+        {
+            writer.WriteLine($"{EmitContext.ReadOnlySpan}<sbyte> table = {context.Constant(table)};");
+        }
+        writer.OpenBlock($"for (int i = 0; i < {elementCount}; i++)");
+        if (table is not null)
+        {
+            writer.WriteLine("output[i] = table[input[i] + 128];");
+        }
+        else
+        {
+            writeElement();
+        }
+        writer.CloseBlock();
+    }
+
     /// <summary>The layer's one-line summary of input and output, such as <c>int8[1,16] (…) → int8[1,16] (…)</c>.</summary>
     public static string Signature(EmitContext context, LayerSpec layer) =>
         Literals.Xml(context.Model.Value(layer.Inputs[0]).Describe()) + " → " + Literals.Xml(context.Model.Value(layer.Outputs[0]).Describe());

@@ -67,21 +67,11 @@ internal sealed class Elu : OperatorDefinition<EluLayer>
             : "/// <c>x &lt; 0 ? expm1(x) : x</c>, as TFLM's reference kernel.");
         writer.WriteLine("/// </summary>");
         writer.OpenBlock(context.Signature(layer));
-        if (layer.Table is not null)
-        {
-            writer.WriteLine($"{EmitContext.ReadOnlySpan}<sbyte> table = {context.Constant(layer.Table)};");
-        }
-        writer.OpenBlock($"for (int i = 0; i < {layer.ElementCount}; i++)");
-        if (layer.Table is not null)
-        {
-            writer.WriteLine("output[i] = table[input[i] + 128];");
-        }
-        else
+        ElementwiseCode.WriteTableOrElementLoop(writer, context, layer.ElementCount, layer.Table, () =>
         {
             writer.WriteLine("float x = input[i];");
             writer.WriteLine("output[i] = x < 0f ? global::TinyModel.FloatFunctions.ExpMinusOne(x) : x;");
-        }
-        writer.CloseBlock();
+        });
         writer.CloseBlock();
     }
 }

@@ -119,16 +119,7 @@ internal sealed class HardSwish : OperatorDefinition<HardSwishLayer>
         }
         writer.WriteLine("/// </summary>");
         writer.OpenBlock(context.Signature(layer));
-        if (layer.Table is not null)
-        {
-            writer.WriteLine($"{EmitContext.ReadOnlySpan}<sbyte> table = {context.Constant(layer.Table)};");
-        }
-        writer.OpenBlock($"for (int i = 0; i < {layer.ElementCount}; i++)");
-        if (layer.Table is not null)
-        {
-            writer.WriteLine("output[i] = table[input[i] + 128];");
-        }
-        else
+        ElementwiseCode.WriteTableOrElementLoop(writer, context, layer.ElementCount, layer.Table, () =>
         {
             // std::max(0, x + 3) and std::min(6, r) as the C++ library compares.
             writer.WriteLine("float x = input[i];");
@@ -136,8 +127,7 @@ internal sealed class HardSwish : OperatorDefinition<HardSwishLayer>
             writer.WriteLine("r = 0f < r ? r : 0f;");
             writer.WriteLine("r = r < 6f ? r : 6f;");
             writer.WriteLine("output[i] = x * r / 6f;");
-        }
-        writer.CloseBlock();
+        });
         writer.CloseBlock();
     }
 }

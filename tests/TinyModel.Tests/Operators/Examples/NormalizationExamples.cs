@@ -31,4 +31,21 @@ internal static class NormalizationExamples
         return b.Operator(code, new[] { input }, new[] { output }, SoftmaxOptions, null, TfliteModelBuilder.Option.Float(0, 1f))
             .Inputs(input).Outputs(output);
     }
+
+    /// <summary>
+    /// Two rows of four; int8 outputs quantized as TFLM's kernels produce them: LOG_SOFTMAX requires scale 16/256 and
+    /// zero point 127, L2_NORMALIZATION writes steps of 1/128 around 0.
+    /// </summary>
+    [OperatorExample(BuiltinOperator.LogSoftmax)]
+    [OperatorExample(BuiltinOperator.L2Normalization)]
+    public static TfliteModelBuilder Rows(int code, TypeCombination types)
+    {
+        var b = new TfliteModelBuilder();
+        int[] shape = { 2, 4 };
+        bool int8 = types.Inputs[0] == ElementType.Int8;
+        bool logSoftmax = code == BuiltinOperator.LogSoftmax;
+        int input = OperatorExamples.Tensor(b, "x", types.Inputs[0]!.Value, shape);
+        int output = b.Tensor("y", OperatorExamples.Tflite(types.Outputs[0]), shape, int8 ? (logSoftmax ? 16f / 256 : 1f / 128) : null, int8 && logSoftmax ? 127 : 0);
+        return b.Operator(code, new[] { input }, new[] { output }).Inputs(input).Outputs(output);
+    }
 }
