@@ -74,9 +74,17 @@ internal static class WinogradInt8Convolution
         return largest;
     }
 
-    /// <summary>Whether a layer takes the kernel: a geometry it suits, and sums it computes exactly.</summary>
+    /// <summary>Whether the kernel's sums are TFLM's for every input: 4 times every output channel's largest sum fits int32.</summary>
+    public static bool IsExact(ConvolutionGeometry g, Func<int, int, int, int, sbyte> filter, int inputOffset) =>
+        SumBound(g, filter, inputOffset) <= MaxExactSum;
+
+    /// <summary>
+    /// Whether a layer takes the kernel: a geometry it suits, and sums it computes exactly. (Within 128 input
+    /// channels the bound is at most 9 · 128 · 128 · 255 ≈ 37.6 M, far below 2^29; the check keeps the proof with
+    /// the code should the limits change.)
+    /// </summary>
     public static bool Applies(ConvolutionGeometry g, Func<int, int, int, int, sbyte> filter, int inputOffset) =>
-        Suits(g) && SumBound(g, filter, inputOffset) <= MaxExactSum;
+        Suits(g) && IsExact(g, filter, inputOffset);
 
     /// <summary>The lines of the layer's XML summary saying how the kernel computes it and why that is exact.</summary>
     public static string Describe(ConvolutionGeometry g, Func<int, int, int, int, sbyte> filter, int inputOffset) =>
