@@ -133,5 +133,5 @@ public static partial class Int8Convolution
 
     /// <summary>A staged pair of int16 values in every 32-bit lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<short> Pair256(ref byte pair) => Vector256.Create(Unsafe.ReadUnaligned<int>(ref pair)).AsInt16();
+    internal static Vector256<short> Pair256(ref byte pair) => Vector256.Create(Unsafe.ReadUnaligned<int>(ref pair)).AsInt16();
 }

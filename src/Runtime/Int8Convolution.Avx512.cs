@@ -162,5 +162,5 @@ public static partial class Int8Convolution
 
     /// <summary>A staged pair of int16 values in every 32-bit lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<short> Pair512(ref byte pair) => Vector512.Create(Unsafe.ReadUnaligned<int>(ref pair)).AsInt16();
+    internal static Vector512<short> Pair512(ref byte pair) => Vector512.Create(Unsafe.ReadUnaligned<int>(ref pair)).AsInt16();
 }

@@ -74,6 +74,10 @@ public class Int8ConvolutionKernelTests
         data.Add(new Case(true, 4, 5, 13, 13, 3, 3, Gain: 40));
         data.Add(new Case(false, 6, 6, 8, 16, 3, 3, Activation: 3, Gain: 0.05));
         data.Add(new Case(true, 6, 6, 24, 24, 3, 3, Activation: 1, InputZero: 20));
+        foreach (Case winograd in WinogradCases())
+        {
+            data.Add(winograd);
+        }
         // DEPTHWISE_CONV_2D: channel counts around the 8- and 16-channel blocks, odd and even tap counts, every window kind.
         foreach (int channels in new[] { 1, 2, 7, 8, 9, 16, 17, 24, 40 })
         {
@@ -104,6 +108,35 @@ public class Int8ConvolutionKernelTests
         return data;
     }
 
+    /// <summary>
+    /// 3×3 stride-1 CONV_2D layers that take Winograd F(2×2, 3×3) (TinyModel.Int8WinogradConvolution): odd and even
+    /// output sizes (tiles half outside), SAME and VALID, odd depths, channels off the 16-channel blocks, extremes.
+    /// </summary>
+    private static Case[] WinogradCases()
+    {
+        var cases = new System.Collections.Generic.List<Case>();
+        cases.Add(new Case(false, 10, 9, 16, 17, 3, 3));
+        cases.Add(new Case(false, 9, 10, 19, 33, 3, 3, Padding: 1));
+        cases.Add(new Case(false, 7, 7, 8, 3, 3, 3, Batches: 2));
+        cases.Add(new Case(false, 6, 11, 128, 20, 3, 3, Padding: 1));
+        cases.Add(new Case(false, 8, 6, 33, 16, 3, 3, Gain: 40, Activation: 1));
+        cases.Add(new Case(false, 6, 8, 24, 18, 3, 3, Wrap: true, Gain: 0.3));
+        foreach (int zero in new[] { -128, 127 })
+        {
+            cases.Add(new Case(false, 9, 8, 16, 16, 3, 3, Weights: "extreme", Inputs: "extreme", InputZero: zero));
+            cases.Add(new Case(false, 8, 9, 9, 17, 3, 3, Padding: 1, Weights: "extreme", Inputs: "extreme", InputZero: zero));
+            cases.Add(new Case(false, 7, 6, 128, 5, 3, 3, Weights: "max", Inputs: "extreme", InputZero: zero, Gain: 0.0001));
+        }
+        return cases.ToArray();
+    }
+
+    public static TheoryData<Case> WinogradLayers() => new(WinogradCases());
+
+    [Theory]
+    [MemberData(nameof(WinogradLayers))]
+    public void WinogradLayersTakeTheWinogradKernel(Case c) =>
+        Assert.Contains("TinyModel.Int8WinogradConvolution.Convolve", InMemoryModel.Compile(Build(c).Model, "/tests/int8_convolution.tflite").GeneratedSource, StringComparison.Ordinal);
+
     [Theory]
     [MemberData(nameof(Cases))]
     public void MatchesReference(Case c)
@@ -119,6 +152,7 @@ public class Int8ConvolutionKernelTests
     [InlineData(false, 3, 17, 1, "TinyModel.Int8Convolution.ConvolveRow")]
     [InlineData(true, 3, 3, 1, "TinyModel.Int8DepthwiseConvolution.ConvolveRow")]
     [InlineData(true, 1, 8, 8, "TinyModel.Int8Convolution.ConvolveRow")]
+    [InlineData(false, 16, 17, 1, "TinyModel.Int8WinogradConvolution.Convolve")]
     public void TheLayersTakeThePairwiseKernels(bool depthwise, int inputChannels, int outputChannels, int multiplier, string kernel)
     {
         var c = new Case(depthwise, 5, 7, inputChannels, outputChannels, 3, 3, Multiplier: multiplier);

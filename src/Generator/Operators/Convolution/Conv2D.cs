@@ -111,20 +111,29 @@ internal sealed class Conv2D : OperatorDefinition<Conv2DLayer>
             writer.WriteLine($"/// Input values are offset by {layer.InputOffset} (minus the input zero point) before they are multiplied, as TFLM does.");
         }
         bool paired = layer.Type == ElementType.Int8 && layer.Groups == 1 && PairedInt8Convolution.Supports(g);
+        // TFLite's filter is [oc, ky, kx, ic].
+        byte[] bytes = layer.Filter.AsImmutableArray().AsSpan().ToArray();
+        Func<int, int, int, int, sbyte> filter = (oc, ky, kx, ic) => unchecked((sbyte)bytes[((oc * g.FilterHeight + ky) * g.FilterWidth + kx) * g.InputChannels + ic]);
+        bool winograd = paired && WinogradInt8Convolution.Applies(g, filter, layer.InputOffset);
         string start = quantized && layer.Bias is not null ? "the bias" : "zero";
-        writer.WriteLine(paired
+        writer.WriteLine(winograd
+            ? $"/// {WinogradInt8Convolution.Describe(g, filter, layer.InputOffset)}"
+            : paired
             ? $"/// {PairedInt8Convolution.Describe(g)}"
             : $"/// Per output pixel, the accumulators start from {start} and gather the products of each filter row in one call (input channels under the row times their rows of weights); taps in the padding are skipped.");
         writer.WriteLine($"/// {ConvolutionLoops.DescribeOutput(layer.Requantization, layer.Activation, acc)}");
         writer.WriteLine($"/// {layer.MacCount} multiply-accumulates.");
         writer.WriteLine("/// </summary>");
         writer.OpenBlock(context.Signature(layer));
+        if (winograd)
+        {
+            WinogradInt8Convolution.Write(writer, context, layer, g, filter, layer.Bias, layer.InputOffset, layer.Requantization!, layer.Activation);
+            writer.CloseBlock();
+            return;
+        }
         if (paired)
         {
-            // TFLite's filter is [oc, ky, kx, ic].
-            byte[] bytes = layer.Filter.AsImmutableArray().AsSpan().ToArray();
-            PairedInt8Convolution.Write(writer, context, layer, g, (oc, ky, kx, ic) => unchecked((sbyte)bytes[((oc * g.FilterHeight + ky) * g.FilterWidth + kx) * g.InputChannels + ic]),
-                layer.Bias, layer.InputOffset, layer.Requantization!, layer.Activation);
+            PairedInt8Convolution.Write(writer, context, layer, g, filter, layer.Bias, layer.InputOffset, layer.Requantization!, layer.Activation);
             writer.CloseBlock();
             return;
         }

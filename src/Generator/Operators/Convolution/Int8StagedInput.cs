@@ -29,7 +29,7 @@ internal static class Int8StagedInput
         (IsPointwise(g) ? (long)PointwiseChunk(g) * g.InputChannels : (long)g.FilterHeight * StagedWidth(g) * g.InputChannels) + slack <= MaxStagedValues;
 
     /// <summary>Whether the whole padded image fits on the stack, so that each input row is staged once, not once per filter row that reads it.</summary>
-    private static bool ImageFits(ConvolutionGeometry g, int slack) => (long)StagedHeight(g) * StagedWidth(g) * g.InputChannels + slack <= MaxStagedValues;
+    public static bool ImageFits(ConvolutionGeometry g, int slack) => (long)StagedHeight(g) * StagedWidth(g) * g.InputChannels + slack <= MaxStagedValues;
 
     /// <summary>Staged rows of the whole image: from the first output row's window to the last's.</summary>
     private static int StagedHeight(ConvolutionGeometry g) => (g.OutputHeight - 1) * g.StrideHeight + (g.FilterHeight - 1) * g.DilationHeight + 1;
@@ -116,14 +116,24 @@ internal static class Int8StagedInput
     }
 
     /// <summary>
+    /// Writes the loop of a layer whose whole padded image fits on the stack (<see cref="ImageFits"/> of
+    /// <paramref name="staging"/>): the image staged once, as wide and high as <paramref name="staging"/>'s windows reach
+    /// (a geometry like <paramref name="g"/> but for more output rows or columns, whose windows read more padding), then
+    /// <paramref name="imageCall"/> (see <see cref="WriteRows"/>).
+    /// </summary>
+    public static void WriteImage(SourceWriter writer, ConvolutionGeometry g, ConvolutionGeometry staging, int inputOffset, int slack,
+        Func<string, string, long, string> imageCall) =>
+        WriteImage(writer, g, inputOffset, slack, (_, _) => string.Empty, imageCall, staging);
+
+    /// <summary>
     /// The loop of a layer whose padded image fits on the stack: every input row the windows read is staged once,
     /// then the kernel runs per output row from the row where its windows start.
     /// </summary>
     private static void WriteImage(SourceWriter writer, ConvolutionGeometry g, int inputOffset, int slack, Func<string, string, string> kernelCall,
-        Func<string, string, long, string>? imageCall)
+        Func<string, string, long, string>? imageCall, ConvolutionGeometry? staging = null)
     {
         int ic = g.InputChannels, oc = g.OutputChannels;
-        int stagedWidth = StagedWidth(g), stagedHeight = StagedHeight(g);
+        int stagedWidth = StagedWidth(staging ?? g), stagedHeight = StagedHeight(staging ?? g);
         int columns = Math.Min(g.InputWidth, stagedWidth - g.PadLeft);
         int rows = Math.Min(g.InputHeight, stagedHeight - g.PadTop);
         writer.WriteLine($"// The padded image, staged once: input row iy at row iy + {I(g.PadTop)} of {I(stagedHeight)}, input column ix at column ix + {I(g.PadLeft)} of {I(stagedWidth)};");
