@@ -1,4 +1,5 @@
 using System;
+using System.ComponentModel;
 using System.Runtime.CompilerServices;
 
 namespace TinyModel;
@@ -9,6 +10,7 @@ namespace TinyModel;
 /// float sigmoid of <c>reference_ops::Logistic</c>, and the saturation of its LSTM kernels. Generated
 /// int16 LOGISTIC and TANH layers and LSTM gates call these with rescaling constants the generator computed.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class ActivationMath
 {
     /// <summary>

@@ -1,4 +1,5 @@
 using System;
+using System.ComponentModel;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -13,6 +14,7 @@ namespace TinyModel;
 /// shifted left, scaled to a common scale with a rounding doubling high multiply and a rounding right
 /// shift; the sum or difference scaled to the output the same way), bit for bit, many elements at a time.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static partial class AddSubKernels
 {
     /// <summary><c>output[i] = clamp(x[i] + y[i], min, max)</c>, clamped as TFLM's <c>ActivationFunctionWithMinMax</c> (<c>std::max</c>, then <c>std::min</c>).</summary>

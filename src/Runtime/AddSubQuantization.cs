@@ -1,4 +1,5 @@
 using System;
+using System.ComponentModel;
 
 namespace TinyModel;
 
@@ -10,6 +11,7 @@ namespace TinyModel;
 /// derives the constants of <see cref="AddSubKernels"/>' vector form (keep one instance per layer, in a
 /// static field, so that this happens once).
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public readonly struct AddSubQuantization
 {
     /// <summary>Creates the parameters.</summary>

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Runtime.CompilerServices;
 
 namespace TinyModel;
@@ -8,6 +9,7 @@ namespace TinyModel;
 /// zero, and a value out of the converted register's range (or NaN) gives its "integer indefinite" value
 /// (the smallest integer of that width) instead of saturating as .NET 9 and later do.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class CastConversions
 {
     /// <summary><c>static_cast&lt;int32_t&gt;(value)</c>: truncation, <see cref="int.MinValue"/> out of range or NaN.</summary>

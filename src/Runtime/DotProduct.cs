@@ -1,4 +1,5 @@
 using System;
+using System.ComponentModel;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -11,6 +12,7 @@ namespace TinyModel;
 /// modulo 2^32 whatever their order, so the result equals TensorFlow Lite Micro's sequential int32
 /// accumulation bit for bit.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class DotProduct
 {
     /// <summary>

@@ -1,4 +1,5 @@
 using System;
+using System.ComponentModel;
 using System.Runtime.CompilerServices;
 
 namespace TinyModel;
@@ -13,6 +14,7 @@ namespace TinyModel;
 /// rounding right shift); optimized libraries that round once differ from them by one on a small
 /// fraction of outputs. TinyModel matches TFLM, so these deliberately keep the double rounding.
 /// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class FixedPoint
 {
     /// <summary>

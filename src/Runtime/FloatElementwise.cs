@@ -1,4 +1,5 @@
 using System;
+using System.ComponentModel;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -10,6 +11,7 @@ namespace TinyModel;
 /// basic operations (negation, absolute value, multiplication, division, square root) and exact roundings
 /// (floor, ceiling), which every tier computes alike.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public interface IFloatUnaryOperation
 {
     /// <summary>The operation on one element.</summary>
@@ -30,6 +32,7 @@ public interface IFloatUnaryOperation
 /// widest vectors the machine has, then a scalar tail, with the same result in every lane as the scalar
 /// operation TFLM applies. Input and output may be the same memory (a layer computed in place).
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class FloatElementwise
 {
     /// <summary><c>output[i] = TOperation(input[i])</c>.</summary>

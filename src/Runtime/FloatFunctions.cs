@@ -1,4 +1,5 @@
 using System;
+using System.ComponentModel;
 
 namespace TinyModel;
 
@@ -6,6 +7,7 @@ namespace TinyModel;
 /// Float functions of the C library that TensorFlow Lite Micro's kernels call and .NET's <see cref="MathF"/> lacks,
 /// computed the way the C library TFLM's outputs were made with (glibc on x86-64) computes them, bit for bit.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class FloatFunctions
 {
     private const float Ln2Hi = 6.9313812256e-01f, Ln2Lo = 9.0580006145e-06f, InvLn2 = 1.4426950216e+00f;

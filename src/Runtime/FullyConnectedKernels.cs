@@ -1,4 +1,5 @@
 using System;
+using System.ComponentModel;
 
 namespace TinyModel;
 
@@ -28,6 +29,7 @@ namespace TinyModel;
 /// out as <c>128 · Σ input</c>, once per call.
 /// </para>
 /// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static partial class FullyConnectedKernels
 {
     /// <summary>Output units per panel of packed weights: one 512-bit vector of float or int32 accumulators.</summary>

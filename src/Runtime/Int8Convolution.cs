@@ -1,4 +1,5 @@
 using System;
+using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -43,6 +44,7 @@ namespace TinyModel;
 /// first reshaped them, and layers of another shape ran up to three times slower.
 /// </para>
 /// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static partial class Int8Convolution
 {
     /// <summary>Rows of the output-stage table.</summary>

@@ -1,4 +1,5 @@
 using System;
+using System.ComponentModel;
 
 namespace TinyModel;
 
@@ -13,6 +14,7 @@ namespace TinyModel;
 /// unless the columns are dilated), each run <see cref="Pairs"/> pairs of values long. The next output pixel's
 /// window starts <see cref="PixelStride"/> values further on. All strides count int16 values.
 /// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public readonly struct Int8ConvolutionShape
 {
     /// <summary>Describes a layer; see the properties for the meaning of each argument.</summary>

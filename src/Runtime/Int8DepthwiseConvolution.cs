@@ -1,4 +1,5 @@
 using System;
+using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -30,6 +31,7 @@ namespace TinyModel;
 /// values, which the staged span must hold): those lanes meet zero weights and are never stored.
 /// </para>
 /// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static partial class Int8DepthwiseConvolution
 {
     /// <summary>

@@ -1,4 +1,5 @@
 using System;
+using System.ComponentModel;
 
 namespace TinyModel;
 
@@ -7,6 +8,7 @@ namespace TinyModel;
 /// multiplier 1): where each output pixel's taps lie in the staged (int16) input, and how its output is clamped.
 /// Generated code builds one per layer from constants. All strides count int16 values.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public readonly struct Int8DepthwiseShape
 {
     /// <summary>Describes a layer; see the properties for the meaning of each argument.</summary>

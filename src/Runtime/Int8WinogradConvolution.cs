@@ -1,4 +1,5 @@
 using System;
+using System.ComponentModel;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -41,6 +42,7 @@ namespace TinyModel;
 /// products of 8 tiles live on the stack: 41 KiB.
 /// </para>
 /// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static partial class Int8WinogradConvolution
 {
     /// <summary>

@@ -1,4 +1,5 @@
 using System;
+using System.ComponentModel;
 
 namespace TinyModel;
 
@@ -13,6 +14,7 @@ namespace TinyModel;
 /// column <c>2·tx</c> on, so the staged image has at least <c>2·TilesY + 2</c> rows of <see cref="StagedWidth"/>
 /// pixels, <see cref="InputChannels"/> int16 values each.
 /// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public readonly struct Int8WinogradShape
 {
     /// <summary>The most input channels the kernel takes: its stack buffer holds 16 transformed values of 8 tiles × this many channels.</summary>

@@ -1,4 +1,5 @@
 using System;
+using System.ComponentModel;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -20,6 +21,7 @@ namespace TinyModel;
 /// kernel that calls these in TensorFlow Lite's tap order sums in TensorFlow Lite's order. Integer
 /// accumulators wrap on overflow, as TensorFlow Lite Micro's int32 accumulators do in practice.
 /// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class MultiplyAccumulate
 {
     /// <summary><c>acc[i] += x * w[i]</c> for every accumulator: one input value times a row of int8 weights.</summary>

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 
@@ -9,6 +10,7 @@ namespace TinyModel;
 /// output multiplier. TFLM's quirk is kept on purpose: when the numerator is ±1 or -2 its headroom is so large
 /// that the final shift exceeds 31 bits and the result saturates (127 or -128 after the clamp).
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class QuantizedDivision
 {
     /// <summary>

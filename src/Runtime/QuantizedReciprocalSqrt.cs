@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Numerics;
 
 namespace TinyModel;
@@ -8,6 +9,7 @@ namespace TinyModel;
 /// five Newton-Raphson steps in gemmlowp fixed point), applied to 1 with 20 guard bits, then requantized.
 /// Generated int16 layers call it per element (int8 layers use a table the generator filled the same way).
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class QuantizedReciprocalSqrt
 {
     /// <summary>The bits <c>RsqrtEvalQuantized</c> keeps between its two multiplications.</summary>

@@ -1,4 +1,5 @@
 using System;
+using System.ComponentModel;
 using System.Runtime.CompilerServices;
 
 namespace TinyModel;
@@ -14,6 +15,7 @@ namespace TinyModel;
 /// factorization are computed when the model is compiled (as <c>kiss_fftr_alloc</c> computes them) and
 /// passed in; radices 2 and 4 (power-of-two lengths) are supported.
 /// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class RealFftInt16
 {
     /// <summary>

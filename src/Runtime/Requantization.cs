@@ -1,4 +1,5 @@
 using System;
+using System.ComponentModel;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -17,6 +18,7 @@ namespace TinyModel;
 /// <c>min</c> and <c>max</c> lie within the output type's range (the fused
 /// activation's bounds), so the clamped lanes narrow to it without saturation.
 /// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class Requantization
 {
     /// <summary>Requantizes to int8 with one multiplier and exponent per channel.</summary>

@@ -1,4 +1,5 @@
 using System;
+using System.ComponentModel;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 
@@ -9,6 +10,7 @@ namespace TinyModel;
 /// bit: square roots, the base-e logarithm and the PCAN gain curve the audio front end (SignalFilterBank…,
 /// SignalPCAN) is built from. Generated audio preprocessors call these per channel.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class SignalMath
 {
     /// <summary>PCAN's fixed-point formats (pcan_argc_fixed.h): SNR with 12 fractional bits, output with 6.</summary>

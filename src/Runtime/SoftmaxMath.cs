@@ -1,4 +1,5 @@
 using System;
+using System.ComponentModel;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 
@@ -11,6 +12,7 @@ namespace TinyModel;
 /// interpolating int16 table look-up (<c>LUTLookup</c>).
 /// The exponentials themselves are tables the generator computed.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class SoftmaxMath
 {
     /// <summary>

@@ -1,9 +1,11 @@
 using System;
+using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
 
 namespace TinyModel;
 
 /// <summary>Exceptions raised by generated code, kept out of line so that hot paths stay small.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class ThrowHelper
 {
     /// <summary>Throws the exception for a span whose length does not match its tensor.</summary>
