@@ -111,9 +111,12 @@ internal sealed class Conv2D : OperatorDefinition<Conv2DLayer>
             writer.WriteLine($"/// Input values are offset by {layer.InputOffset} (minus the input zero point) before they are multiplied, as TFLM does.");
         }
         bool paired = layer.Type == ElementType.Int8 && layer.Groups == 1 && PairedInt8Convolution.Supports(g);
+        bool floatKernel = layer.Type == ElementType.Float32 && layer.Groups == 1 && FloatConvolutionKernels.Supports(g, layer.Filter);
         string start = quantized && layer.Bias is not null ? "the bias" : "zero";
         writer.WriteLine(paired
             ? $"/// {PairedInt8Convolution.Describe(g)}"
+            : floatKernel
+            ? $"/// {FloatConvolutionKernels.DescribeConvolution(g)}"
             : $"/// Per output pixel, the accumulators start from {start} and gather the products of each filter row in one call (input channels under the row times their rows of weights); taps in the padding are skipped.");
         writer.WriteLine($"/// {ConvolutionLoops.DescribeOutput(layer.Requantization, layer.Activation, acc)}");
         writer.WriteLine($"/// {layer.MacCount} multiply-accumulates.");
@@ -125,6 +128,12 @@ internal sealed class Conv2D : OperatorDefinition<Conv2DLayer>
             byte[] bytes = layer.Filter.AsImmutableArray().AsSpan().ToArray();
             PairedInt8Convolution.Write(writer, context, layer, g, (oc, ky, kx, ic) => unchecked((sbyte)bytes[((oc * g.FilterHeight + ky) * g.FilterWidth + kx) * g.InputChannels + ic]),
                 layer.Bias, layer.InputOffset, layer.Requantization!, layer.Activation);
+            writer.CloseBlock();
+            return;
+        }
+        if (floatKernel)
+        {
+            FloatConvolutionKernels.WriteConvolution(writer, context, layer);
             writer.CloseBlock();
             return;
         }
