@@ -18,6 +18,9 @@ public static partial class FloatConvolution
         /// <summary>Computes <see cref="Pixels"/> output pixels, their windows <see cref="FloatConvolutionShape.PixelStride"/> apart.</summary>
         static abstract void Tile(ref float x, in FloatConvolutionShape shape, ref float w, ref float bias, ref float y, int valid);
 
+        /// <summary>Computes half a tile's pixels (at least one): the end of a row too short for a whole tile.</summary>
+        static abstract void Half(ref float x, in FloatConvolutionShape shape, ref float w, ref float bias, ref float y, int valid);
+
         /// <summary>Computes one output pixel.</summary>
         static abstract void Single(ref float x, in FloatConvolutionShape shape, ref float w, ref float bias, ref float y, int valid);
     }
@@ -30,6 +33,9 @@ public static partial class FloatConvolution
         public static void Tile(ref float x, in FloatConvolutionShape shape, ref float w, ref float bias, ref float y, int valid) =>
             EightPixels<FloatLanes512, Vector512<float>>(ref x, shape, ref w, ref bias, ref y, valid);
 
+        public static void Half(ref float x, in FloatConvolutionShape shape, ref float w, ref float bias, ref float y, int valid) =>
+            FourPixels<FloatLanes512, Vector512<float>>(ref x, shape, ref w, ref bias, ref y, valid);
+
         public static void Single(ref float x, in FloatConvolutionShape shape, ref float w, ref float bias, ref float y, int valid) =>
             OnePixel<FloatLanes512, Vector512<float>>(ref x, shape, ref w, ref bias, ref y, valid);
     }
@@ -41,6 +47,9 @@ public static partial class FloatConvolution
 
         public static void Tile(ref float x, in FloatConvolutionShape shape, ref float w, ref float bias, ref float y, int valid) =>
             EightPixels<FloatLanes256, Vector256<float>>(ref x, shape, ref w, ref bias, ref y, valid);
+
+        public static void Half(ref float x, in FloatConvolutionShape shape, ref float w, ref float bias, ref float y, int valid) =>
+            FourPixels<FloatLanes256, Vector256<float>>(ref x, shape, ref w, ref bias, ref y, valid);
 
         public static void Single(ref float x, in FloatConvolutionShape shape, ref float w, ref float bias, ref float y, int valid) =>
             OnePixel<FloatLanes256, Vector256<float>>(ref x, shape, ref w, ref bias, ref y, valid);
@@ -88,6 +97,12 @@ public static partial class FloatConvolution
             StorePair(a1, b1, shape, ref bias, ref Unsafe.Add(ref y, channels), valid);
             StorePair(a2, b2, shape, ref bias, ref Unsafe.Add(ref y, 2 * channels), valid);
             StorePair(a3, b3, shape, ref bias, ref Unsafe.Add(ref y, 3 * channels), valid);
+        }
+
+        public static void Half(ref float x, in FloatConvolutionShape shape, ref float w, ref float bias, ref float y, int valid)
+        {
+            OnePixel<FloatLanes256, Vector256<float>>(ref x, shape, ref w, ref bias, ref y, valid);
+            OnePixel<FloatLanes256, Vector256<float>>(ref Unsafe.Add(ref x, (nint)shape.PixelStride), shape, ref w, ref bias, ref Unsafe.Add(ref y, (nint)shape.OutputChannels), valid);
         }
 
         public static void Single(ref float x, in FloatConvolutionShape shape, ref float w, ref float bias, ref float y, int valid) =>
@@ -145,6 +160,9 @@ public static partial class FloatConvolution
             StoreBlock(b0, b1, b2, b3, shape, ref bias, ref Unsafe.Add(ref y, (nint)shape.OutputChannels), valid);
         }
 
+        public static void Half(ref float x, in FloatConvolutionShape shape, ref float w, ref float bias, ref float y, int valid) =>
+            OnePixel<FloatLanes128, Vector128<float>>(ref x, shape, ref w, ref bias, ref y, valid);
+
         public static void Single(ref float x, in FloatConvolutionShape shape, ref float w, ref float bias, ref float y, int valid) =>
             OnePixel<FloatLanes128, Vector128<float>>(ref x, shape, ref w, ref bias, ref y, valid);
 
@@ -176,6 +194,9 @@ public static partial class FloatConvolution
         public static int Pixels => 1;
 
         public static void Tile(ref float x, in FloatConvolutionShape shape, ref float w, ref float bias, ref float y, int valid) =>
+            Single(ref x, shape, ref w, ref bias, ref y, valid);
+
+        public static void Half(ref float x, in FloatConvolutionShape shape, ref float w, ref float bias, ref float y, int valid) =>
             Single(ref x, shape, ref w, ref bias, ref y, valid);
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -266,6 +287,43 @@ public static partial class FloatConvolution
         TLanes.Store(TLanes.Finish(a5, ref bias, min, max), ref Unsafe.Add(ref y, 5 * channels), valid);
         TLanes.Store(TLanes.Finish(a6, ref bias, min, max), ref Unsafe.Add(ref y, 6 * channels), valid);
         TLanes.Store(TLanes.Finish(a7, ref bias, min, max), ref Unsafe.Add(ref y, 7 * channels), valid);
+    }
+
+    /// <summary>Four pixels × one vector of a block's channels.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void FourPixels<TLanes, TVector>(ref float x, in FloatConvolutionShape shape, ref float w, ref float bias, ref float y, int valid)
+        where TLanes : struct, IFloatLanes<TVector>
+        where TVector : struct
+    {
+        TVector a0 = default, a1 = default, a2 = default, a3 = default;
+        nint step = shape.PixelStride, rowStride = shape.RowStride, segmentStride = shape.SegmentStride;
+        int rows = shape.Rows, segments = shape.Segments, run = shape.Run;
+        ref float wp = ref w;
+        ref float row = ref x;
+        for (int r = 0; r < rows; r++, row = ref Unsafe.Add(ref row, rowStride))
+        {
+            ref float segment = ref row;
+            for (int s = 0; s < segments; s++, segment = ref Unsafe.Add(ref segment, segmentStride))
+            {
+                ref float p0 = ref segment;
+                for (int k = 0; k < run; k++, p0 = ref Unsafe.Add(ref p0, 1), wp = ref Unsafe.Add(ref wp, BlockChannels))
+                {
+                    TVector wv = TLanes.Load(ref wp);
+                    TVector m0 = TLanes.Multiply(TLanes.Broadcast(p0), wv), m1 = TLanes.Multiply(TLanes.Broadcast(Unsafe.Add(ref p0, step)), wv);
+                    TVector m2 = TLanes.Multiply(TLanes.Broadcast(Unsafe.Add(ref p0, 2 * step)), wv), m3 = TLanes.Multiply(TLanes.Broadcast(Unsafe.Add(ref p0, 3 * step)), wv);
+                    a0 = TLanes.Add(a0, m0);
+                    a1 = TLanes.Add(a1, m1);
+                    a2 = TLanes.Add(a2, m2);
+                    a3 = TLanes.Add(a3, m3);
+                }
+            }
+        }
+        float min = shape.OutputMin, max = shape.OutputMax;
+        nint channels = shape.OutputChannels;
+        TLanes.Store(TLanes.Finish(a0, ref bias, min, max), ref y, valid);
+        TLanes.Store(TLanes.Finish(a1, ref bias, min, max), ref Unsafe.Add(ref y, channels), valid);
+        TLanes.Store(TLanes.Finish(a2, ref bias, min, max), ref Unsafe.Add(ref y, 2 * channels), valid);
+        TLanes.Store(TLanes.Finish(a3, ref bias, min, max), ref Unsafe.Add(ref y, 3 * channels), valid);
     }
 
     /// <summary>One pixel's <paramref name="valid"/> channels of a block, one vector of them at a time (a row shorter than a tile, or no vectors at all).</summary>

@@ -52,15 +52,7 @@ public static partial class FloatConvolution
         ReadOnlySpan<float> bias, Span<float> output)
     {
         int channels = shape.OutputChannels;
-        if (channels <= 0)
-        {
-            throw new ArgumentException("The shape is uninitialized.", nameof(shape));
-        }
-        int pixels = output.Length / channels;
-        if (pixels * channels != output.Length)
-        {
-            throw new ArgumentException($"The output holds {output.Length} values, not a whole number of {channels}-channel pixels.", nameof(output));
-        }
+        int pixels = PixelsOf(channels, output.Length);
         if (pixels == 0)
         {
             return;
@@ -127,35 +119,59 @@ public static partial class FloatConvolution
     }
 
     /// <summary>
-    /// One block of output channels over every pixel: tiles of <c>TTiles.Pixels</c> pixels, a last tile ending at the last
-    /// pixel (recomputing, and rewriting identically, the pixels it overlaps), one pixel at a time for a row shorter than a tile.
+    /// One block of output channels over every pixel: whole tiles of <c>TTiles.Pixels</c> pixels, then the rest of the row
+    /// as cheaply as it goes: a whole tile ending at the last pixel if more than half a tile is left (recomputing, and
+    /// rewriting identically, the pixels it overlaps), half tiles, a half tile ending at the last pixel, single pixels.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ConvolveBlock<TTiles>(ref float x, in FloatConvolutionShape shape, int pixels, ref float w, ref float bias, ref float y, int valid)
         where TTiles : struct, IFloatConvolutionTiles
     {
-        int channels = shape.OutputChannels, tile = TTiles.Pixels;
+        int channels = shape.OutputChannels, tile = TTiles.Pixels, half = tile / 2;
         nint pixelStride = shape.PixelStride;
-        if (pixels < tile)
+        int p = 0;
+        for (; p <= pixels - tile; p += tile)
         {
-            for (int p = 0; p < pixels; p++)
-            {
-                TTiles.Single(ref Unsafe.Add(ref x, p * pixelStride), shape, ref w, ref bias, ref Unsafe.Add(ref y, (nint)p * channels), valid);
-            }
-            return;
-        }
-        for (int p = 0; ; p += tile)
-        {
-            p = Math.Min(p, pixels - tile);
             TTiles.Tile(ref Unsafe.Add(ref x, p * pixelStride), shape, ref w, ref bias, ref Unsafe.Add(ref y, (nint)p * channels), valid);
-            if (p == pixels - tile)
+        }
+        while (p < pixels)
+        {
+            int left = pixels - p;
+            if (left > half && pixels >= tile)
             {
-                break;
+                p = pixels - tile;
+                TTiles.Tile(ref Unsafe.Add(ref x, p * pixelStride), shape, ref w, ref bias, ref Unsafe.Add(ref y, (nint)p * channels), valid);
+                return;
             }
+            if (half > 1 && (left >= half || (left > half / 2 && pixels >= half)))
+            {
+                p = Math.Min(p, pixels - half);
+                TTiles.Half(ref Unsafe.Add(ref x, p * pixelStride), shape, ref w, ref bias, ref Unsafe.Add(ref y, (nint)p * channels), valid);
+                p += half;
+                continue;
+            }
+            TTiles.Single(ref Unsafe.Add(ref x, p * pixelStride), shape, ref w, ref bias, ref Unsafe.Add(ref y, (nint)p * channels), valid);
+            p++;
         }
     }
 
-    private static void CheckLength(string parameterName, long needed, int actual)
+    /// <summary>The output pixels a row kernel writes: <paramref name="outputLength"/> must be whole pixels of a shape built by its constructor.</summary>
+    internal static int PixelsOf(int channels, int outputLength)
+    {
+        if (channels <= 0)
+        {
+            throw new ArgumentException("The shape is uninitialized.", "shape");
+        }
+        int pixels = outputLength / channels;
+        if (pixels * channels != outputLength)
+        {
+            throw new ArgumentException($"The output holds {outputLength} values, not a whole number of {channels}-channel pixels.", "output");
+        }
+        return pixels;
+    }
+
+    /// <summary>Throws unless a span holds at least the values the shape needs.</summary>
+    internal static void CheckLength(string parameterName, long needed, int actual)
     {
         if (actual < needed)
         {

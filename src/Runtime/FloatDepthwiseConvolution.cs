@@ -36,26 +36,16 @@ public static class FloatDepthwiseConvolution
         ReadOnlySpan<float> bias, Span<float> output)
     {
         int channels = shape.Channels;
-        if (channels <= 0)
-        {
-            throw new ArgumentException("The shape is uninitialized.", nameof(shape));
-        }
-        int pixels = output.Length / channels;
-        if (pixels * channels != output.Length)
-        {
-            throw new ArgumentException($"The output holds {output.Length} values, not a whole number of {channels}-channel pixels.", nameof(output));
-        }
+        int pixels = FloatConvolution.PixelsOf(channels, output.Length);
         if (pixels == 0)
         {
             return;
         }
-        long inputNeeded = (long)(pixels - 1) * shape.PixelStride + shape.WindowExtent, weightsNeeded = (long)shape.Rows * shape.Columns * channels;
-        if (input.Length < inputNeeded || weights.Length < weightsNeeded || (!bias.IsEmpty && bias.Length < channels))
+        FloatConvolution.CheckLength(nameof(input), (long)(pixels - 1) * shape.PixelStride + shape.WindowExtent, input.Length);
+        FloatConvolution.CheckLength(nameof(weights), (long)shape.Rows * shape.Columns * channels, weights.Length);
+        if (!bias.IsEmpty)
         {
-            throw new ArgumentException(input.Length < inputNeeded ? $"The input holds {input.Length} values; the shape needs at least {inputNeeded}."
-                : weights.Length < weightsNeeded ? $"The weights hold {weights.Length} values; the shape needs {weightsNeeded}."
-                : $"The bias holds {bias.Length} values; the shape has {channels} channels.",
-                input.Length < inputNeeded ? nameof(input) : weights.Length < weightsNeeded ? nameof(weights) : nameof(bias));
+            FloatConvolution.CheckLength(nameof(bias), channels, bias.Length);
         }
         Span<float> zeros = bias.IsEmpty ? stackalloc float[channels] : default;
         zeros.Clear();

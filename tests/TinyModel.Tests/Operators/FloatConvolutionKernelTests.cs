@@ -58,6 +58,8 @@ public class FloatConvolutionKernelTests
         data.Add(new Case(false, 5, 6, 4, 9, 3, 3, Batches: 2));
         data.Add(new Case(false, 3, 2, 4, 24, 3, 3));
         data.Add(new Case(false, 34, 36, 16, 16, 3, 3));
+        data.Add(new Case(false, 4, 13, 5, 16, 3, 3));
+        data.Add(new Case(false, 3, 3, 40, 24, 1, 1));
         data.Add(new Case(false, 30, 40, 8, 8, 3, 3, StrideH: 2, StrideW: 2));
         // DEPTHWISE_CONV_2D: channel counts around the vector widths, odd and even tap counts, every window kind.
         foreach (int channels in new[] { 1, 3, 4, 7, 8, 9, 16, 17, 24, 29, 40 })
