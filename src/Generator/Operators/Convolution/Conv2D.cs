@@ -115,11 +115,14 @@ internal sealed class Conv2D : OperatorDefinition<Conv2DLayer>
         byte[] bytes = layer.Filter.AsImmutableArray().AsSpan().ToArray();
         Func<int, int, int, int, sbyte> filter = (oc, ky, kx, ic) => unchecked((sbyte)bytes[((oc * g.FilterHeight + ky) * g.FilterWidth + kx) * g.InputChannels + ic]);
         bool winograd = paired && WinogradInt8Convolution.Applies(g, filter, layer.InputOffset);
+        bool floatKernel = layer.Type == ElementType.Float32 && layer.Groups == 1 && FloatConvolutionKernels.Supports(g, layer.Filter);
         string start = quantized && layer.Bias is not null ? "the bias" : "zero";
         writer.WriteLine(winograd
             ? $"/// {WinogradInt8Convolution.Describe(g, filter, layer.InputOffset)}"
             : paired
             ? $"/// {PairedInt8Convolution.Describe(g)}"
+            : floatKernel
+            ? $"/// {FloatConvolutionKernels.DescribeConvolution(g)}"
             : $"/// Per output pixel, the accumulators start from {start} and gather the products of each filter row in one call (input channels under the row times their rows of weights); taps in the padding are skipped.");
         writer.WriteLine($"/// {ConvolutionLoops.DescribeOutput(layer.Requantization, layer.Activation, acc)}");
         writer.WriteLine($"/// {layer.MacCount} multiply-accumulates.");
@@ -134,6 +137,12 @@ internal sealed class Conv2D : OperatorDefinition<Conv2DLayer>
         if (paired)
         {
             PairedInt8Convolution.Write(writer, context, layer, g, filter, layer.Bias, layer.InputOffset, layer.Requantization!, layer.Activation);
+            writer.CloseBlock();
+            return;
+        }
+        if (floatKernel)
+        {
+            FloatConvolutionKernels.WriteConvolution(writer, context, layer);
             writer.CloseBlock();
             return;
         }

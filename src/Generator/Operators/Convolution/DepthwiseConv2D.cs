@@ -113,11 +113,14 @@ internal sealed class DepthwiseConv2D : OperatorDefinition<DepthwiseConv2DLayer>
         // With one input channel, each output channel is an ordinary convolution of that channel: CONV_2D's kernel.
         bool asConvolution = layer.Type == ElementType.Int8 && g.InputChannels == 1 && PairedInt8Convolution.Supports(g);
         bool paired = layer.Type == ElementType.Int8 && m == 1 && !asConvolution && PairedInt8Depthwise.Supports(g);
+        bool floatKernel = layer.Type == ElementType.Float32 && m == 1 && FloatConvolutionKernels.Supports(g, layer.Filter);
         string start = quantized && layer.Bias is not null ? "the bias" : "zero";
         writer.WriteLine(asConvolution
             ? $"/// With one input channel this is an ordinary convolution. {PairedInt8Convolution.Describe(g)}"
             : paired
             ? $"/// {PairedInt8Depthwise.Describe()}"
+            : floatKernel
+            ? $"/// {FloatConvolutionKernels.DescribeDepthwise(g)}"
             : $"/// Per output pixel, the accumulators start from {start} and gather, filter row by filter row, each channel's input times its weight; taps in the padding are skipped.");
         writer.WriteLine($"/// {ConvolutionLoops.DescribeOutput(layer.Requantization, layer.Activation, acc)}");
         writer.WriteLine($"/// {layer.MacCount} multiply-accumulates.");
@@ -136,6 +139,12 @@ internal sealed class DepthwiseConv2D : OperatorDefinition<DepthwiseConv2DLayer>
             {
                 PairedInt8Depthwise.Write(writer, context, layer, g, bytes, layer.Bias, layer.InputOffset, layer.Requantization!, layer.Activation);
             }
+            writer.CloseBlock();
+            return;
+        }
+        if (floatKernel)
+        {
+            FloatConvolutionKernels.WriteDepthwise(writer, context, layer);
             writer.CloseBlock();
             return;
         }

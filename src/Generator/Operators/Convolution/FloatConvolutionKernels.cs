@@ -1,0 +1,123 @@
+using System;
+using TinyModel.Generator.Common;
+using TinyModel.Generator.Emitting;
+using TinyModel.Generator.Lowering;
+using TinyModel.Generator.Model;
+
+namespace TinyModel.Generator.Operators.Convolution;
+
+/// <summary>
+/// The .NET flavor's float32 CONV_2D (without groups) and DEPTHWISE_CONV_2D (depth multiplier 1) layers: each reads
+/// its input (or a copy staged with zeros in the padding, <see cref="FloatStagedInput"/>) output row by output row
+/// and calls <c>TinyModel.FloatConvolution.ConvolveRow</c> or <c>TinyModel.FloatDepthwiseConvolution.ConvolveRow</c>,
+/// which vectorize across output channels and keep TFLM's order of products per output value. This class lays out
+/// the weights the way those kernels read them and writes the layer's body.
+/// </summary>
+/// <remarks>
+/// A staged zero times a weight adds a zero to a sum that is never −0, which is what TFLM's skipped padding tap adds,
+/// only when the weight is finite (0 · ∞ is NaN): layers with a non-finite weight keep the kernel that skips padding taps.
+/// </remarks>
+internal static class FloatConvolutionKernels
+{
+    /// <summary>Output channels per block of packed weights: <c>TinyModel.FloatConvolution.BlockChannels</c>.</summary>
+    private const int BlockChannels = 16;
+
+    /// <summary>Whether these kernels compute a float layer of this geometry and filter.</summary>
+    public static bool Supports(ConvolutionGeometry g, EquatableArray<byte> filter) => FloatStagedInput.Fits(g) && AllFinite(filter);
+
+    /// <summary>A line of a CONV_2D layer's XML summary saying how the kernel computes it.</summary>
+    public static string DescribeConvolution(ConvolutionGeometry g) =>
+        $"{FloatStagedInput.Describe(g)}; each block of {BlockChannels} output channels sums its products in TFLM's order (filter row, column, input channel), one vector lane per channel, several pixels per weight load.";
+
+    /// <summary>A line of a DEPTHWISE_CONV_2D layer's XML summary saying how the kernel computes it.</summary>
+    public static string DescribeDepthwise(ConvolutionGeometry g) =>
+        $"{FloatStagedInput.Describe(g)}; each channel sums its products in TFLM's order (filter row, column), one vector lane per channel, four pixels per weight load.";
+
+    /// <summary>Writes the body of a CONV_2D layer's method.</summary>
+    public static void WriteConvolution(SourceWriter writer, EmitContext context, Conv2DLayer layer)
+    {
+        ConvolutionGeometry g = layer.Geometry;
+        int ic = g.InputChannels;
+        bool dilatedColumns = g.DilationWidth > 1 && g.FilterWidth > 1;
+        int segments = dilatedColumns ? g.FilterWidth : 1;
+        int run = dilatedColumns ? ic : g.FilterWidth * ic;
+        int blocks = (g.OutputChannels + BlockChannels - 1) / BlockChannels;
+        string weights = LayerWeights.AddConstant(context, layer, ElementType.Float32, ConstantData.ToBytes(PackFilter(layer, segments, run)),
+            $"filter, float32, packed for TinyModel.FloatConvolution: {Literals.Count(blocks, "block")} of {BlockChannels} output channels × {Literals.Count(g.FilterHeight * segments, "run")} × {Literals.Count(run, "value")} × {BlockChannels}");
+        writer.WriteLine($"{EmitContext.ReadOnlySpan}<float> weights = {context.Constant(weights)};");
+        WriteBias(writer, context, layer.Bias);
+        writer.WriteLine($"global::TinyModel.FloatConvolutionShape shape = new(pixelStride: {I(g.StrideWidth * ic)}, rows: {I(g.FilterHeight)}, rowStride: {I(FloatStagedInput.RowStride(g))}, " +
+            $"segments: {I(segments)}, segmentStride: {I(dilatedColumns ? g.DilationWidth * ic : 0)}, run: {I(run)}, outputChannels: {I(g.OutputChannels)}, " +
+            $"outputMin: {Literals.Float(layer.Activation.FloatMin)}, outputMax: {Literals.Float(layer.Activation.FloatMax)});");
+        FloatStagedInput.Write(writer, g, (input, output) => $"global::TinyModel.FloatConvolution.ConvolveRow({input}, shape, weights, bias, {output});");
+    }
+
+    /// <summary>Writes the body of a DEPTHWISE_CONV_2D layer's method (depth multiplier 1).</summary>
+    public static void WriteDepthwise(SourceWriter writer, EmitContext context, DepthwiseConv2DLayer layer)
+    {
+        ConvolutionGeometry g = layer.Geometry;
+        int channels = g.OutputChannels;
+        // TFLite's [1, ky, kx, channel] is already the layout the kernel reads: one row of channels per tap.
+        string weights = LayerWeights.AddConstant(context, layer, ElementType.Float32, layer.Filter.AsImmutableArray().AsSpan().ToArray(),
+            $"filter, float32[{g.FilterHeight},{g.FilterWidth},{channels}] (ky, kx, channel)");
+        writer.WriteLine($"{EmitContext.ReadOnlySpan}<float> weights = {context.Constant(weights)};");
+        WriteBias(writer, context, layer.Bias);
+        writer.WriteLine($"global::TinyModel.FloatDepthwiseShape shape = new(pixelStride: {I(g.StrideWidth * channels)}, rows: {I(g.FilterHeight)}, rowStride: {I(FloatStagedInput.RowStride(g))}, " +
+            $"columns: {I(g.FilterWidth)}, columnStride: {I(g.DilationWidth * channels)}, channels: {I(channels)}, " +
+            $"outputMin: {Literals.Float(layer.Activation.FloatMin)}, outputMax: {Literals.Float(layer.Activation.FloatMax)});");
+        FloatStagedInput.Write(writer, g, (input, output) => $"global::TinyModel.FloatDepthwiseConvolution.ConvolveRow({input}, shape, weights, bias, {output});");
+    }
+
+    private static void WriteBias(SourceWriter writer, EmitContext context, string? bias) =>
+        writer.WriteLine(bias is null
+            ? $"{EmitContext.ReadOnlySpan}<float> bias = default; // no bias: TFLM adds 0"
+            : $"{EmitContext.ReadOnlySpan}<float> bias = {context.Constant(bias)};");
+
+    /// <summary>
+    /// TFLite's <c>[oc, ky, kx, ic]</c> filter packed per block of 16 output channels: for each filter row, each run,
+    /// each value of the run, the block's 16 weights (zero for the channels past the last).
+    /// </summary>
+    private static float[] PackFilter(Conv2DLayer layer, int segments, int run)
+    {
+        ConvolutionGeometry g = layer.Geometry;
+        float[] filter = ConstantData.As<float>(layer.Filter.AsImmutableArray().AsSpan().ToArray().AsMemory());
+        int ic = g.InputChannels, oc = g.OutputChannels;
+        int blocks = (oc + BlockChannels - 1) / BlockChannels;
+        float[] packed = new float[blocks * g.FilterHeight * segments * run * BlockChannels];
+        for (int block = 0; block < blocks; block++)
+        {
+            for (int ky = 0; ky < g.FilterHeight; ky++)
+            {
+                for (int s = 0; s < segments; s++)
+                {
+                    for (int k = 0; k < run; k++)
+                    {
+                        // Value k of the run: column k / ic and channel k % ic of an undilated row, or channel k of column s.
+                        int kx = segments == 1 ? k / ic : s, channel = segments == 1 ? k % ic : k;
+                        int at = (((block * g.FilterHeight + ky) * segments + s) * run + k) * BlockChannels;
+                        for (int lane = 0; lane < BlockChannels && block * BlockChannels + lane < oc; lane++)
+                        {
+                            int o = block * BlockChannels + lane;
+                            packed[at + lane] = filter[((o * g.FilterHeight + ky) * g.FilterWidth + kx) * ic + channel];
+                        }
+                    }
+                }
+            }
+        }
+        return packed;
+    }
+
+    private static bool AllFinite(EquatableArray<byte> filter)
+    {
+        foreach (float value in ConstantData.As<float>(filter.AsImmutableArray().AsSpan().ToArray().AsMemory()))
+        {
+            if (float.IsNaN(value) || float.IsInfinity(value))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static string I(long value) => Literals.Int(value);
+}

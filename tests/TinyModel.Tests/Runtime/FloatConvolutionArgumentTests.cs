@@ -1,0 +1,62 @@
+using System;
+using Xunit;
+
+namespace TinyModel.Tests.Runtime;
+
+/// <summary>
+/// The float convolution kernels read their spans without bounds checks once they have checked the lengths against the
+/// shape: a span too short for the shape must be an exception, never a read or write outside it.
+/// </summary>
+public class FloatConvolutionArgumentTests
+{
+    // A 3×3 window over 4 input channels, 8 output channels (one block of 16), pixels 4 values apart.
+    private static readonly FloatConvolutionShape Shape = new(pixelStride: 4, rows: 3, rowStride: 40, segments: 1, segmentStride: 0, run: 12,
+        outputChannels: 8, outputMin: float.MinValue, outputMax: float.MaxValue);
+
+    private static readonly FloatDepthwiseShape DepthwiseShape = new(pixelStride: 8, rows: 3, rowStride: 80, columns: 3, columnStride: 8, channels: 8,
+        outputMin: 0f, outputMax: 6f);
+
+    [Fact]
+    public void ConvolveRowChecksEverySpan()
+    {
+        // Two pixels: the window spans 2·40 + 12 values, the second pixel starts 4 further.
+        float[] input = new float[4 + 2 * 40 + 12];
+        float[] weights = new float[3 * 12 * 16];
+        float[] bias = new float[8];
+        float[] output = new float[16];
+        FloatConvolution.ConvolveRow(input, Shape, weights, bias, output);
+        FloatConvolution.ConvolveRow(input, Shape, weights, default, output);
+        Assert.Throws<ArgumentException>(() => FloatConvolution.ConvolveRow(input.AsSpan(1), Shape, weights, bias, output));
+        Assert.Throws<ArgumentException>(() => FloatConvolution.ConvolveRow(input, Shape, weights.AsSpan(1), bias, output));
+        Assert.Throws<ArgumentException>(() => FloatConvolution.ConvolveRow(input, Shape, weights, bias.AsSpan(1), output));
+        Assert.Throws<ArgumentException>(() => FloatConvolution.ConvolveRow(input, Shape, weights, bias, output.AsSpan(1)));
+        Assert.Throws<ArgumentException>(() => FloatConvolution.ConvolveRow(input, default, weights, bias, output));
+    }
+
+    [Fact]
+    public void DepthwiseConvolveRowChecksEverySpan()
+    {
+        // Two pixels: the taps span 2·80 + 2·8 + 8 values, the second pixel 8 further.
+        float[] input = new float[8 + 2 * 80 + 2 * 8 + 8];
+        float[] weights = new float[9 * 8];
+        float[] bias = new float[8];
+        float[] output = new float[16];
+        FloatDepthwiseConvolution.ConvolveRow(input, DepthwiseShape, weights, bias, output);
+        FloatDepthwiseConvolution.ConvolveRow(input, DepthwiseShape, weights, default, output);
+        Assert.Throws<ArgumentException>(() => FloatDepthwiseConvolution.ConvolveRow(input.AsSpan(1), DepthwiseShape, weights, bias, output));
+        Assert.Throws<ArgumentException>(() => FloatDepthwiseConvolution.ConvolveRow(input, DepthwiseShape, weights.AsSpan(1), bias, output));
+        Assert.Throws<ArgumentException>(() => FloatDepthwiseConvolution.ConvolveRow(input, DepthwiseShape, weights, bias.AsSpan(1), output));
+        Assert.Throws<ArgumentException>(() => FloatDepthwiseConvolution.ConvolveRow(input, DepthwiseShape, weights, bias, output.AsSpan(1)));
+        Assert.Throws<ArgumentException>(() => FloatDepthwiseConvolution.ConvolveRow(input, default, weights, bias, output));
+    }
+
+    [Fact]
+    public void ShapesRejectImpossibleValues()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new FloatConvolutionShape(4, 0, 40, 1, 0, 12, 8, 0f, 6f));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new FloatConvolutionShape(-4, 3, 40, 1, 0, 12, 8, 0f, 6f));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new FloatConvolutionShape(4, 3, 40, 1, 0, 12, 8, 6f, 0f));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new FloatDepthwiseShape(8, 3, 80, 3, 8, 0, 0f, 6f));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new FloatDepthwiseShape(8, 3, 80, 3, 8, 8, float.NaN, 6f));
+    }
+}
