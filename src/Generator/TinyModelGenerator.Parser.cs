@@ -33,6 +33,10 @@ public sealed partial class TinyModelGenerator
                 {
                     return Fail(file, nameProblem);
                 }
+                if (!ModelFlavors.TryParse(file.Flavor, out ModelFlavor flavor))
+                {
+                    return Fail(file, DiagnosticInfo.Create(DiagnosticDescriptors.UnknownFlavor, file.SourcePath, fileName, file.Flavor!, ModelFlavors.Accepted));
+                }
 
                 string? text = file.Text.GetText(cancellationToken)?.ToString();
                 byte[] bytes;
@@ -94,7 +98,8 @@ public sealed partial class TinyModelGenerator
                     graph.Constants.ToEquatableArray(),
                     plan.ArenaBytes,
                     plan.LowerBoundBytes,
-                    graph.OperatorCounts);
+                    graph.OperatorCounts,
+                    flavor);
                 return new ParseResult(spec, EquatableArray<DiagnosticInfo>.Empty, file.SourcePath);
             }
             catch (OperationCanceledException)

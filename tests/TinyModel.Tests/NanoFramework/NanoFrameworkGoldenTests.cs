@@ -1,0 +1,102 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using TinyModel.Tests.Infrastructure;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace TinyModel.Tests.NanoFramework;
+
+/// <summary>
+/// The NanoFramework flavor, run: each model the flavor compiles is generated, compiled against
+/// nanoFramework's mscorlib alone, converted by its metadata processor and run on nanoCLR on golden
+/// cases, and the same source is compiled and run on .NET; both must match TensorFlow Lite Micro (integer
+/// outputs bit for bit, float within <see cref="OutputComparison.FloatTolerance"/>). nanoCLR interprets IL,
+/// so the large models run case 0 only.
+/// </summary>
+public class NanoFrameworkGoldenTests
+{
+    private readonly ITestOutputHelper _output;
+
+    public NanoFrameworkGoldenTests(ITestOutputHelper output) => _output = output;
+
+    /// <summary>The real models the flavor compiles, and how many of their golden cases run on nanoCLR (all run on .NET).</summary>
+    public static readonly IReadOnlyDictionary<string, int> RealModels = new Dictionary<string, int>
+    {
+        ["hello_world_int8"] = int.MaxValue,
+        ["hello_world_float"] = int.MaxValue,
+    };
+
+    public static TheoryData<string> RealModelNames() => new(RealModels.Keys.Order(StringComparer.Ordinal));
+
+    [Theory]
+    [MemberData(nameof(RealModelNames))]
+    public void RealModelMatchesTflmOnNanoClr(string model)
+    {
+        string modelPath = SharedData.ModelPath(model);
+        GoldenModel golden = GoldenModel.Load(Path.Combine(SharedData.GoldenDir, model));
+        var entry = new NanoEntry(model, modelPath, golden, Math.Min(RealModels[model], golden.CaseCount));
+        RunAndCompare(new[] { entry }, "Nano" + global::TinyModel.Generator.TinyModelGenerator.DefaultClassName(model + ".tflite"));
+    }
+
+    /// <summary>A model, the class it compiles to and the golden cases nanoCLR runs.</summary>
+    internal sealed record NanoEntry(string Key, string ModelPath, GoldenModel Golden, int NanoCases)
+    {
+        public string ClassName => "M" + global::TinyModel.Generator.TinyModelGenerator.DefaultClassName(Path.GetFileName(ModelPath));
+    }
+
+    /// <summary>Builds the models into one program; runs every case on .NET and the first cases on nanoCLR; compares each with TFLM.</summary>
+    internal void RunAndCompare(IReadOnlyList<NanoEntry> entries, string assemblyName)
+    {
+        var sources = new List<string>();
+        foreach (NanoEntry entry in entries)
+        {
+            sources.AddRange(NanoFrameworkBuild.Generate(entry.ModelPath, entry.ClassName));
+        }
+        string FullClass(NanoEntry e) => $"global::{NanoFrameworkBuild.Namespace}.{e.ClassName}";
+
+        // .NET: every case; a difference here is the generator's.
+        string netProgram = NanoFrameworkProgram.Source(entries.Select(e => (e.Key, FullClass(e), e.Golden, (IReadOnlyList<int>)Enumerable.Range(0, e.Golden.CaseCount).ToList())));
+        Assembly net = NanoFrameworkBuild.CompileForNet(sources.Append(netProgram), assemblyName);
+        string netText = (string)net.GetType(NanoFrameworkProgram.ClassName, throwOnError: true)!.GetMethod("Run")!.Invoke(null, null)!;
+        Compare(entries, netText, e => e.Golden.CaseCount, ".NET");
+
+        // nanoCLR: the chosen cases; a difference only here is nanoFramework's behaviour.
+        string nanoProgram = NanoFrameworkProgram.Source(entries.Select(e => (e.Key, FullClass(e), e.Golden, (IReadOnlyList<int>)Enumerable.Range(0, e.NanoCases).ToList())));
+        byte[] nano = NanoFrameworkBuild.CompileForNano(sources.Append(nanoProgram), assemblyName);
+        string nanoText = NanoFrameworkBuild.RunOnNanoClr(nano, assemblyName, TimeSpan.FromMinutes(5));
+        Compare(entries, nanoText, e => e.NanoCases, "nanoCLR");
+    }
+
+    private void Compare(IReadOnlyList<NanoEntry> entries, string text, Func<NanoEntry, int> cases, string runtime)
+    {
+        var (outputs, ticks) = NanoFrameworkProgram.Parse(text);
+        var failures = new List<string>();
+        foreach (NanoEntry entry in entries)
+        {
+            for (int c = 0; c < cases(entry); c++)
+            {
+                for (int o = 0; o < entry.Golden.Outputs.Count; o++)
+                {
+                    if (!outputs.TryGetValue((entry.Key, c, o), out byte[]? actual))
+                    {
+                        failures.Add($"{entry.Key} case {c} output {o}: the program printed no result on {runtime}.");
+                        continue;
+                    }
+                    string? difference = OutputComparison.Difference($"{entry.Key} case {c} output {o} on {runtime}", entry.Golden.Outputs[o].DType, entry.Golden.Output(c, o), actual);
+                    if (difference is not null)
+                    {
+                        failures.Add(difference);
+                    }
+                }
+            }
+            if (ticks.TryGetValue((entry.Key, 0), out long t))
+            {
+                _output.WriteLine($"{entry.Key} on {runtime}: case 0 Invoke took {t / 10.0:F0} µs");
+            }
+        }
+        Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures.Take(20)));
+    }
+}
