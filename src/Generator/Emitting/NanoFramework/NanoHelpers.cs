@@ -96,6 +96,30 @@ public static int MultiplyByQuantizedMultiplier(long x, int multiplier, int shif
     return (int)((x * reduced + round) >> totalShift);
 }
 
+/// <summary>The smaller of a and b (nanoFramework's mscorlib has no System.Math).</summary>
+public static int Min(int a, int b)
+{
+    return a < b ? a : b;
+}
+
+/// <summary>The larger of a and b.</summary>
+public static int Max(int a, int b)
+{
+    return a > b ? a : b;
+}
+
+/// <summary>The smaller of a and b.</summary>
+public static float Min(float a, float b)
+{
+    return a < b ? a : b;
+}
+
+/// <summary>The larger of a and b.</summary>
+public static float Max(float a, float b)
+{
+    return a > b ? a : b;
+}
+
 /// <summary>x clamped to [min, max].</summary>
 public static int Clamp(int x, int min, int max)
 {
@@ -164,7 +188,7 @@ private static int SaturatingShiftLeft(int x, int exponent)
     return x > threshold ? int.MaxValue : x < -threshold ? int.MinValue : x << exponent;
 }
 
-private static int LeadingZeroCount(uint x)
+public static int LeadingZeroCount(uint x)
 {
     int count = 0;
     while (count < 32 && (x & 0x80000000u) == 0)
