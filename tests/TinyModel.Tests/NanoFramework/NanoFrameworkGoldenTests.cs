@@ -29,6 +29,7 @@ public class NanoFrameworkGoldenTests
         ["hello_world_float"] = int.MaxValue,
         ["micro_speech_quantized"] = int.MaxValue,
         ["kws_ref_model"] = 1,
+        ["simple_add_model"] = 1, // two inputs of 16 KiB per case, embedded in the program
     };
 
     public static TheoryData<string> RealModelNames() => new(RealModels.Keys.Order(StringComparer.Ordinal));
@@ -100,5 +101,48 @@ public class NanoFrameworkGoldenTests
             }
         }
         Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures.Take(20)));
+    }
+}
+
+/// <summary>
+/// The single-layer models of ../shared/ops that the NanoFramework flavor compiles, built into a few
+/// programs (one nanoCLR start each, within nanoFramework's per-assembly limits): every case on .NET, case 0 on nanoCLR.
+/// </summary>
+public class NanoFrameworkOpsTests
+{
+    private readonly ITestOutputHelper _output;
+
+    public NanoFrameworkOpsTests(ITestOutputHelper output) => _output = output;
+
+    /// <summary>Bytes of weights and embedded inputs per test program, under the initializer table's 64 KiB.</summary>
+    private const int ProgramBudgetBytes = 48_000;
+
+    [Fact]
+    public void CompiledOpsModelsMatchTflmOnNanoClr()
+    {
+        var batches = new List<List<NanoFrameworkGoldenTests.NanoEntry>> { new() };
+        long used = 0;
+        foreach (string model in NanoFrameworkCoverage.CompiledModels().Where(m => m.StartsWith("ops/", StringComparison.Ordinal)))
+        {
+            string name = model["ops/".Length..];
+            string path = Path.Combine(SharedData.OpsDir, name + ".tflite");
+            GoldenModel golden = GoldenModel.Load(Path.Combine(SharedData.OpsDir, "golden", name));
+            // nanoCLR runs case 0 (all cases run on .NET); its inputs are embedded beside the weights.
+            long size = new FileInfo(path).Length + golden.Inputs.Sum(i => (long)i.Bytes);
+            if (used + size > ProgramBudgetBytes && batches[^1].Count > 0)
+            {
+                batches.Add(new());
+                used = 0;
+            }
+            batches[^1].Add(new NanoFrameworkGoldenTests.NanoEntry(name, path, golden, NanoCases: 1));
+            used += size;
+        }
+        Assert.True(batches[0].Count > 0, "The NanoFramework flavor compiles none of the ops models.");
+        var runner = new NanoFrameworkGoldenTests(_output);
+        for (int b = 0; b < batches.Count; b++)
+        {
+            runner.RunAndCompare(batches[b], $"NanoOps{b}");
+        }
+        _output.WriteLine($"{batches.Sum(b => b.Count)} ops models in {batches.Count} programs.");
     }
 }
