@@ -97,14 +97,7 @@ internal static class NanoModelEmitter
         writer.WriteLine("/// Call <see cref=\"Invoke\"/>; it allocates nothing.");
         writer.WriteLine("/// </summary>");
         writer.WriteLine("/// <remarks>");
-        foreach (int id in model.Inputs)
-        {
-            writer.WriteLine($"/// <para>Input: <c>{Literals.Xml(model.Value(id).Name)}</c>, {Literals.Xml(model.Value(id).Describe())}.</para>");
-        }
-        foreach (int id in model.Outputs)
-        {
-            writer.WriteLine($"/// <para>Output: <c>{Literals.Xml(model.Value(id).Name)}</c>, {Literals.Xml(model.Value(id).Describe())}.</para>");
-        }
+        ModelEmitter.WriteTensorParagraphs(writer, model);
         writer.WriteLine($"/// <para>Memory on nanoFramework: {ArenaBytes(model)} bytes of arena arrays per instance (RAM); {context.WeightBytes} bytes of constants,");
         writer.WriteLine("/// which nanoFramework copies from flash into RAM when the class is first used, so they take both.");
         writer.WriteLine($"/// {model.Layers.Sum(l => l.MacCount)} multiply-accumulates per call.</para>");
@@ -198,20 +191,13 @@ internal static class NanoModelEmitter
         writer.WriteLine();
     }
 
-    private static IEnumerable<(string Name, ValueSpec Value, bool IsInput)> Parameters(ModelSpec model) =>
-        model.Inputs.Select((id, i) => (model.InputParameters[i], model.Value(id), true))
-            .Concat(model.Outputs.Select((id, i) => (model.OutputParameters[i], model.Value(id), false)));
-
     private static void WriteInvoke(SourceWriter writer, ModelSpec model, NanoEmitContext context)
     {
         writer.WriteLine("/// <summary>Runs the model: reads the inputs, computes every layer, writes the outputs. Allocates nothing.</summary>");
-        foreach ((string name, ValueSpec value, bool isInput) in Parameters(model))
-        {
-            writer.WriteLine($"/// <param name=\"{name}\">{(isInput ? "Input" : "Output")} <c>{Literals.Xml(value.Name)}</c>: {Literals.Xml(value.Describe())}, {Literals.Count(value.ElementCount, "element")} in the tensor's row-major (NHWC) order.</param>");
-        }
+        ModelEmitter.WriteParameterDocs(writer, model);
         writer.WriteLine("/// <exception cref=\"global::System.ArgumentException\">An array is null, its length differs from its tensor's element count, or an output array is another argument of the call.</exception>");
-        writer.OpenBlock($"public void Invoke({string.Join(", ", Parameters(model).Select(p => $"{p.Value.Type.CSharpName()}[] {p.Name}"))})");
-        var parameters = Parameters(model).ToList();
+        writer.OpenBlock($"public void Invoke({string.Join(", ", ModelEmitter.Parameters(model).Select(p => $"{p.Value.Type.CSharpName()}[] {p.Name}"))})");
+        var parameters = ModelEmitter.Parameters(model).ToList();
         foreach ((string name, ValueSpec value, _) in parameters)
         {
             writer.OpenBlock($"if ({name} == null || {name}.Length != {value.ElementCount})");
@@ -233,33 +219,10 @@ internal static class NanoModelEmitter
         }
         writer.WriteLine();
 
-        foreach (LayerSpec layer in model.Layers)
-        {
-            if (context.IsElided(layer))
-            {
-                ValueSpec view = model.Value(layer.Outputs[0]);
-                writer.WriteLine($"// Node {layer.NodeIndex}, {layer.OperatorName}: {Literals.Comment(view.Name)} is {Literals.Comment(model.Value(layer.Inputs[0]).Name)} viewed as {view.ShapeText}, no copy.");
-            }
-            else
-            {
-                IEnumerable<string> arguments = layer.Inputs.Concat(layer.Outputs).Select(id => Reference(model, model.Value(id), layer, context));
-                writer.WriteLine($"{EmitContextBase.MethodName(layer)}({string.Join(", ", arguments)}); // {layer.OperatorName}");
-            }
-            foreach (int id in layer.Outputs)
-            {
-                writer.WriteLine($"OnTensorComputed({id}, {Reference(model, model.Value(id), layer, context)}, {model.Value(id).ElementCount});");
-            }
-        }
-
-        // An output that no layer writes (an input or another output passed through) is copied.
-        for (int i = 0; i < model.Outputs.Count; i++)
-        {
-            ValueSpec value = model.Value(model.Outputs[i]);
-            if (value.Storage != StorageKind.Output || value.Offset != i)
-            {
-                writer.WriteLine($"global::System.Array.Copy({Reference(model, value, null, context)}, {model.OutputParameters[i]}, 0, {value.ElementCount});");
-            }
-        }
+        ModelEmitter.WriteLayerCalls(writer, model, context,
+            layer => layer.Inputs.Concat(layer.Outputs).Select(id => Reference(model, model.Value(id), layer, context)),
+            value => $"{Reference(model, value, null, context)}, {value.ElementCount}",
+            (value, output) => $"global::System.Array.Copy({Reference(model, value, null, context)}, {output}, 0, {value.ElementCount});");
         writer.CloseBlock();
     }
 
