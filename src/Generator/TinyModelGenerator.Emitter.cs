@@ -43,7 +43,7 @@ public sealed partial class TinyModelGenerator
 
             if (spec.Flavor == ModelFlavor.NanoFramework)
             {
-                EmitNanoFramework(output, spec, result.SourcePath);
+                EmitNanoFramework(output, spec, result.SourcePath, runtime.HasNanoResourceManager);
                 return;
             }
 
@@ -67,13 +67,13 @@ public sealed partial class TinyModelGenerator
         }
 
         /// <summary>Writes the nanoFramework flavor's sources, or only the diagnostics of what it cannot write yet.</summary>
-        private static void EmitNanoFramework(SourceProductionContext output, ModelSpec spec, string sourcePath)
+        private static void EmitNanoFramework(SourceProductionContext output, ModelSpec spec, string sourcePath, bool resourceManagerReferenced)
         {
             string classSource, constantsSource;
-            var context = new Emitting.NanoFramework.NanoEmitContext(spec, sourcePath);
+            Emitting.NanoFramework.NanoEmitContext context;
             try
             {
-                (classSource, constantsSource) = Emitting.NanoFramework.NanoModelEmitter.Emit(spec, context);
+                (classSource, constantsSource, context) = Emitting.NanoFramework.NanoModelEmitter.Emit(spec, sourcePath, resourceManagerReferenced);
             }
             catch (Exception e)
             {

@@ -99,7 +99,8 @@ public sealed partial class TinyModelGenerator
                     plan.ArenaBytes,
                     plan.LowerBoundBytes,
                     graph.OperatorCounts,
-                    flavor);
+                    flavor,
+                    flavor == ModelFlavor.NanoFramework ? FileBlobs(model).ToEquatableArray() : EquatableArray<ModelBlob>.Empty);
                 return new ParseResult(spec, EquatableArray<DiagnosticInfo>.Empty, file.SourcePath);
             }
             catch (OperationCanceledException)
@@ -109,6 +110,18 @@ public sealed partial class TinyModelGenerator
             catch (Exception e)
             {
                 return Fail(file, DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, file.SourcePath, fileName, $"{e.GetType().Name}: {e.Message}"));
+            }
+        }
+
+        /// <summary>Each non-empty constant buffer that lies inside the file: its offset, length and hash.</summary>
+        private static IEnumerable<ModelBlob> FileBlobs(TfliteModel model)
+        {
+            foreach (ReadOnlyMemory<byte> buffer in model.Buffers)
+            {
+                if (buffer.Length > 0 && System.Runtime.InteropServices.MemoryMarshal.TryGetArray(buffer, out ArraySegment<byte> segment))
+                {
+                    yield return new ModelBlob(segment.Offset, segment.Count, ModelBlob.HashOf(buffer.Span));
+                }
             }
         }
 

@@ -81,6 +81,9 @@ public sealed class GeneratorHarness
         }
     }
 
+    /// <summary>Adds a reference to the project, as a PackageReference would.</summary>
+    public void AddReference(MetadataReference reference) => Compilation = Compilation.AddReferences(reference);
+
     /// <summary>Adds an unrelated C# file, as a user editing their code would.</summary>
     public void AddUnrelatedSource(string code) =>
         Compilation = Compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText(code, (CSharpParseOptions)Compilation.SyntaxTrees.First().Options, path: $"Edit{Compilation.SyntaxTrees.Count()}.cs"));

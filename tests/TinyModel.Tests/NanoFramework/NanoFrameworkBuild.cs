@@ -42,6 +42,7 @@ internal static class NanoFrameworkBuild
     public static (IReadOnlyList<string> Sources, IReadOnlyList<Diagnostic> Diagnostics) TryGenerate(byte[] model, string modelPath, string className, string flavor = "NanoFramework")
     {
         var harness = new GeneratorHarness(new ModelInput(modelPath, model, className, Namespace, Flavor: flavor));
+        harness.AddReference(ResourceManagerReference);
         (GeneratorDriverRunResult result, _) = harness.Run();
         if (result.Results.Single().Exception is Exception crash)
         {
@@ -50,24 +51,64 @@ internal static class NanoFrameworkBuild
         return (result.GeneratedTrees.Select(t => t.ToString()).ToList(), result.Diagnostics);
     }
 
-    /// <summary>Compiles for nanoFramework: C# 10, nanoFramework's mscorlib and nothing else; returns the assembly's bytes.</summary>
-    public static byte[] CompileForNano(IEnumerable<string> sources, string assemblyName)
+    public static string ResourceManagerPath => Path.Combine(NanoDir, "assemblies", "nanoFramework.ResourceManager.dll");
+
+    private static MetadataReference ResourceManagerReference => MetadataReference.CreateFromFile(ResourceManagerPath);
+
+    /// <summary>
+    /// The binary resource TinyModel's build targets embed for a NanoFramework-flavor model whose layers read their
+    /// weights from the model file: a <c>.resources</c> file with one byte-array entry, the file, both named after it.
+    /// </summary>
+    public static ResourceDescription ModelResource(string modelPath)
     {
-        MetadataReference mscorlib = MetadataReference.CreateFromFile(Path.Combine(NanoDir, "assemblies", "mscorlib.dll"));
-        return Compile(sources, assemblyName, new[] { mscorlib }, "nanoFramework");
+        string name = "TinyModel." + Path.GetFileName(modelPath);
+        var data = new MemoryStream();
+        using (var writer = new System.Resources.ResourceWriter(data))
+        {
+            writer.AddResource(name, File.ReadAllBytes(modelPath));
+            writer.Generate();
+        }
+        byte[] bytes = data.ToArray();
+        return new ResourceDescription(name + ".resources", () => new MemoryStream(bytes), isPublic: true);
     }
 
-    /// <summary>Compiles the same sources for .NET and loads them.</summary>
-    public static Assembly CompileForNet(IEnumerable<string> sources, string assemblyName)
+    /// <summary>Compiles for nanoFramework: C# 10, nanoFramework's mscorlib (and ResourceManager) and nothing else; returns the assembly's bytes.</summary>
+    public static byte[] CompileForNano(IEnumerable<string> sources, string assemblyName, IReadOnlyList<ResourceDescription> resources)
+    {
+        MetadataReference mscorlib = MetadataReference.CreateFromFile(Path.Combine(NanoDir, "assemblies", "mscorlib.dll"));
+        return Compile(sources, assemblyName, new[] { mscorlib, ResourceManagerReference }, "nanoFramework", resources);
+    }
+
+    /// <summary>
+    /// Compiles the same sources for .NET and loads them, with .NET's own ResourceManager and a stand-in for
+    /// nanoFramework's <c>ResourceUtility.GetObject</c> that reads the chunk from the same resource.
+    /// </summary>
+    public static Assembly CompileForNet(IEnumerable<string> sources, string assemblyName, IReadOnlyList<ResourceDescription> resources)
     {
         IEnumerable<MetadataReference> references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
             .Where(p => p.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
             .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p));
-        byte[] image = Compile(sources, assemblyName, references, ".NET");
+        byte[] image = Compile(sources.Append(ResourceUtilityStandIn), assemblyName, references, ".NET", resources);
         return new AssemblyLoadContext(assemblyName, isCollectible: true).LoadFromStream(new MemoryStream(image));
     }
 
-    private static byte[] Compile(IEnumerable<string> sources, string assemblyName, IEnumerable<MetadataReference> references, string target)
+    private const string ResourceUtilityStandIn = """
+        namespace nanoFramework.Runtime.Native
+        {
+            public static class ResourceUtility
+            {
+                public static object GetObject(System.Resources.ResourceManager rm, System.Enum id, int offset, int length)
+                {
+                    byte[] all = (byte[])rm.GetObject(rm.BaseName)!;
+                    byte[] chunk = new byte[length];
+                    System.Array.Copy(all, offset, chunk, 0, length);
+                    return chunk;
+                }
+            }
+        }
+        """;
+
+    private static byte[] Compile(IEnumerable<string> sources, string assemblyName, IEnumerable<MetadataReference> references, string target, IReadOnlyList<ResourceDescription> resources)
     {
         var compilation = CSharpCompilation.Create(
             assemblyName,
@@ -75,7 +116,7 @@ internal static class NanoFrameworkBuild
             references,
             new CSharpCompilationOptions(OutputKind.ConsoleApplication, optimizationLevel: OptimizationLevel.Release, nullableContextOptions: NullableContextOptions.Enable));
         using var image = new MemoryStream();
-        EmitResult emitted = compilation.Emit(image);
+        EmitResult emitted = compilation.Emit(image, manifestResources: resources);
         List<Diagnostic> problems = emitted.Diagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
         if (!emitted.Success || problems.Count > 0)
         {
@@ -101,7 +142,7 @@ internal static class NanoFrameworkBuild
         {
             string dll = Path.Combine(directory, assemblyName + ".dll");
             File.WriteAllBytes(dll, assembly);
-            var start = new ProcessStartInfo(runNano, new[] { dll }) { RedirectStandardOutput = true, RedirectStandardError = true };
+            var start = new ProcessStartInfo(runNano, new[] { "--ref", ResourceManagerPath, dll }) { RedirectStandardOutput = true, RedirectStandardError = true };
             using Process process = Process.Start(start)!;
             var stderr = process.StandardError.ReadToEndAsync();
             var stdout = process.StandardOutput.ReadToEndAsync();

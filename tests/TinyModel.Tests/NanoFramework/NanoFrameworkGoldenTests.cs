@@ -30,6 +30,11 @@ public class NanoFrameworkGoldenTests
         ["micro_speech_quantized"] = int.MaxValue,
         ["kws_ref_model"] = 1,
         ["simple_add_model"] = 1, // two inputs of 16 KiB per case, embedded in the program
+        ["ad01_int8"] = int.MaxValue,
+        ["ad01_fp32"] = 1,
+        ["person_detect"] = 1,
+        ["vww_96_int8"] = 1,
+        ["pretrainedResnet_quant"] = 1,
     };
 
     public static TheoryData<string> RealModelNames() => new(RealModels.Keys.Order(StringComparer.Ordinal));
@@ -54,21 +59,27 @@ public class NanoFrameworkGoldenTests
     internal void RunAndCompare(IReadOnlyList<NanoEntry> entries, string assemblyName)
     {
         var sources = new List<string>();
+        var resources = new List<Microsoft.CodeAnalysis.ResourceDescription>();
         foreach (NanoEntry entry in entries)
         {
-            sources.AddRange(NanoFrameworkBuild.Generate(entry.ModelPath, entry.ClassName));
+            IReadOnlyList<string> generated = NanoFrameworkBuild.Generate(entry.ModelPath, entry.ClassName);
+            sources.AddRange(generated);
+            if (generated.Any(s => s.Contains("WeightsResource.Read(", StringComparison.Ordinal)))
+            {
+                resources.Add(NanoFrameworkBuild.ModelResource(entry.ModelPath));
+            }
         }
         string FullClass(NanoEntry e) => $"global::{NanoFrameworkBuild.Namespace}.{e.ClassName}";
 
         // .NET: every case; a difference here is the generator's.
         string netProgram = NanoFrameworkProgram.Source(entries.Select(e => (e.Key, FullClass(e), e.Golden, (IReadOnlyList<int>)Enumerable.Range(0, e.Golden.CaseCount).ToList())));
-        Assembly net = NanoFrameworkBuild.CompileForNet(sources.Append(netProgram), assemblyName);
+        Assembly net = NanoFrameworkBuild.CompileForNet(sources.Append(netProgram), assemblyName, resources);
         string netText = (string)net.GetType(NanoFrameworkProgram.ClassName, throwOnError: true)!.GetMethod("Run")!.Invoke(null, null)!;
         Compare(entries, netText, e => e.Golden.CaseCount, ".NET");
 
         // nanoCLR: the chosen cases; a difference only here is nanoFramework's behaviour.
         string nanoProgram = NanoFrameworkProgram.Source(entries.Select(e => (e.Key, FullClass(e), e.Golden, (IReadOnlyList<int>)Enumerable.Range(0, e.NanoCases).ToList())));
-        byte[] nano = NanoFrameworkBuild.CompileForNano(sources.Append(nanoProgram), assemblyName);
+        byte[] nano = NanoFrameworkBuild.CompileForNano(sources.Append(nanoProgram), assemblyName, resources);
         string nanoText = NanoFrameworkBuild.RunOnNanoClr(nano, assemblyName, TimeSpan.FromMinutes(5));
         Compare(entries, nanoText, e => e.NanoCases, "nanoCLR");
     }

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using TinyModel.Generator.Common;
 using TinyModel.Generator.Diagnostics;
 using TinyModel.Generator.Model;
 
@@ -18,10 +19,57 @@ internal sealed class NanoEmitContext : EmitContextBase
 
     private readonly string _sourcePath;
 
-    public NanoEmitContext(ModelSpec model, string sourcePath)
+    public NanoEmitContext(ModelSpec model, string sourcePath, bool weightsFromResource = false)
         : base(model)
     {
         _sourcePath = sourcePath;
+        WeightsFromResource = weightsFromResource;
+    }
+
+    /// <summary>
+    /// Whether layers read their weights from the model file embedded as a binary resource (it stays in flash;
+    /// <see cref="NanoWeightsResource"/>) instead of static arrays, which an assembly can hold only 64 KiB of.
+    /// </summary>
+    public bool WeightsFromResource { get; }
+
+    /// <summary>Whether some layer read its weights from the resource.</summary>
+    public bool UsesResource { get; private set; }
+
+    /// <summary>
+    /// Adds a layer's weights, in the model's own layout, and writes the statement that declares the local
+    /// <paramref name="local"/> over them; returns how the layer reads element <c>i</c> (an expression of the
+    /// element type). From static arrays: <c>local[i]</c>. From the resource: the layer's bytes, read once per
+    /// call (nanoFramework's resource API copies them into a new array), as <c>(sbyte)local[i]</c> or
+    /// <c>BitConverter.ToSingle(local, 4 * i)</c>.
+    /// </summary>
+    public System.Func<string, string> Weights(SourceWriter writer, LayerSpec layer, ElementType type, byte[] data, string description, string local)
+    {
+        ModelBlob? blob = WeightsFromResource && type is ElementType.Int8 or ElementType.Float32 ? FindBlob(data) : null;
+        if (blob is null)
+        {
+            string name = AddConstant($"Layer{layer.NodeIndex}Weights", type, data, description);
+            writer.WriteLine($"{type.CSharpName()}[] {local} = {Constant(name)};");
+            return i => $"{local}[{i}]";
+        }
+        UsesResource = true;
+        writer.WriteLine($"// {description}: {blob.Length} bytes at offset {blob.Offset} of the model file, read from flash.");
+        writer.WriteLine($"byte[] {local} = {NanoWeightsResource.ClassName}.Read({blob.Offset}, {blob.Length});");
+        return type == ElementType.Int8
+            ? i => $"(sbyte){local}[{i}]"
+            : i => $"global::System.BitConverter.ToSingle({local}, 4 * ({i}))";
+    }
+
+    private ModelBlob? FindBlob(byte[] data)
+    {
+        long hash = ModelBlob.HashOf(data);
+        foreach (ModelBlob blob in Model.FileBlobs)
+        {
+            if (blob.Length == data.Length && blob.Hash == hash)
+            {
+                return blob;
+            }
+        }
+        return null;
     }
 
     /// <summary>Why the model cannot be written in this flavor (TM0021, TM0022); empty when it can.</summary>

@@ -23,8 +23,30 @@ internal static class NanoModelEmitter
     /// </summary>
     public const int InitializerBudgetBytes = 64_000;
 
-    /// <summary>Writes the class and its constants; reports through <paramref name="context"/> what cannot be written.</summary>
-    public static (string ClassSource, string ConstantsSource) Emit(ModelSpec model, NanoEmitContext context)
+    /// <summary>
+    /// Writes the class and its constants, with every weight in static arrays when they fit one assembly, and
+    /// otherwise with the layers' weights read from the model file embedded as a binary resource; returns the
+    /// context, whose diagnostics say what cannot be written.
+    /// </summary>
+    /// <param name="resourceManagerReferenced">Whether the project references nanoFramework.ResourceManager, which reading the resource needs.</param>
+    public static (string ClassSource, string ConstantsSource, NanoEmitContext Context) Emit(ModelSpec model, string sourcePath, bool resourceManagerReferenced)
+    {
+        var context = new NanoEmitContext(model, sourcePath);
+        (string classSource, string constantsSource) = Write(model, context);
+        if (InitializerBytes(model, context) > InitializerBudgetBytes)
+        {
+            context = new NanoEmitContext(model, sourcePath, weightsFromResource: true);
+            (classSource, constantsSource) = Write(model, context);
+            if (context.UsesResource && !resourceManagerReferenced)
+            {
+                context.ReportLimit($"its weights ({context.WeightBytes} bytes of them left in arrays) exceed what arrays can hold, so the layers read them from the model file embedded as a binary resource, which needs a reference to nanoFramework.ResourceManager; add that package to the project");
+            }
+        }
+        CheckLimits(model, context);
+        return (classSource, constantsSource, context);
+    }
+
+    private static (string ClassSource, string ConstantsSource) Write(ModelSpec model, NanoEmitContext context)
     {
         var layers = new SourceWriter(model.Namespace is null ? 1 : 2);
         foreach (LayerSpec layer in model.Layers)
@@ -57,11 +79,14 @@ internal static class NanoModelEmitter
         writer.WriteLine();
         NanoHelpers.Write(writer, context.Helpers);
         writer.WriteLine();
+        if (context.UsesResource)
+        {
+            NanoWeightsResource.Write(writer, model);
+            writer.WriteLine();
+        }
         NanoTensorInfo.Write(writer);
         writer.CloseBlock();
         ModelEmitter.CloseNamespace(writer, model);
-
-        CheckLimits(model, context);
         return (writer.ToString(), NanoConstantsEmitter.Emit(model, context.Constants));
     }
 
@@ -77,16 +102,19 @@ internal static class NanoModelEmitter
 
     private static string ArenaField(ElementType type) => "_arena" + type;
 
+    /// <summary>Bytes of array initializers the class holds: its constants and the per-layer cost figures.</summary>
+    private static long InitializerBytes(ModelSpec model, NanoEmitContext context) => context.WeightBytes + 8L * model.Layers.Count;
+
     private static void CheckLimits(ModelSpec model, NanoEmitContext context)
     {
-        long initializers = context.WeightBytes + 8L * model.Layers.Count;
+        long initializers = InitializerBytes(model, context);
         if (initializers > InitializerBudgetBytes)
         {
             context.ReportLimit(
                 $"its constants take {initializers} bytes of array initializers ({context.WeightBytes} bytes of weights and tables), " +
                 $"and nanoFramework's metadata processor keeps all initializers with the signatures in one table of at most 65,535 bytes " +
                 $"(past it the program fails to load, with no error at build time); TinyModel writes at most {InitializerBudgetBytes} bytes " +
-                "of constants per model in this flavor until it can keep weights in binary resources");
+                "of constants per model in this flavor; the weights of FULLY_CONNECTED, CONV_2D and DEPTHWISE_CONV_2D layers are read from the embedded model file, the rest of these are tables and biases");
         }
     }
 

@@ -13,8 +13,6 @@ internal sealed partial class Conv2D
         ValueSpec input = context.Model.Value(layer.Inputs[0]);
         ValueSpec output = context.Model.Value(layer.Outputs[0]);
         ElementType weightsType = LayerWeights.TypeFor(layer.Type);
-        string filter = LayerWeights.AddConstant(context, layer, weightsType, layer.Filter.AsImmutableArray().AsSpan().ToArray(),
-            $"filter, {weightsType.ModelName()}[{g.OutputChannels},{g.FilterHeight},{g.FilterWidth},{layer.FilterChannels}] (output channel, ky, kx, input channel) as in the model");
 
         writer.WriteLine("/// <summary>");
         writer.WriteLine($"/// Node {layer.NodeIndex}, CONV_2D: {Literals.Xml(input.Describe())} → {Literals.Xml(output.Describe())}.");
@@ -22,13 +20,15 @@ internal sealed partial class Conv2D
         writer.WriteLine($"/// TFLM's reference loops: one sum per output value over the taps inside the input; {layer.MacCount} multiply-accumulates.");
         writer.WriteLine("/// </summary>");
         writer.OpenBlock(context.Signature(layer));
-        NanoConvolution.WriteBody(writer, context, g, layer.Type, filter, layer.Bias, layer.Requantization, layer.Activation, () =>
+        System.Func<string, string> filter = context.Weights(writer, layer, weightsType, layer.Filter.AsImmutableArray().AsSpan().ToArray(),
+            $"filter, {weightsType.ModelName()}[{g.OutputChannels},{g.FilterHeight},{g.FilterWidth},{layer.FilterChannels}] (output channel, ky, kx, input channel) as in the model", "filter");
+        NanoConvolution.WriteBody(writer, context, g, layer.Type, layer.Bias, layer.Requantization, layer.Activation, () =>
         {
             writer.WriteLine($"int f = ((oc * {g.FilterHeight} + ky) * {g.FilterWidth} + kx) * {layer.FilterChannels};");
             string first = layer.Groups == 1 ? "pixel" : $"pixel + oc / {layer.GroupOutputChannels} * {layer.FilterChannels}";
             writer.WriteLine($"int x = {first};");
             writer.OpenBlock($"for (int ic = 0; ic < {layer.FilterChannels}; ic++)");
-            writer.WriteLine($"sum += {NanoConvolution.InputValue("x + ic", layer.InputOffset)} * filter[f + ic];");
+            writer.WriteLine($"sum += {NanoConvolution.InputValue("x + ic", layer.InputOffset)} * {filter("f + ic")};");
             writer.CloseBlock();
         });
         writer.CloseBlock();

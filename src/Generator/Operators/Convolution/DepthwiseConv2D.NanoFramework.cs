@@ -13,8 +13,6 @@ internal sealed partial class DepthwiseConv2D
         ValueSpec input = context.Model.Value(layer.Inputs[0]);
         ValueSpec output = context.Model.Value(layer.Outputs[0]);
         ElementType weightsType = LayerWeights.TypeFor(layer.Type);
-        string filter = LayerWeights.AddConstant(context, layer, weightsType, layer.Filter.AsImmutableArray().AsSpan().ToArray(),
-            $"filter, {weightsType.ModelName()}[{g.FilterHeight},{g.FilterWidth},{g.OutputChannels}] (ky, kx, output channel) as in the model");
         int m = layer.DepthMultiplier;
 
         writer.WriteLine("/// <summary>");
@@ -23,10 +21,12 @@ internal sealed partial class DepthwiseConv2D
         writer.WriteLine($"/// TFLM's reference loops: one sum per output value over the taps inside the input; {layer.MacCount} multiply-accumulates.");
         writer.WriteLine("/// </summary>");
         writer.OpenBlock(context.Signature(layer));
-        NanoConvolution.WriteBody(writer, context, g, layer.Type, filter, layer.Bias, layer.Requantization, layer.Activation, () =>
+        System.Func<string, string> filter = context.Weights(writer, layer, weightsType, layer.Filter.AsImmutableArray().AsSpan().ToArray(),
+            $"filter, {weightsType.ModelName()}[{g.FilterHeight},{g.FilterWidth},{g.OutputChannels}] (ky, kx, output channel) as in the model", "filter");
+        NanoConvolution.WriteBody(writer, context, g, layer.Type, layer.Bias, layer.Requantization, layer.Activation, () =>
         {
             string channel = m == 1 ? "oc" : $"oc / {m}";
-            writer.WriteLine($"sum += {NanoConvolution.InputValue($"pixel + {channel}", layer.InputOffset)} * filter[(ky * {g.FilterWidth} + kx) * {g.OutputChannels} + oc];");
+            writer.WriteLine($"sum += {NanoConvolution.InputValue($"pixel + {channel}", layer.InputOffset)} * {filter($"(ky * {g.FilterWidth} + kx) * {g.OutputChannels} + oc")};");
         });
         writer.CloseBlock();
     }

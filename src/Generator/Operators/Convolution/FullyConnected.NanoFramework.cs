@@ -15,8 +15,6 @@ internal sealed partial class FullyConnected
         string acc = layer.Type == ElementType.Int16 ? "long" : quantized ? "int" : "float";
         string math = context.Helper(NanoHelper.FixedPoint);
         ElementType weightsType = LayerWeights.TypeFor(layer.Type);
-        string weights = LayerWeights.AddConstant(context, layer, weightsType, layer.Weights.AsImmutableArray().AsSpan().ToArray(),
-            $"weights, {weightsType.ModelName()}[{layer.Units},{layer.Depth}] as in the model");
 
         writer.WriteLine("/// <summary>");
         writer.WriteLine($"/// Node {layer.NodeIndex}, FULLY_CONNECTED: {Literals.Xml(input.Describe())} → {Literals.Xml(output.Describe())}.");
@@ -26,7 +24,8 @@ internal sealed partial class FullyConnected
             : $"/// clamped to [{Literals.FloatText(layer.Activation.FloatMin)}, {Literals.FloatText(layer.Activation.FloatMax)}].");
         writer.WriteLine("/// </summary>");
         writer.OpenBlock(context.Signature(layer));
-        writer.WriteLine($"{weightsType.CSharpName()}[] weights = {context.Constant(weights)};");
+        System.Func<string, string> weights = context.Weights(writer, layer, weightsType, layer.Weights.AsImmutableArray().AsSpan().ToArray(),
+            $"weights, {weightsType.ModelName()}[{layer.Units},{layer.Depth}] as in the model", "weights");
         if (layer.Bias is not null)
         {
             writer.WriteLine($"{acc}[] bias = {context.Constant(layer.Bias)};");
@@ -44,7 +43,7 @@ internal sealed partial class FullyConnected
         writer.WriteLine($"{acc} sum = {(quantized && layer.Bias is not null ? "bias[u]" : quantized ? "0" : "0f")};");
         writer.OpenBlock($"for (int d = 0; d < {layer.Depth}; d++)");
         // TFLM multiplies in int32 and accumulates in the accumulator type (int32 sums wrap, as on nanoCLR).
-        string weight = layer.WeightsOffset == 0 ? "weights[w + d]" : $"(weights[w + d] + {layer.WeightsOffset})";
+        string weight = layer.WeightsOffset == 0 ? weights("w + d") : $"({weights("w + d")} + {layer.WeightsOffset})";
         writer.WriteLine($"sum += input[x + d] * {weight};");
         writer.CloseBlock();
         if (quantized)

@@ -12,16 +12,16 @@ namespace TinyModel.Generator.Operators.Convolution;
 internal static class NanoConvolution
 {
     /// <summary>
-    /// Writes the body of a layer method. <paramref name="writeTap"/> writes the products of one tap, given
-    /// the index of the tap's input pixel (<c>pixel</c>) and the loop variables <c>oc</c>, <c>ky</c>, <c>kx</c>.
+    /// Writes the body of a layer method, after the caller declared the filter (<see cref="NanoEmitContext.Weights"/>).
+    /// <paramref name="writeTap"/> writes the products of one tap, given the index of the tap's input pixel
+    /// (<c>pixel</c>) and the loop variables <c>oc</c>, <c>ky</c>, <c>kx</c>.
     /// </summary>
     public static void WriteBody(SourceWriter writer, NanoEmitContext context, ConvolutionGeometry g, ElementType type,
-        string filter, string? bias, ChannelRequantization? requantization, ActivationRange activation, System.Action writeTap)
+        string? bias, ChannelRequantization? requantization, ActivationRange activation, System.Action writeTap)
     {
         bool quantized = type != ElementType.Float32;
         string acc = !quantized ? "float" : requantization!.WideAccumulator ? "long" : "int";
         string math = context.Helper(NanoHelper.FixedPoint);
-        writer.WriteLine($"{(quantized ? "sbyte" : "float")}[] filter = {context.Constant(filter)};");
         if (bias is not null)
         {
             string biasType = FindType(context, bias).CSharpName();
