@@ -68,3 +68,27 @@ public class NanoFrameworkCoverage
         }
     }
 }
+
+/// <summary>
+/// samples/NanoFramework, built as a user builds it (the .NET SDK, the package's build targets, which embed
+/// person_detect's file as a binary resource) and run on nanoCLR by its script: TFLM's two test photos get
+/// TFLM's scores.
+/// </summary>
+public class NanoFrameworkSampleTests
+{
+    [Fact]
+    public async System.Threading.Tasks.Task SampleDetectsThePersonOnNanoClr()
+    {
+        string script = Path.Combine(SharedData.RepositoryRoot, "samples", "NanoFramework", "run.sh");
+        var start = new System.Diagnostics.ProcessStartInfo("bash", new[] { script }) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        string output = await process.StandardOutput.ReadToEndAsync();
+        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(5)), "The sample did not finish within 5 minutes.");
+        string all = output + await error;
+        // TFLM's outputs for the photos: ../shared/golden/person_detect case3 and case4.
+        Assert.Contains("person.bmp: person 113, no person -113 -> person", all, StringComparison.Ordinal);
+        Assert.Contains("no_person.bmp: person -57, no person 57 -> no person", all, StringComparison.Ordinal);
+        Assert.Contains("done", all, StringComparison.Ordinal);
+    }
+}

@@ -33,7 +33,7 @@ internal static class NanoModelEmitter
     {
         var context = new NanoEmitContext(model, sourcePath);
         (string classSource, string constantsSource) = Write(model, context);
-        if (InitializerBytes(model, context) > InitializerBudgetBytes)
+        if (InitializerBytes(model, context) > InitializerBudgetBytes && NanoWeightsResource.IsEmbedded(model))
         {
             context = new NanoEmitContext(model, sourcePath, weightsFromResource: true);
             (classSource, constantsSource) = Write(model, context);

@@ -12,6 +12,25 @@ namespace TinyModel.Generator.Emitting.NanoFramework;
 /// </summary>
 internal static class NanoWeightsResource
 {
+    /// <summary>
+    /// The build targets embed the model file of a NanoFramework-flavor model when it is larger than this
+    /// (TinyModelNanoFrameworkResourceMinBytes in TinyModel.Generator.targets; keep the two equal), and the
+    /// generator reads weights from it only when the model's constant buffers are larger: a file of at most this
+    /// size is never embedded, and its weights always fit the assembly's array initializers.
+    /// </summary>
+    public const int MinimumFileBytes = 32_768;
+
+    /// <summary>Whether the build targets embed the model's file: its constant buffers alone exceed <see cref="MinimumFileBytes"/>.</summary>
+    public static bool IsEmbedded(ModelSpec model)
+    {
+        long bytes = 0;
+        foreach (ModelBlob blob in model.FileBlobs)
+        {
+            bytes += blob.Length;
+        }
+        return bytes > MinimumFileBytes;
+    }
+
     /// <summary>The nested class that reads chunks of the resource.</summary>
     public const string ClassName = "WeightsResource";
 
