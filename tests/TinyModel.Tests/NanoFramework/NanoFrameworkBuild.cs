@@ -55,21 +55,27 @@ internal static class NanoFrameworkBuild
 
     private static MetadataReference ResourceManagerReference => MetadataReference.CreateFromFile(ResourceManagerPath);
 
+    /// <summary>A model's entry in the resource, as TinyModel's build targets write it: the file, named after it.</summary>
+    public static (string Name, byte[] Content) ModelEntry(string modelPath) =>
+        ("TinyModel." + Path.GetFileName(modelPath), File.ReadAllBytes(modelPath));
+
     /// <summary>
-    /// The binary resource TinyModel's build targets embed for a NanoFramework-flavor model whose layers read their
-    /// weights from the model file: a <c>.resources</c> file with one byte-array entry, the file, both named after it.
+    /// The binary resource TinyModel's build targets embed for NanoFramework-flavor models whose layers read their
+    /// weights from the model file: one <c>.resources</c> file of byte-array entries, <c>TinyModel.Models.resources</c>.
     /// </summary>
-    public static ResourceDescription ModelResource(string modelPath)
+    public static ResourceDescription Resource(IEnumerable<(string Name, byte[] Content)> entries)
     {
-        string name = "TinyModel." + Path.GetFileName(modelPath);
         var data = new MemoryStream();
         using (var writer = new System.Resources.ResourceWriter(data))
         {
-            writer.AddResource(name, File.ReadAllBytes(modelPath));
+            foreach ((string name, byte[] content) in entries)
+            {
+                writer.AddResource(name, content);
+            }
             writer.Generate();
         }
         byte[] bytes = data.ToArray();
-        return new ResourceDescription(name + ".resources", () => new MemoryStream(bytes), isPublic: true);
+        return new ResourceDescription(global::TinyModel.Generator.Emitting.NanoFramework.NanoWeightsResource.ResourceName + ".resources", () => new MemoryStream(bytes), isPublic: true);
     }
 
     /// <summary>Compiles for nanoFramework: C# 10, nanoFramework's mscorlib (and ResourceManager) and nothing else; returns the assembly's bytes.</summary>
@@ -99,10 +105,34 @@ internal static class NanoFrameworkBuild
             {
                 public static object GetObject(System.Resources.ResourceManager rm, System.Enum id, int offset, int length)
                 {
-                    byte[] all = (byte[])rm.GetObject(rm.BaseName)!;
+                    // nanoFramework finds the entry by the id its metadata processor derives from the name; .NET by name.
+                    byte[] all = null!;
+                    foreach (System.Collections.DictionaryEntry entry in rm.GetResourceSet(System.Globalization.CultureInfo.InvariantCulture, true, true)!)
+                    {
+                        if (Id((string)entry.Key) == System.Convert.ToInt16(id))
+                        {
+                            all = (byte[])entry.Value!;
+                        }
+                    }
                     byte[] chunk = new byte[length];
                     System.Array.Copy(all, offset, chunk, 0, length);
                     return chunk;
+                }
+
+                private static short Id(string name)
+                {
+                    unchecked
+                    {
+                        int hash1 = (5381 << 16) + 5381;
+                        int hash2 = hash1;
+                        for (int i = 0; i < name.Length; i++)
+                        {
+                            if (i % 2 == 0) hash1 = ((hash1 << 5) + hash1) ^ name[i];
+                            else hash2 = ((hash2 << 5) + hash2) ^ name[i];
+                        }
+                        int hash = hash1 + (hash2 * 1566083941);
+                        return (short)((short)(hash >> 16) ^ (short)hash);
+                    }
                 }
             }
         }
@@ -155,8 +185,10 @@ internal static class NanoFrameworkBuild
             string output = stdout.Result;
             if (!output.Contains(NanoFrameworkProgram.DoneLine, StringComparison.Ordinal))
             {
+                // The host prints its load report first; the lines that say what went wrong come after it.
+                string problems = string.Join(Environment.NewLine, output.Split('\n').Where(l => l.Contains("xception", StringComparison.Ordinal) || l.Contains("rror", StringComparison.Ordinal)).Take(20));
                 throw new InvalidOperationException($"{assemblyName} did not finish on nanoCLR (exit code {process.ExitCode}):{Environment.NewLine}"
-                    + Tail(output) + Environment.NewLine + Tail(stderr.Result));
+                    + problems + Environment.NewLine + Tail(output) + Environment.NewLine + Tail(stderr.Result));
             }
             return output;
         }

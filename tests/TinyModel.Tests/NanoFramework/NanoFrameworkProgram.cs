@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Linq;
 using System.Text;
 using TinyModel.Tests.Infrastructure;
+using NanoWeights = TinyModel.Generator.Emitting.NanoFramework.NanoWeightsResource;
 
 namespace TinyModel.Tests.NanoFramework;
 
@@ -21,8 +22,11 @@ internal static class NanoFrameworkProgram
     public const string ClassName = "NanoTest.Program";
 
     /// <summary>The program for several models (each a class of the assembly), each on its cases, in order.</summary>
-    public static string Source(IEnumerable<(string Key, string ModelClass, GoldenModel Golden, IReadOnlyList<int> Cases)> models)
+    /// <param name="models">The models, their classes and the cases to run.</param>
+    /// <param name="resourceEntries">Receives the entry of the assembly's resource that holds the inputs too large to embed as literals (the initializer table holds 64 KiB), if any.</param>
+    public static string Source(IEnumerable<(string Key, string ModelClass, GoldenModel Golden, IReadOnlyList<int> Cases)> models, List<(string Name, byte[] Content)> resourceEntries)
     {
+        var large = new List<byte>();
         var s = new StringBuilder();
         s.AppendLine("namespace NanoTest");
         s.AppendLine("{");
@@ -44,6 +48,14 @@ internal static class NanoFrameworkProgram
         }
         s.AppendLine("        return result;");
         s.AppendLine("    }");
+        s.AppendLine();
+        s.AppendLine($"    private enum InputId : short {{ All = {NanoWeights.Id(InputsResource)} }}");
+        s.AppendLine();
+        s.AppendLine("    private static byte[] Input(int offset, int length)");
+        s.AppendLine("    {");
+        s.AppendLine($"        var manager = new global::System.Resources.ResourceManager(\"{NanoWeights.ResourceName}\", typeof(Program).Assembly);");
+        s.AppendLine("        return (byte[])global::nanoFramework.Runtime.Native.ResourceUtility.GetObject(manager, InputId.All, offset, length);");
+        s.AppendLine("    }");
         // One method per model keeps each method's locals and IL small (nanoFramework allows 255 locals).
         for (int m = 0; m < list.Count; m++)
         {
@@ -53,7 +65,7 @@ internal static class NanoFrameworkProgram
             s.AppendLine("        string result = \"\";");
             foreach (int c in list[m].Cases)
             {
-                WriteCase(s, list[m].Key, list[m].ModelClass, list[m].Golden, c);
+                WriteCase(s, list[m].Key, list[m].ModelClass, list[m].Golden, c, large);
             }
             s.AppendLine("        return result;");
             s.AppendLine("    }");
@@ -82,11 +94,15 @@ internal static class NanoFrameworkProgram
         }
         s.AppendLine("}");
         s.AppendLine("}");
+        if (large.Count > 0)
+        {
+            resourceEntries.Add((InputsResource, large.ToArray()));
+        }
         return s.ToString();
     }
 
     /// <summary>One case: a fresh instance, the inputs as literals, Invoke timed, each output as a line.</summary>
-    private static void WriteCase(StringBuilder s, string key, string modelClass, GoldenModel golden, int c)
+    private static void WriteCase(StringBuilder s, string key, string modelClass, GoldenModel golden, int c, List<byte> large)
     {
         s.AppendLine("        {");
         s.AppendLine($"            {modelClass} model = new {modelClass}();");
@@ -94,7 +110,21 @@ internal static class NanoFrameworkProgram
         for (int i = 0; i < golden.Inputs.Count; i++)
         {
             GoldenTensor t = golden.Inputs[i];
-            s.AppendLine($"            {CSharpType(t.DType)}[] input{i} = new {CSharpType(t.DType)}[] {{ {Literals(t.DType, golden.Input(c, i))} }};");
+            if (t.Bytes <= LiteralLimitBytes)
+            {
+                s.AppendLine($"            {CSharpType(t.DType)}[] input{i} = new {CSharpType(t.DType)}[] {{ {Literals(t.DType, golden.Input(c, i))} }};");
+            }
+            else
+            {
+                // Read from the one resource that holds all large inputs, as the generated code reads weights.
+                s.AppendLine($"            byte[] raw{i} = Input({large.Count}, {t.Bytes});");
+                large.AddRange(golden.Input(c, i));
+                s.AppendLine($"            {CSharpType(t.DType)}[] input{i} = new {CSharpType(t.DType)}[{t.Bytes / ElementSize(t.DType)}];");
+                s.AppendLine($"            for (int k = 0; k < input{i}.Length; k++)");
+                s.AppendLine("            {");
+                s.AppendLine($"                input{i}[k] = {FromBytes(t.DType, $"raw{i}", "k")};");
+                s.AppendLine("            }");
+            }
             arguments.Add("input" + i);
         }
         for (int o = 0; o < golden.Outputs.Count; o++)
@@ -130,6 +160,22 @@ internal static class NanoFrameworkProgram
         }
         return (outputs, ticks);
     }
+
+    /// <summary>The entry of the assembly's resource (beside the models') that holds the large inputs back to back.</summary>
+    private const string InputsResource = "TinyModel.TestInputs";
+
+    /// <summary>Inputs up to this size are embedded as array literals; larger ones in <see cref="InputsResource"/>.</summary>
+    private const int LiteralLimitBytes = 8192;
+
+    private static string FromBytes(string dtype, string array, string k) => dtype switch
+    {
+        "int8" => $"(sbyte){array}[{k}]",
+        "uint8" => $"{array}[{k}]",
+        "int16" => $"global::System.BitConverter.ToInt16({array}, 2 * {k})",
+        "int32" => $"global::System.BitConverter.ToInt32({array}, 4 * {k})",
+        "float32" => $"global::System.BitConverter.ToSingle({array}, 4 * {k})",
+        _ => throw new NotSupportedException(dtype),
+    };
 
     private static string CSharpType(string dtype) => dtype switch
     {

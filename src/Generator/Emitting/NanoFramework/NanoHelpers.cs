@@ -11,6 +11,9 @@ internal enum NanoHelper
 
     /// <summary>gemmlowp's reciprocal and the interpolating int16 table of TFLite's quantized SOFTMAX.</summary>
     Softmax,
+
+    /// <summary>The float exponential, which nanoFramework's mscorlib lacks.</summary>
+    FloatMath,
 }
 
 /// <summary>
@@ -53,6 +56,7 @@ internal static class NanoHelpers
     private static string Source(NanoHelper helper) => (helper switch
     {
         NanoHelper.Softmax => SoftmaxSource,
+        NanoHelper.FloatMath => FloatMathSource,
         _ => FixedPointSource,
     }).Replace("\r", string.Empty).Trim('\n');
 
@@ -126,11 +130,79 @@ public static int Clamp(int x, int min, int max)
     return x < min ? min : x > max ? max : x;
 }
 
+/// <summary>TFLite's AffineQuantize of one value already divided by the scale: rounded half away from zero, plus the zero point, clamped to [min, max]; never converts an out-of-range float (nanoFramework wraps those).</summary>
+public static int Quantize(float scaled, int zeroPoint, int min, int max)
+{
+    if (!(scaled > (float)((long)min - zeroPoint) - 1f))
+    {
+        return min;
+    }
+    if (scaled >= (float)((long)max - zeroPoint) + 1f)
+    {
+        return max;
+    }
+    int whole = (int)scaled;
+    float fraction = scaled - whole;
+    if (fraction >= 0.5f)
+    {
+        whole++;
+    }
+    else if (fraction <= -0.5f)
+    {
+        whole--;
+    }
+    long q = (long)whole + zeroPoint;
+    return q < min ? min : q > max ? max : (int)q;
+}
+
 /// <summary>x clamped to [min, max] as TFLite's ActivationFunctionWithMinMax does: max first, then min.</summary>
 public static float Clamp(float x, float min, float max)
 {
     float low = x < min ? min : x;
     return low > max ? max : low;
+}
+";
+
+    private const string FloatMathSource = @"
+/// <summary>
+/// e^x for float, as System.MathF.Exp and C's expf give it to within an ulp (nanoFramework's mscorlib has no
+/// exponential): x = k·ln 2 + r with |r| ≤ ln 2 / 2, e^r by its Taylor series in double (error below 1e-13),
+/// times 2^k.
+/// </summary>
+public static float Exp(float x)
+{
+    if (x > 88.8f)
+    {
+        return float.PositiveInfinity;
+    }
+    if (x < -104f)
+    {
+        return 0f;
+    }
+    if (!(x <= 88.8f))
+    {
+        return x; // NaN
+    }
+    const double ln2 = 0.69314718055994530942;
+    double scaled = x / ln2;
+    int k = (int)(scaled >= 0 ? scaled + 0.5 : scaled - 0.5);
+    double r = x - k * ln2;
+    double term = 1.0, sum = 1.0;
+    for (int n = 1; n <= 12; n++)
+    {
+        term = term * r / n;
+        sum += term;
+    }
+    double power = 1.0;
+    for (int i = 0; i < k; i++)
+    {
+        power *= 2.0;
+    }
+    for (int i = 0; i > k; i--)
+    {
+        power *= 0.5;
+    }
+    return (float)(sum * power);
 }
 ";
 

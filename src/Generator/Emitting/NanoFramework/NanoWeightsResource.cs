@@ -7,8 +7,8 @@ namespace TinyModel.Generator.Emitting.NanoFramework;
 /// Weights beyond what one nanoFramework assembly's array initializers hold (64 KiB) are read from the model
 /// file itself, embedded as a binary resource: nanoFramework keeps resources in flash and
 /// <c>ResourceUtility.GetObject(manager, id, offset, length)</c> copies one chunk into RAM. TinyModel's build
-/// targets write the file as a <c>.resources</c> file with one byte-array entry and embed it (the generator
-/// cannot add resources); this class fixes the names both sides use, and writes the reader into the model's class.
+/// targets write the files of an assembly's models as byte-array entries of one <c>.resources</c> file and embed it
+/// (the generator cannot add resources); this class fixes the names both sides use, and writes the reader into the model's class.
 /// </summary>
 internal static class NanoWeightsResource
 {
@@ -35,10 +35,14 @@ internal static class NanoWeightsResource
     public const string ClassName = "WeightsResource";
 
     /// <summary>
-    /// The resource's base name and its one entry's name: <c>TinyModel.</c> and the model's file name, such as
-    /// <c>TinyModel.person_detect.tflite</c>. The embedded resource is this name with <c>.resources</c>.
+    /// The base name of the one resource file that holds every embedded model of an assembly (embedded as
+    /// <c>TinyModel.Models.resources</c>). One file, not one per model: nanoFramework's metadata processor sorts
+    /// the entries of all resource files by id, so an assembly with two resource files finds the wrong entries.
     /// </summary>
-    public static string BaseName(ModelSpec model) => "TinyModel." + model.SourceFileName;
+    public const string ResourceName = "TinyModel.Models";
+
+    /// <summary>A model's entry in the resource: <c>TinyModel.</c> and the model's file name, such as <c>TinyModel.person_detect.tflite</c>.</summary>
+    public static string EntryName(ModelSpec model) => "TinyModel." + model.SourceFileName;
 
     /// <summary>
     /// The 16-bit id nanoFramework's metadata processor gives a resource entry, from its name (its
@@ -68,8 +72,8 @@ internal static class NanoWeightsResource
 
     public static void Write(SourceWriter writer, ModelSpec model)
     {
-        string name = BaseName(model);
-        writer.WriteLine($"/// <summary>Reads the weights of the large layers from the model file, embedded by TinyModel's build targets as the binary resource <c>{Literals.Xml(name)}.resources</c>: it stays in flash, and each layer copies its weights into RAM while it runs.</summary>");
+        string name = EntryName(model);
+        writer.WriteLine($"/// <summary>Reads the weights of the large layers from the model file, embedded by TinyModel's build targets as the entry <c>{Literals.Xml(name)}</c> of the binary resource <c>{ResourceName}.resources</c>: it stays in flash, and each layer copies its weights into RAM while it runs.</summary>");
         writer.OpenBlock($"private static class {ClassName}");
         writer.WriteLine("/// <summary>The id nanoFramework gives the resource's entry (a hash of its name).</summary>");
         writer.OpenBlock("private enum Entry : short");
@@ -81,7 +85,7 @@ internal static class NanoWeightsResource
         writer.WriteLine("/// <summary>Copies <paramref name=\"length\"/> bytes of the model file, from <paramref name=\"offset\"/>, into a new array.</summary>");
         writer.OpenBlock("public static byte[] Read(int offset, int length)");
         writer.OpenBlock("if (_manager == null)");
-        writer.WriteLine($"_manager = new global::System.Resources.ResourceManager({Literals.String(name)}, typeof({ClassName}).Assembly);");
+        writer.WriteLine($"_manager = new global::System.Resources.ResourceManager({Literals.String(ResourceName)}, typeof({ClassName}).Assembly);");
         writer.CloseBlock();
         writer.WriteLine("return (byte[])global::nanoFramework.Runtime.Native.ResourceUtility.GetObject(_manager, Entry.Model, offset, length);");
         writer.CloseBlock();

@@ -9,22 +9,20 @@ internal sealed partial class Softmax
 {
     protected override void EmitNanoFrameworkLayer(SourceWriter writer, SoftmaxLayer layer, NanoEmitContext context)
     {
-        if (layer.Kernel == SoftmaxKernel.Float)
-        {
-            context.ReportUnsupported(layer, "float32 SOFTMAX needs an exponential that nanoFramework's mscorlib lacks");
-            return;
-        }
         ValueSpec input = context.Model.Value(layer.Inputs[0]);
         ValueSpec output = context.Model.Value(layer.Outputs[0]);
         string outType = output.Type.CSharpName();
-        string math = context.Helper(NanoHelper.Softmax);
+        string math = context.Helper(layer.Kernel == SoftmaxKernel.Float ? NanoHelper.FloatMath : NanoHelper.Softmax);
         string d = Literals.Int(layer.Depth);
 
         writer.WriteLine("/// <summary>");
         writer.WriteLine($"/// Node {layer.NodeIndex}, SOFTMAX: {Literals.Xml(input.Describe())} → {Literals.Xml(output.Describe())}, {layer.Rows} row(s) of {layer.Depth} values.");
-        writer.WriteLine(layer.Kernel == SoftmaxKernel.Int8
-            ? "/// TFLM's fixed-point kernel: exponentials of the differences to the row maximum from build-time tables, the sum inverted in fixed point."
-            : "/// TFLM's int16 kernel: an interpolated exp table and a 1 / (1 + x) table. Output in Q0.15.");
+        writer.WriteLine(layer.Kernel switch
+        {
+            SoftmaxKernel.Float => $"/// TFLM's float kernel: exp((x - max) · {Literals.FloatText(layer.Beta)}) (the class's own exponential), divided by the row's sum.",
+            SoftmaxKernel.Int8 => "/// TFLM's fixed-point kernel: exponentials of the differences to the row maximum from build-time tables, the sum inverted in fixed point.",
+            _ => "/// TFLM's int16 kernel: an interpolated exp table and a 1 / (1 + x) table. Output in Q0.15.",
+        });
         writer.WriteLine("/// </summary>");
         writer.OpenBlock(context.Signature(layer));
         if (layer.Kernel == SoftmaxKernel.Int8)
@@ -32,7 +30,7 @@ internal sealed partial class Softmax
             writer.WriteLine($"int[] exp = {context.Constant(layer.ExpTable!)};");
             writer.WriteLine($"int[] expSum = {context.Constant(layer.ExpSumTable!)};");
         }
-        else
+        else if (layer.Kernel == SoftmaxKernel.Int16)
         {
             writer.WriteLine($"short[] expLut = {context.Constant(layer.ExpTable!)};");
             writer.WriteLine($"short[] reciprocalLut = {context.Constant(layer.ReciprocalTable!)};");
@@ -40,7 +38,24 @@ internal sealed partial class Softmax
         writer.OpenBlock($"for (int r = 0; r < {layer.Rows}; r++)");
         writer.WriteLine($"int x = inputOffset + r * {d};");
         writer.WriteLine($"int y = outputOffset + r * {d};");
-        if (layer.Kernel == SoftmaxKernel.Int8)
+        if (layer.Kernel == SoftmaxKernel.Float)
+        {
+            writer.WriteLine("float max = float.MinValue;");
+            writer.OpenBlock($"for (int c = 0; c < {d}; c++)");
+            writer.WriteLine("if (max < input[x + c]) max = input[x + c];");
+            writer.CloseBlock();
+            writer.WriteLine("float sum = 0f;");
+            writer.OpenBlock($"for (int c = 0; c < {d}; c++)");
+            writer.WriteLine($"float e = {math}.Exp((input[x + c] - max) * {Literals.Float(layer.Beta)});");
+            writer.WriteLine("output[y + c] = e;");
+            writer.WriteLine("sum += e;");
+            writer.CloseBlock();
+            writer.WriteLine("// The row maximum contributes exp(0) = 1, so the sum is at least 1: no division by zero.");
+            writer.OpenBlock($"for (int c = 0; c < {d}; c++)");
+            writer.WriteLine("output[y + c] = output[y + c] / sum;");
+            writer.CloseBlock();
+        }
+        else if (layer.Kernel == SoftmaxKernel.Int8)
         {
             int min = layer.OutputBits == 16 ? short.MinValue : sbyte.MinValue;
             int max = layer.OutputBits == 16 ? short.MaxValue : sbyte.MaxValue;
