@@ -26,7 +26,8 @@ public sealed partial class TinyModelGenerator
                 return;
             }
 
-            if (runtime.Problem is string problem)
+            // A nanoFramework project cannot reference TinyModel.Runtime (net8.0); that flavor's classes need none.
+            if (spec.Flavor == ModelFlavor.Net && runtime.Problem is string problem)
             {
                 output.ReportDiagnostic(DiagnosticInfo.Create(DiagnosticDescriptors.RuntimeMismatch, result.SourcePath,
                     System.IO.Path.GetFileName(result.SourcePath), problem).ToDiagnostic());
@@ -37,6 +38,12 @@ public sealed partial class TinyModelGenerator
             {
                 output.ReportDiagnostic(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateClassName, result.SourcePath,
                     System.IO.Path.GetFileName(result.SourcePath), spec.FullName, first).ToDiagnostic());
+                return;
+            }
+
+            if (spec.Flavor == ModelFlavor.NanoFramework)
+            {
+                EmitNanoFramework(output, spec, result.SourcePath, runtime.HasNanoResourceManager);
                 return;
             }
 
@@ -57,6 +64,33 @@ public sealed partial class TinyModelGenerator
 
             output.AddSource(hintPrefix + ".g.cs", SourceText.From(classSource, Encoding.UTF8));
             output.AddSource(hintPrefix + ".Constants.g.cs", SourceText.From(constantsSource, Encoding.UTF8));
+        }
+
+        /// <summary>Writes the nanoFramework flavor's sources, or only the diagnostics of what it cannot write yet.</summary>
+        private static void EmitNanoFramework(SourceProductionContext output, ModelSpec spec, string sourcePath, bool resourceManagerReferenced)
+        {
+            string classSource, constantsSource;
+            Emitting.NanoFramework.NanoEmitContext context;
+            try
+            {
+                (classSource, constantsSource, context) = Emitting.NanoFramework.NanoModelEmitter.Emit(spec, sourcePath, resourceManagerReferenced);
+            }
+            catch (Exception e)
+            {
+                output.ReportDiagnostic(DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, sourcePath,
+                    System.IO.Path.GetFileName(sourcePath), $"{e.GetType().Name}: {e.Message}").ToDiagnostic());
+                return;
+            }
+            if (context.Diagnostics.Count > 0)
+            {
+                foreach (DiagnosticInfo diagnostic in context.Diagnostics)
+                {
+                    output.ReportDiagnostic(diagnostic.ToDiagnostic());
+                }
+                return;
+            }
+            output.AddSource(spec.FullName + ".g.cs", SourceText.From(classSource, Encoding.UTF8));
+            output.AddSource(spec.FullName + ".Constants.g.cs", SourceText.From(constantsSource, Encoding.UTF8));
         }
     }
 }

@@ -33,6 +33,10 @@ public sealed partial class TinyModelGenerator
                 {
                     return Fail(file, nameProblem);
                 }
+                if (!ModelFlavors.TryParse(file.Flavor, out ModelFlavor flavor))
+                {
+                    return Fail(file, DiagnosticInfo.Create(DiagnosticDescriptors.UnknownFlavor, file.SourcePath, fileName, file.Flavor!, ModelFlavors.Accepted));
+                }
 
                 string? text = file.Text.GetText(cancellationToken)?.ToString();
                 byte[] bytes;
@@ -94,7 +98,9 @@ public sealed partial class TinyModelGenerator
                     graph.Constants.ToEquatableArray(),
                     plan.ArenaBytes,
                     plan.LowerBoundBytes,
-                    graph.OperatorCounts);
+                    graph.OperatorCounts,
+                    flavor,
+                    flavor == ModelFlavor.NanoFramework ? FileBlobs(model).ToEquatableArray() : EquatableArray<ModelBlob>.Empty);
                 return new ParseResult(spec, EquatableArray<DiagnosticInfo>.Empty, file.SourcePath);
             }
             catch (OperationCanceledException)
@@ -104,6 +110,18 @@ public sealed partial class TinyModelGenerator
             catch (Exception e)
             {
                 return Fail(file, DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, file.SourcePath, fileName, ExceptionDescription.Describe(e)));
+            }
+        }
+
+        /// <summary>Each non-empty constant buffer that lies inside the file: its offset, length and hash.</summary>
+        private static IEnumerable<ModelBlob> FileBlobs(TfliteModel model)
+        {
+            foreach (ReadOnlyMemory<byte> buffer in model.Buffers)
+            {
+                if (buffer.Length > 0 && System.Runtime.InteropServices.MemoryMarshal.TryGetArray(buffer, out ArraySegment<byte> segment))
+                {
+                    yield return new ModelBlob(segment.Offset, segment.Count, ModelBlob.HashOf(buffer.Span));
+                }
             }
         }
 

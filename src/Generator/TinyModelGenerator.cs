@@ -81,9 +81,12 @@ public sealed partial class TinyModelGenerator : IIncrementalGenerator
             return null;
         }
         options.GlobalOptions.TryGetValue("build_property.RootNamespace", out string? rootNamespace);
+        // The item's TinyModelFlavor wins over the project-wide property.
+        options.GlobalOptions.TryGetValue("build_property.TinyModelFlavor", out string? projectFlavor);
         return new ModelFile(text, source ?? text.Path, isEncoded,
             Metadata(fileOptions, "TinyModelClass"), Metadata(fileOptions, "TinyModelNamespace"),
-            string.IsNullOrWhiteSpace(rootNamespace) ? null : rootNamespace!.Trim());
+            string.IsNullOrWhiteSpace(rootNamespace) ? null : rootNamespace!.Trim(),
+            Metadata(fileOptions, "TinyModelFlavor") ?? (string.IsNullOrWhiteSpace(projectFlavor) ? null : projectFlavor!.Trim()));
     }
 
     private static string? Metadata(AnalyzerConfigOptions options, string name) =>

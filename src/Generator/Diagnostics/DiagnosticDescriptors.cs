@@ -71,6 +71,21 @@ internal static class DiagnosticDescriptors
         "TinyModel.Runtime is missing or of another version",
         "'{0}' cannot be compiled: {1}");
 
+    public static readonly DiagnosticDescriptor UnknownFlavor = Create(
+        "TM0020",
+        "Unknown TinyModelFlavor",
+        "'{0}': TinyModelFlavor '{1}' is not a flavor TinyModel writes; use {2}");
+
+    public static readonly DiagnosticDescriptor NanoFrameworkUnsupported = Create(
+        "TM0021",
+        "Operator is not yet supported in the NanoFramework flavor",
+        "'{0}': operator {1} at node {2} is not yet supported in the NanoFramework flavor{3}; the Net flavor compiles it");
+
+    public static readonly DiagnosticDescriptor NanoFrameworkLimit = Create(
+        "TM0022",
+        "Model exceeds a limit of nanoFramework",
+        "'{0}' does not fit nanoFramework's limits for one assembly: {1}");
+
     private static DiagnosticDescriptor Create(string id, string title, string message) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink);
 }

@@ -82,7 +82,10 @@ internal static class ConstantsEmitter
         storage.WriteSpanProperty(writer, "private", "ulong", constant.Name + "Words", line.ToString());
     }
 
-    private static string TypedElements(ConstantSpec constant)
+    private static string TypedElements(ConstantSpec constant) => string.Join(", ", ElementLiterals(constant));
+
+    /// <summary>The constant's elements as typed C# literals, for every flavor.</summary>
+    internal static string[] ElementLiterals(ConstantSpec constant)
     {
         var bytes = constant.Data.AsImmutableArray().AsSpan();
         var parts = new string[constant.ElementCount];
@@ -101,6 +104,6 @@ internal static class ConstantsEmitter
                 _ => Literals.Int(bytes[i]),
             };
         }
-        return string.Join(", ", parts);
+        return parts;
     }
 }

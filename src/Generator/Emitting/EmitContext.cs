@@ -4,59 +4,18 @@ using TinyModel.Generator.Model;
 
 namespace TinyModel.Generator.Emitting;
 
-/// <summary>What a layer emitter may ask about the model it writes into.</summary>
-internal sealed class EmitContext
+/// <summary>What a layer emitter of the .NET flavor may ask about the model it writes into.</summary>
+internal sealed class EmitContext : EmitContextBase
 {
     public const string Span = "global::System.Span";
     public const string ReadOnlySpan = "global::System.ReadOnlySpan";
     public const string FixedPoint = "global::TinyModel.FixedPoint";
     public const string MathClass = "global::System.Math";
 
-    private readonly List<ConstantSpec> _constants;
-
     public EmitContext(ModelSpec model)
+        : base(model)
     {
-        Model = model;
-        _constants = model.Constants.ToList();
     }
-
-    public ModelSpec Model { get; }
-
-    /// <summary>The constants of the model: those lowering made, then those the emitters added.</summary>
-    public IReadOnlyList<ConstantSpec> Constants => _constants;
-
-    /// <summary>Bytes of constant data in the assembly.</summary>
-    public long WeightBytes => _constants.Sum(c => (long)c.Data.Count);
-
-    /// <summary>
-    /// Adds constant data laid out the way this flavor's kernel reads it (the layer keeps the model's own
-    /// layout, so that each flavor chooses its own); returns the name to pass to <see cref="Constant"/>.
-    /// </summary>
-    public string AddConstant(string name, ElementType type, byte[] data, string description)
-    {
-        _constants.Add(new ConstantSpec(name, type, new Common.EquatableArray<byte>(System.Collections.Immutable.ImmutableArray.Create(data)), description));
-        return name;
-    }
-
-    /// <summary>The expression that reads a constant, such as <c>Constants.Layer0Weights</c>.</summary>
-    public string Constant(string name) => ConstantExpression(name);
-
-    /// <summary><see cref="Constant"/> for emitters that write an element's code without the context.</summary>
-    public static string ConstantExpression(string name) => "Constants." + name;
-
-    /// <summary>The name of a layer's method.</summary>
-    public static string MethodName(LayerSpec layer) => "Layer" + layer.NodeIndex;
-
-    /// <summary>The parameter names of a layer method: <c>input</c>, <c>input1</c>, ... then <c>output</c>, <c>output1</c>, ...</summary>
-    public static string InputName(int position) => position == 0 ? "input" : "input" + position;
-
-    public static string OutputName(int position) => position == 0 ? "output" : "output" + position;
-
-    /// <summary>Whether a layer needs no code: a view whose output shares its input's storage.</summary>
-    public bool IsElided(LayerSpec layer) =>
-        layer is Operators.DataMovement.ViewLayer view
-        && Model.Value(view.Source).Storage == Model.Value(view.View).Storage
-        && Model.Value(view.Source).Offset == Model.Value(view.View).Offset;
 
     /// <summary>
     /// The signature of a layer method: read-only spans for its inputs, spans for its outputs. A variable
@@ -69,7 +28,4 @@ internal sealed class EmitContext
         IEnumerable<string> outputs = layer.Outputs.Select((id, i) => $"{Span}<{Model.Value(id).Type.CSharpName()}> {OutputName(i)}");
         return $"private static void {MethodName(layer)}({string.Join(", ", inputs.Concat(outputs))})";
     }
-
-    /// <summary>Whether a value is layer state the layer may write: a variable tensor that lives in the arena.</summary>
-    public bool IsState(int id) => Model.Value(id) is { IsVariable: true, Storage: StorageKind.Arena };
 }

@@ -91,14 +91,7 @@ internal static class ModelEmitter
         writer.WriteLine("/// Call <see cref=\"Invoke\"/>; it allocates nothing.");
         writer.WriteLine("/// </summary>");
         writer.WriteLine("/// <remarks>");
-        foreach (int id in model.Inputs)
-        {
-            writer.WriteLine($"/// <para>Input: <c>{Literals.Xml(model.Value(id).Name)}</c>, {Literals.Xml(model.Value(id).Describe())}.</para>");
-        }
-        foreach (int id in model.Outputs)
-        {
-            writer.WriteLine($"/// <para>Output: <c>{Literals.Xml(model.Value(id).Name)}</c>, {Literals.Xml(model.Value(id).Describe())}.</para>");
-        }
+        WriteTensorParagraphs(writer, model);
         writer.WriteLine($"/// <para>Cost: {model.ArenaBytes} bytes of arena per instance (no plan can use fewer than {model.ArenaLowerBoundBytes}, the most bytes live at one step);");
         writer.WriteLine($"/// {context.WeightBytes} bytes of constants in the assembly, read in place; {macs} multiply-accumulates per call.</para>");
         writer.WriteLine("/// <para>Layers:</para>");
@@ -110,6 +103,19 @@ internal static class ModelEmitter
         }
         writer.WriteLine("/// </list>");
         writer.WriteLine("/// </remarks>");
+    }
+
+    /// <summary>The class documentation's paragraph for each input and output (every flavor).</summary>
+    public static void WriteTensorParagraphs(SourceWriter writer, ModelSpec model)
+    {
+        foreach (int id in model.Inputs)
+        {
+            writer.WriteLine($"/// <para>Input: <c>{Literals.Xml(model.Value(id).Name)}</c>, {Literals.Xml(model.Value(id).Describe())}.</para>");
+        }
+        foreach (int id in model.Outputs)
+        {
+            writer.WriteLine($"/// <para>Output: <c>{Literals.Xml(model.Value(id).Name)}</c>, {Literals.Xml(model.Value(id).Describe())}.</para>");
+        }
     }
 
     private static void WriteMetadata(SourceWriter writer, ModelSpec model, EmitContext context, ConstantStorage storage)
@@ -155,17 +161,15 @@ internal static class ModelEmitter
         writer.WriteLine("};");
     }
 
-    private static IEnumerable<(string Name, ValueSpec Value, bool IsInput)> Parameters(ModelSpec model) =>
+    /// <summary>Invoke's parameters: each input, then each output, with its tensor.</summary>
+    public static IEnumerable<(string Name, ValueSpec Value, bool IsInput)> Parameters(ModelSpec model) =>
         model.Inputs.Select((id, i) => (model.InputParameters[i], model.Value(id), true))
             .Concat(model.Outputs.Select((id, i) => (model.OutputParameters[i], model.Value(id), false)));
 
     private static void WriteInvoke(SourceWriter writer, ModelSpec model, EmitContext context)
     {
         writer.WriteLine("/// <summary>Runs the model: reads the inputs, computes every layer, writes the outputs. Allocates nothing.</summary>");
-        foreach ((string name, ValueSpec value, bool isInput) in Parameters(model))
-        {
-            writer.WriteLine($"/// <param name=\"{name}\">{(isInput ? "Input" : "Output")} <c>{Literals.Xml(value.Name)}</c>: {Literals.Xml(value.Describe())}, {Literals.Count(value.ElementCount, "element")} in the tensor's row-major (NHWC) order.</param>");
-        }
+        WriteParameterDocs(writer, model);
         writer.WriteLine("/// <exception cref=\"global::System.ArgumentException\">A span's length differs from its tensor's element count, or an output span overlaps another span of the call.</exception>");
         writer.WriteLine("/// <exception cref=\"global::System.InvalidOperationException\">Another call of <c>Invoke</c> on this instance is running (give each thread its own instance).</exception>");
         string parameters = string.Join(", ", Parameters(model).Select(p =>
@@ -196,6 +200,37 @@ internal static class ModelEmitter
             writer.WriteLine();
         }
 
+        WriteLayerCalls(writer, model, context,
+            layer => layer.Inputs.Concat(layer.Outputs).Select(id => Reference(model, model.Value(id))),
+            value => $"{MemoryMarshal}.AsBytes<{value.Type.CSharpName()}>({Reference(model, value)})",
+            (value, output) => $"{Reference(model, value)}.CopyTo({output});");
+        writer.CloseBlock();
+        writer.OpenBlock("finally");
+        writer.WriteLine("global::System.Threading.Volatile.Write(ref _running, 0);");
+        writer.CloseBlock();
+        writer.CloseBlock();
+    }
+
+    /// <summary>Invoke's parameter documentation (every flavor).</summary>
+    public static void WriteParameterDocs(SourceWriter writer, ModelSpec model)
+    {
+        foreach ((string name, ValueSpec value, bool isInput) in Parameters(model))
+        {
+            writer.WriteLine($"/// <param name=\"{name}\">{(isInput ? "Input" : "Output")} <c>{Literals.Xml(value.Name)}</c>: {Literals.Xml(value.Describe())}, {Literals.Count(value.ElementCount, "element")} in the tensor's row-major (NHWC) order.</param>");
+        }
+    }
+
+    /// <summary>
+    /// The body of Invoke after its checks (every flavor): one call per layer, a note for each elided view, the
+    /// tensor hook after each layer, then a copy of each output no layer writes (an input or another output
+    /// passed through).
+    /// </summary>
+    /// <param name="arguments">A layer call's arguments.</param>
+    /// <param name="hookArguments">The tensor hook's arguments after the tensor index.</param>
+    /// <param name="copy">The statement that copies a value into an output parameter.</param>
+    public static void WriteLayerCalls(SourceWriter writer, ModelSpec model, EmitContextBase context, System.Func<LayerSpec, IEnumerable<string>> arguments,
+        System.Func<ValueSpec, string> hookArguments, System.Func<ValueSpec, string, string> copy)
+    {
         foreach (LayerSpec layer in model.Layers)
         {
             if (context.IsElided(layer))
@@ -205,29 +240,21 @@ internal static class ModelEmitter
             }
             else
             {
-                IEnumerable<string> arguments = layer.Inputs.Concat(layer.Outputs).Select(id => Reference(model, model.Value(id)));
-                writer.WriteLine($"{EmitContext.MethodName(layer)}({string.Join(", ", arguments)}); // {layer.OperatorName}");
+                writer.WriteLine($"{EmitContextBase.MethodName(layer)}({string.Join(", ", arguments(layer))}); // {layer.OperatorName}");
             }
             foreach (int id in layer.Outputs)
             {
-                writer.WriteLine($"OnTensorComputed({id}, {MemoryMarshal}.AsBytes<{model.Value(id).Type.CSharpName()}>({Reference(model, model.Value(id))}));");
+                writer.WriteLine($"OnTensorComputed({id}, {hookArguments(model.Value(id))});");
             }
         }
-
-        // An output that no layer writes (an input or another output passed through) is copied.
         for (int i = 0; i < model.Outputs.Count; i++)
         {
             ValueSpec value = model.Value(model.Outputs[i]);
             if (value.Storage != StorageKind.Output || value.Offset != i)
             {
-                writer.WriteLine($"{Reference(model, value)}.CopyTo({model.OutputParameters[i]});");
+                writer.WriteLine(copy(value, model.OutputParameters[i]));
             }
         }
-        writer.CloseBlock();
-        writer.OpenBlock("finally");
-        writer.WriteLine("global::System.Threading.Volatile.Write(ref _running, 0);");
-        writer.CloseBlock();
-        writer.CloseBlock();
     }
 
     /// <summary>

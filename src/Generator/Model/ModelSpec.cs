@@ -17,6 +17,8 @@ namespace TinyModel.Generator.Model;
 /// <param name="ArenaBytes">The size of the arena the plan needs.</param>
 /// <param name="ArenaLowerBoundBytes">The least any plan could need: the most bytes live at one step.</param>
 /// <param name="OperatorCounts">The model's operators and how often each occurs, such as <c>FULLY_CONNECTED x3</c>.</param>
+/// <param name="Flavor">The runtime the class is written for; the rest of the spec is the same for every flavor.</param>
+/// <param name="FileBlobs">The constant buffers' places in the model file (NanoFramework flavor only, which can read weights from the embedded file; empty otherwise).</param>
 internal sealed record ModelSpec(
     string ClassName,
     string? Namespace,
@@ -30,7 +32,9 @@ internal sealed record ModelSpec(
     EquatableArray<ConstantSpec> Constants,
     int ArenaBytes,
     int ArenaLowerBoundBytes,
-    string OperatorCounts)
+    string OperatorCounts,
+    ModelFlavor Flavor = ModelFlavor.Net,
+    EquatableArray<ModelBlob> FileBlobs = default)
 {
     /// <summary>The class's namespace-qualified name, such as <c>Consumer.HelloWorldInt8</c>.</summary>
     public string FullName => Namespace is null ? ClassName : Namespace + "." + ClassName;

@@ -1,5 +1,6 @@
 using TinyModel.Generator.Common;
 using TinyModel.Generator.Emitting;
+using TinyModel.Generator.Emitting.NanoFramework;
 using TinyModel.Generator.Lowering;
 using TinyModel.Generator.Model;
 using TinyModel.Generator.Reading;
@@ -43,6 +44,12 @@ internal abstract class OperatorDefinition
 
     /// <summary>Writes the layer's method for the .NET flavor.</summary>
     public abstract void Emit(SourceWriter writer, LayerSpec layer, EmitContext context);
+
+    /// <summary>
+    /// Writes the layer's method for the nanoFramework flavor (arrays and offsets, plain loops, no runtime
+    /// library), or reports through <paramref name="context"/> why it cannot (TM0021).
+    /// </summary>
+    public abstract void EmitNanoFramework(SourceWriter writer, LayerSpec layer, NanoEmitContext context);
 }
 
 /// <summary>
@@ -66,9 +73,19 @@ internal abstract class OperatorDefinition<TLayer> : OperatorDefinition
 
     public sealed override void Emit(SourceWriter writer, LayerSpec layer, EmitContext context) => EmitLayer(writer, (TLayer)layer, context);
 
+    public sealed override void EmitNanoFramework(SourceWriter writer, LayerSpec layer, NanoEmitContext context) => EmitNanoFrameworkLayer(writer, (TLayer)layer, context);
+
     /// <inheritdoc cref="OperatorDefinition.Lower"/>
     protected abstract TLayer? LowerLayer(LoweringContext context, TfliteOperator op);
 
     /// <inheritdoc cref="OperatorDefinition.Emit"/>
     protected abstract void EmitLayer(SourceWriter writer, TLayer layer, EmitContext context);
+
+    /// <summary>
+    /// Writes the layer for the nanoFramework flavor. An operator that has no nanoFramework emitter yet
+    /// keeps this default, which reports TM0021 naming the operator and node: the model then fails to
+    /// build in that flavor with a clear message, and the .NET flavor is unaffected.
+    /// </summary>
+    protected virtual void EmitNanoFrameworkLayer(SourceWriter writer, TLayer layer, NanoEmitContext context) =>
+        context.ReportUnsupported(layer, string.Empty);
 }

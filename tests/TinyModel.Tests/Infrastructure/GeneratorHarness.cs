@@ -20,7 +20,8 @@ namespace TinyModel.Tests.Infrastructure;
 /// <param name="Namespace">The TinyModelNamespace metadata, if any.</param>
 /// <param name="Encoded">False to pass the raw file as text, as happens without the build targets.</param>
 /// <param name="EncodedTextOverride">Text to hand over as the encoded copy instead of the real base64 (a damaged obj/ file).</param>
-public sealed record ModelInput(string SourcePath, byte[] Bytes, string? ClassName = null, string? Namespace = null, bool Encoded = true, string? EncodedTextOverride = null);
+/// <param name="Flavor">The TinyModelFlavor metadata, if any.</param>
+public sealed record ModelInput(string SourcePath, byte[] Bytes, string? ClassName = null, string? Namespace = null, bool Encoded = true, string? EncodedTextOverride = null, string? Flavor = null);
 
 /// <summary>Runs the generator in memory, the way the compiler does, for diagnostics and incrementality tests.</summary>
 public sealed class GeneratorHarness
@@ -80,6 +81,9 @@ public sealed class GeneratorHarness
         }
     }
 
+    /// <summary>Adds a reference to the project, as a PackageReference would.</summary>
+    public void AddReference(MetadataReference reference) => Compilation = Compilation.AddReferences(reference);
+
     /// <summary>Adds an unrelated C# file, as a user editing their code would.</summary>
     public void AddUnrelatedSource(string code) =>
         Compilation = Compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText(code, (CSharpParseOptions)Compilation.SyntaxTrees.First().Options, path: $"Edit{Compilation.SyntaxTrees.Count()}.cs"));
@@ -127,6 +131,10 @@ public sealed class GeneratorHarness
         if (model.Namespace is not null)
         {
             metadata["build_metadata.AdditionalFiles.TinyModelNamespace"] = model.Namespace;
+        }
+        if (model.Flavor is not null)
+        {
+            metadata["build_metadata.AdditionalFiles.TinyModelFlavor"] = model.Flavor;
         }
         return metadata;
     }

@@ -20,7 +20,7 @@ namespace TinyModel.Generator.Operators.Convolution;
 /// order (filter row, column, input channel), so float sums equal TFLM's, and integer ones wrap as TFLM's
 /// int32 sums do.
 /// </remarks>
-internal sealed class Conv2D : OperatorDefinition<Conv2DLayer>
+internal sealed partial class Conv2D : OperatorDefinition<Conv2DLayer>
 {
     // Conv2DOptions in schema.fbs.
     private const int OptionPadding = 0, OptionStrideW = 1, OptionStrideH = 2, OptionActivation = 3, OptionDilationW = 4, OptionDilationH = 5;

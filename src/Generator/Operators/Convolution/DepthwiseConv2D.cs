@@ -18,7 +18,7 @@ namespace TinyModel.Generator.Operators.Convolution;
 /// taps), or with a depth multiplier, tap by tap, each input value times its multiplier's weights. Each
 /// accumulator receives its products in TFLM's order (filter row, then column), so float sums equal TFLM's.
 /// </remarks>
-internal sealed class DepthwiseConv2D : OperatorDefinition<DepthwiseConv2DLayer>
+internal sealed partial class DepthwiseConv2D : OperatorDefinition<DepthwiseConv2DLayer>
 {
     // DepthwiseConv2DOptions in schema.fbs.
     private const int OptionPadding = 0, OptionStrideW = 1, OptionStrideH = 2, OptionDepthMultiplier = 3, OptionActivation = 4,

@@ -14,7 +14,7 @@ namespace TinyModel.Generator.Operators.Convolution;
 /// weights packed at build time (<see cref="FullyConnectedPacking"/>), each unit summing in TFLM's order, and
 /// requantize as TFLM does.
 /// </summary>
-internal sealed class FullyConnected : OperatorDefinition<FullyConnectedLayer>
+internal sealed partial class FullyConnected : OperatorDefinition<FullyConnectedLayer>
 {
     // FullyConnectedOptions in schema.fbs.
     private const int OptionActivation = 0, OptionWeightsFormat = 1;

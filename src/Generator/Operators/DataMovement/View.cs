@@ -1,6 +1,7 @@
 using System.Linq;
 using TinyModel.Generator.Common;
 using TinyModel.Generator.Emitting;
+using TinyModel.Generator.Emitting.NanoFramework;
 using TinyModel.Generator.Lowering;
 using TinyModel.Generator.Model;
 using TinyModel.Generator.Reading;
@@ -72,6 +73,17 @@ internal abstract class ViewOperator : OperatorDefinition<ViewLayer>
         writer.WriteLine("/// </summary>");
         writer.OpenBlock(context.Signature(layer));
         writer.WriteLine("input.CopyTo(output);");
+        writer.CloseBlock();
+    }
+
+    /// <summary>As <see cref="EmitLayer"/>: a shared view has no method, two caller's arrays get a copy.</summary>
+    protected override void EmitNanoFrameworkLayer(SourceWriter writer, ViewLayer layer, NanoEmitContext context)
+    {
+        ValueSpec input = context.Model.Value(layer.Source);
+        ValueSpec output = context.Model.Value(layer.View);
+        writer.WriteLine($"/// <summary>Node {layer.NodeIndex}, {layer.OperatorName}: {Literals.Xml(input.Describe())} → {Literals.Xml(output.Describe())}, copied (the tensors are in different arrays).</summary>");
+        writer.OpenBlock(context.Signature(layer));
+        writer.WriteLine($"global::System.Array.Copy(input, inputOffset, output, outputOffset, {output.ElementCount});");
         writer.CloseBlock();
     }
 }

@@ -17,7 +17,7 @@ namespace TinyModel.Generator.Operators.ElementwiseBinary;
 /// (its power-of-two path belongs to TFLite's own kernels), and so does TinyModel. The two share a layer
 /// and a kernel writer.
 /// </summary>
-internal abstract class AddSubDefinition : OperatorDefinition<AddSubLayer>
+internal abstract partial class AddSubDefinition : OperatorDefinition<AddSubLayer>
 {
     private const int OptionActivation = 0;
 

@@ -11,7 +11,7 @@ namespace TinyModel.Generator.Operators.ElementwiseUnary;
 /// QUANTIZE (TFLM quantize.cc, quantize_common.cc): float32 to int8, uint8 or int16 (TFLite's
 /// <c>AffineQuantize</c>), and the requantizations TFLM implements between integer types, per-tensor.
 /// </summary>
-internal sealed class Quantize : OperatorDefinition<QuantizeLayer>
+internal sealed partial class Quantize : OperatorDefinition<QuantizeLayer>
 {
     public Quantize()
         : base(BuiltinOperator.Quantize)

@@ -15,7 +15,7 @@ namespace TinyModel.Generator.Operators.Normalization;
 /// input multiplier, <c>diff_min</c>, the int16 look-up tables) and, for int8 inputs, the fixed-point
 /// exponential of each of the 256 possible differences to the row maximum, is computed here.
 /// </summary>
-internal sealed class Softmax : OperatorDefinition<SoftmaxLayer>
+internal sealed partial class Softmax : OperatorDefinition<SoftmaxLayer>
 {
     private const int OptionBeta = 0; // SoftmaxOptions.beta in schema.fbs
 

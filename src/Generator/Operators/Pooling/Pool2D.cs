@@ -1,5 +1,6 @@
 using TinyModel.Generator.Common;
 using TinyModel.Generator.Emitting;
+using TinyModel.Generator.Emitting.NanoFramework;
 using TinyModel.Generator.Lowering;
 using TinyModel.Generator.Model;
 using TinyModel.Generator.Reading;
@@ -102,12 +103,21 @@ internal abstract class Pool2D : OperatorDefinition<PoolingLayer>
     /// Writes AVERAGE_POOL_2D and MAX_POOL_2D kernels in TFLM's order: for each output position the window
     /// is clipped to the image, then each channel is reduced over it (rows, then columns).
     /// </summary>
-    protected override void EmitLayer(SourceWriter writer, PoolingLayer layer, EmitContext context)
+    protected override void EmitLayer(SourceWriter writer, PoolingLayer layer, EmitContext context) =>
+        WriteKernel(writer, layer, context.Model, context.Signature(layer), EmitContext.MathClass, string.Empty, string.Empty);
+
+    /// <summary>
+    /// The same kernel for nanoFramework: arrays with the index of their first element, and the Min/Max of
+    /// the class's helpers in place of System.Math, which nanoFramework's mscorlib lacks.
+    /// </summary>
+    protected override void EmitNanoFrameworkLayer(SourceWriter writer, PoolingLayer layer, NanoEmitContext context) =>
+        WriteKernel(writer, layer, context.Model, context.Signature(layer), context.Helper(NanoHelper.FixedPoint), "inputOffset + ", "outputOffset + ");
+
+    private static void WriteKernel(SourceWriter writer, PoolingLayer layer, ModelSpec model, string signature, string m, string inputStart, string outputStart)
     {
-        ValueSpec input = context.Model.Value(layer.Inputs[0]);
-        ValueSpec output = context.Model.Value(layer.Outputs[0]);
+        ValueSpec input = model.Value(layer.Inputs[0]);
+        ValueSpec output = model.Value(layer.Outputs[0]);
         string t = layer.Type.CSharpName();
-        string m = EmitContext.MathClass;
         bool isFloat = layer.Type == ElementType.Float32;
         ActivationRange act = layer.Activation;
 
@@ -123,7 +133,7 @@ internal abstract class Pool2D : OperatorDefinition<PoolingLayer>
             ? $"/// Fused activation {act.Activation.ToString().ToUpperInvariant()}: output clamped to [{Literals.Float(act.FloatMin)}, {Literals.Float(act.FloatMax)}]."
             : $"/// Fused activation {act.Activation.ToString().ToUpperInvariant()}: output clamped to [{act.QuantizedMin}, {act.QuantizedMax}].");
         writer.WriteLine("/// </summary>");
-        writer.OpenBlock(context.Signature(layer));
+        writer.OpenBlock(signature);
 
         int ih = layer.InputHeight, iw = layer.InputWidth, d = layer.Depth, oh = layer.OutputHeight, ow = layer.OutputWidth;
         bool batched = layer.Batches > 1;
@@ -142,7 +152,7 @@ internal abstract class Pool2D : OperatorDefinition<PoolingLayer>
         writer.WriteLine($"int x0 = ox * {layer.StrideWidth} - {layer.PadWidth};");
         writer.WriteLine($"int fxStart = {m}.Max(0, -x0);");
         writer.WriteLine($"int fxEnd = {m}.Min({layer.FilterWidth}, {iw} - x0);");
-        writer.WriteLine($"int outBase = (({outBatch}oy) * {ow} + ox) * {d};");
+        writer.WriteLine($"int outBase = {outputStart}(({outBatch}oy) * {ow} + ox) * {d};");
         if (!layer.IsMax)
         {
             writer.WriteLine(isFloat
@@ -154,7 +164,7 @@ internal abstract class Pool2D : OperatorDefinition<PoolingLayer>
         string init = layer.IsMax ? (isFloat ? "float.MinValue" : $"{t}.MinValue") : (isFloat ? "0f" : "0");
         writer.WriteLine($"{acc} acc = {init};");
         writer.OpenBlock("for (int fy = fyStart; fy < fyEnd; fy++)");
-        writer.WriteLine($"int row = (({inBatch}y0 + fy) * {iw} + x0) * {d} + c;");
+        writer.WriteLine($"int row = {inputStart}(({inBatch}y0 + fy) * {iw} + x0) * {d} + c;");
         writer.OpenBlock("for (int fx = fxStart; fx < fxEnd; fx++)");
         if (layer.IsMax)
         {

@@ -13,7 +13,7 @@ namespace TinyModel.Generator.Operators.Recurrent;
 /// <c>EvalIntegerSvdfReference</c>), any rank; the state must be a variable tensor. The layer carries the
 /// weights as the model holds them; the emitter lays them out and adds them as constants.
 /// </summary>
-internal sealed class Svdf : OperatorDefinition<SvdfLayer>
+internal sealed partial class Svdf : OperatorDefinition<SvdfLayer>
 {
     private const int OptionRank = 0, OptionActivation = 1;
     private const int InputIndex = 0, WeightsFeatureIndex = 1, WeightsTimeIndex = 2, BiasIndex = 3, StateIndex = 4;
@@ -325,12 +325,12 @@ internal sealed class Svdf : OperatorDefinition<SvdfLayer>
         _ => "NONE",
     };
 
-    /// <summary>TFLM's <c>ActivationValFloat</c> applied to <paramref name="value"/>.</summary>
-    private static string FloatActivation(FusedActivation activation, string value) => activation switch
+    /// <summary>TFLM's <c>ActivationValFloat</c> applied to <paramref name="value"/>, with the Min and Max of <paramref name="math"/>.</summary>
+    private static string FloatActivation(FusedActivation activation, string value, string math = EmitContext.MathClass) => activation switch
     {
-        FusedActivation.Relu => $"{EmitContext.MathClass}.Max(0f, {value})",
-        FusedActivation.ReluN1To1 => $"{EmitContext.MathClass}.Max(-1f, {EmitContext.MathClass}.Min({value}, 1f))",
-        FusedActivation.Relu6 => $"{EmitContext.MathClass}.Max(0f, {EmitContext.MathClass}.Min({value}, 6f))",
+        FusedActivation.Relu => $"{math}.Max(0f, {value})",
+        FusedActivation.ReluN1To1 => $"{math}.Max(-1f, {math}.Min({value}, 1f))",
+        FusedActivation.Relu6 => $"{math}.Max(0f, {math}.Min({value}, 6f))",
         FusedActivation.Tanh => $"global::System.MathF.Tanh({value})",
         FusedActivation.SignBit => $"(float.IsNegative({value}) ? 1f : 0f)",
         _ => value,

@@ -1,0 +1,114 @@
+using System.Collections.Generic;
+using System.Linq;
+using TinyModel.Generator.Common;
+using TinyModel.Generator.Diagnostics;
+using TinyModel.Generator.Model;
+
+namespace TinyModel.Generator.Emitting.NanoFramework;
+
+/// <summary>
+/// What a layer emitter of the nanoFramework flavor may ask about the model it writes into. nanoFramework
+/// has no spans, so a tensor is an array and the index of its first element: a layer method takes
+/// <c>(T[] input, int inputOffset, ..., T[] output, int outputOffset)</c>. The arena is one array per
+/// element type (<see cref="NanoModelEmitter"/>).
+/// </summary>
+internal sealed class NanoEmitContext : EmitContextBase
+{
+    private readonly List<DiagnosticInfo> _diagnostics = new();
+    private readonly SortedSet<NanoHelper> _helpers = new();
+
+    private readonly string _sourcePath;
+
+    public NanoEmitContext(ModelSpec model, string sourcePath, bool weightsFromResource = false)
+        : base(model)
+    {
+        _sourcePath = sourcePath;
+        WeightsFromResource = weightsFromResource;
+    }
+
+    /// <summary>
+    /// Whether layers read their weights from the model file embedded as a binary resource (it stays in flash;
+    /// <see cref="NanoWeightsResource"/>) instead of static arrays, which an assembly can hold only 64 KiB of.
+    /// </summary>
+    public bool WeightsFromResource { get; }
+
+    /// <summary>Whether some layer read its weights from the resource.</summary>
+    public bool UsesResource { get; private set; }
+
+    /// <summary>
+    /// Adds a layer's weights, in the model's own layout, and writes the statement that declares the local
+    /// <paramref name="local"/> over them; returns how the layer reads element <c>i</c> (an expression of the
+    /// element type). From static arrays: <c>local[i]</c>. From the resource: the layer's bytes, read once per
+    /// call (nanoFramework's resource API copies them into a new array), as <c>(sbyte)local[i]</c> or
+    /// <c>BitConverter.ToSingle(local, 4 * i)</c>.
+    /// </summary>
+    public System.Func<string, string> Weights(SourceWriter writer, LayerSpec layer, ElementType type, byte[] data, string description, string local)
+    {
+        ModelBlob? blob = WeightsFromResource && type is ElementType.Int8 or ElementType.Float32 ? FindBlob(data) : null;
+        if (blob is null)
+        {
+            string name = AddConstant($"Layer{layer.NodeIndex}Weights", type, data, description);
+            writer.WriteLine($"{type.CSharpName()}[] {local} = {Constant(name)};");
+            return i => $"{local}[{i}]";
+        }
+        UsesResource = true;
+        writer.WriteLine($"// {description}: {blob.Length} bytes at offset {blob.Offset} of the model file, read from flash.");
+        writer.WriteLine($"byte[] {local} = {NanoWeightsResource.ClassName}.Read({blob.Offset}, {blob.Length});");
+        return type == ElementType.Int8
+            ? i => $"(sbyte){local}[{i}]"
+            : i => $"global::System.BitConverter.ToSingle({local}, 4 * ({i}))";
+    }
+
+    private ModelBlob? FindBlob(byte[] data)
+    {
+        long hash = ModelBlob.HashOf(data);
+        foreach (ModelBlob blob in Model.FileBlobs)
+        {
+            if (blob.Length == data.Length && blob.Hash == hash)
+            {
+                return blob;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Why the model cannot be written in this flavor (TM0021, TM0022); empty when it can.</summary>
+    public IReadOnlyList<DiagnosticInfo> Diagnostics => _diagnostics.Distinct().ToList();
+
+    /// <summary>The helper groups the layers call, written once into the class.</summary>
+    public IEnumerable<NanoHelper> Helpers => _helpers;
+
+    /// <summary>Reports that <paramref name="layer"/> cannot be written for nanoFramework (TM0021); <paramref name="detail"/> says what is missing, or is empty.</summary>
+    public void ReportUnsupported(LayerSpec layer, string detail) =>
+        _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NanoFrameworkUnsupported, _sourcePath,
+            Model.SourceFileName, layer.OperatorName, layer.NodeIndex, detail.Length == 0 ? string.Empty : " (" + detail + ")"));
+
+    /// <summary>Reports a limit of one nanoFramework assembly the model exceeds (TM0022).</summary>
+    public void ReportLimit(string problem) =>
+        _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NanoFrameworkLimit, _sourcePath, Model.SourceFileName, problem));
+
+    /// <summary>Asks for a helper group and returns the name of the nested class that holds it.</summary>
+    public string Helper(NanoHelper helper)
+    {
+        _helpers.Add(helper);
+        _helpers.Add(NanoHelper.FixedPoint); // every group builds on it
+        return NanoHelpers.ClassName;
+    }
+
+    /// <summary>The name of the offset parameter that goes with an array parameter.</summary>
+    public static string OffsetName(string arrayName) => arrayName + "Offset";
+
+    /// <summary>
+    /// The signature of a layer method: for each input, then each output, its array and the index of its
+    /// first element. nanoFramework arrays are always writable, so layer state (a variable tensor) needs no
+    /// special form.
+    /// </summary>
+    public string Signature(LayerSpec layer)
+    {
+        IEnumerable<string> inputs = layer.Inputs.Select((id, i) => Parameter(Model.Value(id).Type, InputName(i)));
+        IEnumerable<string> outputs = layer.Outputs.Select((id, i) => Parameter(Model.Value(id).Type, OutputName(i)));
+        return $"private static void {MethodName(layer)}({string.Join(", ", inputs.Concat(outputs))})";
+    }
+
+    private static string Parameter(ElementType type, string name) => $"{type.CSharpName()}[] {name}, int {OffsetName(name)}";
+}

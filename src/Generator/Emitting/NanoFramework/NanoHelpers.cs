@@ -1,0 +1,274 @@
+using System.Collections.Generic;
+using TinyModel.Generator.Common;
+
+namespace TinyModel.Generator.Emitting.NanoFramework;
+
+/// <summary>A group of helper methods that nanoFramework layers call, written once into the model's class.</summary>
+internal enum NanoHelper
+{
+    /// <summary>TFLite's fixed-point requantization and integer clamps.</summary>
+    FixedPoint,
+
+    /// <summary>gemmlowp's reciprocal and the interpolating int16 table of TFLite's quantized SOFTMAX.</summary>
+    Softmax,
+
+    /// <summary>The float exponential, which nanoFramework's mscorlib lacks.</summary>
+    FloatMath,
+}
+
+/// <summary>
+/// The source of the helpers, written into a private nested class of each model (nanoFramework cannot
+/// reference TinyModel.Runtime, a net8.0 library). They are TinyModel.Runtime's <c>FixedPoint</c> and
+/// <c>SoftmaxMath</c> rewritten in what nanoFramework runs: no generics, spans or intrinsics, C# 10.
+/// </summary>
+internal static class NanoHelpers
+{
+    /// <summary>The nested class that holds the helpers.</summary>
+    public const string ClassName = "NanoMath";
+
+    public static void Write(SourceWriter writer, IEnumerable<NanoHelper> helpers)
+    {
+        writer.WriteLine("/// <summary>TensorFlow Lite's integer arithmetic, bit for bit as TensorFlow Lite Micro's reference kernels compute it.</summary>");
+        writer.OpenBlock($"private static class {ClassName}");
+        bool first = true;
+        foreach (NanoHelper helper in helpers)
+        {
+            if (!first)
+            {
+                writer.WriteLine();
+            }
+            first = false;
+            foreach (string line in Source(helper).Split('\n'))
+            {
+                if (line.Length == 0)
+                {
+                    writer.WriteLine();
+                }
+                else
+                {
+                    writer.WriteLine(line);
+                }
+            }
+        }
+        writer.CloseBlock();
+    }
+
+    private static string Source(NanoHelper helper) => (helper switch
+    {
+        NanoHelper.Softmax => SoftmaxSource,
+        NanoHelper.FloatMath => FloatMathSource,
+        _ => FixedPointSource,
+    }).Replace("\r", string.Empty).Trim('\n');
+
+    private const string FixedPointSource = @"
+/// <summary>The high 32 bits of 2·a·b rounded to nearest, saturating the one overflowing case.</summary>
+public static int SaturatingRoundingDoublingHighMul(int a, int b)
+{
+    if (a == b && a == int.MinValue)
+    {
+        return int.MaxValue;
+    }
+    long ab = (long)a * b;
+    long nudge = ab >= 0 ? (1L << 30) : (1L - (1L << 30));
+    // Division, not a shift: TFLite truncates toward zero here.
+    return (int)((ab + nudge) / (1L << 31));
+}
+
+/// <summary>x / 2^exponent, rounded to nearest with ties away from zero.</summary>
+public static int RoundingDivideByPOT(int x, int exponent)
+{
+    int mask = (int)((1L << exponent) - 1);
+    int remainder = x & mask;
+    int threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+    return (x >> exponent) + (remainder > threshold ? 1 : 0);
+}
+
+/// <summary>x · multiplier · 2^shift for a Q0.31 multiplier: TFLite's MultiplyByQuantizedMultiplier (32-bit accumulators).</summary>
+public static int MultiplyByQuantizedMultiplier(int x, int multiplier, int shift)
+{
+    int leftShift = shift > 0 ? shift : 0;
+    int rightShift = shift > 0 ? 0 : -shift;
+    return RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(unchecked(x * (1 << leftShift)), multiplier), rightShift);
+}
+
+/// <summary>TFLite's MultiplyByQuantizedMultiplier for 64-bit accumulators: a 16-bit multiplier, one rounding.</summary>
+public static int MultiplyByQuantizedMultiplier(long x, int multiplier, int shift)
+{
+    long reduced = multiplier < 0x7FFF0000 ? (multiplier + (1 << 15)) >> 16 : 0x7FFF;
+    int totalShift = 15 - shift;
+    long round = 1L << (totalShift - 1);
+    return (int)((x * reduced + round) >> totalShift);
+}
+
+/// <summary>The smaller of a and b (nanoFramework's mscorlib has no System.Math).</summary>
+public static int Min(int a, int b)
+{
+    return a < b ? a : b;
+}
+
+/// <summary>The larger of a and b.</summary>
+public static int Max(int a, int b)
+{
+    return a > b ? a : b;
+}
+
+/// <summary>The smaller of a and b.</summary>
+public static float Min(float a, float b)
+{
+    return a < b ? a : b;
+}
+
+/// <summary>The larger of a and b.</summary>
+public static float Max(float a, float b)
+{
+    return a > b ? a : b;
+}
+
+/// <summary>x clamped to [min, max].</summary>
+public static int Clamp(int x, int min, int max)
+{
+    return x < min ? min : x > max ? max : x;
+}
+
+/// <summary>TFLite's AffineQuantize of one value already divided by the scale: rounded half away from zero, plus the zero point, clamped to [min, max]; never converts an out-of-range float (nanoFramework wraps those).</summary>
+public static int Quantize(float scaled, int zeroPoint, int min, int max)
+{
+    if (!(scaled > (float)((long)min - zeroPoint) - 1f))
+    {
+        return min;
+    }
+    if (scaled >= (float)((long)max - zeroPoint) + 1f)
+    {
+        return max;
+    }
+    int whole = (int)scaled;
+    float fraction = scaled - whole;
+    if (fraction >= 0.5f)
+    {
+        whole++;
+    }
+    else if (fraction <= -0.5f)
+    {
+        whole--;
+    }
+    long q = (long)whole + zeroPoint;
+    return q < min ? min : q > max ? max : (int)q;
+}
+
+/// <summary>x clamped to [min, max] as TFLite's ActivationFunctionWithMinMax does: max first, then min.</summary>
+public static float Clamp(float x, float min, float max)
+{
+    float low = x < min ? min : x;
+    return low > max ? max : low;
+}
+";
+
+    private const string FloatMathSource = @"
+/// <summary>
+/// e^x for float, as System.MathF.Exp and C's expf give it to within an ulp (nanoFramework's mscorlib has no
+/// exponential): x = k·ln 2 + r with |r| ≤ ln 2 / 2, e^r by its Taylor series in double (error below 1e-13),
+/// times 2^k.
+/// </summary>
+public static float Exp(float x)
+{
+    if (x > 88.8f)
+    {
+        return float.PositiveInfinity;
+    }
+    if (x < -104f)
+    {
+        return 0f;
+    }
+    if (!(x <= 88.8f))
+    {
+        return x; // NaN
+    }
+    const double ln2 = 0.69314718055994530942;
+    double scaled = x / ln2;
+    int k = (int)(scaled >= 0 ? scaled + 0.5 : scaled - 0.5);
+    double r = x - k * ln2;
+    double term = 1.0, sum = 1.0;
+    for (int n = 1; n <= 12; n++)
+    {
+        term = term * r / n;
+        sum += term;
+    }
+    double power = 1.0;
+    for (int i = 0; i < k; i++)
+    {
+        power *= 2.0;
+    }
+    for (int i = 0; i > k; i--)
+    {
+        power *= 0.5;
+    }
+    return (float)(sum * power);
+}
+";
+
+    private const string SoftmaxSource = @"
+/// <summary>TFLite's GetReciprocal: 1 / x for a positive fixed-point x with integerBits integer bits, as a Q0.31 significand and the bits by which it is too large.</summary>
+public static int Reciprocal(int x, int integerBits, out int bitsOverUnit)
+{
+    int headroomPlusOne = LeadingZeroCount((uint)x);
+    bitsOverUnit = integerBits - headroomPlusOne;
+    int shiftedSumMinusOne = unchecked((int)(((uint)x << headroomPlusOne) - (1u << 31)));
+    return OneOverOnePlusX(shiftedSumMinusOne);
+}
+
+/// <summary>gemmlowp's one_over_one_plus_x_for_x_in_0_1, by Newton-Raphson, Q0.31 in and out.</summary>
+public static int OneOverOnePlusX(int a)
+{
+    unchecked
+    {
+        int halfDenominator = RoundingHalfSum(a, int.MaxValue);
+        const int constant48Over17 = 1515870810;
+        const int constantNeg32Over17 = -1010580540;
+        const int oneQ2 = 1 << 29;
+        int x = constant48Over17 + SaturatingRoundingDoublingHighMul(halfDenominator, constantNeg32Over17);
+        for (int i = 0; i < 3; i++)
+        {
+            int halfDenominatorTimesX = SaturatingRoundingDoublingHighMul(halfDenominator, x);
+            int oneMinusHalfDenominatorTimesX = oneQ2 - halfDenominatorTimesX;
+            x += SaturatingShiftLeft(SaturatingRoundingDoublingHighMul(x, oneMinusHalfDenominatorTimesX), 2);
+        }
+        return SaturatingShiftLeft(x, 1);
+    }
+}
+
+/// <summary>TFLite's LUTLookup for int16: 512 segments indexed by the top 9 bits, interpolated with the low 7.</summary>
+public static short LookupInt16(int value, short[] lut)
+{
+    int index = 256 + (value >> 7);
+    int offset = value & 0x7f;
+    int baseValue = lut[index];
+    int slope = lut[index + 1] - baseValue;
+    int delta = (slope * offset + 64) >> 7;
+    return (short)(baseValue + delta);
+}
+
+private static int RoundingHalfSum(int a, int b)
+{
+    long sum = (long)a + b;
+    long sign = sum >= 0 ? 1 : -1;
+    return (int)((sum + sign) / 2);
+}
+
+private static int SaturatingShiftLeft(int x, int exponent)
+{
+    int threshold = (1 << (31 - exponent)) - 1;
+    return x > threshold ? int.MaxValue : x < -threshold ? int.MinValue : x << exponent;
+}
+
+public static int LeadingZeroCount(uint x)
+{
+    int count = 0;
+    while (count < 32 && (x & 0x80000000u) == 0)
+    {
+        x <<= 1;
+        count++;
+    }
+    return count;
+}
+";
+}
