@@ -111,7 +111,11 @@ internal static class OperatorCatalog
         new AveragePool2D(),
         new MaxPool2D(),
         // Reduction
-        new Mean(),
+        new Reduce(ReduceKind.Mean),
+        new Reduce(ReduceKind.Sum),
+        new Reduce(ReduceKind.Max),
+        new Reduce(ReduceKind.Min),
+        new Reduce(ReduceKind.All),
         // Normalization
         new Softmax(),
         // Signal (TFLM's signal-library custom operators)

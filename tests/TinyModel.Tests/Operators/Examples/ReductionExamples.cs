@@ -9,9 +9,13 @@ namespace TinyModel.Tests.Operators.Examples;
 /// <summary>Example models of the reduction operators.</summary>
 internal static class ReductionExamples
 {
-    /// <summary>The mean of a 1×2×2×3 tensor over its two middle axes, without keep_dims.</summary>
+    /// <summary>The reduction of a 1×2×2×3 tensor over its two middle axes, without keep_dims.</summary>
     [OperatorExample(BuiltinOperator.Mean)]
-    public static TfliteModelBuilder Mean(int code, TypeCombination types)
+    [OperatorExample(BuiltinOperator.Sum)]
+    [OperatorExample(BuiltinOperator.ReduceMax)]
+    [OperatorExample(BuiltinOperator.ReduceMin)]
+    [OperatorExample(BuiltinOperator.ReduceAll)]
+    public static TfliteModelBuilder Reduce(int code, TypeCombination types)
     {
         var b = new TfliteModelBuilder();
         ElementType type = types.Inputs[0]!.Value;
