@@ -116,6 +116,8 @@ internal static class OperatorCatalog
         new Reduce(ReduceKind.Max),
         new Reduce(ReduceKind.Min),
         new Reduce(ReduceKind.All),
+        new ArgMinMax(maximum: true),
+        new ArgMinMax(maximum: false),
         // Normalization
         new Softmax(),
         // Signal (TFLM's signal-library custom operators)

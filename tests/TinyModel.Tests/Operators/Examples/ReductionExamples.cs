@@ -1,5 +1,6 @@
 using TinyModel.Generator.Model;
 using TinyModel.Generator.Operators;
+using TinyModel.Generator.Operators.Reduction;
 using TinyModel.Generator.Reading;
 using TinyModel.Tests.Infrastructure;
 using static TinyModel.Tests.Operators.OperatorHarness;
@@ -24,5 +25,17 @@ internal static class ReductionExamples
         int output = OperatorExamples.Tensor(b, "y", types.Outputs[0], new[] { 1, 3 });
         return b.Operator(code, new[] { input, axes }, new[] { output }, ReducerOptions, null, TfliteModelBuilder.Option.Bool(0, false))
             .Inputs(input).Outputs(output);
+    }
+
+    /// <summary>The index of the largest (smallest) value of a 2×4×3 tensor along its middle axis.</summary>
+    [OperatorExample(ArgMinMax.ArgMaxCode)]
+    [OperatorExample(ArgMinMax.ArgMinCode)]
+    public static TfliteModelBuilder ArgMinOrMax(int code, TypeCombination types)
+    {
+        var b = new TfliteModelBuilder();
+        int input = OperatorExamples.Tensor(b, "x", types.Inputs[0]!.Value, new[] { 2, 4, 3 });
+        int axis = b.Constant("axis", OperatorExamples.Tflite(types.Inputs[1]!.Value), new[] { 1 }, Bytes(new[] { 1 }));
+        int output = OperatorExamples.Tensor(b, "y", types.Outputs[0], new[] { 2, 3 });
+        return b.Operator(code, new[] { input, axis }, new[] { output }).Inputs(input).Outputs(output);
     }
 }
