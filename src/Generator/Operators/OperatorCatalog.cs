@@ -118,6 +118,7 @@ internal static class OperatorCatalog
         new Reduce(ReduceKind.All),
         new ArgMinMax(maximum: true),
         new ArgMinMax(maximum: false),
+        new CumSum(),
         // Normalization
         new Softmax(),
         // Signal (TFLM's signal-library custom operators)

@@ -38,4 +38,17 @@ internal static class ReductionExamples
         int output = OperatorExamples.Tensor(b, "y", types.Outputs[0], new[] { 2, 3 });
         return b.Operator(code, new[] { input, axis }, new[] { output }).Inputs(input).Outputs(output);
     }
+
+    /// <summary>Exclusive, reverse running sums of a 2×4×3 tensor along its middle axis.</summary>
+    [OperatorExample(CumSum.BuiltinCode)]
+    public static TfliteModelBuilder CumulativeSum(int code, TypeCombination types)
+    {
+        const byte cumsumOptions = 99; // BuiltinOptions.CumsumOptions in schema.fbs
+        var b = new TfliteModelBuilder();
+        int input = OperatorExamples.Tensor(b, "x", types.Inputs[0]!.Value, new[] { 2, 4, 3 });
+        int axis = b.Constant("axis", OperatorExamples.Tflite(types.Inputs[1]!.Value), new[] { 1 }, Bytes(new[] { 1 }));
+        int output = OperatorExamples.Tensor(b, "y", types.Outputs[0], new[] { 2, 4, 3 });
+        return b.Operator(code, new[] { input, axis }, new[] { output }, cumsumOptions, null, TfliteModelBuilder.Option.Bool(0, true), TfliteModelBuilder.Option.Bool(1, true))
+            .Inputs(input).Outputs(output);
+    }
 }
