@@ -110,6 +110,7 @@ internal static class OperatorCatalog
         // Pooling
         new AveragePool2D(),
         new MaxPool2D(),
+        new L2Pool2D(),
         // Reduction
         new Reduce(ReduceKind.Mean),
         new Reduce(ReduceKind.Sum),
