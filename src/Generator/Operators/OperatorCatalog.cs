@@ -78,6 +78,7 @@ internal static class OperatorCatalog
         new DepthwiseConv2D(),
         new FullyConnected(),
         new TransposeConv(),
+        new BatchMatMul(),
         // DataMovement
         new Reshape(),
         new Squeeze(),
