@@ -79,6 +79,7 @@ internal static class OperatorCatalog
         new DepthwiseConv2D(),
         new FullyConnected(),
         new TransposeConv(),
+        new BatchMatMul(),
         // DataMovement
         new Reshape(),
         new Squeeze(),
@@ -114,8 +115,16 @@ internal static class OperatorCatalog
         // Pooling
         new AveragePool2D(),
         new MaxPool2D(),
+        new L2Pool2D(),
         // Reduction
-        new Mean(),
+        new Reduce(ReduceKind.Mean),
+        new Reduce(ReduceKind.Sum),
+        new Reduce(ReduceKind.Max),
+        new Reduce(ReduceKind.Min),
+        new Reduce(ReduceKind.All),
+        new ArgMinMax(maximum: true),
+        new ArgMinMax(maximum: false),
+        new CumSum(),
         // Normalization
         new Softmax(),
         new LogSoftmax(),

@@ -72,11 +72,14 @@ internal static class BuiltinOperator
     public const int Equal = 71;
     public const int NotEqual = 72;
     public const int Log = 73;
+    public const int Sum = 74;
     public const int Sqrt = 75;
     public const int Rsqrt = 76;
+    public const int ReduceMax = 82;
     public const int LogicalOr = 84;
     public const int LogicalAnd = 86;
     public const int LogicalNot = 87;
+    public const int ReduceMin = 89;
     public const int FloorDiv = 90;
     public const int Square = 92;
     public const int ZerosLike = 93;
@@ -93,6 +96,7 @@ internal static class BuiltinOperator
     public const int HardSwish = 117;
     public const int SelectV2 = 123;
     public const int PlaceholderForGreaterOpCodes = 127;
+    public const int ReduceAll = 140;
 }
 
 /// <summary>TensorFlow Lite's <c>ActivationFunctionType</c>, fused into many operators.</summary>

@@ -11,7 +11,8 @@ namespace TinyModel.Generator.Operators.Pooling;
 /// AVERAGE_POOL_2D and MAX_POOL_2D (TFLM pooling.cc, pooling_common.cc, reference/pooling.h and
 /// reference/integer_ops/pooling.h): float32, int8 and int16 NHWC tensors, any filter size and
 /// stride, SAME or VALID padding, fused NONE, RELU, RELU_N1_TO_1 or RELU6. Quantized inputs and
-/// outputs must share scale and zero point, as TFLM requires.
+/// outputs must share scale and zero point, as TFLM requires. L2_POOL_2D (TFLM l2_pool_2d.cc,
+/// reference <c>L2Pool</c>): float32 only, the square root of each clipped window's mean square.
 /// </summary>
 internal abstract class Pool2D : OperatorDefinition<PoolingLayer>
 {
@@ -20,17 +21,20 @@ internal abstract class Pool2D : OperatorDefinition<PoolingLayer>
 
     private static readonly TypeSupport PooledTypes = TypeSupport.SameType(ElementType.Float32, ElementType.Int8, ElementType.Int16);
 
+    // TFLM's L2_POOL_2D refuses anything but float32 in Prepare.
+    private static readonly TypeSupport L2Types = TypeSupport.SameType(ElementType.Float32);
+
     protected Pool2D(int code)
         : base(code)
     {
     }
 
-    public override TypeSupport Types => PooledTypes;
+    public override TypeSupport Types => Kind == PoolKind.L2 ? L2Types : PooledTypes;
 
     public override string Notes => "any filter and stride, SAME/VALID, fused ReLU/ReLU6/ReLU-N1-to-1";
 
-    /// <summary>Whether each output is its window's maximum (MAX_POOL_2D) rather than its average.</summary>
-    protected abstract bool IsMax { get; }
+    /// <summary>How each output reduces its window.</summary>
+    protected abstract PoolKind Kind { get; }
 
     protected override PoolingLayer? LowerLayer(LoweringContext context, TfliteOperator op)
     {
@@ -96,11 +100,11 @@ internal abstract class Pool2D : OperatorDefinition<PoolingLayer>
         }
         ActivationRange range = QuantizationMath.ActivationRange(activation, output.Type, output.Quantization);
         return new PoolingLayer(op.Index, new EquatableArray<int>(new[] { op.Inputs[0] }), new EquatableArray<int>(new[] { op.Outputs[0] }),
-            IsMax, input.Type, batches, inH, inW, depth, outH, outW, filterH, filterW, strideH, strideW, padH, padW, padding, range);
+            Kind, input.Type, batches, inH, inW, depth, outH, outW, filterH, filterW, strideH, strideW, padH, padW, padding, range);
     }
 
     /// <summary>
-    /// Writes AVERAGE_POOL_2D and MAX_POOL_2D kernels in TFLM's order: for each output position the window
+    /// Writes AVERAGE_POOL_2D, MAX_POOL_2D and L2_POOL_2D kernels in TFLM's order: for each output position the window
     /// is clipped to the image, then each channel is reduced over it (rows, then columns).
     /// </summary>
     protected override void EmitLayer(SourceWriter writer, PoolingLayer layer, EmitContext context) =>
@@ -123,7 +127,13 @@ internal abstract class Pool2D : OperatorDefinition<PoolingLayer>
 
         writer.WriteLine("/// <summary>");
         writer.WriteLine($"/// Node {layer.NodeIndex}, {layer.OperatorName}: {Literals.Xml(input.Describe())} → {Literals.Xml(output.Describe())}.");
-        writer.WriteLine($"/// {(layer.IsMax ? "Maximum" : "Average")} of each {layer.FilterHeight}×{layer.FilterWidth} window, stride {layer.StrideHeight}×{layer.StrideWidth}, {layer.Padding.ToString().ToUpperInvariant()} padding " +
+        string reduction = layer.Kind switch
+        {
+            PoolKind.Max => "Maximum",
+            PoolKind.L2 => "Square root of the mean square",
+            _ => "Average",
+        };
+        writer.WriteLine($"/// {reduction} of each {layer.FilterHeight}×{layer.FilterWidth} window, stride {layer.StrideHeight}×{layer.StrideWidth}, {layer.Padding.ToString().ToUpperInvariant()} padding " +
             $"({layer.PadHeight} row(s) above, {layer.PadWidth} column(s) left); windows are clipped to the image and padding is not counted.");
         if (!layer.IsMax && !isFloat)
         {
@@ -171,6 +181,11 @@ internal abstract class Pool2D : OperatorDefinition<PoolingLayer>
             writer.WriteLine($"{acc} v = input[row + fx * {d}];");
             writer.WriteLine("if (v > acc) acc = v;");
         }
+        else if (layer.Kind == PoolKind.L2)
+        {
+            writer.WriteLine($"float v = input[row + fx * {d}];");
+            writer.WriteLine("acc += v * v;");
+        }
         else
         {
             writer.WriteLine($"acc += input[row + fx * {d}];");
@@ -180,7 +195,12 @@ internal abstract class Pool2D : OperatorDefinition<PoolingLayer>
 
         if (isFloat)
         {
-            string value = layer.IsMax ? "acc" : "acc / count";
+            string value = layer.Kind switch
+            {
+                PoolKind.Max => "acc",
+                PoolKind.L2 => "global::System.MathF.Sqrt(acc / count)",
+                _ => "acc / count",
+            };
             writer.WriteLine($"output[outBase + c] = {m}.Min({m}.Max({value}, {Literals.Float(act.FloatMin)}), {Literals.Float(act.FloatMax)});");
         }
         else
@@ -224,7 +244,7 @@ internal sealed class AveragePool2D : Pool2D
     {
     }
 
-    protected override bool IsMax => false;
+    protected override PoolKind Kind => PoolKind.Average;
 }
 
 /// <summary>MAX_POOL_2D: the maximum of each window.</summary>
@@ -235,14 +255,41 @@ internal sealed class MaxPool2D : Pool2D
     {
     }
 
-    protected override bool IsMax => true;
+    protected override PoolKind Kind => PoolKind.Max;
+}
+
+/// <summary>L2_POOL_2D: the square root of each window's mean square (float32).</summary>
+internal sealed class L2Pool2D : Pool2D
+{
+    /// <summary>TFLite's builtin code of L2_POOL_2D (schema.fbs).</summary>
+    public const int BuiltinCode = 12;
+
+    public L2Pool2D()
+        : base(BuiltinCode)
+    {
+    }
+
+    public override string Notes => "float32 as TFLM; any filter and stride, SAME/VALID, fused ReLU/ReLU6/ReLU-N1-to-1";
+
+    protected override PoolKind Kind => PoolKind.L2;
+}
+
+/// <summary>How a pooling reduces its window.</summary>
+internal enum PoolKind
+{
+    /// <summary>AVERAGE_POOL_2D.</summary>
+    Average,
+    /// <summary>MAX_POOL_2D.</summary>
+    Max,
+    /// <summary>L2_POOL_2D.</summary>
+    L2,
 }
 
 /// <summary>
 /// AVERAGE_POOL_2D or MAX_POOL_2D over NHWC: each output is the average (or maximum) of the input
 /// window that lies inside the image (padding positions are left out, not counted as zeros).
 /// </summary>
-/// <param name="IsMax">MAX_POOL_2D when true, AVERAGE_POOL_2D otherwise.</param>
+/// <param name="Kind">Average, maximum or L2 (root mean square).</param>
 /// <param name="Type">float32, int8 or int16 (input and output share the quantization).</param>
 /// <param name="PadHeight">Rows of padding above the image (TFLM's <c>padding_values.height</c>).</param>
 /// <param name="PadWidth">Columns of padding left of the image.</param>
@@ -250,7 +297,7 @@ internal sealed record PoolingLayer(
     int NodeIndex,
     EquatableArray<int> Inputs,
     EquatableArray<int> Outputs,
-    bool IsMax,
+    PoolKind Kind,
     ElementType Type,
     int Batches,
     int InputHeight,
@@ -266,7 +313,10 @@ internal sealed record PoolingLayer(
     int PadWidth,
     PaddingKind Padding,
     ActivationRange Activation)
-    : LayerSpec(NodeIndex, IsMax ? "MAX_POOL_2D" : "AVERAGE_POOL_2D", Inputs, Outputs)
+    : LayerSpec(NodeIndex, Kind switch { PoolKind.Max => "MAX_POOL_2D", PoolKind.L2 => "L2_POOL_2D", _ => "AVERAGE_POOL_2D" }, Inputs, Outputs)
 {
+    /// <summary>Whether each output is its window's maximum.</summary>
+    public bool IsMax => Kind == PoolKind.Max;
+
     public override long MacCount => (long)Batches * OutputHeight * OutputWidth * Depth * FilterHeight * FilterWidth;
 }

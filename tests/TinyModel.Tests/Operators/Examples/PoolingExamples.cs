@@ -15,6 +15,7 @@ internal static class PoolingExamples
     /// <summary>A 4×4 single-channel image pooled in 2×2 windows with stride 2.</summary>
     [OperatorExample(BuiltinOperator.AveragePool2D)]
     [OperatorExample(BuiltinOperator.MaxPool2D)]
+    [OperatorExample(TinyModel.Generator.Operators.Pooling.L2Pool2D.BuiltinCode)]
     public static TfliteModelBuilder Pool(int code, TypeCombination types)
     {
         var b = new TfliteModelBuilder();
