@@ -2,7 +2,8 @@
 # ARM64 (Raspberry Pi and its kind), checked on this x64 machine under qemu-aarch64:
 #   1. tests/TinyModel.GoldenRunner (every model of ../shared/models and ../shared/ops, compiled by the
 #      generator) published self-contained for linux-arm64 passes every golden case under emulation;
-#   2. samples/HelloWorld cross-compiled with NativeAOT for linux-arm64 prints what the x64 sample prints.
+#   2. each sample (HelloWorld, KeywordSpotting, PersonDetection) cross-compiled with NativeAOT for
+#      linux-arm64 prints what the x64 sample prints.
 # Installs what it needs from Debian's packages when missing (qemu-user, the arm64 cross C libraries,
 # lld, the cross binutils). Timings under emulation mean nothing; only results are checked.
 set -euo pipefail
@@ -30,14 +31,19 @@ dotnet publish "$repo/tests/TinyModel.GoldenRunner" -c Release -r linux-arm64 --
 "${qemu[@]}" "$work/runner/TinyModel.GoldenRunner" "$shared" | tee "$work/runner.txt"
 grep -Eq '^[0-9]+ passed, 0 failed$' "$work/runner.txt"
 
-echo "--- HelloWorld, NativeAOT for linux-arm64, cross-compiled"
-dotnet run --project "$repo/samples/HelloWorld" -c Release > "$work/x64.txt"
-dotnet publish "$repo/samples/HelloWorld" -c Release -r linux-arm64 -p:PublishAot=true -o "$work/aot" --nologo -v:q
-# ELF e_machine (2 bytes at offset 18) is 183 for AArch64.
-[ "$(od -An -tu2 -j18 -N2 "$work/aot/HelloWorld" | tr -d ' ')" = 183 ] || { echo "FAIL: not an ARM64 binary"; exit 1; }
-"${qemu[@]}" "$work/aot/HelloWorld" > "$work/arm64.txt"
-if diff -u "$work/x64.txt" "$work/arm64.txt"; then
-  echo "PASS: the ARM64 NativeAOT HelloWorld prints the same $(wc -l < "$work/arm64.txt") lines as the x64 sample"
-else
-  echo "FAIL: the ARM64 NativeAOT output differs (diff above)"; exit 1
-fi
+# Each sample runs from its own folder (its default paths to ../shared/media are relative to it).
+status=0
+for sample in HelloWorld KeywordSpotting PersonDetection; do
+  echo "--- $sample, NativeAOT for linux-arm64, cross-compiled"
+  (cd "$repo/samples/$sample" && dotnet run -c Release) > "$work/$sample-x64.txt"
+  dotnet publish "$repo/samples/$sample" -c Release -r linux-arm64 -p:PublishAot=true -o "$work/aot-$sample" --nologo -v:q
+  # ELF e_machine (2 bytes at offset 18) is 183 for AArch64.
+  [ "$(od -An -tu2 -j18 -N2 "$work/aot-$sample/$sample" | tr -d ' ')" = 183 ] || { echo "FAIL: $sample is not an ARM64 binary"; status=1; continue; }
+  (cd "$repo/samples/$sample" && "${qemu[@]}" "$work/aot-$sample/$sample") > "$work/$sample-arm64.txt"
+  if diff -u "$work/$sample-x64.txt" "$work/$sample-arm64.txt"; then
+    echo "PASS: the ARM64 NativeAOT $sample prints the same $(wc -l < "$work/$sample-arm64.txt") lines as the x64 sample"
+  else
+    echo "FAIL: the ARM64 NativeAOT $sample output differs (diff above)"; status=1
+  fi
+done
+exit $status
