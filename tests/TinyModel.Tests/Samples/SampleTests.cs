@@ -104,6 +104,26 @@ public class SampleTests
     }
 
     [Fact]
+    public void PersonDetectionAllocatesNothingPerImage()
+    {
+        (byte[] pixels, _, _) = BmpReader.ReadGray(Media("person.bmp"));
+        var detector = new PersonDetector();
+        detector.Detect(pixels);
+        long allocated = 0;
+        for (int round = 0; round < 3; round++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            detector.Detect(pixels);
+            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            if (allocated == 0)
+            {
+                break;
+            }
+        }
+        Assert.Equal(0, allocated);
+    }
+
+    [Fact]
     public void TwentyFourBitImagesBecomeGrayAndOtherSizesAreResized()
     {
         // A 2x2 24-bit BMP, bottom-up: bottom row red, white; top row black, gray 128.
