@@ -44,22 +44,9 @@ internal sealed class ArgMinMax : OperatorDefinition<ArgMinMaxLayer>
         }
         ValueSpec input = context.Value(op.Inputs[0]);
         ValueSpec output = context.Value(op.Outputs[0]);
-        int rank = input.Shape.Count;
-        int[]? axisValues = ShapeMath.IntegerConstant(context, op.Inputs[1]);
-        if (axisValues is not { Length: 1 } || axisValues[0] < -rank || axisValues[0] >= rank)
+        if (SingleAxis.Resolve(context, op, input) is not (int axis, int outer, int inner))
         {
-            context.ReportUnsupported(op, $"the axis must be one constant int32 value within the {rank} dimensions of the input {input.ShapeText}");
             return null;
-        }
-        int axis = axisValues[0] < 0 ? axisValues[0] + rank : axisValues[0];
-        int outer = 1, inner = 1;
-        for (int d = 0; d < axis; d++)
-        {
-            outer *= input.Shape[d];
-        }
-        for (int d = axis + 1; d < rank; d++)
-        {
-            inner *= input.Shape[d];
         }
         int axisSize = input.Shape[axis];
         if ((long)outer * inner != output.ElementCount || axisSize == 0)

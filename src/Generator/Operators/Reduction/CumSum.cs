@@ -42,27 +42,14 @@ internal sealed class CumSum : OperatorDefinition<CumSumLayer>
         }
         ValueSpec input = context.Value(op.Inputs[0]);
         ValueSpec output = context.Value(op.Outputs[0]);
-        int rank = input.Shape.Count;
-        int[]? axisValues = ShapeMath.IntegerConstant(context, op.Inputs[1]);
-        if (axisValues is not { Length: 1 } || axisValues[0] < -rank || axisValues[0] >= rank)
+        if (SingleAxis.Resolve(context, op, input) is not (int axis, int before, int after))
         {
-            context.ReportUnsupported(op, $"the axis must be one constant int32 value within the {rank} dimensions of the input {input.ShapeText}");
             return null;
         }
         if (output.ElementCount != input.ElementCount)
         {
             context.ReportUnsupported(op, $"the output {output.ShapeText} differs from the input {input.ShapeText}");
             return null;
-        }
-        int axis = axisValues[0] < 0 ? axisValues[0] + rank : axisValues[0];
-        int before = 1, after = 1;
-        for (int d = 0; d < axis; d++)
-        {
-            before *= input.Shape[d];
-        }
-        for (int d = axis + 1; d < rank; d++)
-        {
-            after *= input.Shape[d];
         }
         bool exclusive = op.BuiltinOptions?.GetBool(OptionExclusive) ?? false;
         bool reverse = op.BuiltinOptions?.GetBool(OptionReverse) ?? false;
