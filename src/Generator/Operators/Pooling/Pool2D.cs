@@ -108,16 +108,18 @@ internal abstract class Pool2D : OperatorDefinition<PoolingLayer>
     /// is clipped to the image, then each channel is reduced over it (rows, then columns).
     /// </summary>
     protected override void EmitLayer(SourceWriter writer, PoolingLayer layer, EmitContext context) =>
-        WriteKernel(writer, layer, context.Model, context.Signature(layer), EmitContext.MathClass, string.Empty, string.Empty);
+        WriteKernel(writer, layer, context.Model, context.Signature(layer), EmitContext.MathClass, string.Empty, string.Empty, runtimeSums: true);
 
     /// <summary>
     /// The same kernel for nanoFramework: arrays with the index of their first element, and the Min/Max of
     /// the class's helpers in place of System.Math, which nanoFramework's mscorlib lacks.
     /// </summary>
     protected override void EmitNanoFrameworkLayer(SourceWriter writer, PoolingLayer layer, NanoEmitContext context) =>
-        WriteKernel(writer, layer, context.Model, context.Signature(layer), context.Helper(NanoHelper.FixedPoint), "inputOffset + ", "outputOffset + ");
+        WriteKernel(writer, layer, context.Model, context.Signature(layer), context.Helper(NanoHelper.FixedPoint), "inputOffset + ", "outputOffset + ", runtimeSums: false);
 
-    private static void WriteKernel(SourceWriter writer, PoolingLayer layer, ModelSpec model, string signature, string m, string inputStart, string outputStart)
+    /// <summary>Writes one pooling layer's method.</summary>
+    /// <param name="runtimeSums">Whether an int8 average may sum each window's channels with <c>Int8Pooling.SumWindow</c> (TinyModel.Runtime, vectorized) rather than channel by channel.</param>
+    private static void WriteKernel(SourceWriter writer, PoolingLayer layer, ModelSpec model, string signature, string m, string inputStart, string outputStart, bool runtimeSums)
     {
         ValueSpec input = model.Value(layer.Inputs[0]);
         ValueSpec output = model.Value(layer.Outputs[0]);
@@ -139,6 +141,11 @@ internal abstract class Pool2D : OperatorDefinition<PoolingLayer>
         {
             writer.WriteLine("/// The integer sum is divided by the window's element count, rounded half away from zero, as TFLM does.");
         }
+        bool windowSums = runtimeSums && layer.Kind == PoolKind.Average && layer.Type == ElementType.Int8;
+        if (windowSums)
+        {
+            writer.WriteLine("/// Each window's channels are summed at once (int32 sums wrap as TFLM's do, in any order).");
+        }
         writer.WriteLine(isFloat
             ? $"/// Fused activation {act.Activation.ToString().ToUpperInvariant()}: output clamped to [{Literals.Float(act.FloatMin)}, {Literals.Float(act.FloatMax)}]."
             : $"/// Fused activation {act.Activation.ToString().ToUpperInvariant()}: output clamped to [{act.QuantizedMin}, {act.QuantizedMax}].");
@@ -146,6 +153,10 @@ internal abstract class Pool2D : OperatorDefinition<PoolingLayer>
         writer.OpenBlock(signature);
 
         int ih = layer.InputHeight, iw = layer.InputWidth, d = layer.Depth, oh = layer.OutputHeight, ow = layer.OutputWidth;
+        if (windowSums)
+        {
+            writer.WriteLine($"global::System.Span<int> sums = stackalloc int[{d}];");
+        }
         bool batched = layer.Batches > 1;
         if (batched)
         {
@@ -169,30 +180,16 @@ internal abstract class Pool2D : OperatorDefinition<PoolingLayer>
                 ? "float count = (fyEnd - fyStart) * (fxEnd - fxStart);"
                 : "int count = (fyEnd - fyStart) * (fxEnd - fxStart);");
         }
-        writer.OpenBlock($"for (int c = 0; c < {d}; c++)");
-        string acc = isFloat ? "float" : "int";
-        string init = layer.IsMax ? (isFloat ? "float.MinValue" : $"{t}.MinValue") : (isFloat ? "0f" : "0");
-        writer.WriteLine($"{acc} acc = {init};");
-        writer.OpenBlock("for (int fy = fyStart; fy < fyEnd; fy++)");
-        writer.WriteLine($"int row = {inputStart}(({inBatch}y0 + fy) * {iw} + x0) * {d} + c;");
-        writer.OpenBlock("for (int fx = fxStart; fx < fxEnd; fx++)");
-        if (layer.IsMax)
+        if (windowSums)
         {
-            writer.WriteLine($"{acc} v = input[row + fx * {d}];");
-            writer.WriteLine("if (v > acc) acc = v;");
-        }
-        else if (layer.Kind == PoolKind.L2)
-        {
-            writer.WriteLine($"float v = input[row + fx * {d}];");
-            writer.WriteLine("acc += v * v;");
+            writer.WriteLine($"global::TinyModel.Int8Pooling.SumWindow(input.Slice((({inBatch}y0 + fyStart) * {iw} + x0 + fxStart) * {d}), fyEnd - fyStart, fxEnd - fxStart, {iw * d}, sums);");
+            writer.OpenBlock($"for (int c = 0; c < {d}; c++)");
+            writer.WriteLine("int acc = sums[c];");
         }
         else
         {
-            writer.WriteLine($"acc += input[row + fx * {d}];");
+            WriteChannelReduction(writer, layer, t, isFloat, inputStart, inBatch);
         }
-        writer.CloseBlock();
-        writer.CloseBlock();
-
         if (isFloat)
         {
             string value = layer.Kind switch
@@ -218,6 +215,35 @@ internal abstract class Pool2D : OperatorDefinition<PoolingLayer>
         {
             writer.CloseBlock();
         }
+        writer.CloseBlock();
+    }
+
+    /// <summary>Opens the loop over channels and reduces each channel's window into <c>acc</c>, rows then columns.</summary>
+    private static void WriteChannelReduction(SourceWriter writer, PoolingLayer layer, string t, bool isFloat, string inputStart, string inBatch)
+    {
+        int iw = layer.InputWidth, d = layer.Depth;
+        writer.OpenBlock($"for (int c = 0; c < {d}; c++)");
+        string acc = isFloat ? "float" : "int";
+        string init = layer.IsMax ? (isFloat ? "float.MinValue" : $"{t}.MinValue") : (isFloat ? "0f" : "0");
+        writer.WriteLine($"{acc} acc = {init};");
+        writer.OpenBlock("for (int fy = fyStart; fy < fyEnd; fy++)");
+        writer.WriteLine($"int row = {inputStart}(({inBatch}y0 + fy) * {iw} + x0) * {d} + c;");
+        writer.OpenBlock("for (int fx = fxStart; fx < fxEnd; fx++)");
+        if (layer.IsMax)
+        {
+            writer.WriteLine($"{acc} v = input[row + fx * {d}];");
+            writer.WriteLine("if (v > acc) acc = v;");
+        }
+        else if (layer.Kind == PoolKind.L2)
+        {
+            writer.WriteLine($"float v = input[row + fx * {d}];");
+            writer.WriteLine("acc += v * v;");
+        }
+        else
+        {
+            writer.WriteLine($"acc += input[row + fx * {d}];");
+        }
+        writer.CloseBlock();
         writer.CloseBlock();
     }
 
