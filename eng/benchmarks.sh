@@ -46,4 +46,6 @@ fi
 cd "$repo/benchmarks/TinyModel.Benchmarks"
 args=("$@")
 [ ${#args[@]} -eq 0 ] && args=(--filter '*')
+# BenchmarkDotNet builds each benchmark's program with a 120 s limit by default; a busy 2-core machine passes it.
+[[ " ${args[*]} " == *" --buildTimeout "* ]] || args+=(--buildTimeout 900)
 dotnet run -c Release -- "${args[@]}" "${report_args[@]}"
