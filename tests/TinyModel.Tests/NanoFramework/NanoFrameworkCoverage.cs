@@ -17,6 +17,10 @@ namespace TinyModel.Tests.NanoFramework;
 /// </summary>
 public class NanoFrameworkCoverage
 {
+    private readonly Xunit.Abstractions.ITestOutputHelper _output;
+
+    public NanoFrameworkCoverage(Xunit.Abstractions.ITestOutputHelper output) => _output = output;
+
     private static readonly Lazy<IReadOnlyDictionary<string, IReadOnlyList<Diagnostic>>> Results = new(() =>
         AllModels().ToDictionary(m => m.Key, m => NanoFrameworkBuild.TryGenerate(File.ReadAllBytes(m.Path), m.Path, "M").Diagnostics));
 
@@ -64,6 +68,7 @@ public class NanoFrameworkCoverage
             foreach (Diagnostic d in diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error))
             {
                 Assert.False(string.IsNullOrWhiteSpace(d.GetMessage()), model);
+                _output.WriteLine($"{model}: {d.Id} {d.GetMessage()}");
             }
         }
     }

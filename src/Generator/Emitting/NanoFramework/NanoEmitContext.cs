@@ -42,12 +42,13 @@ internal sealed class NanoEmitContext : EmitContextBase
     /// call (nanoFramework's resource API copies them into a new array), as <c>(sbyte)local[i]</c> or
     /// <c>BitConverter.ToSingle(local, 4 * i)</c>.
     /// </summary>
-    public System.Func<string, string> Weights(SourceWriter writer, LayerSpec layer, ElementType type, byte[] data, string description, string local)
+    /// <param name="constantName">The constant's name when it is kept in a static array; <c>Layer{n}Weights</c> unless the layer has several.</param>
+    public System.Func<string, string> Weights(SourceWriter writer, LayerSpec layer, ElementType type, byte[] data, string description, string local, string? constantName = null)
     {
         ModelBlob? blob = WeightsFromResource && type is ElementType.Int8 or ElementType.Float32 ? FindBlob(data) : null;
         if (blob is null)
         {
-            string name = AddConstant($"Layer{layer.NodeIndex}Weights", type, data, description);
+            string name = AddConstant(constantName ?? $"Layer{layer.NodeIndex}Weights", type, data, description);
             writer.WriteLine($"{type.CSharpName()}[] {local} = {Constant(name)};");
             return i => $"{local}[{i}]";
         }

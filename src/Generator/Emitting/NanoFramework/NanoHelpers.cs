@@ -12,8 +12,11 @@ internal enum NanoHelper
     /// <summary>gemmlowp's reciprocal and the interpolating int16 table of TFLite's quantized SOFTMAX.</summary>
     Softmax,
 
-    /// <summary>The float exponential, which nanoFramework's mscorlib lacks.</summary>
+    /// <summary>The float exponential, logistic and tanh, which nanoFramework's mscorlib lacks.</summary>
     FloatMath,
+
+    /// <summary>TFLite's int16 logistic and tanh (the interpolated 256-entry sigmoid table) and int16 saturation.</summary>
+    Sigmoid16,
 }
 
 /// <summary>
@@ -57,6 +60,7 @@ internal static class NanoHelpers
     {
         NanoHelper.Softmax => SoftmaxSource,
         NanoHelper.FloatMath => FloatMathSource,
+        NanoHelper.Sigmoid16 => Sigmoid16Source,
         _ => FixedPointSource,
     }).Replace("\r", string.Empty).Trim('\n');
 
@@ -183,6 +187,12 @@ public static float Exp(float x)
     {
         return x; // NaN
     }
+    return (float)ExpCore(x);
+}
+
+/// <summary>e^x in double for |x| ≤ 104: x = k·ln 2 + r with |r| ≤ ln 2 / 2, e^r by its Taylor series (error below 1e-13), times 2^k.</summary>
+private static double ExpCore(double x)
+{
     const double ln2 = 0.69314718055994530942;
     double scaled = x / ln2;
     int k = (int)(scaled >= 0 ? scaled + 0.5 : scaled - 0.5);
@@ -202,7 +212,59 @@ public static float Exp(float x)
     {
         power *= 0.5;
     }
-    return (float)(sum * power);
+    return sum * power;
+}
+
+/// <summary>TFLite's float logistic (reference_ops::Logistic): 1 above 16.619047, e^x below -9, 1 / (1 + e^-x) between (the divisor is at least 1).</summary>
+public static float Logistic(float x)
+{
+    if (x > 16.619047164916992188f)
+    {
+        return 1f;
+    }
+    if (x < -9f)
+    {
+        return Exp(x);
+    }
+    return 1f / (1f + Exp(-x));
+}
+
+/// <summary>
+/// tanh(x) for float, as System.MathF.Tanh gives it to within an ulp: (e^2x - 1) / (e^2x + 1) in double, with
+/// e^2x - 1 summed as a series near 0 where the subtraction would cancel; ±1 beyond ±9 (tanh(9) rounds to 1 in float).
+/// </summary>
+public static float Tanh(float x)
+{
+    if (x > 9f)
+    {
+        return 1f;
+    }
+    if (x < -9f)
+    {
+        return -1f;
+    }
+    if (!(x <= 9f))
+    {
+        return x; // NaN
+    }
+    double twice = 2.0 * x;
+    double minusOne;
+    if (twice > -1.0 && twice < 1.0)
+    {
+        double term = 1.0;
+        minusOne = 0.0;
+        for (int n = 1; n <= 20; n++)
+        {
+            term = term * twice / n;
+            minusOne += term;
+        }
+    }
+    else
+    {
+        minusOne = ExpCore(twice) - 1.0;
+    }
+    // The divisor is above 1 (e^2x > 0.36 here): no division by zero.
+    return (float)(minusOne / (minusOne + 2.0));
 }
 ";
 
@@ -269,6 +331,91 @@ public static int LeadingZeroCount(uint x)
         count++;
     }
     return count;
+}
+";
+
+    private const string Sigmoid16Source = @"
+/// <summary>sigmoid(i / 24) for i in [0, 256) in unsigned Q0.16: TensorFlow Lite's sigmoid_table_uint16, which its int16 logistic and tanh interpolate.</summary>
+private static readonly ushort[] SigmoidTable = new ushort[]
+{
+    32768, 33451, 34133, 34813, 35493, 36169, 36843, 37513, 38180, 38841, 39498, 40149, 40794, 41432, 42064, 42688,
+    43304, 43912, 44511, 45102, 45683, 46255, 46817, 47369, 47911, 48443, 48964, 49475, 49975, 50464, 50942, 51409,
+    51865, 52311, 52745, 53169, 53581, 53983, 54374, 54755, 55125, 55485, 55834, 56174, 56503, 56823, 57133, 57433,
+    57724, 58007, 58280, 58544, 58800, 59048, 59288, 59519, 59743, 59959, 60168, 60370, 60565, 60753, 60935, 61110,
+    61279, 61441, 61599, 61750, 61896, 62036, 62172, 62302, 62428, 62549, 62666, 62778, 62886, 62990, 63090, 63186,
+    63279, 63368, 63454, 63536, 63615, 63691, 63765, 63835, 63903, 63968, 64030, 64090, 64148, 64204, 64257, 64308,
+    64357, 64405, 64450, 64494, 64536, 64576, 64614, 64652, 64687, 64721, 64754, 64786, 64816, 64845, 64873, 64900,
+    64926, 64950, 64974, 64997, 65019, 65039, 65060, 65079, 65097, 65115, 65132, 65149, 65164, 65179, 65194, 65208,
+    65221, 65234, 65246, 65258, 65269, 65280, 65291, 65301, 65310, 65319, 65328, 65337, 65345, 65352, 65360, 65367,
+    65374, 65381, 65387, 65393, 65399, 65404, 65410, 65415, 65420, 65425, 65429, 65433, 65438, 65442, 65445, 65449,
+    65453, 65456, 65459, 65462, 65465, 65468, 65471, 65474, 65476, 65479, 65481, 65483, 65485, 65488, 65489, 65491,
+    65493, 65495, 65497, 65498, 65500, 65501, 65503, 65504, 65505, 65507, 65508, 65509, 65510, 65511, 65512, 65513,
+    65514, 65515, 65516, 65517, 65517, 65518, 65519, 65520, 65520, 65521, 65522, 65522, 65523, 65523, 65524, 65524,
+    65525, 65525, 65526, 65526, 65526, 65527, 65527, 65528, 65528, 65528, 65529, 65529, 65529, 65529, 65530, 65530,
+    65530, 65530, 65531, 65531, 65531, 65531, 65531, 65532, 65532, 65532, 65532, 65532, 65532, 65533, 65533, 65533,
+    65533, 65533, 65533, 65533, 65533, 65534, 65534, 65534, 65534, 65534, 65534, 65534, 65534, 65534, 65534, 65535,
+};
+
+/// <summary>TFLite's int16 logistic (reference_integer_ops::Logistic): the input rescaled (multiplier 0: 3 · 2^shift), sigmoid interpolated in the table; Q0.15 output.</summary>
+public static short Logistic(short input, int inputMultiplier, int inputShift)
+{
+    if (inputMultiplier == 0)
+    {
+        inputMultiplier = 3 << inputShift;
+        inputShift = 0;
+    }
+    int round = inputShift > 0 ? 1 << (inputShift - 1) : 0;
+    int value = (input * inputMultiplier + round) >> inputShift;
+    uint magnitude = (uint)(value < 0 ? -value : value);
+    uint high = magnitude >> 9;
+    uint result;
+    if (high >= 255)
+    {
+        result = 0x7FFFu << 10;
+    }
+    else
+    {
+        uint a = SigmoidTable[(int)high];
+        uint b = SigmoidTable[(int)high + 1];
+        result = (a << 9) + (magnitude & 0x1FF) * (b - a);
+    }
+    result = value >= 0 ? result + (1u << 9) : (1u << (16 + 9)) - result + (1u << 9) - 1;
+    return unchecked((short)(result >> 10));
+}
+
+/// <summary>TFLite's int16 tanh (reference_integer_ops::Tanh): tanh(x) = 2 · sigmoid(2x) - 1 interpolated in the same table; Q0.15 output.</summary>
+public static short Tanh(short input, int inputMultiplier, int inputShift)
+{
+    if (inputMultiplier == 0)
+    {
+        inputMultiplier = 3 << inputShift;
+        inputShift = 0;
+    }
+    int round = inputShift > 0 ? 1 << (inputShift - 1) : 0;
+    int value = (input * inputMultiplier + round) >> inputShift;
+    uint magnitude = (uint)(value < 0 ? -value : value);
+    uint high = magnitude >> 8;
+    int result;
+    if (high >= 255)
+    {
+        result = 0xFFFF << 8;
+    }
+    else
+    {
+        uint a = SigmoidTable[(int)high];
+        uint b = SigmoidTable[(int)high + 1];
+        result = unchecked((int)((a << 8) + (magnitude & 0xFF) * (b - a)));
+    }
+    result = value >= 0
+        ? result - (1 << (14 + 9)) + (1 << (9 - 2))
+        : -result + (1 << (14 + 9)) + (1 << (9 - 2)) - 1;
+    return unchecked((short)(result >> (9 - 1)));
+}
+
+/// <summary>An int32 value saturated to int16, as TFLM clamps gate sums and int16 products.</summary>
+public static short SaturateToInt16(int value)
+{
+    return (short)(value < -32768 ? -32768 : value > 32767 ? 32767 : value);
 }
 ";
 }

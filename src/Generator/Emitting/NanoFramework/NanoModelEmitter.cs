@@ -42,9 +42,59 @@ internal static class NanoModelEmitter
                 context.ReportLimit($"its weights ({context.WeightBytes} bytes of them left in arrays) exceed what arrays can hold, so the layers read them from the model file embedded as a binary resource, which needs a reference to nanoFramework.ResourceManager; add that package to the project");
             }
         }
-        CheckLimits(model, context);
+        CheckLimits(model, context, EstimateIlBytes(classSource, context.Constants.Count));
         return (classSource, constantsSource, context);
     }
+
+    /// <summary>
+    /// IL bytes nanoFramework's metadata processor accepts in one assembly: its IL offsets are 16-bit. The
+    /// generator reports a class whose estimate exceeds this less <see cref="IlMarginBytes"/>.
+    /// </summary>
+    public const int IlLimitBytes = 65_535;
+
+    /// <summary>Room left for the rest of the user's assembly (their program and other classes).</summary>
+    public const int IlMarginBytes = 8_192;
+
+    /// <summary>
+    /// An upper estimate of the IL the C# compiler emits for a model's class and its constants: for the class,
+    /// <see cref="IlBytesPerCodeCharacter"/> per four characters of code, not counting white space, comments, braces
+    /// and the text of string literals; for each constant array, the <see cref="IlBytesPerConstant"/> of its
+    /// initializer in the static constructor (the data itself is not IL). Measured against the compiled IL of the
+    /// models the flavor compiles (NanoFrameworkIlSizeTests): never below it.
+    /// </summary>
+    public static int EstimateIlBytes(string classSource, int constantCount)
+    {
+        string source = classSource;
+        long characters = 0;
+        foreach (string rawLine in source.Split('\n'))
+        {
+            string line = rawLine.Trim();
+            if (line.StartsWith("//", System.StringComparison.Ordinal) || line.StartsWith("#", System.StringComparison.Ordinal))
+            {
+                continue;
+            }
+            bool inString = false;
+            foreach (char c in line)
+            {
+                if (c == '"')
+                {
+                    inString = !inString;
+                    continue;
+                }
+                if (!inString && !char.IsWhiteSpace(c) && c != '{' && c != '}')
+                {
+                    characters++;
+                }
+            }
+        }
+        return (int)System.Math.Min(int.MaxValue, characters * IlBytesPerCodeCharacter / 4 + (long)IlBytesPerConstant * constantCount);
+    }
+
+    /// <summary>IL of one static array initializer: <c>ldc, newarr, dup, ldtoken, call InitializeArray, stsfld</c>.</summary>
+    private const int IlBytesPerConstant = 24;
+
+    /// <summary>IL bytes per four characters of code (see <see cref="EstimateIlBytes"/>).</summary>
+    private const int IlBytesPerCodeCharacter = 2;
 
     private static (string ClassSource, string ConstantsSource) Write(ModelSpec model, NanoEmitContext context)
     {
@@ -105,8 +155,15 @@ internal static class NanoModelEmitter
     /// <summary>Bytes of array initializers the class holds: its constants and the per-layer cost figures.</summary>
     private static long InitializerBytes(ModelSpec model, NanoEmitContext context) => context.WeightBytes + 8L * model.Layers.Count;
 
-    private static void CheckLimits(ModelSpec model, NanoEmitContext context)
+    private static void CheckLimits(ModelSpec model, NanoEmitContext context, int ilBytes)
     {
+        if (ilBytes > IlLimitBytes - IlMarginBytes)
+        {
+            context.ReportLimit(
+                $"its class needs about {ilBytes} bytes of IL (an estimate from the generated source), and nanoFramework's metadata processor " +
+                $"accepts at most {IlLimitBytes} bytes of IL per assembly (16-bit offsets); TinyModel keeps {IlMarginBytes} of them for the rest of the assembly, " +
+                $"so a model's class may take {IlLimitBytes - IlMarginBytes}; the layers are loops, so this grows with the number of layers ({model.Layers.Count} here)");
+        }
         long initializers = InitializerBytes(model, context);
         if (initializers > InitializerBudgetBytes)
         {

@@ -29,7 +29,7 @@ namespace TinyModel.Generator.Operators.Convolution;
 /// order, and no scratch buffer is needed at all.
 /// </para>
 /// </remarks>
-internal sealed class TransposeConv : OperatorDefinition<TransposeConvLayer>
+internal sealed partial class TransposeConv : OperatorDefinition<TransposeConvLayer>
 {
     // TransposeConvOptions in schema.fbs.
     private const int OptionPadding = 0, OptionStrideWidth = 1, OptionStrideHeight = 2, OptionActivation = 3;

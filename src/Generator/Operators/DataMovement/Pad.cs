@@ -14,7 +14,7 @@ namespace TinyModel.Generator.Operators.DataMovement;
 /// is the optional third operand, constant_values (a constant, or a tensor computed at run time) or,
 /// without it, what TFLM uses: the output zero point for int8, 0 otherwise.
 /// </summary>
-internal abstract class PadOperator : OperatorDefinition<PadLayer>
+internal abstract partial class PadOperator : OperatorDefinition<PadLayer>
 {
     // Data of these types; paddings int32 or int64; constant_values, when given, of the data's type.
     private static readonly TypeSupport PaddedTypes = TypeSupport.Of(
@@ -139,17 +139,22 @@ internal abstract class PadOperator : OperatorDefinition<PadLayer>
     /// <summary>Fills the output with the pad value, then copies the input's rows into place.</summary>
     protected override void EmitLayer(SourceWriter writer, PadLayer layer, EmitContext context)
     {
-        ValueSpec input = context.Model.Value(layer.Inputs[0]);
-        ValueSpec output = context.Model.Value(layer.Outputs[0]);
+        WriteSummary(writer, layer, context.Model);
+        writer.OpenBlock(context.Signature(layer));
+        writer.WriteLine($"output.Fill({layer.PadValueLiteral ?? "input1[0]"});");
+        StridedCopyWriter.Write(writer, layer.Copy, "input", "output");
+        writer.CloseBlock();
+    }
+
+    private static void WriteSummary(SourceWriter writer, PadLayer layer, ModelSpec model)
+    {
+        ValueSpec input = model.Value(layer.Inputs[0]);
+        ValueSpec output = model.Value(layer.Outputs[0]);
         writer.WriteLine("/// <summary>");
         writer.WriteLine($"/// Node {layer.NodeIndex}, {layer.OperatorName}: {Literals.Xml(input.Describe())} → {Literals.Xml(output.Describe())}.");
         writer.WriteLine($"/// Padding before [{string.Join(", ", layer.Before)}] and after [{string.Join(", ", layer.After)}] each dimension, with {Literals.Xml(layer.PadValueDescription)}.");
         writer.WriteLine($"/// The input is copied in as {Literals.Xml(StridedCopyWriter.Describe(layer.Copy))}.");
         writer.WriteLine("/// </summary>");
-        writer.OpenBlock(context.Signature(layer));
-        writer.WriteLine($"output.Fill({layer.PadValueLiteral ?? "input1[0]"});");
-        StridedCopyWriter.Write(writer, layer.Copy, "input", "output");
-        writer.CloseBlock();
     }
 }
 

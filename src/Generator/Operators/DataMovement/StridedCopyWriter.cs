@@ -4,12 +4,22 @@ namespace TinyModel.Generator.Operators.DataMovement;
 
 /// <summary>
 /// Writes a <see cref="StridedCopy"/> as nested <c>for</c> loops with literal bounds and strides;
-/// an innermost run contiguous on both sides becomes one <c>Span.CopyTo</c>.
+/// an innermost run contiguous on both sides becomes one <c>Span.CopyTo</c> (<c>Array.Copy</c> for nanoFramework).
 /// </summary>
 internal static class StridedCopyWriter
 {
     /// <summary>Writes the loops; <paramref name="inputBase"/> and <paramref name="outputBase"/>, when given, are run-time offsets (C# expressions) added to the copy's own.</summary>
-    public static void Write(SourceWriter writer, StridedCopy copy, string input, string output, string? inputBase = null, string? outputBase = null)
+    public static void Write(SourceWriter writer, StridedCopy copy, string input, string output, string? inputBase = null, string? outputBase = null) =>
+        Write(writer, copy, input, output, inputBase, outputBase, arrays: false);
+
+    /// <summary>
+    /// Writes the loops for nanoFramework: <paramref name="input"/> and <paramref name="output"/> are arrays whose
+    /// first elements are at <c>{input}Offset</c> and <c>{output}Offset</c>.
+    /// </summary>
+    public static void WriteNanoFramework(SourceWriter writer, StridedCopy copy, string input, string output) =>
+        Write(writer, copy, input, output, input + "Offset", output + "Offset", arrays: true);
+
+    private static void Write(SourceWriter writer, StridedCopy copy, string input, string output, string? inputBase, string? outputBase, bool arrays)
     {
         int depth = copy.Counts.Count;
         if (copy.ElementCount == 0)
@@ -30,7 +40,9 @@ internal static class StridedCopyWriter
         if (blockCopy)
         {
             int run = copy.Counts[depth - 1];
-            writer.WriteLine($"{input}.Slice({inExpr}, {run}).CopyTo({output}.Slice({outExpr}, {run}));");
+            writer.WriteLine(arrays
+                ? $"global::System.Array.Copy({input}, {inExpr}, {output}, {outExpr}, {run});"
+                : $"{input}.Slice({inExpr}, {run}).CopyTo({output}.Slice({outExpr}, {run}));");
         }
         else
         {

@@ -18,7 +18,7 @@ namespace TinyModel.Generator.Operators.DataMovement;
 /// nest with literal strides. TFLM supports neither ellipsis_mask nor new_axis_mask (it clears both);
 /// a model that sets them is reported.
 /// </summary>
-internal sealed class StridedSlice : OperatorDefinition<StridedSliceLayer>
+internal sealed partial class StridedSlice : OperatorDefinition<StridedSliceLayer>
 {
     // StridedSliceOptions field ids (schema.fbs).
     private const int OptionBeginMask = 0, OptionEndMask = 1, OptionEllipsisMask = 2, OptionNewAxisMask = 3, OptionShrinkAxisMask = 4, OptionOffset = 5;
@@ -138,16 +138,21 @@ internal sealed class StridedSlice : OperatorDefinition<StridedSliceLayer>
     /// <summary>A loop nest with the starts, trip counts and strides resolved at build time.</summary>
     protected override void EmitLayer(SourceWriter writer, StridedSliceLayer layer, EmitContext context)
     {
-        ValueSpec input = context.Model.Value(layer.Inputs[0]);
-        ValueSpec output = context.Model.Value(layer.Outputs[0]);
+        WriteSummary(writer, layer, context.Model);
+        writer.OpenBlock(context.Signature(layer));
+        StridedCopyWriter.Write(writer, layer.Copy, "input", "output");
+        writer.CloseBlock();
+    }
+
+    private static void WriteSummary(SourceWriter writer, StridedSliceLayer layer, ModelSpec model)
+    {
+        ValueSpec input = model.Value(layer.Inputs[0]);
+        ValueSpec output = model.Value(layer.Outputs[0]);
         writer.WriteLine("/// <summary>");
         writer.WriteLine($"/// Node {layer.NodeIndex}, STRIDED_SLICE: {Literals.Xml(input.Describe())} → {Literals.Xml(output.Describe())}.");
         writer.WriteLine($"/// Per input axis, from [{string.Join(", ", layer.Begin)}] to [{string.Join(", ", layer.End)}] (exclusive) in steps of [{string.Join(", ", layer.Strides)}];");
         writer.WriteLine($"/// masks and negative indices were resolved at build time: {Literals.Xml(StridedCopyWriter.Describe(layer.Copy))}.");
         writer.WriteLine("/// </summary>");
-        writer.OpenBlock(context.Signature(layer));
-        StridedCopyWriter.Write(writer, layer.Copy, "input", "output");
-        writer.CloseBlock();
     }
 
     private static int Clamp(int v, int lo, int hi) => hi < v ? hi : v < lo ? lo : v;

@@ -12,7 +12,7 @@ namespace TinyModel.Generator.Operators.DataMovement;
 /// or int64 tensor, of a tensor of any element type and rank. The permutation becomes a loop nest over
 /// the output with literal input strides.
 /// </summary>
-internal sealed class Transpose : OperatorDefinition<TransposeLayer>
+internal sealed partial class Transpose : OperatorDefinition<TransposeLayer>
 {
     public Transpose()
         : base(BuiltinOperator.Transpose)
@@ -64,15 +64,20 @@ internal sealed class Transpose : OperatorDefinition<TransposeLayer>
     /// <summary>A loop nest over the output in memory order, reading the input with literal strides.</summary>
     protected override void EmitLayer(SourceWriter writer, TransposeLayer layer, EmitContext context)
     {
-        ValueSpec input = context.Model.Value(layer.Inputs[0]);
-        ValueSpec output = context.Model.Value(layer.Outputs[0]);
+        WriteSummary(writer, layer, context.Model);
+        writer.OpenBlock(context.Signature(layer));
+        StridedCopyWriter.Write(writer, layer.Copy, "input", "output");
+        writer.CloseBlock();
+    }
+
+    private static void WriteSummary(SourceWriter writer, TransposeLayer layer, ModelSpec model)
+    {
+        ValueSpec input = model.Value(layer.Inputs[0]);
+        ValueSpec output = model.Value(layer.Outputs[0]);
         writer.WriteLine("/// <summary>");
         writer.WriteLine($"/// Node {layer.NodeIndex}, TRANSPOSE: {Literals.Xml(input.Describe())} → {Literals.Xml(output.Describe())}, permutation [{string.Join(", ", layer.Permutation)}].");
         writer.WriteLine($"/// Output dimension d is input dimension perm[d]: {Literals.Xml(StridedCopyWriter.Describe(layer.Copy))}.");
         writer.WriteLine("/// </summary>");
-        writer.OpenBlock(context.Signature(layer));
-        StridedCopyWriter.Write(writer, layer.Copy, "input", "output");
-        writer.CloseBlock();
     }
 }
 

@@ -12,7 +12,7 @@ namespace TinyModel.Generator.Operators.ElementwiseUnary;
 /// and int16, any alpha (negative and above one included). Quantized layers requantize each side with its
 /// own multiplier, as TFLM's <c>QuantizeLeakyRelu</c> does.
 /// </summary>
-internal sealed class LeakyRelu : OperatorDefinition<LeakyReluLayer>
+internal sealed partial class LeakyRelu : OperatorDefinition<LeakyReluLayer>
 {
     private const int OptionAlpha = 0; // LeakyReluOptions.alpha in schema.fbs
 

@@ -14,7 +14,7 @@ namespace TinyModel.Generator.Operators.ElementwiseUnary;
 /// a layer and a kernel writer: TFLM's float formulas, a table lookup for int8, its interpolated sigmoid
 /// table for int16.
 /// </summary>
-internal abstract class LogisticTanhDefinition : OperatorDefinition<LogisticTanhLayer>
+internal abstract partial class LogisticTanhDefinition : OperatorDefinition<LogisticTanhLayer>
 {
     private const string MathF = "global::System.MathF";
 
@@ -84,24 +84,7 @@ internal abstract class LogisticTanhDefinition : OperatorDefinition<LogisticTanh
     protected override void EmitLayer(SourceWriter writer, LogisticTanhLayer layer, EmitContext context)
     {
         bool logistic = layer.Function == SigmoidFunction.Logistic;
-        writer.WriteLine("/// <summary>");
-        writer.WriteLine($"/// Node {layer.NodeIndex}, {layer.OperatorName}: {ElementwiseCode.Signature(context, layer)}.");
-        switch (layer.Type)
-        {
-            case ElementType.Float32:
-                writer.WriteLine(logistic
-                    ? "/// <c>1 / (1 + exp(-x))</c>, with TFLM's cut-offs: 1 above 16.619047, exp(x) below -9."
-                    : "/// <c>tanh(x)</c>, elementwise.");
-                break;
-            case ElementType.Int8:
-                writer.WriteLine("/// A lookup in a table of the 256 possible outputs, which the generator computed with TFLM's fixed-point");
-                writer.WriteLine($"/// int8 kernel (input rescaled by {layer.InputMultiplier} · 2^{layer.InputShift - 31} into Q4.27, gemmlowp's {(logistic ? "logistic" : "tanh")}).");
-                break;
-            default:
-                writer.WriteLine($"/// TFLM's int16 kernel: the input is rescaled by {layer.InputMultiplier} · 2^-{layer.InputShift}, then {(logistic ? "sigmoid" : "tanh")} is interpolated");
-                writer.WriteLine("/// linearly in TFLite's 256-entry sigmoid table (tanh(x) = 2 · sigmoid(2x) - 1); the result is in Q0.15.");
-                break;
-        }
+        WriteSummary(writer, layer, ElementwiseCode.Signature(context, layer));
         writer.WriteLine("/// </summary>");
         writer.OpenBlock(context.Signature(layer));
         if (layer.Table is not null)
@@ -127,6 +110,30 @@ internal abstract class LogisticTanhDefinition : OperatorDefinition<LogisticTanh
         }
         writer.CloseBlock();
         writer.CloseBlock();
+    }
+
+    /// <summary>The layer method's summary, both flavors, without the closing tag.</summary>
+    private static void WriteSummary(SourceWriter writer, LogisticTanhLayer layer, string signature)
+    {
+        bool logistic = layer.Function == SigmoidFunction.Logistic;
+        writer.WriteLine("/// <summary>");
+        writer.WriteLine($"/// Node {layer.NodeIndex}, {layer.OperatorName}: {signature}.");
+        switch (layer.Type)
+        {
+            case ElementType.Float32:
+                writer.WriteLine(logistic
+                    ? "/// <c>1 / (1 + exp(-x))</c>, with TFLM's cut-offs: 1 above 16.619047, exp(x) below -9."
+                    : "/// <c>tanh(x)</c>, elementwise.");
+                break;
+            case ElementType.Int8:
+                writer.WriteLine("/// A lookup in a table of the 256 possible outputs, which the generator computed with TFLM's fixed-point");
+                writer.WriteLine($"/// int8 kernel (input rescaled by {layer.InputMultiplier} · 2^{layer.InputShift - 31} into Q4.27, gemmlowp's {(logistic ? "logistic" : "tanh")}).");
+                break;
+            default:
+                writer.WriteLine($"/// TFLM's int16 kernel: the input is rescaled by {layer.InputMultiplier} · 2^-{layer.InputShift}, then {(logistic ? "sigmoid" : "tanh")} is interpolated");
+                writer.WriteLine("/// linearly in TFLite's 256-entry sigmoid table (tanh(x) = 2 · sigmoid(2x) - 1); the result is in Q0.15.");
+                break;
+        }
     }
 
     /// <summary>

@@ -26,7 +26,7 @@ namespace TinyModel.Generator.Operators.Recurrent;
 /// into the hidden state once every unit has read the old one, so the kernel needs none of TFLM's four
 /// scratch buffers.
 /// </remarks>
-internal sealed class UnidirectionalSequenceLstm : OperatorDefinition<UnidirectionalSequenceLstmLayer>
+internal sealed partial class UnidirectionalSequenceLstm : OperatorDefinition<UnidirectionalSequenceLstmLayer>
 {
     private const int OptionActivation = 0, OptionCellClip = 1, OptionTimeMajor = 3, OptionDiagonalRecurrent = 5;
 
@@ -300,10 +300,6 @@ internal sealed class UnidirectionalSequenceLstm : OperatorDefinition<Unidirecti
     /// </summary>
     protected override void EmitLayer(SourceWriter writer, UnidirectionalSequenceLstmLayer layer, EmitContext context)
     {
-        ValueSpec input = context.Model.Value(layer.Inputs[0]);
-        ValueSpec hidden = context.Model.Value(layer.Inputs[1]);
-        ValueSpec cell = context.Model.Value(layer.Inputs[2]);
-        ValueSpec output = context.Model.Value(layer.Outputs[0]);
         bool quantized = layer.Type != ElementType.Float32;
         string t = layer.Type.CSharpName();
         string cellType = layer.CellType.CSharpName();
@@ -328,19 +324,7 @@ internal sealed class UnidirectionalSequenceLstm : OperatorDefinition<Unidirecti
             constants.Add((gate, inputWeights, recurrentWeights, inputBias));
         }
 
-        writer.WriteLine("/// <summary>");
-        writer.WriteLine($"/// Node {layer.NodeIndex}, UNIDIRECTIONAL_SEQUENCE_LSTM: {Literals.Xml(input.Describe())} → {Literals.Xml(output.Describe())}, {units} units,");
-        writer.WriteLine($"/// {layer.Batches} sequence(s) of {layer.TimeSteps} steps ({(layer.TimeMajor ? "time-major" : "batch-major")}). State carried across calls: hidden <c>{Literals.Xml(hidden.Name)}</c>, {Literals.Xml(hidden.Describe())},");
-        writer.WriteLine($"/// and cell <c>{Literals.Xml(cell.Name)}</c>, {Literals.Xml(cell.Describe())}.");
-        writer.WriteLine("/// Per step: forget f = σ(W_f·x + R_f·h + b_f), input i = σ(W_i·x + R_i·h + b_i), cell g = tanh(W_g·x + R_g·h + b_g),");
-        writer.WriteLine("/// output o = σ(W_o·x + R_o·h + b_o); then c = f·c + i·g" + (layer.CellClip > 0 ? $" clipped to ±{layer.CellClip.ToString("R", CultureInfo.InvariantCulture)}" : "") + ", h = o·tanh(c), and the step's output row is h.");
-        if (quantized)
-        {
-            writer.WriteLine("/// As in TFLM's integer LSTM: each gate's two products are requantized to Q3.12 and added with int16 saturation;");
-            writer.WriteLine($"/// σ and tanh are TFLite's int16 table approximations with Q0.15 outputs; the cell state is int16 with scale 2^{layer.CellStateScalePower};");
-            writer.WriteLine($"/// h is requantized with multiplier {layer.HiddenMultiplier} · 2^{layer.HiddenShift} and offset by its zero point {layer.HiddenZeroPoint}. Zero points are folded into the biases at build time.");
-        }
-        writer.WriteLine($"/// {layer.MacCount} multiply-accumulates.");
+        WriteSummary(writer, layer, context.Model);
         writer.WriteLine("/// </summary>");
         writer.OpenBlock(context.Signature(layer));
 
@@ -443,6 +427,30 @@ internal sealed class UnidirectionalSequenceLstm : OperatorDefinition<Unidirecti
             writer.CloseBlock();
         }
         writer.CloseBlock();
+    }
+
+    /// <summary>The layer method's summary, both flavors: the gates, the state, the integer arithmetic, without the closing tag.</summary>
+    private static void WriteSummary(SourceWriter writer, UnidirectionalSequenceLstmLayer layer, ModelSpec model)
+    {
+        ValueSpec input = model.Value(layer.Inputs[0]);
+        ValueSpec hidden = model.Value(layer.Inputs[1]);
+        ValueSpec cell = model.Value(layer.Inputs[2]);
+        ValueSpec output = model.Value(layer.Outputs[0]);
+        bool quantized = layer.Type != ElementType.Float32;
+        int units = layer.Units;
+        writer.WriteLine("/// <summary>");
+        writer.WriteLine($"/// Node {layer.NodeIndex}, UNIDIRECTIONAL_SEQUENCE_LSTM: {Literals.Xml(input.Describe())} → {Literals.Xml(output.Describe())}, {units} units,");
+        writer.WriteLine($"/// {layer.Batches} sequence(s) of {layer.TimeSteps} steps ({(layer.TimeMajor ? "time-major" : "batch-major")}). State carried across calls: hidden <c>{Literals.Xml(hidden.Name)}</c>, {Literals.Xml(hidden.Describe())},");
+        writer.WriteLine($"/// and cell <c>{Literals.Xml(cell.Name)}</c>, {Literals.Xml(cell.Describe())}.");
+        writer.WriteLine("/// Per step: forget f = σ(W_f·x + R_f·h + b_f), input i = σ(W_i·x + R_i·h + b_i), cell g = tanh(W_g·x + R_g·h + b_g),");
+        writer.WriteLine("/// output o = σ(W_o·x + R_o·h + b_o); then c = f·c + i·g" + (layer.CellClip > 0 ? $" clipped to ±{layer.CellClip.ToString("R", CultureInfo.InvariantCulture)}" : "") + ", h = o·tanh(c), and the step's output row is h.");
+        if (quantized)
+        {
+            writer.WriteLine("/// As in TFLM's integer LSTM: each gate's two products are requantized to Q3.12 and added with int16 saturation;");
+            writer.WriteLine($"/// σ and tanh are TFLite's int16 table approximations with Q0.15 outputs; the cell state is int16 with scale 2^{layer.CellStateScalePower};");
+            writer.WriteLine($"/// h is requantized with multiplier {layer.HiddenMultiplier} · 2^{layer.HiddenShift} and offset by its zero point {layer.HiddenZeroPoint}. Zero points are folded into the biases at build time.");
+        }
+        writer.WriteLine($"/// {layer.MacCount} multiply-accumulates.");
     }
 
     /// <summary>Writes one gate for unit <c>s</c>: two dot products, combined and activated into <c>{name}Gate</c>.</summary>

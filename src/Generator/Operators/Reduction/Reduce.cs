@@ -17,7 +17,7 @@ namespace TinyModel.Generator.Operators.Reduction;
 /// rounding the mean instead differs from TFLM on mobilenet_v2. REDUCE_MAX/MIN int8 demand equal input
 /// and output quantization, as TFLM's EvalMaxHelper does.
 /// </summary>
-internal sealed class Reduce : OperatorDefinition<ReduceLayer>
+internal sealed partial class Reduce : OperatorDefinition<ReduceLayer>
 {
     private const int OptionKeepDims = 0; // ReducerOptions.keep_dims in schema.fbs
 
@@ -178,12 +178,20 @@ internal sealed class Reduce : OperatorDefinition<ReduceLayer>
     }
 
     /// <summary>Writes the reduction: for each output (kept dimensions, in order) the reduced values are combined in input memory order, then divided or requantized.</summary>
-    protected override void EmitLayer(SourceWriter writer, ReduceLayer layer, EmitContext context)
+    protected override void EmitLayer(SourceWriter writer, ReduceLayer layer, EmitContext context) =>
+        WriteKernel(writer, layer, context.Model, context.Signature(layer), EmitContext.MathClass, EmitContext.FixedPoint, "0", "0", "output.Clear();");
+
+    /// <summary>
+    /// Writes the kernel: loops over the kept dimensions, then the reduced ones, in input memory order.
+    /// <paramref name="firstInput"/> and <paramref name="firstOutput"/> index the tensors' first elements;
+    /// <paramref name="clear"/> zeroes the output of an empty reduction.
+    /// </summary>
+    private static void WriteKernel(SourceWriter writer, ReduceLayer layer, ModelSpec model, string signature, string m, string fixedPoint,
+        string firstInput, string firstOutput, string clear)
     {
-        ValueSpec input = context.Model.Value(layer.Inputs[0]);
-        ValueSpec output = context.Model.Value(layer.Outputs[0]);
+        ValueSpec input = model.Value(layer.Inputs[0]);
+        ValueSpec output = model.Value(layer.Outputs[0]);
         string t = layer.Type.CSharpName();
-        string m = EmitContext.MathClass;
         bool isFloat = layer.Type == ElementType.Float32;
 
         writer.WriteLine("/// <summary>");
@@ -214,17 +222,17 @@ internal sealed class Reduce : OperatorDefinition<ReduceLayer>
             writer.WriteLine($"/// Float: sum / {layer.Count}.");
         }
         writer.WriteLine("/// </summary>");
-        writer.OpenBlock(context.Signature(layer));
+        writer.OpenBlock(signature);
         if (layer.Count == 0 && layer.Kind is ReduceKind.Mean or ReduceKind.Sum)
         {
             // An empty reduction: TFLM leaves the zeroed output as it is.
-            writer.WriteLine("output.Clear();");
+            writer.WriteLine(clear);
             writer.CloseBlock();
             return;
         }
 
-        writer.WriteLine("int o = 0;");
-        string position = "0";
+        writer.WriteLine($"int o = {firstOutput};");
+        string position = firstInput;
         for (int k = 0; k < layer.KeptCounts.Count; k++)
         {
             writer.OpenBlock($"for (int k{k} = 0, p{k} = {position}; k{k} < {layer.KeptCounts[k]}; k{k}++, p{k} += {layer.KeptStrides[k]})");
@@ -266,7 +274,7 @@ internal sealed class Reduce : OperatorDefinition<ReduceLayer>
         {
             long offset = (long)layer.InputZeroPoint * layer.Count;
             writer.WriteLine($"int shifted = (int)(sum - {Literals.Int(offset)}L);");
-            writer.WriteLine($"int v = {EmitContext.FixedPoint}.MultiplyByQuantizedMultiplier(shifted, {Literals.Int(layer.Multiplier)}, {layer.Shift}) + {layer.OutputZeroPoint};");
+            writer.WriteLine($"int v = {fixedPoint}.MultiplyByQuantizedMultiplier(shifted, {Literals.Int(layer.Multiplier)}, {layer.Shift}) + {layer.OutputZeroPoint};");
             writer.WriteLine($"output[o++] = ({t}){m}.Min({m}.Max(v, {layer.Type.MinValue()}), {layer.Type.MaxValue()});");
         }
         else
