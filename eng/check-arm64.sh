@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # ARM64 (Raspberry Pi and its kind), checked on this x64 machine under qemu-aarch64:
-#   1. tests/TinyModel.GoldenRunner (every model of ../shared/models and ../shared/ops, compiled by the
-#      generator) published self-contained for linux-arm64 passes every golden case under emulation;
+#   1. tests/TinyModel.GoldenRunner (every model of ../shared/models, ../shared/ops and ../shared/signal,
+#      compiled by the generator) published self-contained for linux-arm64 passes every golden case and
+#      sequence case under emulation, after printing the instruction tier each kernel takes there;
 #   2. each sample (HelloWorld, KeywordSpotting, PersonDetection) cross-compiled with NativeAOT for
 #      linux-arm64 prints what the x64 sample prints.
 # Installs what it needs from Debian's packages when missing (qemu-user, the arm64 cross C libraries,
