@@ -66,6 +66,7 @@ public static partial class Int8Convolution
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ConvolveNarrowedDp(ref sbyte x, in Int8ConvolutionShape shape, int pixels, ref sbyte w, ref int table, int stride, ref sbyte y)
     {
         int channels = shape.OutputChannels;
