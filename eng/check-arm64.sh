@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # ARM64 (Raspberry Pi and its kind), checked on this x64 machine under qemu-aarch64:
-#   1. tests/TinyModel.GoldenRunner (every model of ../shared/models and ../shared/ops, compiled by the
-#      generator) published self-contained for linux-arm64 passes every golden case under emulation;
+#   1. tests/TinyModel.GoldenRunner (every model of ../shared/models, ../shared/ops and ../shared/signal,
+#      compiled by the generator) published self-contained for linux-arm64 passes every golden case and
+#      sequence case under emulation, after printing the instruction tier each kernel takes there, once as
+#      the emulated CPU is (with SDOT) and once without the dot-product extension (a Raspberry Pi 3 or 4);
 #   2. each sample (HelloWorld, KeywordSpotting, PersonDetection) cross-compiled with NativeAOT for
 #      linux-arm64 prints what the x64 sample prints.
 # Installs what it needs from Debian's packages when missing (qemu-user, the arm64 cross C libraries,
@@ -30,6 +32,10 @@ echo "--- golden runner, linux-arm64, JIT under emulation"
 dotnet publish "$repo/tests/TinyModel.GoldenRunner" -c Release -r linux-arm64 --self-contained -o "$work/runner" --nologo -v:q
 "${qemu[@]}" "$work/runner/TinyModel.GoldenRunner" "$shared" | tee "$work/runner.txt"
 grep -Eq '^[0-9]+ passed, 0 failed$' "$work/runner.txt"
+# Again without the dot-product extension, as on a Raspberry Pi 3 or 4 (ARMv8.0): the AdvSimd paths.
+echo "--- golden runner, linux-arm64, JIT under emulation, DOTNET_EnableArm64Dp=0"
+DOTNET_EnableArm64Dp=0 "${qemu[@]}" "$work/runner/TinyModel.GoldenRunner" "$shared" | tee "$work/runner-nodp.txt"
+grep -Eq '^[0-9]+ passed, 0 failed$' "$work/runner-nodp.txt"
 
 # Each sample runs from its own folder (its default paths to ../shared/media are relative to it).
 status=0

@@ -3,6 +3,7 @@ using System.ComponentModel;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 
 namespace TinyModel;
@@ -15,6 +16,16 @@ namespace TinyModel;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class DotProduct
 {
+    /// <summary>The instruction set <see cref="Int8"/> uses on this machine (for 16 values or more).</summary>
+    public static InstructionTier Tier
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Avx2.IsSupported ? InstructionTier.Avx2
+            : InstructionTiers.DotProduct ? InstructionTier.Dp
+            : Vector128.IsHardwareAccelerated ? InstructionTier.Vector128
+            : InstructionTier.Scalar;
+    }
+
     /// <summary>
     /// <c>Σ x[i] · w[i]</c> over <paramref name="x"/>'s length in wrapping int32, as TFLM's int8 kernels
     /// accumulate (each product fits in 16 bits, pairs of them in 32).
@@ -31,7 +42,8 @@ public static class DotProduct
         ref sbyte ws = ref MemoryMarshal.GetReference(w);
         int i = 0;
         int sum = 0;
-        if (Avx2.IsSupported && length >= 16)
+        InstructionTier tier = length >= 16 ? Tier : InstructionTier.Scalar;
+        if (tier == InstructionTier.Avx2)
         {
             Vector256<int> acc = Vector256<int>.Zero;
             for (; i <= length - 16; i += 16)
@@ -42,7 +54,17 @@ public static class DotProduct
             }
             sum = Vector256.Sum(acc);
         }
-        else if (Vector128.IsHardwareAccelerated && length >= 16)
+        else if (tier == InstructionTier.Dp)
+        {
+            // SDOT: four byte products summed into each 32-bit lane, exactly.
+            Vector128<int> acc = Vector128<int>.Zero;
+            for (; i <= length - 16; i += 16)
+            {
+                acc = Dp.DotProduct(acc, Vector128.LoadUnsafe(ref xs, (nuint)i), Vector128.LoadUnsafe(ref ws, (nuint)i));
+            }
+            sum = Vector128.Sum(acc);
+        }
+        else if (tier == InstructionTier.Vector128)
         {
             Vector128<int> acc = Vector128<int>.Zero;
             for (; i <= length - 16; i += 16)

@@ -22,6 +22,13 @@ namespace TinyModel;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class FloatDepthwiseConvolution
 {
+    /// <summary>The instruction set <see cref="ConvolveRow"/> (the widest portable vectors; narrower ones take the channels left over) uses on this machine.</summary>
+    public static InstructionTier Tier
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => InstructionTiers.Portable;
+    }
+
     private const int TilePixels = 4;
 
     /// <summary>

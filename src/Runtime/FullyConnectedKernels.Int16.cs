@@ -76,7 +76,8 @@ public static partial class FullyConnectedKernels
         ref short xs = ref MemoryMarshal.GetReference(x);
         ref sbyte ws = ref MemoryMarshal.GetReference(w);
         long sum = 0;
-        if (Vector512.IsHardwareAccelerated && Avx512BW.IsSupported)
+        InstructionTier tier = Int16Tier;
+        if (tier == InstructionTier.Avx512)
         {
             Vector512<long> total = Vector512<long>.Zero;
             while (i <= n - 32)
@@ -91,7 +92,7 @@ public static partial class FullyConnectedKernels
             }
             sum = Vector512.Sum(total);
         }
-        else if (Avx2.IsSupported)
+        else if (tier == InstructionTier.Avx2)
         {
             Vector256<long> total = Vector256<long>.Zero;
             while (i <= n - 16)
@@ -106,7 +107,7 @@ public static partial class FullyConnectedKernels
             }
             sum = Vector256.Sum(total);
         }
-        else if (Vector128.IsHardwareAccelerated)
+        else if (tier is InstructionTier.Sse or InstructionTier.Vector128)
         {
             Vector128<long> total = Vector128<long>.Zero;
             while (i <= n - 8)
@@ -116,7 +117,7 @@ public static partial class FullyConnectedKernels
                 {
                     Vector128<short> xv = Vector128.LoadUnsafe(ref xs, (nuint)i);
                     Vector128<short> wv = Vector128.WidenLower(Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<long>(ref Unsafe.As<sbyte, byte>(ref Unsafe.Add(ref ws, i)))).AsSByte());
-                    if (Sse2.IsSupported)
+                    if (tier == InstructionTier.Sse)
                     {
                         lanes += Sse2.MultiplyAddAdjacent(xv, wv);
                     }

@@ -102,8 +102,8 @@ public static partial class FullyConnectedKernels
 
     /// <summary>Int8 panels one pass sums: as many as the widest vectors keep in registers.</summary>
     private static int Int8PanelsPerPass(int remaining) =>
-        Vector512.IsHardwareAccelerated && Avx512BW.IsSupported ? (remaining >= 4 ? 4 : 1)
-        : Avx2.IsSupported ? (remaining >= 2 ? 2 : 1)
+        Int8Tier == InstructionTier.Avx512 ? (remaining >= 4 ? 4 : 1)
+        : Int8Tier == InstructionTier.Avx2 ? (remaining >= 2 ? 2 : 1)
         : 1;
 
     /// <summary>
@@ -121,7 +121,7 @@ public static partial class FullyConnectedKernels
         int groups = staged.Length / Int8GroupDepth;
         // Each group's inputs as two 32-bit words: the 16-bit pair (4g, 4g + 1), then (4g + 2, 4g + 3).
         ref int pairs = ref Unsafe.As<short, int>(ref MemoryMarshal.GetReference(staged));
-        if (Vector512.IsHardwareAccelerated && Avx512BW.IsSupported)
+        if (Int8Tier == InstructionTier.Avx512)
         {
             if (count == 4)
             {
@@ -154,7 +154,7 @@ public static partial class FullyConnectedKernels
             a.StoreUnsafe(ref sums);
             return;
         }
-        if (Avx2.IsSupported)
+        if (Int8Tier == InstructionTier.Avx2)
         {
             Vector256<int> a0 = Vector256.LoadUnsafe(ref sums), a1 = Vector256.LoadUnsafe(ref sums, 8);
             if (count == 2)
@@ -189,7 +189,7 @@ public static partial class FullyConnectedKernels
             a1.StoreUnsafe(ref sums, 8);
             return;
         }
-        if (Sse2.IsSupported)
+        if (Int8Tier == InstructionTier.Sse)
         {
             Vector128<int> a0 = Vector128.LoadUnsafe(ref sums), a1 = Vector128.LoadUnsafe(ref sums, 4);
             Vector128<int> a2 = Vector128.LoadUnsafe(ref sums, 8), a3 = Vector128.LoadUnsafe(ref sums, 12);
@@ -209,7 +209,7 @@ public static partial class FullyConnectedKernels
             a3.StoreUnsafe(ref sums, 12);
             return;
         }
-        if (Dp.IsSupported)
+        if (Int8Tier == InstructionTier.Dp)
         {
             // ARM's SDOT sums four byte products into each 32-bit lane: the weights back to signed bytes, the
             // inputs' bytes in the lane's order; the offset's share, 128 · Σ x, is added at the end.
@@ -231,7 +231,7 @@ public static partial class FullyConnectedKernels
             (Vector128.LoadUnsafe(ref sums, 12) + a3 + shared).StoreUnsafe(ref sums, 12);
             return;
         }
-        if (Vector128.IsHardwareAccelerated)
+        if (Int8Tier == InstructionTier.Vector128)
         {
             // Portable form: each lane's four bytes apart, times the broadcast inputs they pair with.
             Vector128<int> a0 = Vector128.LoadUnsafe(ref sums), a1 = Vector128.LoadUnsafe(ref sums, 4);

@@ -1,5 +1,9 @@
 using System;
 using System.ComponentModel;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
 
 namespace TinyModel;
 
@@ -32,6 +36,31 @@ namespace TinyModel;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static partial class FullyConnectedKernels
 {
+    /// <summary>The instruction set the int8 kernels use on this machine.</summary>
+    public static InstructionTier Int8Tier
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Vector512.IsHardwareAccelerated && Avx512BW.IsSupported ? InstructionTier.Avx512
+            : Avx2.IsSupported ? InstructionTier.Avx2
+            : Sse2.IsSupported ? InstructionTier.Sse
+            : Dp.IsSupported ? InstructionTier.Dp
+            : Vector128.IsHardwareAccelerated ? InstructionTier.Vector128
+            : InstructionTier.Scalar;
+    }
+
+    /// <summary>The instruction set the int16 kernels use on this machine.</summary>
+    public static InstructionTier Int16Tier
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Vector512.IsHardwareAccelerated && Avx512BW.IsSupported ? InstructionTier.Avx512
+            : Avx2.IsSupported ? InstructionTier.Avx2
+            : Vector128.IsHardwareAccelerated ? (Sse2.IsSupported ? InstructionTier.Sse : InstructionTier.Vector128)
+            : InstructionTier.Scalar;
+    }
+
+    /// <summary>The instruction set the float kernels use on this machine: the widest portable vectors.</summary>
+    public static InstructionTier FloatTier => InstructionTiers.Portable;
+
     /// <summary>Output units per panel of packed weights: one 512-bit vector of float or int32 accumulators.</summary>
     public const int PanelUnits = 16;
 

@@ -27,7 +27,7 @@ public static partial class Int8Convolution
             if (pixels < 2)
             {
                 Tile1Vector128(ref x, shape, ref blockW, ref blockTable, ref sums);
-                StoreVector128(ref sums, 1, ref blockTable, stride, shape, ref Unsafe.Add(ref y, c), valid);
+                StoreVector128(ref sums[0], 1, ref blockTable, stride, shape, ref Unsafe.Add(ref y, c), valid);
                 continue;
             }
             // Pairs of pixels; the last pair ends at the last pixel, recomputing (and rewriting, identically) what it overlaps.
@@ -35,7 +35,7 @@ public static partial class Int8Convolution
             {
                 int first = p <= pixels - 2 ? p : pixels - 2;
                 Tile2Vector128(ref Unsafe.Add(ref x, first * pixelStride), shape, ref blockW, ref blockTable, ref sums);
-                StoreVector128(ref sums, 2, ref blockTable, stride, shape, ref Unsafe.Add(ref y, (nint)first * channels + c), valid);
+                StoreVector128(ref sums[0], 2, ref blockTable, stride, shape, ref Unsafe.Add(ref y, (nint)first * channels + c), valid);
             }
         }
     }
@@ -118,13 +118,14 @@ public static partial class Int8Convolution
         sums[3] = d0;
     }
 
-    /// <summary>Requantizes and stores the sums of <paramref name="pixels"/> pixels × 16 channels.</summary>
+    /// <summary>Requantizes and stores the sums of <paramref name="pixels"/> pixels × 16 channels (four vectors per pixel from <paramref name="sums"/> on).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void StoreVector128(ref Sums128 sums, int pixels, ref int table, int stride, in Int8ConvolutionShape shape, ref sbyte y, int valid)
+    private static void StoreVector128(ref Vector128<int> sums, int pixels, ref int table, int stride, in Int8ConvolutionShape shape, ref sbyte y, int valid)
     {
         for (int p = 0; p < pixels; p++)
         {
-            Vector128<sbyte> values = Int8OutputStage.Requantize16(sums[4 * p], sums[4 * p + 1], sums[4 * p + 2], sums[4 * p + 3], ref table, stride,
+            ref Vector128<int> pixel = ref Unsafe.Add(ref sums, 4 * p);
+            Vector128<sbyte> values = Int8OutputStage.Requantize16(pixel, Unsafe.Add(ref pixel, 1), Unsafe.Add(ref pixel, 2), Unsafe.Add(ref pixel, 3), ref table, stride,
                 shape.OutputZeroPoint, shape.OutputMin, shape.OutputMax);
             Int8OutputStage.Store(values, ref Unsafe.Add(ref y, (nint)p * shape.OutputChannels), valid);
         }

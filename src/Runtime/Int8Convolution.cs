@@ -4,7 +4,6 @@ using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 
 namespace TinyModel;
@@ -38,6 +37,13 @@ namespace TinyModel;
 /// every multiplier but <c>int.MinValue</c> (never a quantized multiplier), then TFLM's rounding right shift.
 /// </para>
 /// <para>
+/// <b>The dot-product bias.</b> <see cref="ConvolveRow"/>'s table has one row more (<see cref="TableRows"/>): row
+/// <see cref="DotProductBiasRow"/> holds, per channel, the bias plus <c>inputOffset · Σw</c> over the whole window,
+/// which the generator computes at build time. ARM64's <c>SDOT</c> path multiplies the int8 values themselves
+/// (<c>staged − inputOffset</c>; the padding's zeros become the zero point) four at a time, and
+/// <c>Σ(x + inputOffset)·w = Σx·w + inputOffset·Σw</c> in wrapping int32 whatever the order, so it equals TFLM.
+/// </para>
+/// <para>
 /// Several output pixels share each weight load (8 per block with AVX-512, 4 with AVX2, 2 with 128-bit vectors);
 /// with none of them, a scalar loop computes the same sums. The kernels are compiled fully optimized at once
 /// (<see cref="MethodImplOptions.AggressiveOptimization"/>): with dynamic PGO, the profile of whichever layer ran
@@ -49,6 +55,19 @@ public static partial class Int8Convolution
 {
     /// <summary>Rows of the output-stage table.</summary>
     public const int OutputStageRows = 7;
+
+    /// <summary>Rows of <see cref="ConvolveRow"/>'s table: the output stage's, then the dot-product bias (see the class remarks).</summary>
+    public const int TableRows = OutputStageRows + 1;
+
+    /// <summary>The row of <see cref="ConvolveRow"/>'s table that holds the bias plus the input offset times the window's weights.</summary>
+    public const int DotProductBiasRow = OutputStageRows;
+
+    /// <summary>The instruction set <see cref="ConvolveRow"/> uses on this machine.</summary>
+    public static InstructionTier Tier
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => InstructionTiers.DotProduct ? InstructionTier.Dp : InstructionTiers.Int16Pairs;
+    }
 
     /// <summary>Entries per row of the output-stage table for <paramref name="outputChannels"/> channels: the channels rounded up to 16, plus 8.</summary>
     public static int OutputStageStride(int outputChannels) => (outputChannels + 15) / 16 * 16 + 8;
@@ -117,7 +136,7 @@ public static partial class Int8Convolution
     /// <param name="staged">The staged input; the first pixel's window starts at its first value.</param>
     /// <param name="shape">The window, the weights' packing and the output range.</param>
     /// <param name="weights">The packed weights (see the class remarks).</param>
-    /// <param name="outputStage">The bias and requantization table (see the class remarks).</param>
+    /// <param name="outputStage">The bias and requantization table, <see cref="TableRows"/> rows (see the class remarks).</param>
     /// <param name="output">The output pixels, <see cref="Int8ConvolutionShape.OutputChannels"/> values each.</param>
     /// <exception cref="ArgumentException">A span is too short for the shape, or the output is not whole pixels.</exception>
     public static void ConvolveRow(ReadOnlySpan<short> staged, in Int8ConvolutionShape shape, ReadOnlySpan<sbyte> weights,
@@ -148,30 +167,32 @@ public static partial class Int8Convolution
             ThrowTooShort(nameof(weights), weightsNeeded, weights.Length);
         }
         int stride = OutputStageStride(channels);
-        if (outputStage.Length < OutputStageRows * stride)
+        if (outputStage.Length < TableRows * stride)
         {
-            ThrowTooShort(nameof(outputStage), OutputStageRows * stride, outputStage.Length);
+            ThrowTooShort(nameof(outputStage), TableRows * stride, outputStage.Length);
         }
 
         ref short x = ref MemoryMarshal.GetReference(staged);
         ref sbyte w = ref MemoryMarshal.GetReference(weights);
         ref int table = ref MemoryMarshal.GetReference(outputStage);
         ref sbyte y = ref MemoryMarshal.GetReference(output);
-        if (Avx512BW.IsSupported)
+        switch (Tier)
         {
-            ConvolveRowAvx512(ref x, shape, pixels, ref w, ref table, stride, ref y);
-        }
-        else if (Avx2.IsSupported)
-        {
-            ConvolveRowAvx2(ref x, shape, pixels, ref w, ref table, stride, ref y);
-        }
-        else if (Sse41.IsSupported || AdvSimd.Arm64.IsSupported)
-        {
-            ConvolveRowVector128(ref x, shape, pixels, ref w, ref table, stride, ref y);
-        }
-        else
-        {
-            ConvolveRowScalar(ref x, shape, pixels, ref w, ref table, stride, ref y);
+            case InstructionTier.Avx512:
+                ConvolveRowAvx512(ref x, shape, pixels, ref w, ref table, stride, ref y);
+                break;
+            case InstructionTier.Avx2:
+                ConvolveRowAvx2(ref x, shape, pixels, ref w, ref table, stride, ref y);
+                break;
+            case InstructionTier.Dp:
+                ConvolveRowDp(ref x, shape, pixels, ref w, ref table, stride, ref y);
+                break;
+            case InstructionTier.Sse or InstructionTier.AdvSimd:
+                ConvolveRowVector128(ref x, shape, pixels, ref w, ref table, stride, ref y);
+                break;
+            default:
+                ConvolveRowScalar(ref x, shape, pixels, ref w, ref table, stride, ref y);
+                break;
         }
     }
 

@@ -18,9 +18,9 @@ namespace TinyModel;
 public readonly struct Int8ConvolutionShape
 {
     /// <summary>Describes a layer; see the properties for the meaning of each argument.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A count is not positive, or a stride is negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A count is not positive, a stride is negative, the output range is not within int8, or the input offset is not minus an int8 zero point.</exception>
     public Int8ConvolutionShape(int pixelStride, int rows, int rowStride, int segments, int segmentStride, int pairs,
-        int outputChannels, int outputZeroPoint, int outputMin, int outputMax)
+        int outputChannels, int outputZeroPoint, int outputMin, int outputMax, int inputOffset)
     {
         if (rows <= 0 || segments <= 0 || pairs <= 0 || outputChannels <= 0)
         {
@@ -36,6 +36,10 @@ public readonly struct Int8ConvolutionShape
         {
             throw new ArgumentOutOfRangeException(nameof(outputMin), "The output range must lie within int8.");
         }
+        if (inputOffset < -sbyte.MaxValue || inputOffset > -sbyte.MinValue)
+        {
+            throw new ArgumentOutOfRangeException(nameof(inputOffset), "The input offset must be minus an int8 zero point.");
+        }
         PixelStride = pixelStride;
         Rows = rows;
         RowStride = rowStride;
@@ -46,6 +50,7 @@ public readonly struct Int8ConvolutionShape
         OutputZeroPoint = outputZeroPoint;
         OutputMin = outputMin;
         OutputMax = outputMax;
+        InputOffset = inputOffset;
     }
 
     /// <summary>Staged values from one output pixel's window to the next (the column stride times the input channels).</summary>
@@ -77,6 +82,12 @@ public readonly struct Int8ConvolutionShape
 
     /// <summary>The largest output value (the fused activation's upper bound).</summary>
     public int OutputMax { get; }
+
+    /// <summary>
+    /// What staging added to every input value (minus the input zero point): the dot-product path takes it back
+    /// off to multiply the int8 values themselves, the padding's zeros becoming the zero point.
+    /// </summary>
+    public int InputOffset { get; }
 
     /// <summary>Blocks of 16 output channels (the last one padded with zero weights).</summary>
     internal int Blocks => (OutputChannels + 15) / 16;

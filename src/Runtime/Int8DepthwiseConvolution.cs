@@ -3,8 +3,6 @@ using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics.Arm;
-using System.Runtime.Intrinsics.X86;
 
 namespace TinyModel;
 
@@ -34,6 +32,13 @@ namespace TinyModel;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static partial class Int8DepthwiseConvolution
 {
+    /// <summary>The instruction set <see cref="ConvolveRow"/> and <see cref="ConvolveRows"/> uses on this machine.</summary>
+    public static InstructionTier Tier
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => InstructionTiers.Int16Pairs;
+    }
+
     /// <summary>
     /// Computes a run of output pixels: for each, every channel's sum over the taps of staged values times weights,
     /// plus the bias, requantized and clamped to int8.
@@ -126,21 +131,20 @@ public static partial class Int8DepthwiseConvolution
         ref int table = ref MemoryMarshal.GetReference(outputStage);
         ref int taps = ref MemoryMarshal.GetReference(offsets);
         ref sbyte y = ref MemoryMarshal.GetReference(output);
-        if (Avx512BW.IsSupported)
+        switch (Tier)
         {
-            ConvolveRowAvx512(ref x, shape, grid, pixels, ref w, ref table, stride, ref taps, pairs, ref y);
-        }
-        else if (Avx2.IsSupported)
-        {
-            ConvolveRowAvx2(ref x, shape, grid, pixels, ref w, ref table, stride, ref taps, pairs, ref y);
-        }
-        else if (Sse41.IsSupported || AdvSimd.Arm64.IsSupported)
-        {
-            ConvolveRowVector128(ref x, shape, grid, pixels, ref w, ref table, stride, ref taps, pairs, ref y);
-        }
-        else
-        {
-            ConvolveRowScalar(ref x, shape, grid, pixels, ref w, ref table, stride, ref taps, pairs, ref y);
+            case InstructionTier.Avx512:
+                ConvolveRowAvx512(ref x, shape, grid, pixels, ref w, ref table, stride, ref taps, pairs, ref y);
+                break;
+            case InstructionTier.Avx2:
+                ConvolveRowAvx2(ref x, shape, grid, pixels, ref w, ref table, stride, ref taps, pairs, ref y);
+                break;
+            case InstructionTier.Sse or InstructionTier.AdvSimd:
+                ConvolveRowVector128(ref x, shape, grid, pixels, ref w, ref table, stride, ref taps, pairs, ref y);
+                break;
+            default:
+                ConvolveRowScalar(ref x, shape, grid, pixels, ref w, ref table, stride, ref taps, pairs, ref y);
+                break;
         }
     }
 

@@ -3,8 +3,6 @@ using System.ComponentModel;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.Arm;
-using System.Runtime.Intrinsics.X86;
 
 namespace TinyModel;
 
@@ -45,6 +43,13 @@ namespace TinyModel;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static partial class Int8WinogradConvolution
 {
+    /// <summary>The instruction set <see cref="Convolve"/>'s multiplication uses on this machine.</summary>
+    public static InstructionTier Tier
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => InstructionTiers.Int16Pairs;
+    }
+
     /// <summary>
     /// The int16 values of the transformed tiles of a strip of the image, at most: enough for 8 tiles of
     /// <see cref="Int8WinogradShape.MaxInputChannels"/> channels (on the stack, 33 KiB).
@@ -121,21 +126,20 @@ public static partial class Int8WinogradConvolution
             int count = Math.Min(strip, tiles - first);
             TransformInput(ref x, shape, first, count, ref v);
             var tileSet = new TileSet(first, count);
-            if (Avx512BW.IsSupported)
+            switch (Tier)
             {
-                Multiply<Avx512Kernels>(ref v, tileSet, shape, ref u, ref table, stride, ref m, ref y);
-            }
-            else if (Avx2.IsSupported)
-            {
-                Multiply<Avx2Kernels>(ref v, tileSet, shape, ref u, ref table, stride, ref m, ref y);
-            }
-            else if (Sse41.IsSupported || AdvSimd.Arm64.IsSupported)
-            {
-                Multiply<Vector128Kernels>(ref v, tileSet, shape, ref u, ref table, stride, ref m, ref y);
-            }
-            else
-            {
-                MultiplyScalar(ref v, tileSet, shape, ref u, ref table, stride, ref y);
+                case InstructionTier.Avx512:
+                    Multiply<Avx512Kernels>(ref v, tileSet, shape, ref u, ref table, stride, ref m, ref y);
+                    break;
+                case InstructionTier.Avx2:
+                    Multiply<Avx2Kernels>(ref v, tileSet, shape, ref u, ref table, stride, ref m, ref y);
+                    break;
+                case InstructionTier.Sse or InstructionTier.AdvSimd:
+                    Multiply<Vector128Kernels>(ref v, tileSet, shape, ref u, ref table, stride, ref m, ref y);
+                    break;
+                default:
+                    MultiplyScalar(ref v, tileSet, shape, ref u, ref table, stride, ref y);
+                    break;
             }
         }
     }

@@ -24,6 +24,13 @@ namespace TinyModel;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class MultiplyAccumulate
 {
+    /// <summary>The instruction set the int8 and int16 kernels uses on this machine.</summary>
+    public static InstructionTier Tier
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Avx2.IsSupported ? InstructionTier.Avx2 : Sse41.IsSupported ? InstructionTier.Sse : Vector128.IsHardwareAccelerated ? InstructionTier.Vector128 : InstructionTier.Scalar;
+    }
+
     /// <summary><c>acc[i] += x * w[i]</c> for every accumulator: one input value times a row of int8 weights.</summary>
     public static void Add(Span<int> acc, int x, ReadOnlySpan<sbyte> w)
     {

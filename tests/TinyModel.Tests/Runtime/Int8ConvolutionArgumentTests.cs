@@ -11,7 +11,7 @@ public class Int8ConvolutionArgumentTests
 {
     // A 3×3 window over 4 input channels, 8 output channels, pixels 4 values apart.
     private static readonly Int8ConvolutionShape Shape = new(pixelStride: 4, rows: 3, rowStride: 40, segments: 1, segmentStride: 0, pairs: 6,
-        outputChannels: 8, outputZeroPoint: 0, outputMin: -128, outputMax: 127);
+        outputChannels: 8, outputZeroPoint: 0, outputMin: -128, outputMax: 127, inputOffset: 128);
 
     private static readonly Int8DepthwiseShape DepthwiseShape = new(pixelStride: 8, rows: 3, rowStride: 80, columns: 3, columnStride: 8, channels: 8,
         outputZeroPoint: 0, outputMin: -128, outputMax: 127);
@@ -22,7 +22,7 @@ public class Int8ConvolutionArgumentTests
         // Two pixels: the window spans 2·40 + 12 staged values, the second pixel starts 4 further.
         short[] staged = new short[4 + 2 * 40 + 12];
         sbyte[] weights = new sbyte[3 * 6 * 32];
-        int[] table = new int[Int8Convolution.OutputStageRows * Int8Convolution.OutputStageStride(8)];
+        int[] table = new int[Int8Convolution.TableRows * Int8Convolution.OutputStageStride(8)];
         sbyte[] output = new sbyte[16];
         Int8Convolution.ConvolveRow(staged, Shape, weights, table, output);
         Assert.Throws<ArgumentException>(() => Int8Convolution.ConvolveRow(staged.AsSpan(1), Shape, weights, table, output));
@@ -64,9 +64,10 @@ public class Int8ConvolutionArgumentTests
     [Fact]
     public void ShapesRejectImpossibleValues()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => new Int8ConvolutionShape(4, 0, 40, 1, 0, 6, 8, 0, -128, 127));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new Int8ConvolutionShape(-4, 3, 40, 1, 0, 6, 8, 0, -128, 127));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new Int8ConvolutionShape(4, 3, 40, 1, 0, 6, 8, 0, -129, 127));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Int8ConvolutionShape(4, 0, 40, 1, 0, 6, 8, 0, -128, 127, 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Int8ConvolutionShape(-4, 3, 40, 1, 0, 6, 8, 0, -128, 127, 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Int8ConvolutionShape(4, 3, 40, 1, 0, 6, 8, 0, -129, 127, 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Int8ConvolutionShape(4, 3, 40, 1, 0, 6, 8, 0, -128, 127, 129));
         Assert.Throws<ArgumentOutOfRangeException>(() => new Int8DepthwiseShape(8, 3, 80, 3, 8, 0, 0, -128, 127));
         Assert.Throws<ArgumentOutOfRangeException>(() => new Int8DepthwiseShape(8, 3, 80, 3, 8, 8, 0, 5, 4));
     }

@@ -23,10 +23,17 @@ internal static class Int8OutputStageTable
     /// <paramref name="period"/>, entry <c>c</c> describes channel <c>c % period</c>: the kernel sees several pixels of
     /// <paramref name="period"/> channels as one pixel of <paramref name="channels"/>.
     /// </summary>
-    public static string Add(EmitContext context, LayerSpec layer, string? bias, ChannelRequantization requantization, int channels, int period = 0)
+    /// <remarks>
+    /// With <paramref name="inputOffsetShares"/> (TinyModel.Int8Convolution's table), one row follows: per channel, the
+    /// bias plus its share, <c>inputOffset · Σw</c> over the window, where the kernel's dot-product path starts its sums
+    /// (it multiplies the int8 values, not the values plus the offset). int32 wraps alike in any order.
+    /// </remarks>
+    public static string Add(EmitContext context, LayerSpec layer, string? bias, ChannelRequantization requantization, int channels, int period = 0,
+        int[]? inputOffsetShares = null)
     {
         int stride = Stride(channels);
-        int[] table = new int[Rows * stride];
+        int rows = inputOffsetShares is null ? Rows : Rows + 1;
+        int[] table = new int[rows * stride];
         int[]? biases = bias is null ? null : Ints(context, bias);
         int[]? multipliers = requantization.Multipliers is null ? null : Ints(context, requantization.Multipliers);
         int[]? shifts = requantization.Shifts is null ? null : Ints(context, requantization.Shifts);
@@ -43,9 +50,14 @@ internal static class Int8OutputStageTable
             table[4 * stride + c] = right;
             table[5 * stride + c] = mask;
             table[6 * stride + c] = mask >> 1;
+            if (inputOffsetShares is not null)
+            {
+                table[Rows * stride + c] = unchecked(table[c] + inputOffsetShares[c]);
+            }
         }
         return context.AddConstant($"Layer{layer.NodeIndex}OutputStage", ElementType.Int32, ConstantData.ToBytes(table),
-            $"bias and requantization, int32[{Rows},{stride}]: bias, multiplier, left shift, 2^left shift, right shift, its mask and half its mask, per output channel");
+            $"bias and requantization, int32[{rows},{stride}]: bias, multiplier, left shift, 2^left shift, right shift, its mask and half its mask" +
+            (inputOffsetShares is null ? "" : ", bias plus input offset × the window's weights (for int8 dot products)") + ", per output channel");
     }
 
     /// <summary>The values of an int32 constant lowering added (the bias, per-channel multipliers or shifts).</summary>

@@ -49,15 +49,16 @@ internal static class PairedInt8Convolution
         int pairs = (run + 1) / 2;
         int rowStride = pointwise ? 0 : Int8StagedInput.RowStride(g, Slack);
 
-        string weights = LayerWeights.AddConstant(context, layer, ElementType.Int8, PackWeights(g, filter, segments, run, pairs),
+        byte[] packed = PackWeights(g, filter, segments, run, pairs);
+        string weights = LayerWeights.AddConstant(context, layer, ElementType.Int8, packed,
             $"filter, int8, packed for TinyModel.Int8Convolution: {Literals.Count((oc + 15) / 16, "block")} of 16 output channels × {Literals.Count(g.FilterHeight * segments, "run")} × {Literals.Count(pairs, "pair")} × 16 × 2");
-        string outputStage = Int8OutputStageTable.Add(context, layer, bias, requantization, oc);
+        string outputStage = Int8OutputStageTable.Add(context, layer, bias, requantization, oc, inputOffsetShares: InputOffsetShares(packed, oc, inputOffset));
 
         writer.WriteLine($"{EmitContext.ReadOnlySpan}<sbyte> weights = {context.Constant(weights)};");
         writer.WriteLine($"{EmitContext.ReadOnlySpan}<int> outputStage = {context.Constant(outputStage)};");
         writer.WriteLine($"global::TinyModel.Int8ConvolutionShape shape = new(pixelStride: {I((pointwise ? 1 : g.StrideWidth) * ic)}, rows: {I(g.FilterHeight)}, rowStride: {I(rowStride)}, " +
             $"segments: {I(segments)}, segmentStride: {I(dilatedColumns ? g.DilationWidth * ic : 0)}, pairs: {I(pairs)}, outputChannels: {I(oc)}, " +
-            $"outputZeroPoint: {I(requantization.OutputZeroPoint)}, outputMin: {I(activation.QuantizedMin)}, outputMax: {I(activation.QuantizedMax)});");
+            $"outputZeroPoint: {I(requantization.OutputZeroPoint)}, outputMin: {I(activation.QuantizedMin)}, outputMax: {I(activation.QuantizedMax)}, inputOffset: {I(inputOffset)});");
         Func<string, string, string> call = (staged, output) => $"global::TinyModel.Int8Convolution.ConvolveRow({staged}, shape, weights, outputStage, {output});";
         if (pointwise)
         {
@@ -102,6 +103,26 @@ internal static class PairedInt8Convolution
             }
         }
         return packed;
+    }
+
+    /// <summary>
+    /// Per output channel, <c>inputOffset · Σw</c> over its packed weights (the padding's zero weights add nothing):
+    /// what the kernel's dot-product path adds back, since it multiplies the int8 values without the offset.
+    /// </summary>
+    private static int[] InputOffsetShares(byte[] packed, int oc, int inputOffset)
+    {
+        int[] shares = new int[oc];
+        int blockBytes = packed.Length / ((oc + 15) / 16);
+        for (int at = 0; at < packed.Length; at++)
+        {
+            // Byte at: block at / blockBytes, lane (at % 32) / 2 of its pair.
+            int channel = at / blockBytes * 16 + at % 32 / 2;
+            if (channel < oc)
+            {
+                shares[channel] = unchecked(shares[channel] + inputOffset * (sbyte)packed[at]);
+            }
+        }
+        return shares;
     }
 
     private static string I(long value) => Literals.Int(value);
