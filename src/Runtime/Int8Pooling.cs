@@ -14,6 +14,13 @@ namespace TinyModel;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class Int8Pooling
 {
+    /// <summary>The path <see cref="SumWindow"/> takes on this machine: portable 128-bit vectors, else scalar.</summary>
+    public static InstructionTier Tier
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Vector128.IsHardwareAccelerated ? InstructionTier.Vector128 : InstructionTier.Scalar;
+    }
+
     /// <summary>
     /// <c>sums[c] = Σ input[r · rowStride + x · channels + c]</c> over <paramref name="rows"/> rows and
     /// <paramref name="columns"/> pixels per row, with <c>channels = sums.Length</c>.
@@ -40,7 +47,7 @@ public static class Int8Pooling
         ref sbyte x = ref MemoryMarshal.GetReference(input);
         ref int sum = ref MemoryMarshal.GetReference(sums);
         int c = 0;
-        if (Vector128.IsHardwareAccelerated)
+        if (Tier == InstructionTier.Vector128)
         {
             for (; c <= channels - 16; c += 16)
             {
