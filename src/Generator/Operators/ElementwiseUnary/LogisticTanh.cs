@@ -104,9 +104,15 @@ internal abstract class LogisticTanhDefinition : OperatorDefinition<LogisticTanh
         }
         writer.WriteLine("/// </summary>");
         writer.OpenBlock(context.Signature(layer));
+        if (layer.Type == ElementType.Int8)
+        {
+            ElementwiseCode.WriteTableLookup(writer, context, layer.Table!);
+            writer.CloseBlock();
+            return;
+        }
         if (layer.Table is not null)
         {
-            writer.WriteLine($"{EmitContext.ReadOnlySpan}<{(layer.Type == ElementType.Int8 ? "sbyte" : "int")}> table = {context.Constant(layer.Table)};");
+            writer.WriteLine($"{EmitContext.ReadOnlySpan}<int> table = {context.Constant(layer.Table)};");
         }
         writer.OpenBlock($"for (int i = 0; i < {layer.ElementCount}; i++)");
         switch (layer.Type)
@@ -117,9 +123,6 @@ internal abstract class LogisticTanhDefinition : OperatorDefinition<LogisticTanh
                 break;
             case ElementType.Float32:
                 writer.WriteLine($"output[i] = {MathF}.Tanh(input[i]);");
-                break;
-            case ElementType.Int8:
-                writer.WriteLine("output[i] = table[input[i] + 128];");
                 break;
             default:
                 WriteInt16(writer, layer, logistic);

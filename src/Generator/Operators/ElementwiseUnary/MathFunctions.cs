@@ -75,12 +75,12 @@ internal abstract class MathFunctionDefinition : OperatorDefinition<MathFunction
         {
             writer.WriteLine($"global::TinyModel.FloatElementwise.Apply<global::TinyModel.FloatElementwise.{operation}>(input, output);");
         }
+        else if (layer.Table is not null)
+        {
+            ElementwiseCode.WriteTableLookup(writer, context, layer.Table);
+        }
         else
         {
-            if (layer.Table is not null)
-            {
-                writer.WriteLine($"{EmitContext.ReadOnlySpan}<{layer.Type.CSharpName()}> table = {context.Constant(layer.Table)};");
-            }
             writer.OpenBlock($"for (int i = 0; i < {layer.ElementCount}; i++)");
             writer.WriteLine($"output[i] = {Element(layer)};");
             writer.CloseBlock();
@@ -105,19 +105,22 @@ internal abstract class MathFunctionDefinition : OperatorDefinition<MathFunction
             MathFunction.Floor => "<c>floor(x)</c>, elementwise (vectorized).",
             MathFunction.Ceil => "<c>ceil(x)</c>, elementwise (vectorized).",
             MathFunction.LogicalNot => "<c>!x</c>, elementwise.",
-            _ => "<c>x</c> rounded to the nearest integer, ties to even, as TFLM's RoundToNearest (-0.3 gives +0).",
+            _ => "<c>x</c> rounded to the nearest integer, ties to even, as TFLM's RoundToNearest (-0.3 gives +0; vectorized).",
         };
     }
 
-    /// <summary>The expression of one output element from <c>input[i]</c> (layers that are not vectorized).</summary>
+    /// <summary>
+    /// The expression of one output element from <c>input[i]</c> (layers that are not vectorized). EXP, LOG, SIN and
+    /// COS stay scalar on purpose: TFLM's goldens come from the C library's functions, which <c>MathF</c> calls,
+    /// and no vector approximation is known to give their bits on every input. LOGICAL_NOT on bools is left scalar too.
+    /// </summary>
     protected virtual string Element(MathFunctionLayer layer) => layer.Function switch
     {
         MathFunction.Exp => $"{MathF}.Exp(input[i])",
         MathFunction.Log => $"{MathF}.Log(input[i])",
         MathFunction.Sin => $"{MathF}.Sin(input[i])",
         MathFunction.Cos => $"{MathF}.Cos(input[i])",
-        MathFunction.LogicalNot => "!input[i]",
-        _ => "global::TinyModel.FloatElementwise.RoundToNearest(input[i])",
+        _ => "!input[i]",
     };
 
     /// <summary>The <c>TinyModel.FloatElementwise</c> operation of an exact function, or null.</summary>
@@ -130,6 +133,7 @@ internal abstract class MathFunctionDefinition : OperatorDefinition<MathFunction
         MathFunction.Rsqrt => "ReciprocalSqrt",
         MathFunction.Floor => "Floor",
         MathFunction.Ceil => "Ceiling",
+        MathFunction.Round => "Round",
         _ => null,
     };
 }
@@ -194,7 +198,6 @@ internal sealed class Abs : MathFunctionDefinition
 
     protected override string Element(MathFunctionLayer layer) => layer switch
     {
-        { Table: not null } => "table[input[i] + 128]",
         { Quantized: { } p } => ElementwiseCode.ClampToType(
             p.Rescale ? ElementwiseCode.MultiplyByQuantizedMultiplier($"{EmitContext.MathClass}.Abs((int)input[i])", p.Multiplier, p.Shift, xIsSmall: true) : $"{EmitContext.MathClass}.Abs((int)input[i])",
             short.MinValue, short.MaxValue, ElementType.Int16),
@@ -261,9 +264,8 @@ internal sealed class Rsqrt : MathFunctionDefinition
         }
         : base.Explain(layer);
 
-    protected override string Element(MathFunctionLayer layer) => layer.Table is not null
-        ? "table[input[i] + 128]"
-        : $"(short)global::TinyModel.QuantizedReciprocalSqrt.Compute(input[i], {Literals.Int(layer.Quantized!.Multiplier)}, {Literals.Int(layer.Quantized.Shift)}, 0, {short.MinValue}, {short.MaxValue})";
+    protected override string Element(MathFunctionLayer layer) =>
+        $"(short)global::TinyModel.QuantizedReciprocalSqrt.Compute(input[i], {Literals.Int(layer.Quantized!.Multiplier)}, {Literals.Int(layer.Quantized.Shift)}, 0, {short.MinValue}, {short.MaxValue})";
 }
 
 /// <summary>NEG: <c>-x</c> (TFLM neg.cc: float32 only).</summary>
