@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using TinyModel.Generator.Common;
 using TinyModel.Generator.Emitting;
 using TinyModel.Generator.Lowering;
@@ -223,6 +224,13 @@ internal sealed class Reduce : OperatorDefinition<ReduceLayer>
             return;
         }
 
+        if (ColumnKernel(layer, input) is string kernel)
+        {
+            WriteColumnReduction(writer, layer, kernel);
+            writer.CloseBlock();
+            return;
+        }
+
         writer.WriteLine("int o = 0;");
         string position = "0";
         for (int k = 0; k < layer.KeptCounts.Count; k++)
@@ -284,6 +292,62 @@ internal sealed class Reduce : OperatorDefinition<ReduceLayer>
             writer.CloseBlock();
         }
         writer.CloseBlock();
+    }
+
+    /// <summary>
+    /// The <c>TinyModel.ReductionKernels</c> method that computes the layer across its innermost, kept, contiguous
+    /// columns (vectorized, each column's values combined in the scalar loop's order), or null when the layer does
+    /// not have that form: the innermost dimension reduced, reduced dimensions in more than one run, or a type
+    /// and reduction without a kernel (int16, REDUCE_ALL), which keep the loops below.
+    /// </summary>
+    private static string? ColumnKernel(ReduceLayer layer, ValueSpec input)
+    {
+        if (layer.Count == 0 || layer.ReducedCounts.Count != 1 || layer.Axes.Contains(input.Shape.Count - 1))
+        {
+            return null;
+        }
+        return (layer.Type, layer.Kind) switch
+        {
+            (ElementType.Float32, ReduceKind.Sum) => "Sum",
+            (ElementType.Float32, ReduceKind.Mean) => "Mean",
+            (ElementType.Float32, ReduceKind.Max) => "Max",
+            (ElementType.Float32, ReduceKind.Min) => "Min",
+            (ElementType.Int8, ReduceKind.Sum or ReduceKind.Mean) => "Sum",
+            (ElementType.Int8, ReduceKind.Max) => "Max",
+            (ElementType.Int8, ReduceKind.Min) => "Min",
+            _ => null,
+        };
+    }
+
+    /// <summary>Writes the loops over the outer kept dimensions, each calling the column kernel on one block of rows.</summary>
+    private static void WriteColumnReduction(SourceWriter writer, ReduceLayer layer, string kernel)
+    {
+        int columns = layer.KeptCounts[layer.KeptCounts.Count - 1];
+        int outer = layer.KeptCounts.Count - 1;
+        string position = "0";
+        if (outer > 0)
+        {
+            writer.WriteLine("int o = 0;");
+        }
+        for (int k = 0; k < outer; k++)
+        {
+            writer.OpenBlock($"for (int k{k} = 0, p{k} = {position}; k{k} < {layer.KeptCounts[k]}; k{k}++, p{k} += {layer.KeptStrides[k]})");
+            position = "p" + k;
+        }
+        string rows = outer > 0 ? $"input.Slice({position})" : "input";
+        string columnsOut = outer > 0 ? $"output.Slice(o, {columns})" : "output";
+        string quantization = layer.Requantize
+            ? $", {Literals.Int(layer.InputZeroPoint)}, {Literals.Int(layer.Multiplier)}, {Literals.Int(layer.Shift)}, {Literals.Int(layer.OutputZeroPoint)}"
+            : string.Empty;
+        writer.WriteLine($"global::TinyModel.ReductionKernels.{kernel}({rows}, {layer.ReducedCounts[0]}, {layer.ReducedStrides[0]}{quantization}, {columnsOut});");
+        if (outer > 0)
+        {
+            writer.WriteLine($"o += {columns};");
+        }
+        for (int k = 0; k < outer; k++)
+        {
+            writer.CloseBlock();
+        }
     }
 
     private static int LeadingZeroCount(ulong value)
