@@ -79,7 +79,7 @@ internal abstract class MathFunctionDefinition : OperatorDefinition<MathFunction
         {
             ElementwiseCode.WriteTableLookup(writer, context, layer.Table);
         }
-        else
+        else if (!WriteKernel(writer, layer))
         {
             writer.OpenBlock($"for (int i = 0; i < {layer.ElementCount}; i++)");
             writer.WriteLine($"output[i] = {Element(layer)};");
@@ -87,6 +87,9 @@ internal abstract class MathFunctionDefinition : OperatorDefinition<MathFunction
         }
         writer.CloseBlock();
     }
+
+    /// <summary>Writes a call of a vectorized runtime kernel for a layer that is neither float nor a table, if there is one.</summary>
+    protected virtual bool WriteKernel(SourceWriter writer, MathFunctionLayer layer) => false;
 
     /// <summary>The lines of the layer's summary after its signature.</summary>
     protected virtual IEnumerable<string> Explain(MathFunctionLayer layer)
@@ -194,15 +197,25 @@ internal sealed class Abs : MathFunctionDefinition
         _ => base.Explain(layer),
     };
 
+    /// <summary>
+    /// Quantized int16 (zero points 0): <c>|q|</c> rescaled is the requantization of <c>q</c> with the multiplier negated
+    /// below zero (<c>MultiplyByQuantizedMultiplier(q, −m, s)</c> forms the same product as <c>(−q, m, s)</c>); without
+    /// rescaling, multipliers of exactly ±1.
+    /// </summary>
+    protected override bool WriteKernel(SourceWriter writer, MathFunctionLayer layer)
+    {
+        if (layer.Quantized is not { } p)
+        {
+            return false;
+        }
+        (int multiplier, int shift) = p.Rescale ? (p.Multiplier, p.Shift) : (ElementwiseCode.IdentityMultiplier, ElementwiseCode.IdentityShift);
+        ElementwiseCode.WriteRequantize(writer, 0, (multiplier, shift), (-multiplier, shift), 0, short.MinValue, short.MaxValue);
+        return true;
+    }
+
     private static string Rescaling(QuantizedMathFunction p) => p.Rescale ? $" · {p.Multiplier} · 2^{p.Shift - 31}" : string.Empty;
 
-    protected override string Element(MathFunctionLayer layer) => layer switch
-    {
-        { Quantized: { } p } => ElementwiseCode.ClampToType(
-            p.Rescale ? ElementwiseCode.MultiplyByQuantizedMultiplier($"{EmitContext.MathClass}.Abs((int)input[i])", p.Multiplier, p.Shift, xIsSmall: true) : $"{EmitContext.MathClass}.Abs((int)input[i])",
-            short.MinValue, short.MaxValue, ElementType.Int16),
-        _ => "(short)(input[i] < 0 ? -input[i] : input[i])",
-    };
+    protected override string Element(MathFunctionLayer layer) => "(short)(input[i] < 0 ? -input[i] : input[i])";
 }
 
 /// <summary>
