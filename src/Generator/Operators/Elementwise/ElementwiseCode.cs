@@ -90,19 +90,27 @@ internal static class ElementwiseCode
     {
         if (table is not null)
         {
-            writer.WriteLine($"{EmitContext.ReadOnlySpan}<sbyte> table = {context.Constant(table)};");
+            WriteTableLookup(writer, context, table);
+            return;
         }
         writer.OpenBlock($"for (int i = 0; i < {elementCount}; i++)");
-        if (table is not null)
-        {
-            writer.WriteLine("output[i] = table[input[i] + 128];");
-        }
-        else
-        {
-            writeElement();
-        }
+        writeElement();
         writer.CloseBlock();
     }
+
+    /// <summary>
+    /// Writes the call of <c>TinyModel.QuantizationKernels.Requantize</c>, vectorized: <c>x = input − inputZeroPoint</c>,
+    /// then <c>clamp(MultiplyByQuantizedMultiplier(x, …) + outputZeroPoint, min, max)</c> with the first multiplier and
+    /// shift for <c>x ≥ 0</c>, the second for <c>x &lt; 0</c>.
+    /// </summary>
+    public static void WriteRequantize(SourceWriter writer, int inputZeroPoint, (int Multiplier, int Shift) positive, (int Multiplier, int Shift) negative, int outputZeroPoint, int min, int max) =>
+        writer.WriteLine($"global::TinyModel.QuantizationKernels.Requantize(input, new global::TinyModel.IntegerRequantization({Literals.Int(inputZeroPoint)}, " +
+            $"{Literals.Int(positive.Multiplier)}, {Literals.Int(positive.Shift)}, {Literals.Int(negative.Multiplier)}, {Literals.Int(negative.Shift)}, " +
+            $"{Literals.Int(outputZeroPoint)}, {Literals.Int(min)}, {Literals.Int(max)}), output);");
+
+    /// <summary>Writes the lookup of every int8 input in the layer's table of 256 outputs (indexed by input + 128), vectorized by <c>TinyModel.Int8Lookup</c>.</summary>
+    public static void WriteTableLookup(SourceWriter writer, EmitContext context, string table) =>
+        writer.WriteLine($"global::TinyModel.Int8Lookup.Apply(input, {context.Constant(table)}, output);");
 
     /// <summary>The layer's one-line summary of input and output, such as <c>int8[1,16] (…) → int8[1,16] (…)</c>.</summary>
     public static string Signature(EmitContext context, LayerSpec layer) =>

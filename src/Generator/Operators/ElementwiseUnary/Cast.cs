@@ -49,11 +49,27 @@ internal sealed class Cast : OperatorDefinition<CastLayer>
         writer.WriteLine($"/// {Explain(layer.InputType, layer.OutputType)}");
         writer.WriteLine("/// </summary>");
         writer.OpenBlock(context.Signature(layer));
-        writer.OpenBlock($"for (int i = 0; i < {layer.ElementCount}; i++)");
-        writer.WriteLine($"output[i] = {Convert("input[i]", layer.InputType, layer.OutputType)};");
-        writer.CloseBlock();
+        if (Vectorized(layer.InputType, layer.OutputType))
+        {
+            writer.WriteLine($"global::TinyModel.CastKernels.Convert<{layer.InputType.CSharpName()}, {layer.OutputType.CSharpName()}>(input, output);");
+        }
+        else
+        {
+            writer.OpenBlock($"for (int i = 0; i < {layer.ElementCount}; i++)");
+            writer.WriteLine($"output[i] = {Convert("input[i]", layer.InputType, layer.OutputType)};");
+            writer.CloseBlock();
+        }
         writer.CloseBlock();
     }
+
+    /// <summary>
+    /// Whether <c>TinyModel.CastKernels</c> converts the pair, with the same bits as <see cref="Convert"/>: two different
+    /// types among int8, int16, int32, uint32 and float32, except uint32 ↔ float32 (conversions through 64 bits there).
+    /// Bools and copies keep the loop.
+    /// </summary>
+    private static bool Vectorized(ElementType from, ElementType to) =>
+        from != to && from != ElementType.Bool
+        && !(from == ElementType.UInt32 && to == ElementType.Float32) && !(from == ElementType.Float32 && to == ElementType.UInt32);
 
     /// <summary>The C# expression of <c>static_cast&lt;To&gt;(x)</c> as TFLM's x86-64 build evaluates it.</summary>
     public static string Convert(string x, ElementType from, ElementType to)

@@ -41,13 +41,10 @@ internal sealed class Dequantize : OperatorDefinition<DequantizeLayer>
     {
         writer.WriteLine("/// <summary>");
         writer.WriteLine($"/// Node {layer.NodeIndex}, DEQUANTIZE: {ElementwiseCode.Signature(context, layer)}.");
-        writer.WriteLine($"/// <c>{Literals.Float(layer.Scale)} · (q - {layer.ZeroPoint})</c> per element, in float (TFLite's Dequantize).");
+        writer.WriteLine($"/// <c>{Literals.Float(layer.Scale)} · (q - {layer.ZeroPoint})</c> per element, in float (TFLite's Dequantize), vectorized.");
         writer.WriteLine("/// </summary>");
         writer.OpenBlock(context.Signature(layer));
-        writer.OpenBlock($"for (int i = 0; i < {layer.ElementCount}; i++)");
-        string centered = layer.ZeroPoint == 0 ? "input[i]" : $"({ElementwiseCode.Offset("input[i]", -layer.ZeroPoint)})";
-        writer.WriteLine($"output[i] = {Literals.Float(layer.Scale)} * {centered};");
-        writer.CloseBlock();
+        writer.WriteLine($"global::TinyModel.QuantizationKernels.Dequantize(input, {Literals.Float(layer.Scale)}, {Literals.Int(layer.ZeroPoint)}, output);");
         writer.CloseBlock();
     }
 }

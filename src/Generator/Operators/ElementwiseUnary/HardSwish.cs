@@ -119,15 +119,15 @@ internal sealed class HardSwish : OperatorDefinition<HardSwishLayer>
         }
         writer.WriteLine("/// </summary>");
         writer.OpenBlock(context.Signature(layer));
-        ElementwiseCode.WriteTableOrElementLoop(writer, context, layer.ElementCount, layer.Table, () =>
+        if (layer.Table is not null)
         {
-            // std::max(0, x + 3) and std::min(6, r) as the C++ library compares.
-            writer.WriteLine("float x = input[i];");
-            writer.WriteLine("float r = x + 3f;");
-            writer.WriteLine("r = 0f < r ? r : 0f;");
-            writer.WriteLine("r = r < 6f ? r : 6f;");
-            writer.WriteLine("output[i] = x * r / 6f;");
-        });
+            ElementwiseCode.WriteTableLookup(writer, context, layer.Table);
+        }
+        else
+        {
+            // std::max(0, x + 3) and std::min(6, r) as the C++ library compares, in vectors (the same bits).
+            writer.WriteLine("global::TinyModel.FloatElementwise.Apply<global::TinyModel.FloatElementwise.HardSwish>(input, output);");
+        }
         writer.CloseBlock();
     }
 }

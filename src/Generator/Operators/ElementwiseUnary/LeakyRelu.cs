@@ -68,21 +68,14 @@ internal sealed partial class LeakyRelu : OperatorDefinition<LeakyReluLayer>
         }
         writer.WriteLine("/// </summary>");
         writer.OpenBlock(context.Signature(layer));
-        writer.OpenBlock($"for (int i = 0; i < {layer.ElementCount}; i++)");
-        if (quantized)
+        if (!quantized)
         {
-            writer.WriteLine($"int x = {ElementwiseCode.Offset("input[i]", -layer.InputZeroPoint)};");
-            string identity = ElementwiseCode.MultiplyByQuantizedMultiplier("x", layer.IdentityMultiplier, layer.IdentityShift, xIsSmall: true);
-            string alpha = ElementwiseCode.MultiplyByQuantizedMultiplier("x", layer.AlphaMultiplier, layer.AlphaShift, xIsSmall: true);
-            writer.WriteLine($"int y = {ElementwiseCode.Offset($"(x >= 0 ? {identity} : {alpha})", layer.OutputZeroPoint)};");
-            writer.WriteLine($"output[i] = {ElementwiseCode.ClampToType("y", layer.Type.MinValue(), layer.Type.MaxValue(), layer.Type)};");
+            writer.WriteLine($"global::TinyModel.FloatElementwise.LeakyRelu(input, {Literals.Float(layer.Alpha)}, output);");
+            writer.CloseBlock();
+            return;
         }
-        else
-        {
-            writer.WriteLine("float x = input[i];");
-            writer.WriteLine($"output[i] = x > 0f ? x : x * {Literals.Float(layer.Alpha)};");
-        }
-        writer.CloseBlock();
+        ElementwiseCode.WriteRequantize(writer, layer.InputZeroPoint, (layer.IdentityMultiplier, layer.IdentityShift), (layer.AlphaMultiplier, layer.AlphaShift),
+            layer.OutputZeroPoint, layer.Type.MinValue(), layer.Type.MaxValue());
         writer.CloseBlock();
     }
 }

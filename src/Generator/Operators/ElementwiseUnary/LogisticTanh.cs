@@ -87,9 +87,15 @@ internal abstract partial class LogisticTanhDefinition : OperatorDefinition<Logi
         WriteSummary(writer, layer, ElementwiseCode.Signature(context, layer));
         writer.WriteLine("/// </summary>");
         writer.OpenBlock(context.Signature(layer));
+        if (layer.Type == ElementType.Int8)
+        {
+            ElementwiseCode.WriteTableLookup(writer, context, layer.Table!);
+            writer.CloseBlock();
+            return;
+        }
         if (layer.Table is not null)
         {
-            writer.WriteLine($"{EmitContext.ReadOnlySpan}<{(layer.Type == ElementType.Int8 ? "sbyte" : "int")}> table = {context.Constant(layer.Table)};");
+            writer.WriteLine($"{EmitContext.ReadOnlySpan}<int> table = {context.Constant(layer.Table)};");
         }
         writer.OpenBlock($"for (int i = 0; i < {layer.ElementCount}; i++)");
         switch (layer.Type)
@@ -100,9 +106,6 @@ internal abstract partial class LogisticTanhDefinition : OperatorDefinition<Logi
                 break;
             case ElementType.Float32:
                 writer.WriteLine($"output[i] = {MathF}.Tanh(input[i]);");
-                break;
-            case ElementType.Int8:
-                writer.WriteLine("output[i] = table[input[i] + 128];");
                 break;
             default:
                 WriteInt16(writer, layer, logistic);

@@ -75,18 +75,21 @@ internal abstract class MathFunctionDefinition : OperatorDefinition<MathFunction
         {
             writer.WriteLine($"global::TinyModel.FloatElementwise.Apply<global::TinyModel.FloatElementwise.{operation}>(input, output);");
         }
-        else
+        else if (layer.Table is not null)
         {
-            if (layer.Table is not null)
-            {
-                writer.WriteLine($"{EmitContext.ReadOnlySpan}<{layer.Type.CSharpName()}> table = {context.Constant(layer.Table)};");
-            }
+            ElementwiseCode.WriteTableLookup(writer, context, layer.Table);
+        }
+        else if (!WriteKernel(writer, layer))
+        {
             writer.OpenBlock($"for (int i = 0; i < {layer.ElementCount}; i++)");
             writer.WriteLine($"output[i] = {Element(layer)};");
             writer.CloseBlock();
         }
         writer.CloseBlock();
     }
+
+    /// <summary>Writes a call of a vectorized runtime kernel for a layer that is neither float nor a table, if there is one.</summary>
+    protected virtual bool WriteKernel(SourceWriter writer, MathFunctionLayer layer) => false;
 
     /// <summary>The lines of the layer's summary after its signature.</summary>
     protected virtual IEnumerable<string> Explain(MathFunctionLayer layer)
@@ -105,19 +108,22 @@ internal abstract class MathFunctionDefinition : OperatorDefinition<MathFunction
             MathFunction.Floor => "<c>floor(x)</c>, elementwise (vectorized).",
             MathFunction.Ceil => "<c>ceil(x)</c>, elementwise (vectorized).",
             MathFunction.LogicalNot => "<c>!x</c>, elementwise.",
-            _ => "<c>x</c> rounded to the nearest integer, ties to even, as TFLM's RoundToNearest (-0.3 gives +0).",
+            _ => "<c>x</c> rounded to the nearest integer, ties to even, as TFLM's RoundToNearest (-0.3 gives +0; vectorized).",
         };
     }
 
-    /// <summary>The expression of one output element from <c>input[i]</c> (layers that are not vectorized).</summary>
+    /// <summary>
+    /// The expression of one output element from <c>input[i]</c> (layers that are not vectorized). EXP, LOG, SIN and
+    /// COS stay scalar on purpose: TFLM's goldens come from the C library's functions, which <c>MathF</c> calls,
+    /// and no vector approximation is known to give their bits on every input. LOGICAL_NOT on bools is left scalar too.
+    /// </summary>
     protected virtual string Element(MathFunctionLayer layer) => layer.Function switch
     {
         MathFunction.Exp => $"{MathF}.Exp(input[i])",
         MathFunction.Log => $"{MathF}.Log(input[i])",
         MathFunction.Sin => $"{MathF}.Sin(input[i])",
         MathFunction.Cos => $"{MathF}.Cos(input[i])",
-        MathFunction.LogicalNot => "!input[i]",
-        _ => "global::TinyModel.FloatElementwise.RoundToNearest(input[i])",
+        _ => "!input[i]",
     };
 
     /// <summary>The <c>TinyModel.FloatElementwise</c> operation of an exact function, or null.</summary>
@@ -130,6 +136,7 @@ internal abstract class MathFunctionDefinition : OperatorDefinition<MathFunction
         MathFunction.Rsqrt => "ReciprocalSqrt",
         MathFunction.Floor => "Floor",
         MathFunction.Ceil => "Ceiling",
+        MathFunction.Round => "Round",
         _ => null,
     };
 }
@@ -190,16 +197,25 @@ internal sealed class Abs : MathFunctionDefinition
         _ => base.Explain(layer),
     };
 
+    /// <summary>
+    /// Quantized int16 (zero points 0): <c>|q|</c> rescaled is the requantization of <c>q</c> with the multiplier negated
+    /// below zero (<c>MultiplyByQuantizedMultiplier(q, −m, s)</c> forms the same product as <c>(−q, m, s)</c>); without
+    /// rescaling, multipliers of exactly ±1.
+    /// </summary>
+    protected override bool WriteKernel(SourceWriter writer, MathFunctionLayer layer)
+    {
+        if (layer.Quantized is not { } p)
+        {
+            return false;
+        }
+        (int multiplier, int shift) = p.Rescale ? (p.Multiplier, p.Shift) : (ElementwiseCode.IdentityMultiplier, ElementwiseCode.IdentityShift);
+        ElementwiseCode.WriteRequantize(writer, 0, (multiplier, shift), (-multiplier, shift), 0, short.MinValue, short.MaxValue);
+        return true;
+    }
+
     private static string Rescaling(QuantizedMathFunction p) => p.Rescale ? $" · {p.Multiplier} · 2^{p.Shift - 31}" : string.Empty;
 
-    protected override string Element(MathFunctionLayer layer) => layer switch
-    {
-        { Table: not null } => "table[input[i] + 128]",
-        { Quantized: { } p } => ElementwiseCode.ClampToType(
-            p.Rescale ? ElementwiseCode.MultiplyByQuantizedMultiplier($"{EmitContext.MathClass}.Abs((int)input[i])", p.Multiplier, p.Shift, xIsSmall: true) : $"{EmitContext.MathClass}.Abs((int)input[i])",
-            short.MinValue, short.MaxValue, ElementType.Int16),
-        _ => "(short)(input[i] < 0 ? -input[i] : input[i])",
-    };
+    protected override string Element(MathFunctionLayer layer) => "(short)(input[i] < 0 ? -input[i] : input[i])";
 }
 
 /// <summary>
@@ -261,9 +277,8 @@ internal sealed class Rsqrt : MathFunctionDefinition
         }
         : base.Explain(layer);
 
-    protected override string Element(MathFunctionLayer layer) => layer.Table is not null
-        ? "table[input[i] + 128]"
-        : $"(short)global::TinyModel.QuantizedReciprocalSqrt.Compute(input[i], {Literals.Int(layer.Quantized!.Multiplier)}, {Literals.Int(layer.Quantized.Shift)}, 0, {short.MinValue}, {short.MaxValue})";
+    protected override string Element(MathFunctionLayer layer) =>
+        $"(short)global::TinyModel.QuantizedReciprocalSqrt.Compute(input[i], {Literals.Int(layer.Quantized!.Multiplier)}, {Literals.Int(layer.Quantized.Shift)}, 0, {short.MinValue}, {short.MaxValue})";
 }
 
 /// <summary>NEG: <c>-x</c> (TFLM neg.cc: float32 only).</summary>

@@ -76,25 +76,40 @@ internal sealed partial class Quantize : OperatorDefinition<QuantizeLayer>
         }
         writer.WriteLine("/// </summary>");
         writer.OpenBlock(context.Signature(layer));
-        writer.OpenBlock($"for (int i = 0; i < {layer.ElementCount}; i++)");
         if (layer.InputType == ElementType.Float32)
         {
-            string rounded = $"(int)global::System.MathF.Round(input[i] / {Literals.Float(layer.OutputScale)}, global::System.MidpointRounding.AwayFromZero)";
-            writer.WriteLine($"output[i] = {ElementwiseCode.ClampToType(ElementwiseCode.Offset(rounded, layer.OutputZeroPoint), min, max, layer.OutputType)};");
+            writer.WriteLine($"global::TinyModel.QuantizationKernels.Quantize(input, {Literals.Float(layer.OutputScale)}, {Literals.Int(layer.OutputZeroPoint)}, output);");
+        }
+        else if (layer.InputType == ElementType.Int32 && layer.InputZeroPoint == 0 && layer.OutputType is ElementType.Int8 or ElementType.Int16)
+        {
+            // The requantization of convolution outputs: int32 values through one multiplier, vectorized.
+            writer.WriteLine($"global::TinyModel.Requantization.To{(layer.OutputType == ElementType.Int8 ? "Int8" : "Int16")}(input, {Literals.Int(layer.Multiplier)}, {Literals.Int(layer.Shift)}, {Literals.Int(layer.OutputZeroPoint)}, {min}, {max}, output);");
+        }
+        else if (layer.InputType != ElementType.Int32 && layer.OutputType != ElementType.Int32)
+        {
+            (int, int) scale = (layer.Multiplier, layer.Shift);
+            ElementwiseCode.WriteRequantize(writer, layer.InputZeroPoint, scale, scale, layer.OutputZeroPoint, min, max);
         }
         else
         {
-            bool wide = layer.InputType == ElementType.Int32;
-            string x = ElementwiseCode.Offset("input[i]", -layer.InputZeroPoint);
-            writer.WriteLine($"int x = {(wide ? $"unchecked({x})" : x)};");
-            string scaled = ElementwiseCode.Offset(ElementwiseCode.MultiplyByQuantizedMultiplier("x", layer.Multiplier, layer.Shift, xIsSmall: !wide), layer.OutputZeroPoint);
-            if (layer.OutputType == ElementType.Int32)
-            {
-                scaled = $"unchecked({scaled})";
-            }
-            writer.WriteLine($"output[i] = {ElementwiseCode.ClampToType(scaled, min, max, layer.OutputType)};");
+            WriteRequantizeLoop(writer, layer, min, max);
         }
         writer.CloseBlock();
+    }
+
+    /// <summary>The per-element loop of the requantizations to or from int32 that no kernel covers (int32 arithmetic wraps there).</summary>
+    private static void WriteRequantizeLoop(SourceWriter writer, QuantizeLayer layer, int min, int max)
+    {
+        writer.OpenBlock($"for (int i = 0; i < {layer.ElementCount}; i++)");
+        bool wide = layer.InputType == ElementType.Int32;
+        string x = ElementwiseCode.Offset("input[i]", -layer.InputZeroPoint);
+        writer.WriteLine($"int x = {(wide ? $"unchecked({x})" : x)};");
+        string scaled = ElementwiseCode.Offset(ElementwiseCode.MultiplyByQuantizedMultiplier("x", layer.Multiplier, layer.Shift, xIsSmall: !wide), layer.OutputZeroPoint);
+        if (layer.OutputType == ElementType.Int32)
+        {
+            scaled = $"unchecked({scaled})";
+        }
+        writer.WriteLine($"output[i] = {ElementwiseCode.ClampToType(scaled, min, max, layer.OutputType)};");
         writer.CloseBlock();
     }
 }

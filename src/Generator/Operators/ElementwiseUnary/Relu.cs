@@ -65,7 +65,6 @@ internal abstract class ReluDefinition : OperatorDefinition<ReluLayer>
     /// <summary>Writes RELU and RELU6 kernels as TFLM computes them (a requantizing RELU, a clamping RELU6).</summary>
     protected override void EmitLayer(SourceWriter writer, ReluLayer layer, EmitContext context)
     {
-        string t = layer.Type.CSharpName();
         writer.WriteLine("/// <summary>");
         writer.WriteLine($"/// Node {layer.NodeIndex}, {layer.OperatorName}: {ElementwiseCode.Signature(context, layer)}.");
         if (layer.Type == ElementType.Float32)
@@ -83,27 +82,17 @@ internal abstract class ReluDefinition : OperatorDefinition<ReluLayer>
         }
         writer.WriteLine("/// </summary>");
         writer.OpenBlock(context.Signature(layer));
-        writer.OpenBlock($"for (int i = 0; i < {layer.ElementCount}; i++)");
-        switch (layer.Type, layer.Kind)
+        if (layer.Type == ElementType.Float32)
         {
-            case (ElementType.Float32, ReluKind.Relu):
-                writer.WriteLine("float x = input[i];");
-                writer.WriteLine("output[i] = x < 0f ? 0f : x;");
-                break;
-            case (ElementType.Float32, ReluKind.Relu6):
-                writer.WriteLine("float x = input[i];");
-                writer.WriteLine("output[i] = x > 6f ? 6f : x < 0f ? 0f : x;");
-                break;
-            case (_, ReluKind.Relu):
-                string scaled = ElementwiseCode.MultiplyByQuantizedMultiplier(ElementwiseCode.Offset("input[i]", -layer.InputZeroPoint), layer.Multiplier, layer.Shift, xIsSmall: true);
-                writer.WriteLine($"output[i] = {ElementwiseCode.ClampToType(ElementwiseCode.Offset(scaled, layer.OutputZeroPoint), layer.Min, layer.Max, layer.Type)};");
-                break;
-            default:
-                writer.WriteLine($"{t} x = input[i];");
-                writer.WriteLine($"output[i] = x > {layer.Max} ? ({t}){layer.Max} : x < {layer.Min} ? ({t}){layer.Min} : x;");
-                break;
+            // x < 0 ? 0 : x (RELU6 then 6 above), NaN kept: the same comparisons in vectors.
+            writer.WriteLine($"global::TinyModel.FloatElementwise.Apply<global::TinyModel.FloatElementwise.{(layer.Kind == ReluKind.Relu ? "Relu" : "Relu6")}>(input, output);");
+            writer.CloseBlock();
+            return;
         }
-        writer.CloseBlock();
+        // RELU requantizes, RELU6 only clamps (a multiply by exactly 1 without offsets: the same values), in vectors.
+        (int, int) scale = layer.Kind == ReluKind.Relu ? (layer.Multiplier, layer.Shift) : (ElementwiseCode.IdentityMultiplier, ElementwiseCode.IdentityShift);
+        (int inputZeroPoint, int outputZeroPoint) = layer.Kind == ReluKind.Relu ? (layer.InputZeroPoint, layer.OutputZeroPoint) : (0, 0);
+        ElementwiseCode.WriteRequantize(writer, inputZeroPoint, scale, scale, outputZeroPoint, layer.Min, layer.Max);
         writer.CloseBlock();
     }
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using TinyModel.Generator.Common;
 using TinyModel.Generator.Emitting;
 using TinyModel.Generator.Lowering;
@@ -179,15 +180,16 @@ internal sealed partial class Reduce : OperatorDefinition<ReduceLayer>
 
     /// <summary>Writes the reduction: for each output (kept dimensions, in order) the reduced values are combined in input memory order, then divided or requantized.</summary>
     protected override void EmitLayer(SourceWriter writer, ReduceLayer layer, EmitContext context) =>
-        WriteKernel(writer, layer, context.Model, context.Signature(layer), EmitContext.MathClass, EmitContext.FixedPoint, "0", "0", "output.Clear();");
+        WriteKernel(writer, layer, context.Model, context.Signature(layer), EmitContext.MathClass, EmitContext.FixedPoint, "0", "0", "output.Clear();", spanKernels: true);
 
     /// <summary>
     /// Writes the kernel: loops over the kept dimensions, then the reduced ones, in input memory order.
     /// <paramref name="firstInput"/> and <paramref name="firstOutput"/> index the tensors' first elements;
-    /// <paramref name="clear"/> zeroes the output of an empty reduction.
+    /// <paramref name="clear"/> zeroes the output of an empty reduction. With <paramref name="spanKernels"/> (the .NET
+    /// flavor), a layer of the right form calls a vectorized Runtime kernel instead.
     /// </summary>
     private static void WriteKernel(SourceWriter writer, ReduceLayer layer, ModelSpec model, string signature, string m, string fixedPoint,
-        string firstInput, string firstOutput, string clear)
+        string firstInput, string firstOutput, string clear, bool spanKernels)
     {
         ValueSpec input = model.Value(layer.Inputs[0]);
         ValueSpec output = model.Value(layer.Outputs[0]);
@@ -227,6 +229,13 @@ internal sealed partial class Reduce : OperatorDefinition<ReduceLayer>
         {
             // An empty reduction: TFLM leaves the zeroed output as it is.
             writer.WriteLine(clear);
+            writer.CloseBlock();
+            return;
+        }
+
+        if (spanKernels && ColumnKernel(layer, input) is string kernel)
+        {
+            WriteColumnReduction(writer, layer, kernel);
             writer.CloseBlock();
             return;
         }
@@ -292,6 +301,62 @@ internal sealed partial class Reduce : OperatorDefinition<ReduceLayer>
             writer.CloseBlock();
         }
         writer.CloseBlock();
+    }
+
+    /// <summary>
+    /// The <c>TinyModel.ReductionKernels</c> method that computes the layer across its innermost, kept, contiguous
+    /// columns (vectorized, each column's values combined in the scalar loop's order), or null when the layer does
+    /// not have that form: the innermost dimension reduced, reduced dimensions in more than one run, or a type
+    /// and reduction without a kernel (int16, REDUCE_ALL), which keep the loops below.
+    /// </summary>
+    private static string? ColumnKernel(ReduceLayer layer, ValueSpec input)
+    {
+        if (layer.Count == 0 || layer.ReducedCounts.Count != 1 || layer.Axes.Contains(input.Shape.Count - 1))
+        {
+            return null;
+        }
+        return (layer.Type, layer.Kind) switch
+        {
+            (ElementType.Float32, ReduceKind.Sum) => "Sum",
+            (ElementType.Float32, ReduceKind.Mean) => "Mean",
+            (ElementType.Float32, ReduceKind.Max) => "Max",
+            (ElementType.Float32, ReduceKind.Min) => "Min",
+            (ElementType.Int8, ReduceKind.Sum or ReduceKind.Mean) => "Sum",
+            (ElementType.Int8, ReduceKind.Max) => "Max",
+            (ElementType.Int8, ReduceKind.Min) => "Min",
+            _ => null,
+        };
+    }
+
+    /// <summary>Writes the loops over the outer kept dimensions, each calling the column kernel on one block of rows.</summary>
+    private static void WriteColumnReduction(SourceWriter writer, ReduceLayer layer, string kernel)
+    {
+        int columns = layer.KeptCounts[layer.KeptCounts.Count - 1];
+        int outer = layer.KeptCounts.Count - 1;
+        string position = "0";
+        if (outer > 0)
+        {
+            writer.WriteLine("int o = 0;");
+        }
+        for (int k = 0; k < outer; k++)
+        {
+            writer.OpenBlock($"for (int k{k} = 0, p{k} = {position}; k{k} < {layer.KeptCounts[k]}; k{k}++, p{k} += {layer.KeptStrides[k]})");
+            position = "p" + k;
+        }
+        string rows = outer > 0 ? $"input.Slice({position})" : "input";
+        string columnsOut = outer > 0 ? $"output.Slice(o, {columns})" : "output";
+        string quantization = layer.Requantize
+            ? $", {Literals.Int(layer.InputZeroPoint)}, {Literals.Int(layer.Multiplier)}, {Literals.Int(layer.Shift)}, {Literals.Int(layer.OutputZeroPoint)}"
+            : string.Empty;
+        writer.WriteLine($"global::TinyModel.ReductionKernels.{kernel}({rows}, {layer.ReducedCounts[0]}, {layer.ReducedStrides[0]}{quantization}, {columnsOut});");
+        if (outer > 0)
+        {
+            writer.WriteLine($"o += {columns};");
+        }
+        for (int k = 0; k < outer; k++)
+        {
+            writer.CloseBlock();
+        }
     }
 
     private static int LeadingZeroCount(ulong value)

@@ -1,0 +1,124 @@
+using System;
+using System.Linq;
+using Xunit;
+
+namespace TinyModel.Tests.Runtime;
+
+/// <summary>
+/// ReductionKernels against the scalar loops the generator wrote before them, column by column in the same order:
+/// floats bit for bit (NaN, ±0, ±infinity, float.MaxValue sums that overflow), int8 sums requantized as TFLM's
+/// QuantizedMeanOrSum, for widths across every vector tier and its tail, one row and many, strides past the width.
+/// </summary>
+public class ReductionKernelsTests
+{
+    private static readonly float[] Specials = { float.NaN, float.PositiveInfinity, float.NegativeInfinity, 0f, -0f, float.MaxValue, -float.MaxValue, float.Epsilon, 1e20f, -1e20f };
+
+    private static readonly (int Rows, int Width, int Stride)[] Shapes =
+        Enumerable.Range(1, 49).Select(w => (w % 7 + 1, w, w))
+            .Concat(new[] { (1, 16, 16), (49, 1024, 1024), (3, 5, 9), (10, 33, 40), (2, 64, 200), (100, 17, 17) })
+            .ToArray();
+
+    private static float[] Floats(int n, Random random, bool specials) =>
+        Enumerable.Range(0, n).Select(i => specials && i % 11 == 0 ? Specials[i / 11 % Specials.Length] : (float)(random.NextDouble() * 200 - 100) * (i % 13 == 0 ? 1e-6f : 1f)).ToArray();
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void FloatReductionsAreTheScalarLoops(bool specials)
+    {
+        var random = new Random(specials ? 2 : 1);
+        foreach ((int rows, int width, int stride) in Shapes)
+        {
+            float[] input = Floats((rows - 1) * stride + width, random, specials);
+            Check(input, rows, stride, width, 0f, (a, v) => a + v, a => a, ReductionKernels.Sum);
+            Check(input, rows, stride, width, 0f, (a, v) => a + v, a => a / rows, ReductionKernels.Mean);
+            Check(input, rows, stride, width, float.MinValue, (a, v) => v > a ? v : a, a => a, ReductionKernels.Max);
+            Check(input, rows, stride, width, float.MaxValue, (a, v) => v < a ? v : a, a => a, ReductionKernels.Min);
+        }
+    }
+
+    private delegate void FloatKernel(ReadOnlySpan<float> input, int rows, int rowStride, Span<float> output);
+
+    private static void Check(float[] input, int rows, int stride, int width, float initial, Func<float, float, float> combine, Func<float, float> finish, FloatKernel kernel)
+    {
+        float[] expected = new float[width];
+        for (int j = 0; j < width; j++)
+        {
+            float a = initial;
+            for (int r = 0; r < rows; r++)
+            {
+                a = combine(a, input[r * stride + j]);
+            }
+            expected[j] = finish(a);
+        }
+        float[] actual = new float[width];
+        kernel(input, rows, stride, actual);
+        for (int j = 0; j < width; j++)
+        {
+            Assert.True(BitConverter.SingleToInt32Bits(expected[j]) == BitConverter.SingleToInt32Bits(actual[j]) || (float.IsNaN(expected[j]) && float.IsNaN(actual[j])),
+                $"rows {rows}, width {width}, column {j}: expected {expected[j]:R}, got {actual[j]:R}");
+        }
+    }
+
+    [Theory]
+    [InlineData(0, 1 << 30, 1, 0)]            // a plain sum
+    [InlineData(-128, 1431655765, -5, -3)]    // a mean with 1/count folded in
+    [InlineData(5, 1717986918, -10, 12)]
+    [InlineData(127, int.MaxValue, -31, -128)]
+    [InlineData(-7, 1500000000, 4, 100)]      // a left shift: sums saturate to the clamp
+    public void Int8SumsAreRequantizedAsTflm(int zeroPoint, int multiplier, int shift, int outputZeroPoint)
+    {
+        var random = new Random(zeroPoint + shift);
+        foreach ((int rows, int width, int stride) in Shapes)
+        {
+            sbyte[] input = Enumerable.Range(0, (rows - 1) * stride + width).Select(i => (sbyte)(i % 9 == 0 ? (i % 2 == 0 ? -128 : 127) : random.Next(-128, 128))).ToArray();
+            sbyte[] expected = new sbyte[width];
+            for (int j = 0; j < width; j++)
+            {
+                int sum = 0;
+                for (int r = 0; r < rows; r++)
+                {
+                    sum += input[r * stride + j];
+                }
+                int shifted = (int)(sum - (long)zeroPoint * rows);
+                int v = FixedPoint.MultiplyByQuantizedMultiplier(shifted, multiplier, shift) + outputZeroPoint;
+                expected[j] = (sbyte)Math.Min(Math.Max(v, -128), 127);
+            }
+            sbyte[] actual = new sbyte[width];
+            ReductionKernels.Sum(input, rows, stride, zeroPoint, multiplier, shift, outputZeroPoint, actual);
+            Assert.Equal(expected, actual);
+        }
+    }
+
+    [Fact]
+    public void Int8ExtremesAreTheScalarComparisons()
+    {
+        var random = new Random(3);
+        foreach ((int rows, int width, int stride) in Shapes.Concat(new[] { (3, 100, 130), (1, 65, 65) }))
+        {
+            sbyte[] input = Enumerable.Range(0, (rows - 1) * stride + width).Select(_ => (sbyte)random.Next(-128, 128)).ToArray();
+            sbyte[] max = new sbyte[width], min = new sbyte[width];
+            ReductionKernels.Max(input, rows, stride, max);
+            ReductionKernels.Min(input, rows, stride, min);
+            for (int j = 0; j < width; j++)
+            {
+                sbyte hi = sbyte.MinValue, lo = sbyte.MaxValue;
+                for (int r = 0; r < rows; r++)
+                {
+                    sbyte v = input[r * stride + j];
+                    hi = v > hi ? v : hi;
+                    lo = v < lo ? v : lo;
+                }
+                Assert.Equal(hi, max[j]);
+                Assert.Equal(lo, min[j]);
+            }
+        }
+    }
+
+    [Fact]
+    public void RowsMustFitTheInput()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => ReductionKernels.Sum(new float[10], 2, 8, new float[4]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ReductionKernels.Sum(new float[10], 0, 8, new float[4]));
+    }
+}
