@@ -120,6 +120,12 @@ internal sealed class Mul : BinaryDefinition<MulLayer>
         }
     }
 
+    protected override BinaryKernel? Kernel(MulLayer layer) => layer.Type switch
+    {
+        ElementType.Float32 or ElementType.Int32 => BinaryKernel.Clamped(layer.Type, BinaryKernel.Generic("Multiply", layer.Type), layer.Activation),
+        _ => null,
+    };
+
     /// <summary><c>(x + offset)</c>, or <c>x</c> when the offset is 0.</summary>
     private static string Offset(string x, int offset) => offset == 0 ? ElementwiseCode.Parenthesized(x) : $"({ElementwiseCode.Offset(x, offset)})";
 }

@@ -81,6 +81,8 @@ internal sealed class Prelu : BinaryDefinition<PreluLayer>
         yield return $"below 0 it is multiplied by alpha offset by {r.AlphaOffset} and scaled by {r.AlphaMultiplier} · 2^{r.AlphaShift - 31}; then offset by {r.OutputOffset} and clamped to the {layer.Type.ModelName()} range.";
     }
 
+    protected override BinaryKernel? Kernel(PreluLayer layer) => layer.Requantization is null ? BinaryKernel.Apply(ElementType.Float32, "Prelu") : null;
+
     protected override void WriteElement(SourceWriter writer, PreluLayer layer, string x, string y, string target)
     {
         if (layer.Requantization is not PreluRequantization r)

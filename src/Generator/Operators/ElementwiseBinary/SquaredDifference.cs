@@ -85,6 +85,9 @@ internal sealed class SquaredDifference : BinaryDefinition<SquaredDifferenceLaye
         yield return $"the squared difference is scaled by {r.OutputMultiplier} · 2^{r.OutputShift - 31}, offset by the output zero point {r.OutputOffset} and clamped to the {layer.Type.ModelName()} range.";
     }
 
+    protected override BinaryKernel? Kernel(SquaredDifferenceLayer layer) =>
+        layer.Requantization is null ? BinaryKernel.Apply(layer.Type, BinaryKernel.Generic("SquaredDifference", layer.Type)) : null;
+
     protected override void WriteElement(SourceWriter writer, SquaredDifferenceLayer layer, string x, string y, string target)
     {
         switch (layer.Requantization)
