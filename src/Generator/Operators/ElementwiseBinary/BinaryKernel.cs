@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using TinyModel.Generator.Common;
 using TinyModel.Generator.Emitting;
 using TinyModel.Generator.Model;
@@ -20,13 +21,21 @@ internal sealed class BinaryKernel
     private const string Comparisons = "global::TinyModel.ComparisonKernels";
 
     private readonly string _method;
+    /// <summary>The arguments between the inputs and the output: the clamp's bounds or the rescaling, if any.</summary>
     private readonly string? _clamp;
 
-    private BinaryKernel(string method, string? clamp, bool takesRepeated)
+    private readonly string? _setup;
+
+    /// <summary>The C# types that literal inputs are cast to, where the kernel infers its element types from its arguments.</summary>
+    private readonly (string Left, string Right)? _literalTypes;
+
+    private BinaryKernel(string method, string? clamp, bool takesRepeated, string? setup = null, (string, string)? literalTypes = null)
     {
         _method = method;
         _clamp = clamp;
         TakesRepeated = takesRepeated;
+        _setup = setup;
+        _literalTypes = literalTypes;
     }
 
     /// <summary>Whether an input may be one value repeated over the run (else both must be spans).</summary>
@@ -68,6 +77,20 @@ internal sealed class BinaryKernel
         ? new($"{Comparisons}.Compare<{Comparisons}.{relation}>", null, takesRepeated: false)
         : new($"{Comparisons}.Compare<{type.CSharpName()}, {Comparisons}.{relation}>", null, takesRepeated: true);
 
+    /// <summary>
+    /// <c>TinyModel.QuantizedBinaryKernels.Apply</c> (int8 and int16 layers) with the layer's rescaling: a local
+    /// <c>quantization</c> of <paramref name="parametersType"/> (such as <c>MulQuantization</c>), built once per call of
+    /// the layer from <paramref name="arguments"/>; inputs of <paramref name="leftType"/> and <paramref name="rightType"/>.
+    /// </summary>
+    /// <remarks>
+    /// Null (scalar loops) when a shift in <paramref name="shifts"/> is outside [−31, 30], the range the kernels compute
+    /// exactly and accept: TFLite's <c>QuantizeMultiplier</c> gives larger ones only for absurd scales.
+    /// </remarks>
+    public static BinaryKernel? Quantized(string parametersType, IEnumerable<int> arguments, IEnumerable<int> shifts, ElementType leftType, ElementType rightType) =>
+        shifts.Any(s => s < -31 || s > 30) ? null : new("global::TinyModel.QuantizedBinaryKernels.Apply", "quantization", takesRepeated: true,
+            setup: $"global::TinyModel.{parametersType} quantization = new global::TinyModel.{parametersType}({string.Join(", ", arguments.Select(a => Literals.Int(a)))});",
+            literalTypes: (leftType.CSharpName(), rightType.CSharpName()));
+
     /// <summary>The kernel's call for one run.</summary>
     public string Call(string x, string y, string output) =>
         $"{_method}({x}, {y}{(_clamp is null ? string.Empty : ", " + _clamp)}, {output});";
@@ -92,11 +115,19 @@ internal sealed class BinaryKernel
     public void WriteRuns(SourceWriter writer, BinaryLayer layer)
     {
         writer.WriteLine(layer.Dims.Count == 1
-            ? "// One call of a vector kernel (Vector512/256/128 lanes, then a scalar tail), bit for bit the element code."
-            : $"// One call of a vector kernel per run of {layer.Dims[layer.Dims.Count - 1]} elements (Vector512/256/128 lanes, then a scalar tail), bit for bit the element code.");
+            ? "// One call of a vector kernel (the widest vectors the machine has, then a scalar tail), bit for bit the element code."
+            : $"// One call of a vector kernel per run of {layer.Dims[layer.Dims.Count - 1]} elements (the widest vectors the machine has, then a scalar tail), bit for bit the element code.");
+        if (_setup is not null)
+        {
+            writer.WriteLine(_setup);
+        }
         var operands = new List<(ElementwiseOperand Operand, string Name)> { (layer.Left, "x"), (layer.Right, "y") };
-        BroadcastLoop.WriteRuns(writer, layer.Dims, operands, (values, output) => writer.WriteLine(Call(values[0], values[1], output)));
+        BroadcastLoop.WriteRuns(writer, layer.Dims, operands, (values, output) => writer.WriteLine(Call(Typed(layer.Left, values[0], _literalTypes?.Left), Typed(layer.Right, values[1], _literalTypes?.Right), output)));
     }
+
+    /// <summary>A literal input cast to its element type (an int literal would make a generic kernel infer int), else as it is.</summary>
+    private static string Typed(ElementwiseOperand operand, string value, string? type) =>
+        operand.Literal is not null && type is not null ? $"({type})({value})" : value;
 
     private static bool IsSpan(ElementwiseOperand operand, int last) => operand.Literal is null && operand.Strides[last] == 1;
 
