@@ -159,17 +159,17 @@ public static class Requantization
 
     /// <summary>Adds the zero point and clamps to [min, max], eight lanes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<int> Clamp(Vector256<int> v, int zeroPoint, int min, int max) =>
+    internal static Vector256<int> Clamp(Vector256<int> v, int zeroPoint, int min, int max) =>
         Avx2.Min(Avx2.Max(v + Vector256.Create(zeroPoint), Vector256.Create(min)), Vector256.Create(max));
 
     /// <summary>Adds the zero point and clamps to [min, max], four lanes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<int> Clamp(Vector128<int> v, int zeroPoint, int min, int max) =>
+    internal static Vector128<int> Clamp(Vector128<int> v, int zeroPoint, int min, int max) =>
         FixedPointLanes.Min(FixedPointLanes.Max(v + Vector128.Create(zeroPoint), Vector128.Create(min)), Vector128.Create(max));
 
     /// <summary>The low bytes of eight clamped lanes, as one 64-bit value to store.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static long NarrowToBytes(Vector256<int> v)
+    internal static long NarrowToBytes(Vector256<int> v)
     {
         Vector128<short> shorts = NarrowToShorts(v);
         return Vector128.Narrow(shorts, shorts).AsInt64().ToScalar();
@@ -180,7 +180,7 @@ public static class Requantization
     /// the x64 baseline) give the same bits for lanes within range, in one instruction each.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int NarrowToInt8(Vector128<int> v)
+    internal static int NarrowToInt8(Vector128<int> v)
     {
         if (Sse2.IsSupported)
         {
@@ -193,10 +193,10 @@ public static class Requantization
 
     /// <summary>The low halves of four clamped lanes, as one 64-bit value to store.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static long NarrowToInt16(Vector128<int> v) =>
+    internal static long NarrowToInt16(Vector128<int> v) =>
         (Sse2.IsSupported ? Sse2.PackSignedSaturate(v, v) : Vector128.Narrow(v, v)).AsInt64().ToScalar();
 
     /// <summary>The low halves of eight clamped lanes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<short> NarrowToShorts(Vector256<int> v) => Vector256.Narrow(v, v).GetLower();
+    internal static Vector128<short> NarrowToShorts(Vector256<int> v) => Vector256.Narrow(v, v).GetLower();
 }

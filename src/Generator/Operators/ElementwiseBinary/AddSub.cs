@@ -140,6 +140,16 @@ internal abstract partial class AddSubDefinition : OperatorDefinition<AddSubLaye
             }
         }
 
+        // float32 and int32 (inputs read as stored): runs of the innermost dimension go to the vector kernels.
+        if (layer.Requantization is null
+            && BinaryKernel.Clamped(layer.Type, BinaryKernel.Generic(layer.Operation == BinaryOperation.Add ? "Add" : "Subtract", layer.Type), layer.Activation) is { } runs
+            && runs.Fits(layer))
+        {
+            runs.WriteRuns(writer, layer);
+            writer.CloseBlock();
+            return;
+        }
+
         BroadcastLoop.Write(writer, layer.Dims, operands, valueType,
             (k, index) => Read(layer, operands[k].Operand, k + 1, operands[k].Name, index, context),
             // A rescaled input gets a statement of its own, as in TFLM's kernel.

@@ -163,7 +163,13 @@ internal abstract class BinaryDefinition<TLayer> : OperatorDefinition<TLayer>
     {
     }
 
-    /// <summary>Writes the loops over the broadcast output, each element computed by <see cref="WriteElement"/>.</summary>
+    /// <summary>The vector kernel that computes runs of the layer's output exactly as <see cref="WriteElement"/> does, or null (scalar loops).</summary>
+    protected virtual BinaryKernel? Kernel(TLayer layer) => null;
+
+    /// <summary>
+    /// Writes the loops over the broadcast output: one kernel call per innermost run where <see cref="Kernel"/> has
+    /// one that fits the layer, else each element computed by <see cref="WriteElement"/>.
+    /// </summary>
     protected override void EmitLayer(SourceWriter writer, TLayer layer, EmitContext context)
     {
         writer.WriteLine("/// <summary>");
@@ -183,6 +189,12 @@ internal abstract class BinaryDefinition<TLayer> : OperatorDefinition<TLayer>
                 BroadcastLoop.DeclareConstants(writer, new[] { operands[k] }, OperandType(layer, k).CSharpName(), context);
             }
             DeclareLocals(writer, layer, context);
+            if (Kernel(layer) is { } kernel && kernel.Fits(layer))
+            {
+                kernel.WriteRuns(writer, layer);
+                writer.CloseBlock();
+                return;
+            }
             BroadcastLoop.Write(writer, layer.Dims, operands, layer.Type.CSharpName(),
                 (k, index) => BroadcastLoop.Element(operands[k].Operand, operands[k].Name, index),
                 _ => null,

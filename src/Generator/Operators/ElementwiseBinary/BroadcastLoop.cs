@@ -38,26 +38,7 @@ internal static class BroadcastLoop
     {
         int count = operands.Count;
         int rank = dims.Count;
-        var bases = new string?[count];
-        if (rank > 1)
-        {
-            writer.WriteLine("int o = 0;");
-        }
-        for (int level = 0; level < rank - 1; level++)
-        {
-            string i = "i" + level;
-            writer.OpenBlock($"for (int {i} = 0; {i} < {dims[level]}; {i}++)");
-            for (int k = 0; k < count; k++)
-            {
-                int stride = operands[k].Operand.Strides[level];
-                if (stride != 0 && NeedsIndex(operands[k].Operand))
-                {
-                    string local = $"{operands[k].Name}{level}";
-                    writer.WriteLine($"int {local} = {Sum(bases[k], Scaled(i, stride))};");
-                    bases[k] = local;
-                }
-            }
-        }
+        string?[] bases = OpenOuterLoops(writer, dims, operands);
 
         // The innermost dimension: operands repeated along it are read once, before the loop.
         int last = rank - 1;
@@ -87,15 +68,83 @@ internal static class BroadcastLoop
         }
         writeElement(values, rank > 1 ? "o + i" : "i");
         writer.CloseBlock();
+        CloseOuterLoops(writer, dims);
+    }
+
+    /// <summary>
+    /// Writes the loop nest with one statement per run of the innermost dimension instead of an inner loop, for
+    /// a kernel that computes a run: <paramref name="writeRun"/> gets, per operand, a span of the run (an operand
+    /// read with stride 1 there) or the one value repeated over it (stride 0, or a literal), and the output's run.
+    /// </summary>
+    /// <param name="writer">Where the code goes, inside the layer's method.</param>
+    /// <param name="dims">The merged output dimensions, outermost first.</param>
+    /// <param name="operands">Each operand with the name of its locals; constants are declared as <c>{name}Constant</c>.</param>
+    /// <param name="writeRun">Writes the statement of one run from the operands' expressions and the output's span.</param>
+    public static void WriteRuns(
+        SourceWriter writer,
+        IReadOnlyList<int> dims,
+        IReadOnlyList<(ElementwiseOperand Operand, string Name)> operands,
+        Action<string[], string> writeRun)
+    {
+        int rank = dims.Count;
+        int last = rank - 1;
+        string?[] bases = OpenOuterLoops(writer, dims, operands);
+        var values = new string[operands.Count];
+        for (int k = 0; k < operands.Count; k++)
+        {
+            (ElementwiseOperand operand, string name) = operands[k];
+            string start = bases[k] ?? "0";
+            values[k] = operand.Literal is null && operand.Strides[last] == 1
+                ? (rank > 1 ? $"{SpanName(operand, name)}.Slice({start}, {dims[last]})" : SpanName(operand, name))
+                : Element(operand, name, start);
+        }
+        writeRun(values, rank > 1 ? $"{EmitContext.OutputName(0)}.Slice(o, {dims[last]})" : EmitContext.OutputName(0));
+        CloseOuterLoops(writer, dims);
+    }
+
+    /// <summary>Opens the loops over every dimension but the innermost; returns each operand's offset local (null: none).</summary>
+    private static string?[] OpenOuterLoops(SourceWriter writer, IReadOnlyList<int> dims, IReadOnlyList<(ElementwiseOperand Operand, string Name)> operands)
+    {
+        int rank = dims.Count;
+        var bases = new string?[operands.Count];
         if (rank > 1)
         {
-            writer.WriteLine($"o += {dims[last]};");
+            writer.WriteLine("int o = 0;");
         }
         for (int level = 0; level < rank - 1; level++)
+        {
+            string i = "i" + level;
+            writer.OpenBlock($"for (int {i} = 0; {i} < {dims[level]}; {i}++)");
+            for (int k = 0; k < operands.Count; k++)
+            {
+                int stride = operands[k].Operand.Strides[level];
+                if (stride != 0 && NeedsIndex(operands[k].Operand))
+                {
+                    string local = $"{operands[k].Name}{level}";
+                    writer.WriteLine($"int {local} = {Sum(bases[k], Scaled(i, stride))};");
+                    bases[k] = local;
+                }
+            }
+        }
+        return bases;
+    }
+
+    /// <summary>Advances the output offset past the innermost run and closes the outer loops.</summary>
+    private static void CloseOuterLoops(SourceWriter writer, IReadOnlyList<int> dims)
+    {
+        if (dims.Count > 1)
+        {
+            writer.WriteLine($"o += {dims[dims.Count - 1]};");
+        }
+        for (int level = 0; level < dims.Count - 1; level++)
         {
             writer.CloseBlock();
         }
     }
+
+    /// <summary>The span an operand's elements are read from: its constant or its run-time input.</summary>
+    private static string SpanName(ElementwiseOperand operand, string name) =>
+        operand.Constant is not null ? $"{name}Constant" : EmitContext.InputName(operand.Position);
 
     /// <summary>
     /// The element of an operand that is not rescaled: a literal, a constant's element or a run-time

@@ -127,6 +127,13 @@ internal abstract class ComparisonDefinition : BinaryDefinition<ComparisonLayer>
         }
     }
 
+    /// <remarks>
+    /// Inputs compared as stored. int8 inputs are rescaled through a table of the 256 stored values first, a
+    /// gather per element that the 128-bit tiers do not have, so int8 comparisons stay scalar loops.
+    /// </remarks>
+    protected override BinaryKernel? Kernel(ComparisonLayer layer) =>
+        layer.Rescaling is null ? BinaryKernel.Compare(layer.Type, layer.Kind.ToString()) : null;
+
     protected override void WriteElement(SourceWriter writer, ComparisonLayer layer, string x, string y, string target)
     {
         string left = layer.Left.RescaleTable is not null ? $"xRescaled[{x} + 128]" : x;

@@ -125,6 +125,14 @@ internal sealed class Div : BinaryDefinition<DivLayer>
         }
     }
 
+    /// <remarks>
+    /// float32 only. int32 division has no vector instruction (and must throw on a zero divisor as the scalar
+    /// code does); int8 looks up each denominator's reciprocal and normalizes each numerator by its own headroom,
+    /// a gather and per-lane shifts that the 128-bit tiers do not have.
+    /// </remarks>
+    protected override BinaryKernel? Kernel(DivLayer layer) =>
+        layer.Type == ElementType.Float32 ? BinaryKernel.Clamped(layer.Type, "Divide", layer.Activation) : null;
+
     /// <summary>
     /// TFLite's <c>GetReciprocal(d, 31, &amp;shift)</c> multiplier for every denominator an int8 DIV meets: d
     /// normalized to [1, 2) as Q0.31 minus one, then gemmlowp's <c>one_over_one_plus_x_for_x_in_0_1</c>. For d = 0

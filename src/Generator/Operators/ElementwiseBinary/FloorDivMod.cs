@@ -79,6 +79,12 @@ internal abstract class FloorDivModDefinition : BinaryDefinition<FloorDivModLaye
         writer.CloseBlock();
     }
 
+    /// <remarks>
+    /// FLOOR_DIV only. FLOOR_MOD's <c>fmod</c> has no vector form that is exact for every pair (a quotient
+    /// rounded to float loses the remainder's low bits), so it stays a scalar loop.
+    /// </remarks>
+    protected override BinaryKernel? Kernel(FloorDivModLayer layer) => layer.Division ? BinaryKernel.Apply(ElementType.Float32, "FloorDivide") : null;
+
     protected override void WriteElement(SourceWriter writer, FloorDivModLayer layer, string x, string y, string target)
     {
         if (layer.Division)

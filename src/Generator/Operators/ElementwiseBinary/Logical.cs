@@ -47,6 +47,9 @@ internal abstract class LogicalDefinition : BinaryDefinition<LogicalLayer>
         yield return layer.And ? "<c>x &amp;&amp; y</c>, elementwise." : "<c>x || y</c>, elementwise.";
     }
 
+    /// <remarks>Both inputs spans (a repeated bool stays a scalar loop).</remarks>
+    protected override BinaryKernel? Kernel(LogicalLayer layer) => BinaryKernel.Spans(layer.And ? "LogicalAnd" : "LogicalOr");
+
     protected override void WriteElement(SourceWriter writer, LogicalLayer layer, string x, string y, string target) =>
         writer.WriteLine($"{target} = {x} {(layer.And ? "&&" : "||")} {y};");
 }

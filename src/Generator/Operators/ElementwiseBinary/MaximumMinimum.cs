@@ -52,6 +52,10 @@ internal abstract class MaximumMinimumDefinition : BinaryDefinition<MaximumMinim
             : "<c>x &lt; y ? x : y</c> on the stored values, as TFLM's MinimumOp (no rescaling).";
     }
 
+    /// <remarks>Every type: the kernels compare and select, as the element code (NaN and −0 included).</remarks>
+    protected override BinaryKernel? Kernel(MaximumMinimumLayer layer) =>
+        BinaryKernel.Apply(layer.Type, BinaryKernel.Generic(layer.Maximum ? "Maximum" : "Minimum", layer.Type));
+
     protected override void WriteElement(SourceWriter writer, MaximumMinimumLayer layer, string x, string y, string target)
     {
         string choice = $"{x} {(layer.Maximum ? ">" : "<")} {y} ? {x} : {y}";

@@ -120,6 +120,13 @@ internal sealed class Mul : BinaryDefinition<MulLayer>
         }
     }
 
+    protected override BinaryKernel? Kernel(MulLayer layer) => layer.Requantization switch
+    {
+        MulRequantization r => BinaryKernel.Quantized("MulQuantization",
+            new[] { r.Input1Offset, r.Input2Offset, r.OutputOffset, r.Multiplier, r.Shift, layer.Activation.QuantizedMin, layer.Activation.QuantizedMax }, new[] { r.Shift }, layer.Type, layer.Type),
+        _ => BinaryKernel.Clamped(layer.Type, BinaryKernel.Generic("Multiply", layer.Type), layer.Activation),
+    };
+
     /// <summary><c>(x + offset)</c>, or <c>x</c> when the offset is 0.</summary>
     private static string Offset(string x, int offset) => offset == 0 ? ElementwiseCode.Parenthesized(x) : $"({ElementwiseCode.Offset(x, offset)})";
 }

@@ -81,6 +81,14 @@ internal sealed class Prelu : BinaryDefinition<PreluLayer>
         yield return $"below 0 it is multiplied by alpha offset by {r.AlphaOffset} and scaled by {r.AlphaMultiplier} · 2^{r.AlphaShift - 31}; then offset by {r.OutputOffset} and clamped to the {layer.Type.ModelName()} range.";
     }
 
+    protected override BinaryKernel? Kernel(PreluLayer layer) => layer.Requantization switch
+    {
+        PreluRequantization r => BinaryKernel.Quantized("PreluQuantization",
+            new[] { r.InputOffset, r.AlphaOffset, r.OutputOffset, r.IdentityMultiplier, r.IdentityShift, r.AlphaMultiplier, r.AlphaShift, layer.Type.MinValue(), layer.Type.MaxValue() }, new[] { r.IdentityShift, r.AlphaShift },
+            layer.Type, layer.AlphaType),
+        _ => BinaryKernel.Apply(ElementType.Float32, "Prelu"),
+    };
+
     protected override void WriteElement(SourceWriter writer, PreluLayer layer, string x, string y, string target)
     {
         if (layer.Requantization is not PreluRequantization r)

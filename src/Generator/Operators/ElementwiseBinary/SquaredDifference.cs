@@ -85,6 +85,14 @@ internal sealed class SquaredDifference : BinaryDefinition<SquaredDifferenceLaye
         yield return $"the squared difference is scaled by {r.OutputMultiplier} · 2^{r.OutputShift - 31}, offset by the output zero point {r.OutputOffset} and clamped to the {layer.Type.ModelName()} range.";
     }
 
+    protected override BinaryKernel? Kernel(SquaredDifferenceLayer layer) => layer.Requantization switch
+    {
+        SquaredDifferenceRequantization r => BinaryKernel.Quantized("SquaredDifferenceQuantization",
+            new[] { r.LeftShift, r.Input1Offset, r.Input1Multiplier, r.Input1Shift, r.Input2Offset, r.Input2Multiplier, r.Input2Shift, r.OutputOffset, r.OutputMultiplier, r.OutputShift, layer.Type.MinValue(), layer.Type.MaxValue() }, new[] { r.Input1Shift, r.Input2Shift, r.OutputShift },
+            layer.Type, layer.Type),
+        _ => BinaryKernel.Apply(layer.Type, BinaryKernel.Generic("SquaredDifference", layer.Type)),
+    };
+
     protected override void WriteElement(SourceWriter writer, SquaredDifferenceLayer layer, string x, string y, string target)
     {
         switch (layer.Requantization)
