@@ -53,6 +53,11 @@ foreach (float value in output)
     hash = (hash ^ (uint)System.BitConverter.SingleToInt32Bits(value)) * 1099511628211UL;
 }
 System.Console.WriteLine($"output[0] = {output[0]:R}, checksum {hash:x16}");
+foreach (string name in typeof(BuildTime.Large).Assembly.GetManifestResourceNames())
+{
+    // An UnmanagedMemoryStream is read in place by TinyModel.ModelResource; any other stream would be copied once.
+    System.Console.Error.WriteLine($"resource {name}: {typeof(BuildTime.Large).Assembly.GetManifestResourceStream(name)!.GetType().FullName}");
+}
 #else
 System.Console.WriteLine("built");
 #endif
@@ -87,7 +92,8 @@ fi
 
 if [ "${AOT:-0}" = 1 ]; then
   dotnet publish "$app" -c Release -r linux-x64 -p:PublishAot=true -p:IlcInstructionSet=x86-64-v2 -p:WithModel=true --nologo -v:q -o "$work/aot" >/dev/null
-  aot=$("$work/aot/BuildTime")
+  aot=$("$work/aot/BuildTime" 2> "$work/aot-resources.txt")
+  cat "$work/aot-resources.txt"
   echo "NativeAOT, weights from the embedded file: $aot"
   if [ "$aot" != "$(cat "$work"/run-the*embedded*.txt)" ]; then
     echo "The NativeAOT program computes another output." >&2

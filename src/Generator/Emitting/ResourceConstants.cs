@@ -80,12 +80,13 @@ internal sealed class ResourceConstants
         writer.WriteLine($"/// <summary>The model file, embedded by TinyModel's build targets as the manifest resource <c>{Literals.Xml(embedded.ResourceName)}</c> ({embedded.Length} bytes); null until <see cref=\"Load\"/>.</summary>");
         writer.WriteLine("private static global::TinyModel.ModelResource _resource;");
         writer.WriteLine();
+        writer.WriteLine("// Two threads constructing the first instances at once open the resource and pack the weights once.");
         writer.WriteLine("private static readonly object Gate = new object();");
         foreach ((int _, ConstantSpec constant) in _taken.Where(c => c.Constant.Packing is not null))
         {
             writer.WriteLine();
             writer.WriteLine($"/// <summary>{Literals.Xml(constant.Description)}: packed from the embedded model file by <see cref=\"Load\"/>.</summary>");
-            writer.WriteLine($"private static {constant.Type.CSharpName()}[] _{constant.Name};");
+            writer.WriteLine($"private static {constant.Type.CSharpName()}[] {PackedField(constant)};");
         }
         writer.WriteLine();
         writer.WriteLine("/// <summary>Opens the embedded model file, once: checks that it is the file this code was generated from (its length and checksum), and packs the weights whose kernels read another layout.</summary>");
@@ -104,14 +105,16 @@ internal sealed class ResourceConstants
             if (constant.Packing is ConstantPacking packing)
             {
                 string source = $"resource.Span<{packing.SourceType.CSharpName()}>({offset}, {packing.Source.Count / packing.SourceType.Size()})";
-                writer.WriteLine($"_{constant.Name} = {string.Format(System.Globalization.CultureInfo.InvariantCulture, packing.Call, source)};");
+                writer.WriteLine($"{PackedField(constant)} = {string.Format(System.Globalization.CultureInfo.InvariantCulture, packing.Call, source)};");
             }
         }
         writer.WriteLine("global::System.Threading.Volatile.Write(ref _resource, resource);");
         writer.CloseBlock();
         writer.CloseBlock();
-        writer.WriteLine();
     }
+
+    /// <summary>The field that holds a packed constant: <c>_layer0Weights</c> for <c>Layer0Weights</c>.</summary>
+    private static string PackedField(ConstantSpec constant) => "_" + char.ToLowerInvariant(constant.Name[0]) + constant.Name.Substring(1);
 
     /// <summary>Writes the constant's property if it comes from the resource; false if it stays inline.</summary>
     public bool TryWriteConstant(SourceWriter writer, ConstantSpec constant)
@@ -125,7 +128,7 @@ internal sealed class ResourceConstants
         if (constant.Packing is not null)
         {
             writer.WriteLine($"/// <summary>{Literals.Xml(constant.Description)}: packed from bytes {offset} to {offset + constant.Packing.Source.Count} of the embedded model file.</summary>");
-            writer.WriteLine($"public static {span} {constant.Name} => _{constant.Name};");
+            writer.WriteLine($"public static {span} {constant.Name} => {PackedField(constant)};");
             return true;
         }
         writer.WriteLine($"/// <summary>{Literals.Xml(constant.Description)}: bytes {offset} to {offset + constant.Data.Count} of the embedded model file, read in place.</summary>");
