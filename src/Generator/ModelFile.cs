@@ -13,5 +13,6 @@ namespace TinyModel.Generator;
 /// <param name="ClassName">The <c>TinyModelClass</c> metadata, if set.</param>
 /// <param name="Namespace">The <c>TinyModelNamespace</c> metadata, if set.</param>
 /// <param name="RootNamespace">The project's root namespace.</param>
+/// <param name="Resource">The <c>TinyModelResource</c> metadata: the logical name under which the build targets embedded the model file (large models only), or null.</param>
 /// <param name="Flavor">The <c>TinyModelFlavor</c> metadata, or the project's <c>TinyModelFlavor</c> property, as written (parsed with the model).</param>
-internal sealed record ModelFile(AdditionalText Text, string SourcePath, bool IsEncoded, string? ClassName, string? Namespace, string? RootNamespace, string? Flavor = null);
+internal sealed record ModelFile(AdditionalText Text, string SourcePath, bool IsEncoded, string? ClassName, string? Namespace, string? RootNamespace, string? Flavor = null, string? Resource = null);

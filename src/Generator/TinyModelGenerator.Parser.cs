@@ -84,6 +84,10 @@ public sealed partial class TinyModelGenerator
                     return new ParseResult(null, diagnostics.ToEquatableArray(), file.SourcePath);
                 }
 
+                // The .NET flavor reads large constants from the model file when the build targets embedded it.
+                EmbeddedModel? embedded = flavor == ModelFlavor.Net && file.Resource is string resource
+                    ? new EmbeddedModel(resource, bytes.Length, Emitting.ResourceChecksum.Compute(bytes))
+                    : null;
                 ArenaPlan plan = ArenaPlanner.Plan(graph.Values, graph.Inputs, graph.Outputs, graph.Layers);
                 var spec = new ModelSpec(
                     className,
@@ -100,7 +104,8 @@ public sealed partial class TinyModelGenerator
                     plan.LowerBoundBytes,
                     graph.OperatorCounts,
                     flavor,
-                    flavor == ModelFlavor.NanoFramework ? FileBlobs(model).ToEquatableArray() : EquatableArray<ModelBlob>.Empty);
+                    flavor == ModelFlavor.NanoFramework || embedded is not null ? FileBlobs(model).ToEquatableArray() : EquatableArray<ModelBlob>.Empty,
+                    embedded);
                 return new ParseResult(spec, EquatableArray<DiagnosticInfo>.Empty, file.SourcePath);
             }
             catch (OperationCanceledException)

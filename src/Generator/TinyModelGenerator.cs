@@ -86,7 +86,8 @@ public sealed partial class TinyModelGenerator : IIncrementalGenerator
         return new ModelFile(text, source ?? text.Path, isEncoded,
             Metadata(fileOptions, "TinyModelClass"), Metadata(fileOptions, "TinyModelNamespace"),
             string.IsNullOrWhiteSpace(rootNamespace) ? null : rootNamespace!.Trim(),
-            Metadata(fileOptions, "TinyModelFlavor") ?? (string.IsNullOrWhiteSpace(projectFlavor) ? null : projectFlavor!.Trim()));
+            Metadata(fileOptions, "TinyModelFlavor") ?? (string.IsNullOrWhiteSpace(projectFlavor) ? null : projectFlavor!.Trim()),
+            Metadata(fileOptions, "TinyModelResource"));
     }
 
     private static string? Metadata(AnalyzerConfigOptions options, string name) =>

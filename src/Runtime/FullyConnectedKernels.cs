@@ -62,10 +62,10 @@ public static partial class FullyConnectedKernels
     public static InstructionTier FloatTier => InstructionTiers.Portable;
 
     /// <summary>Output units per panel of packed weights: one 512-bit vector of float or int32 accumulators.</summary>
-    public const int PanelUnits = 16;
+    public const int PanelUnits = FullyConnectedPacking.PanelUnits;
 
     /// <summary>Consecutive input positions whose int8 weights share one 32-bit lane in the packed layout.</summary>
-    public const int Int8GroupDepth = 4;
+    public const int Int8GroupDepth = FullyConnectedPacking.Int8GroupDepth;
 
     /// <summary>Panels whose accumulators one pass keeps in registers (several independent add chains hide the add latency).</summary>
     private const int MaxPanelsPerPass = 4;

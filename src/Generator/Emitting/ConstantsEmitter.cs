@@ -13,7 +13,8 @@ namespace TinyModel.Generator.Emitting;
 /// <c>new T[] { ... }</c> initializer, which the compiler stores in the assembly's data section: no
 /// allocation and no copy at start-up (in Debug builds, see <see cref="ConstantStorage"/>). Small constants
 /// are written as readable typed literals; large ones as 64-bit words, which cost the compiler about a
-/// third of what byte literals do.
+/// third of what byte literals do. When the build targets embedded the model file (<see cref="ModelSpec.Embedded"/>),
+/// large constants come from there instead (see <see cref="ResourceConstants"/>).
 /// </summary>
 internal static class ConstantsEmitter
 {
@@ -30,9 +31,11 @@ internal static class ConstantsEmitter
         writer.WriteLine();
         ModelEmitter.OpenNamespace(writer, model);
         writer.OpenBlock($"partial class {model.ClassName}");
-        writer.WriteLine($"/// <summary>The constant data of {model.ClassName}'s layers: {constants.Sum(c => (long)c.Data.Count)} bytes in the assembly, read in place.</summary>");
+        var fromResource = ResourceConstants.For(model, constants, ReadableLimitBytes);
+        writer.WriteLine($"/// <summary>The constant data of {model.ClassName}'s layers: {constants.Sum(c => (long)c.Data.Count)} bytes in the assembly, read in place{fromResource.Summary}.</summary>");
         writer.OpenBlock("private static class Constants");
-        bool first = true;
+        fromResource.WriteLoader(writer);
+        bool first = !ResourceConstants.IsEmbedded(model);
         foreach (ConstantSpec constant in constants)
         {
             if (!first)
@@ -40,7 +43,10 @@ internal static class ConstantsEmitter
                 writer.WriteLine();
             }
             first = false;
-            EmitConstant(writer, constant, storage);
+            if (!fromResource.TryWriteConstant(writer, constant))
+            {
+                EmitConstant(writer, constant, storage);
+            }
         }
         writer.CloseBlock();
         writer.CloseBlock();

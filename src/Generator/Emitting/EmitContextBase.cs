@@ -29,10 +29,12 @@ internal abstract class EmitContextBase
     /// <summary>
     /// Adds constant data laid out the way this flavor's kernel reads it (the layer keeps the model's own
     /// layout, so that each flavor chooses its own); returns the name to pass to <see cref="Constant"/>.
+    /// <paramref name="packing"/> says how the data comes from the model's own bytes, when a TinyModel.Runtime
+    /// method computes it, so that a class reading its weights from the embedded model file can pack them at run time.
     /// </summary>
-    public string AddConstant(string name, ElementType type, byte[] data, string description)
+    public string AddConstant(string name, ElementType type, byte[] data, string description, ConstantPacking? packing = null)
     {
-        _constants.Add(new ConstantSpec(name, type, new Common.EquatableArray<byte>(System.Collections.Immutable.ImmutableArray.Create(data)), description));
+        _constants.Add(new ConstantSpec(name, type, new Common.EquatableArray<byte>(System.Collections.Immutable.ImmutableArray.Create(data)), description, packing));
         return name;
     }
 

@@ -49,6 +49,11 @@ internal static class ModelEmitter
         writer.OpenBlock("if (!global::System.BitConverter.IsLittleEndian)");
         writer.WriteLine("throw new global::System.PlatformNotSupportedException(\"TinyModel's compiled weights are little-endian; this platform is big-endian.\");");
         writer.CloseBlock();
+        if (ResourceConstants.IsEmbedded(model))
+        {
+            writer.WriteLine("// The large weights are in the model file, embedded in this assembly: checked and mapped once, for every instance.");
+            writer.WriteLine("Constants.Load();");
+        }
         if (model.Values.Any(v => v.IsVariable))
         {
             writer.WriteLine("ResetState();");

@@ -9,7 +9,9 @@ namespace TinyModel.Generator.Model;
 /// <param name="Name">The C# name of the constant, unique in its model.</param>
 /// <param name="Data">The little-endian bytes of the elements.</param>
 /// <param name="Description">What the constant holds, for the generated comment.</param>
-internal sealed record ConstantSpec(string Name, ElementType Type, EquatableArray<byte> Data, string Description)
+/// <param name="Packing">How <paramref name="Data"/> is computed from the model's own bytes of the constant, when
+/// generated code can do the same at run time (for a model whose file is embedded as a resource); null otherwise.</param>
+internal sealed record ConstantSpec(string Name, ElementType Type, EquatableArray<byte> Data, string Description, ConstantPacking? Packing = null)
 {
     public int ElementCount => Data.Count / Type.Size();
 }

@@ -18,7 +18,8 @@ namespace TinyModel.Generator.Model;
 /// <param name="ArenaLowerBoundBytes">The least any plan could need: the most bytes live at one step.</param>
 /// <param name="OperatorCounts">The model's operators and how often each occurs, such as <c>FULLY_CONNECTED x3</c>.</param>
 /// <param name="Flavor">The runtime the class is written for; the rest of the spec is the same for every flavor.</param>
-/// <param name="FileBlobs">The constant buffers' places in the model file (NanoFramework flavor only, which can read weights from the embedded file; empty otherwise).</param>
+/// <param name="FileBlobs">The constant buffers' places in the model file (when a flavor reads weights from the embedded file: NanoFramework, or <paramref name="Embedded"/>; empty otherwise).</param>
+/// <param name="Embedded">The model file as the build targets embedded it (the .NET flavor, large models only), or null: constants are then all inline.</param>
 internal sealed record ModelSpec(
     string ClassName,
     string? Namespace,
@@ -34,7 +35,8 @@ internal sealed record ModelSpec(
     int ArenaLowerBoundBytes,
     string OperatorCounts,
     ModelFlavor Flavor = ModelFlavor.Net,
-    EquatableArray<ModelBlob> FileBlobs = default)
+    EquatableArray<ModelBlob> FileBlobs = default,
+    EmbeddedModel? Embedded = null)
 {
     /// <summary>The class's namespace-qualified name, such as <c>Consumer.HelloWorldInt8</c>.</summary>
     public string FullName => Namespace is null ? ClassName : Namespace + "." + ClassName;

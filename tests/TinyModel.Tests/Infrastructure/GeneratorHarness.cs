@@ -21,7 +21,8 @@ namespace TinyModel.Tests.Infrastructure;
 /// <param name="Encoded">False to pass the raw file as text, as happens without the build targets.</param>
 /// <param name="EncodedTextOverride">Text to hand over as the encoded copy instead of the real base64 (a damaged obj/ file).</param>
 /// <param name="Flavor">The TinyModelFlavor metadata, if any.</param>
-public sealed record ModelInput(string SourcePath, byte[] Bytes, string? ClassName = null, string? Namespace = null, bool Encoded = true, string? EncodedTextOverride = null, string? Flavor = null);
+/// <param name="Resource">The TinyModelResource metadata (the build targets set it on large models, embedded as this manifest resource), if any.</param>
+public sealed record ModelInput(string SourcePath, byte[] Bytes, string? ClassName = null, string? Namespace = null, bool Encoded = true, string? EncodedTextOverride = null, string? Flavor = null, string? Resource = null);
 
 /// <summary>Runs the generator in memory, the way the compiler does, for diagnostics and incrementality tests.</summary>
 public sealed class GeneratorHarness
@@ -135,6 +136,10 @@ public sealed class GeneratorHarness
         if (model.Flavor is not null)
         {
             metadata["build_metadata.AdditionalFiles.TinyModelFlavor"] = model.Flavor;
+        }
+        if (model.Resource is not null)
+        {
+            metadata["build_metadata.AdditionalFiles.TinyModelResource"] = model.Resource;
         }
         return metadata;
     }

@@ -47,10 +47,11 @@ public sealed class InMemoryModel
 
     private readonly Type _type;
 
-    private InMemoryModel(Type type, string generatedSource)
+    private InMemoryModel(Type type, string generatedSource, string constantsSource)
     {
         _type = type;
         GeneratedSource = generatedSource;
+        ConstantsSource = constantsSource;
     }
 
     /// <summary>The assembly the model was compiled into (with any extra source).</summary>
@@ -58,6 +59,9 @@ public sealed class InMemoryModel
 
     /// <summary>The C# the generator wrote for the model's class.</summary>
     public string GeneratedSource { get; }
+
+    /// <summary>The C# the generator wrote for the model's constants.</summary>
+    public string ConstantsSource { get; }
 
     /// <summary>A fresh instance (state starts from zeros, as in a fresh TFLM interpreter).</summary>
     public ITinyModel Create() => (ITinyModel)Activator.CreateInstance(_type)!;
@@ -89,9 +93,13 @@ public sealed class InMemoryModel
     /// <param name="tflitePath">The path diagnostics name.</param>
     /// <param name="optimization">The consuming project's configuration.</param>
     /// <param name="extraSource">More C# compiled with the model, such as code that calls its typed <c>Invoke</c> (reach it through <see cref="Assembly"/>).</param>
-    public static InMemoryModel Compile(byte[] model, string tflitePath = "/tests/synthetic.tflite", OptimizationLevel optimization = OptimizationLevel.Release, string? extraSource = null)
+    /// <param name="resource">As the build targets do for large models: the logical name under which the model file is
+    /// embedded as a manifest resource, named to the generator (its large weights then come from there).</param>
+    /// <param name="resourceBytes">The bytes embedded under <paramref name="resource"/> (default: the model's; others to test a stale resource, null and no resource: none).</param>
+    public static InMemoryModel Compile(byte[] model, string tflitePath = "/tests/synthetic.tflite", OptimizationLevel optimization = OptimizationLevel.Release, string? extraSource = null,
+        string? resource = null, byte[]? resourceBytes = null)
     {
-        var harness = new GeneratorHarness(optimization, new ModelInput(tflitePath, model, ClassName, Namespace));
+        var harness = new GeneratorHarness(optimization, new ModelInput(tflitePath, model, ClassName, Namespace, Resource: resource));
         harness.AddUnrelatedSource(TensorRecorder);
         if (extraSource is not null)
         {
@@ -113,7 +121,10 @@ public sealed class InMemoryModel
             .WithOptimizationLevel(optimization)
             .WithAllowUnsafe(true));
         using var image = new MemoryStream();
-        EmitResult emitted = library.Emit(image);
+        byte[] embedded = resourceBytes ?? model;
+        EmitResult emitted = resource is null
+            ? library.Emit(image)
+            : library.Emit(image, manifestResources: embedded.Length == 0 ? null : new[] { new ResourceDescription(resource, () => new MemoryStream(embedded), isPublic: true) });
         List<Diagnostic> problems = emitted.Diagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
         if (!emitted.Success || problems.Count > 0)
         {
@@ -124,6 +135,7 @@ public sealed class InMemoryModel
         image.Position = 0;
         Assembly assembly = new AssemblyLoadContext(Path.GetFileName(tflitePath), isCollectible: true).LoadFromStream(image);
         string source = result.GeneratedTrees.First(t => t.FilePath.EndsWith($"{Namespace}.{ClassName}.g.cs", StringComparison.Ordinal)).ToString();
-        return new InMemoryModel(assembly.GetType($"{Namespace}.{ClassName}", throwOnError: true)!, source);
+        string constants = result.GeneratedTrees.First(t => t.FilePath.EndsWith($"{Namespace}.{ClassName}.Constants.g.cs", StringComparison.Ordinal)).ToString();
+        return new InMemoryModel(assembly.GetType($"{Namespace}.{ClassName}", throwOnError: true)!, source, constants);
     }
 }

@@ -250,16 +250,22 @@ internal sealed partial class FullyConnected : OperatorDefinition<FullyConnected
             case FullyConnectedKernel.FloatPanels:
                 return LayerWeights.AddConstant(context, layer, weightsType,
                     ConstantData.ToBytes(FullyConnectedPacking.PackFloat(ConstantData.As<float>(model), layer.Units, layer.Depth)),
-                    $"weights, {shape} packed in panels of {FullyConnectedPacking.PanelUnits} units: [panel][input][unit in panel], zero-padded");
+                    $"weights, {shape} packed in panels of {FullyConnectedPacking.PanelUnits} units: [panel][input][unit in panel], zero-padded",
+                    Packing(layer, ElementType.Float32, nameof(FullyConnectedPacking.PackFloat)));
             case FullyConnectedKernel.Int8Panels:
                 return LayerWeights.AddConstant(context, layer, ElementType.UInt8,
                     FullyConnectedPacking.PackInt8(ConstantData.As<sbyte>(model), layer.Units, layer.Depth),
-                    $"weights, {shape} + 128 as bytes, packed in panels of {FullyConnectedPacking.PanelUnits} units: [panel][group of {FullyConnectedPacking.Int8GroupDepth} inputs][unit in panel][input in group, order 0, 2, 1, 3], padded with weight 0");
+                    $"weights, {shape} + 128 as bytes, packed in panels of {FullyConnectedPacking.PanelUnits} units: [panel][group of {FullyConnectedPacking.Int8GroupDepth} inputs][unit in panel][input in group, order 0, 2, 1, 3], padded with weight 0",
+                    Packing(layer, ElementType.Int8, nameof(FullyConnectedPacking.PackInt8)));
             default:
                 // TFLite's [units, depth] row-major layout is already the order these kernels read: one row per unit.
                 return LayerWeights.AddConstant(context, layer, weightsType, model, $"weights, {shape}");
         }
     }
+
+    /// <summary>The run-time call that packs the layer's weights as the build did (FullyConnectedPacking is compiled into both).</summary>
+    private static ConstantPacking Packing(FullyConnectedLayer layer, ElementType sourceType, string method) =>
+        new(sourceType, layer.Weights, $"global::TinyModel.FullyConnectedPacking.{method}({{0}}, {layer.Units}, {layer.Depth})");
 
     /// <summary>One sum per unit: a dot product along the depth (int8) or TFLM's sequential loop (weights with a zero point).</summary>
     private static void WriteUnitLoop(SourceWriter writer, FullyConnectedLayer layer, FullyConnectedKernel kernel, EmitContext context, string weights, string x, string y)

@@ -22,6 +22,6 @@ internal static class LayerWeights
     public static ElementType TypeFor(ElementType activationType) => activationType == ElementType.Float32 ? ElementType.Float32 : ElementType.Int8;
 
     /// <summary>Adds <paramref name="layer"/>'s weights, laid out as this flavor's kernel reads them, and returns the constant's name.</summary>
-    public static string AddConstant(EmitContextBase context, LayerSpec layer, ElementType type, byte[] data, string description) =>
-        context.AddConstant($"Layer{layer.NodeIndex}Weights", type, data, description);
+    public static string AddConstant(EmitContextBase context, LayerSpec layer, ElementType type, byte[] data, string description, ConstantPacking? packing = null) =>
+        context.AddConstant($"Layer{layer.NodeIndex}Weights", type, data, description, packing);
 }

@@ -1,4 +1,11 @@
+// One source for both sides: the generator packs constant weights at build time with it, and generated code
+// packs weights it reads from a model file embedded as a resource (ModelResource) with it at run time, so the
+// two layouts cannot drift apart. The generator compiles it (linked) as an internal class of its own namespace.
+#if TINYMODEL_GENERATOR
 namespace TinyModel.Generator.Operators.Convolution;
+#else
+namespace TinyModel;
+#endif
 
 /// <summary>
 /// The .NET flavor's layout of FULLY_CONNECTED weights for <c>TinyModel.FullyConnectedKernels</c>, which
@@ -6,7 +13,12 @@ namespace TinyModel.Generator.Operators.Convolution;
 /// (float) or one group of <see cref="Int8GroupDepth"/> positions (int8) lie side by side, so the kernel reads
 /// each panel as one stream and broadcasts each input value once for all of its units.
 /// </summary>
+#if TINYMODEL_GENERATOR
 internal static class FullyConnectedPacking
+#else
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+public static class FullyConnectedPacking
+#endif
 {
     /// <summary>Units per panel: <c>FullyConnectedKernels.PanelUnits</c>.</summary>
     public const int PanelUnits = 16;
@@ -24,7 +36,11 @@ internal static class FullyConnectedPacking
     /// TFLite's <c>[units, depth]</c> float weights as panels: <c>packed[(p · depth + d) · 16 + j] = w[16p + j, d]</c>,
     /// zero for the units that pad the last panel.
     /// </summary>
-    public static float[] PackFloat(float[] weights, int units, int depth)
+    /// <param name="weights">The weights in TFLite's <c>[units, depth]</c> layout.</param>
+    /// <param name="units">Output units (rows).</param>
+    /// <param name="depth">Inputs per unit (columns).</param>
+    /// <returns>A new array of the packed weights.</returns>
+    public static float[] PackFloat(System.ReadOnlySpan<float> weights, int units, int depth)
     {
         int panels = Panels(units);
         var packed = new float[panels * depth * PanelUnits];
@@ -46,7 +62,11 @@ internal static class FullyConnectedPacking
     /// where the last panel's units or the last group's inputs are padding. The kernel's AND and shift then
     /// split each lane into the weights of inputs (4g, 4g + 1) and (4g + 2, 4g + 3).
     /// </summary>
-    public static byte[] PackInt8(sbyte[] weights, int units, int depth)
+    /// <param name="weights">The weights in TFLite's <c>[units, depth]</c> layout.</param>
+    /// <param name="units">Output units (rows).</param>
+    /// <param name="depth">Inputs per unit (columns).</param>
+    /// <returns>A new array of the packed weights.</returns>
+    public static byte[] PackInt8(System.ReadOnlySpan<sbyte> weights, int units, int depth)
     {
         int panels = Panels(units), groups = (depth + Int8GroupDepth - 1) / Int8GroupDepth;
         var packed = new byte[panels * groups * PanelUnits * Int8GroupDepth];
