@@ -84,7 +84,7 @@ public sealed partial class TinyModelGenerator
                     return new ParseResult(null, diagnostics.ToEquatableArray(), file.SourcePath);
                 }
 
-                ArenaPlan plan = ArenaPlanner.Plan(graph.Values, graph.Inputs, graph.Outputs, graph.Layers);
+                ArenaPlan plan = ArenaPlanner.Plan(graph.Values, graph.Inputs, graph.Outputs, ExecutionTrace.Steps(graph.Layers, graph.Subgraphs));
                 var spec = new ModelSpec(
                     className,
                     ns,
@@ -100,7 +100,8 @@ public sealed partial class TinyModelGenerator
                     plan.LowerBoundBytes,
                     graph.OperatorCounts,
                     flavor,
-                    flavor == ModelFlavor.NanoFramework ? FileBlobs(model).ToEquatableArray() : EquatableArray<ModelBlob>.Empty);
+                    flavor == ModelFlavor.NanoFramework ? FileBlobs(model).ToEquatableArray() : EquatableArray<ModelBlob>.Empty,
+                    graph.Subgraphs.ToEquatableArray());
                 return new ParseResult(spec, EquatableArray<DiagnosticInfo>.Empty, file.SourcePath);
             }
             catch (OperationCanceledException)

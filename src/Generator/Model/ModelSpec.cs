@@ -19,6 +19,10 @@ namespace TinyModel.Generator.Model;
 /// <param name="OperatorCounts">The model's operators and how often each occurs, such as <c>FULLY_CONNECTED x3</c>.</param>
 /// <param name="Flavor">The runtime the class is written for; the rest of the spec is the same for every flavor.</param>
 /// <param name="FileBlobs">The constant buffers' places in the model file (NanoFramework flavor only, which can read weights from the embedded file; empty otherwise).</param>
+/// <param name="Subgraphs">
+/// The subgraphs the model runs, subgraph 0 first, when it has more than one (IF, WHILE, CALL_ONCE); empty
+/// otherwise. <see cref="Layers"/> then holds every subgraph's layers, and <see cref="MainLayers"/> those of subgraph 0.
+/// </param>
 internal sealed record ModelSpec(
     string ClassName,
     string? Namespace,
@@ -34,8 +38,40 @@ internal sealed record ModelSpec(
     int ArenaLowerBoundBytes,
     string OperatorCounts,
     ModelFlavor Flavor = ModelFlavor.Net,
-    EquatableArray<ModelBlob> FileBlobs = default)
+    EquatableArray<ModelBlob> FileBlobs = default,
+    EquatableArray<SubgraphSpec> Subgraphs = default)
 {
+    /// <summary>The layers <c>Invoke</c> runs itself: subgraph 0's, in execution order.</summary>
+    public System.Collections.Generic.IEnumerable<LayerSpec> MainLayers => Subgraphs.Count == 0 ? Layers : LayersOf(Subgraphs[0]);
+
+    /// <summary>A subgraph's layers, in execution order.</summary>
+    public System.Collections.Generic.IEnumerable<LayerSpec> LayersOf(SubgraphSpec subgraph)
+    {
+        foreach (int node in subgraph.Nodes)
+        {
+            foreach (LayerSpec layer in Layers)
+            {
+                if (layer.NodeIndex == node)
+                {
+                    yield return layer;
+                }
+            }
+        }
+    }
+
+    /// <summary>The subgraph with index <paramref name="index"/>.</summary>
+    public SubgraphSpec Subgraph(int index)
+    {
+        foreach (SubgraphSpec subgraph in Subgraphs)
+        {
+            if (subgraph.Index == index)
+            {
+                return subgraph;
+            }
+        }
+        throw new System.ArgumentOutOfRangeException(nameof(index), $"No subgraph {index}.");
+    }
+
     /// <summary>The class's namespace-qualified name, such as <c>Consumer.HelloWorldInt8</c>.</summary>
     public string FullName => Namespace is null ? ClassName : Namespace + "." + ClassName;
 
