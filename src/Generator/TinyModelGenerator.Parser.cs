@@ -85,15 +85,16 @@ public sealed partial class TinyModelGenerator
                 }
 
                 ArenaPlan plan = ArenaPlanner.Plan(graph.Values, graph.Inputs, graph.Outputs, ExecutionTrace.Steps(graph.Layers, graph.Subgraphs));
+                IReadOnlyList<string> inputNames = ParameterNames(graph.Inputs, plan.Values, "input");
                 var spec = new ModelSpec(
                     className,
                     ns,
                     fileName,
                     plan.Values.ToEquatableArray(),
                     graph.Inputs.ToEquatableArray(),
-                    ParameterNames(graph.Inputs, plan.Values, "input").ToEquatableArray(),
+                    inputNames.ToEquatableArray(),
                     graph.Outputs.ToEquatableArray(),
-                    ParameterNames(graph.Outputs, plan.Values, "output").ToEquatableArray(),
+                    ParameterNames(graph.Outputs, plan.Values, "output", inputNames).ToEquatableArray(),
                     graph.Layers.ToEquatableArray(),
                     graph.Constants.ToEquatableArray(),
                     plan.ArenaBytes,
@@ -144,10 +145,13 @@ public sealed partial class TinyModelGenerator
             return (className, ns, null);
         }
 
-        /// <summary>Parameter names for Invoke from tensor names: <c>input</c>/<c>output</c> when there is one.</summary>
-        private static IReadOnlyList<string> ParameterNames(IReadOnlyList<int> ids, IReadOnlyList<ValueSpec> values, string kind)
+        /// <summary>
+        /// Parameter names for Invoke from tensor names: <c>input</c>/<c>output</c> when there is one. Output names
+        /// keep clear of the inputs' (<paramref name="taken"/>): two tensors may share a name.
+        /// </summary>
+        private static IReadOnlyList<string> ParameterNames(IReadOnlyList<int> ids, IReadOnlyList<ValueSpec> values, string kind, IReadOnlyList<string>? taken = null)
         {
-            if (ids.Count == 1)
+            if (ids.Count == 1 && taken?.Contains(kind) != true)
             {
                 return new[] { kind };
             }
@@ -157,7 +161,7 @@ public sealed partial class TinyModelGenerator
                 // Keep clear of Invoke's own locals (arena, t<N>).
                 return name == "arena" || (name.Length > 1 && name[0] == 't' && name.Skip(1).All(char.IsDigit)) ? name + "Tensor" : name;
             });
-            return Identifiers.Deduplicate(names);
+            return Identifiers.Deduplicate(names, taken);
         }
     }
 }

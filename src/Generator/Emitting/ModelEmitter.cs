@@ -257,7 +257,7 @@ internal static class ModelEmitter
             .ToList();
         writer.WriteLine("/// <summary>");
         writer.WriteLine($"/// Runs {Literals.Xml(subgraph.Title)} of the model, which {Literals.Xml(string.Join(" and ", callers))} call{(callers.Count == 1 ? "s" : string.Empty)}: {Literals.Count(subgraph.Nodes.Count, "layer")}");
-        writer.WriteLine($"/// (its node <c>k</c> is node <c>{subgraph.FirstNode} + k</c> of the class), reading its inputs ({string.Join(", ", subgraph.Inputs.Select(id => $"<c>{Literals.Xml(model.Value(id).Name)}</c>"))})");
+        writer.WriteLine($"/// (its node <c>k</c> is node <c>{subgraph.FirstNode} + k</c> of the class, and <c>OnTensorComputed</c> numbers its tensors after the earlier subgraphs'), reading its inputs ({string.Join(", ", subgraph.Inputs.Select(id => $"<c>{Literals.Xml(model.Value(id).Name)}</c>"))})");
         writer.WriteLine($"/// and writing its outputs ({string.Join(", ", subgraph.Outputs.Select(id => $"<c>{Literals.Xml(model.Value(id).Name)}</c>"))}), which live in the arena.");
         writer.WriteLine("/// </summary>");
         writer.OpenBlock($"private void {subgraph.MethodName}()");

@@ -34,6 +34,19 @@ internal static class ControlFlowModels
         return handle;
     }
 
+    /// <summary>An init subgraph that assigns the constant <paramref name="value"/> (little-endian bytes) to the variable <paramref name="variable"/>.</summary>
+    public static TfliteModelBuilder Initializer(string variable, TfliteType type, int length, byte[] value)
+    {
+        var init = new TfliteModelBuilder { Name = "init" };
+        int handle = VarHandle(init, variable);
+        int constant = init.Constant(variable + "_init", type, new[] { length }, value);
+        return init.Operator(BuiltinOperator.AssignVariable, new[] { handle, constant }, System.Array.Empty<int>());
+    }
+
+    /// <summary>Adds <paramref name="init"/> as a subgraph of <paramref name="b"/> and a CALL_ONCE node that runs it.</summary>
+    public static TfliteModelBuilder CallOnce(TfliteModelBuilder b, TfliteModelBuilder init) =>
+        b.Operator(BuiltinOperator.CallOnce, System.Array.Empty<int>(), System.Array.Empty<int>(), CallOnceOptions, null, TfliteModelBuilder.Option.Int(0, b.Subgraph(init)));
+
     /// <summary>A subgraph that applies a binary operator to its two inputs: <c>y = a op b</c>.</summary>
     public static TfliteModelBuilder Binary(string name, int code, TfliteType type, int[] shape)
     {
@@ -101,15 +114,9 @@ internal static class ControlFlowModels
     /// </summary>
     public static TfliteModelBuilder Accumulator(TfliteType type, int length, byte[] initial)
     {
-        var init = new TfliteModelBuilder { Name = "init" };
-        int initHandle = VarHandle(init, "acc");
-        int value = init.Constant("acc_init", type, new[] { length }, initial);
-        init.Operator(BuiltinOperator.AssignVariable, new[] { initHandle, value }, System.Array.Empty<int>());
-
         var b = new TfliteModelBuilder();
         int x = b.Tensor("x", type, new[] { length });
-        int initIndex = b.Subgraph(init);
-        b.Operator(BuiltinOperator.CallOnce, System.Array.Empty<int>(), System.Array.Empty<int>(), CallOnceOptions, null, TfliteModelBuilder.Option.Int(0, initIndex));
+        CallOnce(b, Initializer("acc", type, length, initial));
         int handle = VarHandle(b, "acc");
         int read = b.Tensor("acc_read", type, new[] { length }), sum = b.Tensor("acc_sum", type, new[] { length });
         return b.Operator(BuiltinOperator.ReadVariable, new[] { handle }, new[] { read })

@@ -188,7 +188,7 @@ public class ControlFlowTests
         init.Operator(BuiltinOperator.CallOnce, Array.Empty<int>(), Array.Empty<int>(), CallOnceOptions, null, TfliteModelBuilder.Option.Int(0, 1));
         var b = new TfliteModelBuilder();
         int x = b.Tensor("x", TfliteType.Float32, new[] { 2 }), y = b.Tensor("y", TfliteType.Float32, new[] { 2 });
-        b.Operator(BuiltinOperator.CallOnce, Array.Empty<int>(), Array.Empty<int>(), CallOnceOptions, null, TfliteModelBuilder.Option.Int(0, b.Subgraph(init)))
+        CallOnce(b, init)
             .Operator(BuiltinOperator.Add, new[] { x, x }, new[] { y }).Inputs(x).Outputs(y);
         AssertRejected(b, "TM0006", "node 0 (CALL_ONCE) of subgraph 1 calls subgraph 1", "subgraph 1 → subgraph 1", "static memory plan");
     }

@@ -31,14 +31,7 @@ internal static class ControlFlowExamples
     public static TfliteModelBuilder Assign(int code, TypeCombination types)
     {
         ElementType type = types.Inputs.Count == 2 ? types.Inputs[1]!.Value : ElementType.Float32;
-        var init = new TfliteModelBuilder { Name = "init" };
-        int initHandle = VarHandle(init, "state");
-        int value = init.Constant("state_init", OperatorExamples.Tflite(type), new[] { 3 }, Zeros(type, 3));
-        init.Operator(BuiltinOperator.AssignVariable, new[] { initHandle, value }, System.Array.Empty<int>());
-
-        var b = new TfliteModelBuilder();
-        int initIndex = b.Subgraph(init);
-        b.Operator(BuiltinOperator.CallOnce, System.Array.Empty<int>(), System.Array.Empty<int>(), CallOnceOptions, null, TfliteModelBuilder.Option.Int(0, initIndex));
+        TfliteModelBuilder b = CallOnce(new TfliteModelBuilder(), Initializer("state", OperatorExamples.Tflite(type), 3, Zeros(type, 3)));
         if (code == BuiltinOperator.CallOnce)
         {
             return b;
@@ -53,14 +46,7 @@ internal static class ControlFlowExamples
     public static TfliteModelBuilder Read(int code, TypeCombination types)
     {
         ElementType type = types.Outputs[0];
-        var init = new TfliteModelBuilder { Name = "init" };
-        int initHandle = VarHandle(init, "state");
-        int value = init.Constant("state_init", OperatorExamples.Tflite(type), new[] { 3 }, Zeros(type, 3));
-        init.Operator(BuiltinOperator.AssignVariable, new[] { initHandle, value }, System.Array.Empty<int>());
-
-        var b = new TfliteModelBuilder();
-        int initIndex = b.Subgraph(init);
-        b.Operator(BuiltinOperator.CallOnce, System.Array.Empty<int>(), System.Array.Empty<int>(), CallOnceOptions, null, TfliteModelBuilder.Option.Int(0, initIndex));
+        TfliteModelBuilder b = CallOnce(new TfliteModelBuilder(), Initializer("state", OperatorExamples.Tflite(type), 3, Zeros(type, 3)));
         int handle = VarHandle(b, "state");
         int y = OperatorExamples.Tensor(b, "y", type, new[] { 3 });
         return b.Operator(code, new[] { handle }, new[] { y }).Outputs(y);
