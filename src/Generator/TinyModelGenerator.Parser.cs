@@ -88,16 +88,17 @@ public sealed partial class TinyModelGenerator
                 EmbeddedModel? embedded = flavor == ModelFlavor.Net && file.Resource is string resource
                     ? new EmbeddedModel(resource, bytes.Length, Emitting.ResourceChecksum.Compute(bytes))
                     : null;
-                ArenaPlan plan = ArenaPlanner.Plan(graph.Values, graph.Inputs, graph.Outputs, graph.Layers);
+                ArenaPlan plan = ArenaPlanner.Plan(graph.Values, graph.Inputs, graph.Outputs, ExecutionTrace.Steps(graph.Layers, graph.Subgraphs));
+                IReadOnlyList<string> inputNames = ParameterNames(graph.Inputs, plan.Values, "input");
                 var spec = new ModelSpec(
                     className,
                     ns,
                     fileName,
                     plan.Values.ToEquatableArray(),
                     graph.Inputs.ToEquatableArray(),
-                    ParameterNames(graph.Inputs, plan.Values, "input").ToEquatableArray(),
+                    inputNames.ToEquatableArray(),
                     graph.Outputs.ToEquatableArray(),
-                    ParameterNames(graph.Outputs, plan.Values, "output").ToEquatableArray(),
+                    ParameterNames(graph.Outputs, plan.Values, "output", inputNames).ToEquatableArray(),
                     graph.Layers.ToEquatableArray(),
                     graph.Constants.ToEquatableArray(),
                     plan.ArenaBytes,
@@ -105,7 +106,8 @@ public sealed partial class TinyModelGenerator
                     graph.OperatorCounts,
                     flavor,
                     flavor == ModelFlavor.NanoFramework || embedded is not null ? FileBlobs(model).ToEquatableArray() : EquatableArray<ModelBlob>.Empty,
-                    embedded);
+                    embedded,
+                    graph.Subgraphs.ToEquatableArray());
                 return new ParseResult(spec, EquatableArray<DiagnosticInfo>.Empty, file.SourcePath);
             }
             catch (OperationCanceledException)
@@ -148,10 +150,13 @@ public sealed partial class TinyModelGenerator
             return (className, ns, null);
         }
 
-        /// <summary>Parameter names for Invoke from tensor names: <c>input</c>/<c>output</c> when there is one.</summary>
-        private static IReadOnlyList<string> ParameterNames(IReadOnlyList<int> ids, IReadOnlyList<ValueSpec> values, string kind)
+        /// <summary>
+        /// Parameter names for Invoke from tensor names: <c>input</c>/<c>output</c> when there is one. Output names
+        /// keep clear of the inputs' (<paramref name="taken"/>): two tensors may share a name.
+        /// </summary>
+        private static IReadOnlyList<string> ParameterNames(IReadOnlyList<int> ids, IReadOnlyList<ValueSpec> values, string kind, IReadOnlyList<string>? taken = null)
         {
-            if (ids.Count == 1)
+            if (ids.Count == 1 && taken?.Contains(kind) != true)
             {
                 return new[] { kind };
             }
@@ -161,7 +166,7 @@ public sealed partial class TinyModelGenerator
                 // Keep clear of Invoke's own locals (arena, t<N>).
                 return name == "arena" || (name.Length > 1 && name[0] == 't' && name.Skip(1).All(char.IsDigit)) ? name + "Tensor" : name;
             });
-            return Identifiers.Deduplicate(names);
+            return Identifiers.Deduplicate(names, taken);
         }
     }
 }

@@ -45,10 +45,10 @@ internal static class Identifiers
         return camel.Length > 48 || !IsValidIdentifier(camel) ? fallback : camel;
     }
 
-    /// <summary>Makes every name unique by appending a number to repeats.</summary>
-    public static IReadOnlyList<string> Deduplicate(IEnumerable<string> names)
+    /// <summary>Makes every name unique by appending a number to repeats, and to names in <paramref name="taken"/>.</summary>
+    public static IReadOnlyList<string> Deduplicate(IEnumerable<string> names, IEnumerable<string>? taken = null)
     {
-        var seen = new HashSet<string>();
+        var seen = new HashSet<string>(taken ?? Enumerable.Empty<string>());
         var result = new List<string>();
         foreach (string name in names)
         {

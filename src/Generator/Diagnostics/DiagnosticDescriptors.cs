@@ -36,10 +36,10 @@ internal static class DiagnosticDescriptors
         "Model has a tensor with a dynamic or unknown shape",
         "'{0}': tensor {1} '{2}' has a dynamic or unknown shape ({3}); TinyModel compiles models whose shapes are all known at build time");
 
-    public static readonly DiagnosticDescriptor MultipleSubgraphs = Create(
+    public static readonly DiagnosticDescriptor UncompilableControlFlow = Create(
         "TM0006",
-        "Model has more than one subgraph",
-        "'{0}' has {1} subgraphs; TinyModel compiles models with a single subgraph (no control flow such as WHILE, IF or CALL_ONCE)");
+        "Model's control flow cannot be compiled",
+        "'{0}': {1}; TinyModel compiles IF, WHILE and CALL_ONCE calls that do not recurse, and resource variables whose handles stay in the subgraph of their VAR_HANDLE");
 
     public static readonly DiagnosticDescriptor UnsupportedOperatorOptions = Create(
         "TM0007",

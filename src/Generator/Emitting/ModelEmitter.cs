@@ -3,6 +3,7 @@ using System.Linq;
 using TinyModel.Generator.Common;
 using TinyModel.Generator.Model;
 using TinyModel.Generator.Operators;
+using TinyModel.Generator.Operators.ControlFlow;
 
 namespace TinyModel.Generator.Emitting;
 
@@ -43,6 +44,10 @@ internal static class ModelEmitter
         writer.WriteLine("// 1 while Invoke runs: a second call on the same instance (another thread, or the tensor hook) is refused.");
         writer.WriteLine("private int _running;");
         writer.WriteLine();
+        foreach (ControlFlowLayer layer in model.Layers.OfType<ControlFlowLayer>())
+        {
+            ControlFlow(layer).WriteFields(writer, layer);
+        }
         writer.WriteLine($"/// <summary>Creates an instance of the model with its own arena of <see cref=\"ArenaBytes\"/> bytes, the only allocation it makes.</summary>");
         writer.WriteLine("/// <remarks>An instance may be reused for any number of calls, but not by two threads at once; give each thread its own.</remarks>");
         writer.OpenBlock($"public {model.ClassName}()");
@@ -63,6 +68,11 @@ internal static class ModelEmitter
         WriteResetState(writer, model);
         WriteInvoke(writer, model, context);
         writer.WriteLine();
+        foreach (SubgraphSpec subgraph in model.Subgraphs.Skip(1))
+        {
+            WriteSubgraph(writer, model, context, subgraph);
+            writer.WriteLine();
+        }
         WriteTensorHook(writer);
         writer.WriteLine();
         WriteInterface(writer, model);
@@ -193,8 +203,41 @@ internal static class ModelEmitter
         writer.WriteLine();
         writer.OpenBlock("try");
 
-        // Views of the arena, one per intermediate tensor; offsets come from the memory plan.
-        var arenaValues = model.Values.Where(v => v.Storage == StorageKind.Arena).ToList();
+        WriteArenaViews(writer, model, model.Subgraphs.Count == 0 ? null : model.Subgraphs[0]);
+        WriteLayerCalls(writer, model, context,
+            layer => layer.Inputs.Concat(layer.Outputs).Select(id => Reference(model, model.Value(id))),
+            value => $"{MemoryMarshal}.AsBytes<{value.Type.CSharpName()}>({Reference(model, value)})",
+            (value, output) => $"{Reference(model, value)}.CopyTo({output});",
+            new CallSite(model, value => Reference(model, value)));
+        writer.CloseBlock();
+        writer.OpenBlock("finally");
+        writer.WriteLine("global::System.Threading.Volatile.Write(ref _running, 0);");
+        writer.CloseBlock();
+        writer.CloseBlock();
+    }
+
+    /// <summary>
+    /// Views of the arena, one per tensor in it that the method uses (all of them for a model of one subgraph;
+    /// for a subgraph, its layers' tensors and those it copies into and out of the subgraphs it runs); offsets
+    /// come from the memory plan.
+    /// </summary>
+    private static void WriteArenaViews(SourceWriter writer, ModelSpec model, SubgraphSpec? subgraph)
+    {
+        HashSet<int>? used = null;
+        if (subgraph is not null)
+        {
+            used = new HashSet<int>(subgraph.Inputs.Concat(subgraph.Outputs));
+            foreach (LayerSpec layer in model.LayersOf(subgraph))
+            {
+                used.UnionWith(layer.Inputs.Concat(layer.Outputs));
+                foreach (SubgraphCall call in (layer as ControlFlowLayer)?.Calls ?? EquatableArray<SubgraphCall>.Empty)
+                {
+                    SubgraphSpec callee = model.Subgraph(call.Subgraph);
+                    used.UnionWith(call.Arguments.Concat(call.Results).Concat(callee.Inputs).Concat(callee.Outputs));
+                }
+            }
+        }
+        var arenaValues = model.Values.Where(v => v.Storage == StorageKind.Arena && (used is null || used.Contains(v.Id))).ToList();
         if (arenaValues.Count > 0)
         {
             writer.WriteLine($"{EmitContext.Span}<byte> arena = _arena;");
@@ -204,17 +247,36 @@ internal static class ModelEmitter
             }
             writer.WriteLine();
         }
+    }
 
+    /// <summary>
+    /// The private method that runs a subgraph other than subgraph 0: its layers on views of the arena. Its
+    /// callers copy its operands into its inputs before and its outputs out after (<see cref="CallSite"/>).
+    /// </summary>
+    private static void WriteSubgraph(SourceWriter writer, ModelSpec model, EmitContext context, SubgraphSpec subgraph)
+    {
+        var callers = model.Layers.OfType<ControlFlowLayer>()
+            .Where(l => l.Calls.Any(c => c.Subgraph == subgraph.Index))
+            .Select(l => $"{l.OperatorName} node {l.NodeIndex}")
+            .Distinct()
+            .ToList();
+        writer.WriteLine("/// <summary>");
+        writer.WriteLine($"/// Runs {Literals.Xml(subgraph.Title)} of the model, which {Literals.Xml(string.Join(" and ", callers))} call{(callers.Count == 1 ? "s" : string.Empty)}: {Literals.Count(subgraph.Nodes.Count, "layer")}");
+        writer.WriteLine($"/// (its node <c>k</c> is node <c>{subgraph.FirstNode} + k</c> of the class, and <c>OnTensorComputed</c> numbers its tensors after the earlier subgraphs'), reading its inputs ({string.Join(", ", subgraph.Inputs.Select(id => $"<c>{Literals.Xml(model.Value(id).Name)}</c>"))})");
+        writer.WriteLine($"/// and writing its outputs ({string.Join(", ", subgraph.Outputs.Select(id => $"<c>{Literals.Xml(model.Value(id).Name)}</c>"))}), which live in the arena.");
+        writer.WriteLine("/// </summary>");
+        writer.OpenBlock($"private void {subgraph.MethodName}()");
+        WriteArenaViews(writer, model, subgraph);
         WriteLayerCalls(writer, model, context,
             layer => layer.Inputs.Concat(layer.Outputs).Select(id => Reference(model, model.Value(id))),
             value => $"{MemoryMarshal}.AsBytes<{value.Type.CSharpName()}>({Reference(model, value)})",
-            (value, output) => $"{Reference(model, value)}.CopyTo({output});");
-        writer.CloseBlock();
-        writer.OpenBlock("finally");
-        writer.WriteLine("global::System.Threading.Volatile.Write(ref _running, 0);");
-        writer.CloseBlock();
+            copy: null,
+            new CallSite(model, value => Reference(model, value)),
+            subgraph);
         writer.CloseBlock();
     }
+
+    private static IControlFlowDefinition ControlFlow(ControlFlowLayer layer) => (IControlFlowDefinition)OperatorCatalog.ForLayer(layer);
 
     /// <summary>Invoke's parameter documentation (every flavor).</summary>
     public static void WriteParameterDocs(SourceWriter writer, ModelSpec model)
@@ -232,13 +294,26 @@ internal static class ModelEmitter
     /// </summary>
     /// <param name="arguments">A layer call's arguments.</param>
     /// <param name="hookArguments">The tensor hook's arguments after the tensor index.</param>
-    /// <param name="copy">The statement that copies a value into an output parameter.</param>
+    /// <param name="copy">The statement that copies a value into an output parameter; null in a subgraph's method.</param>
+    /// <param name="site">Where control-flow layers run, for the flavors that compile them; null writes a comment for each.</param>
+    /// <param name="subgraph">The subgraph whose layers to call; null for <c>Invoke</c>'s own (subgraph 0's).</param>
     public static void WriteLayerCalls(SourceWriter writer, ModelSpec model, EmitContextBase context, System.Func<LayerSpec, IEnumerable<string>> arguments,
-        System.Func<ValueSpec, string> hookArguments, System.Func<ValueSpec, string, string> copy)
+        System.Func<ValueSpec, string> hookArguments, System.Func<ValueSpec, string, string>? copy, CallSite? site = null, SubgraphSpec? subgraph = null)
     {
-        foreach (LayerSpec layer in model.Layers)
+        foreach (LayerSpec layer in subgraph is null ? model.MainLayers : model.LayersOf(subgraph))
         {
-            if (context.IsElided(layer))
+            if (layer is ControlFlowLayer controlFlow)
+            {
+                if (site is null)
+                {
+                    writer.WriteLine($"// Node {layer.NodeIndex}, {layer.OperatorName}: not compiled in this flavor.");
+                }
+                else
+                {
+                    ControlFlow(controlFlow).WriteCall(writer, controlFlow, site);
+                }
+            }
+            else if (context.IsElided(layer))
             {
                 ValueSpec view = model.Value(layer.Outputs[0]);
                 writer.WriteLine($"// Node {layer.NodeIndex}, {layer.OperatorName}: {Literals.Comment(view.Name)} is {Literals.Comment(model.Value(layer.Inputs[0]).Name)} viewed as {view.ShapeText}, no copy.");
@@ -249,10 +324,14 @@ internal static class ModelEmitter
             }
             foreach (int id in layer.Outputs)
             {
-                writer.WriteLine($"OnTensorComputed({id}, {hookArguments(model.Value(id))});");
+                // Resource variables are state of the class, not tensors of the model.
+                if (!model.Value(id).IsVariable)
+                {
+                    writer.WriteLine($"OnTensorComputed({id}, {hookArguments(model.Value(id))});");
+                }
             }
         }
-        for (int i = 0; i < model.Outputs.Count; i++)
+        for (int i = 0; copy is not null && i < model.Outputs.Count; i++)
         {
             ValueSpec value = model.Value(model.Outputs[i]);
             if (value.Storage != StorageKind.Output || value.Offset != i)
@@ -289,14 +368,15 @@ internal static class ModelEmitter
     private static void WriteResetState(SourceWriter writer, ModelSpec model)
     {
         var state = model.Values.Where(v => v.IsVariable).ToList();
+        var controlFlow = model.Layers.OfType<ControlFlowLayer>().ToList();
         writer.WriteLine("/// <summary>");
-        if (state.Count == 0)
+        if (state.Count == 0 && model.Layers.All(l => l.OperatorName != "CALL_ONCE"))
         {
             writer.WriteLine("/// Resets the model's state. This model keeps none (each call depends only on its inputs), so this does nothing.");
         }
         else
         {
-            writer.WriteLine($"/// Resets the model's state ({string.Join(", ", state.Select(v => $"<c>{Literals.Xml(v.Name)}</c>"))}) to the values a new instance starts from,");
+            writer.WriteLine($"/// Resets the model's state ({string.Join(", ", state.Select(v => $"<c>{Literals.Xml(v.Name)}</c>").Concat(controlFlow.Where(l => l.OperatorName == "CALL_ONCE").Select(l => $"whether CALL_ONCE node {l.NodeIndex} ran")))}) to the values a new instance starts from,");
             writer.WriteLine("/// as TensorFlow Lite Micro's <c>ResetVariableTensors</c> does. The state carries from one call of <see cref=\"Invoke\"/> to the");
             writer.WriteLine("/// next (a sequence, such as audio frames); call this before feeding an unrelated sequence.");
         }
@@ -305,6 +385,10 @@ internal static class ModelEmitter
         foreach (ValueSpec value in state)
         {
             writer.WriteLine($"global::System.MemoryExtensions.AsSpan(_arena, {value.Offset}, {value.ByteCount}).Fill({value.ResetByte}); // {Literals.Comment(value.Describe())}");
+        }
+        foreach (ControlFlowLayer layer in controlFlow)
+        {
+            ControlFlow(layer).WriteReset(writer, layer);
         }
         writer.CloseBlock();
         writer.WriteLine();

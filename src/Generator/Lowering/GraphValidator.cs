@@ -15,7 +15,9 @@ namespace TinyModel.Generator.Lowering;
 /// graph's inputs and outputs are each listed once and apart, state is neither, and every output is computed;
 /// quantization parameters are finite, positive and in range. (Per-channel scale counts are checked by the
 /// operators that read them: converters write biases with a quantized dimension past their rank, and TFLM
-/// ignores it.)
+/// ignores it.) Every subgraph a model runs is checked alike, on its own numbering, and its problems name it;
+/// a called subgraph may pass an input through as an output (a WHILE body's unchanged loop variable), which
+/// its caller copies.
 /// </summary>
 internal static class GraphValidator
 {
@@ -64,14 +66,15 @@ internal static class GraphValidator
             }
         }
 
+        bool called = context.Subgraph is { Index: > 0 };
         foreach (int index in graph.Outputs)
         {
-            if (inputs.Contains(index))
+            if (inputs.Contains(index) && !called)
             {
                 // Invoke takes inputs and outputs as separate spans: a tensor cannot be both.
                 Report(context, $"graph output {Describe(context, index)} is also a graph input; an output must be computed by an operator");
             }
-            else if (!written.ContainsKey(index))
+            else if (!written.ContainsKey(index) && !inputs.Contains(index))
             {
                 Report(context, $"graph output {Describe(context, index)} is never computed: no operator writes it and it is not an input");
             }
@@ -133,5 +136,6 @@ internal static class GraphValidator
     private static string Describe(LoweringContext context, int index) => $"{index} '{context.Tensor(index).Name}'";
 
     private static void Report(LoweringContext context, string problem) =>
-        context.Report(DiagnosticDescriptors.InvalidGraph, context.FileName, problem);
+        context.Report(DiagnosticDescriptors.InvalidGraph, context.FileName,
+            context.Subgraph is { Index: > 0 } subgraph ? $"in {subgraph.Title}, {problem}" : problem);
 }

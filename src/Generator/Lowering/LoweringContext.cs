@@ -19,12 +19,38 @@ internal sealed class LoweringContext
     private readonly List<ConstantSpec> _constants = new();
     private readonly List<DiagnosticInfo> _diagnostics = new();
 
-    public LoweringContext(TfliteModel model, TfliteSubgraph graph, string filePath)
+    private ResourceVariables? _resources;
+
+    /// <param name="model">The model.</param>
+    /// <param name="graph">The graph to lower or check: the merged graph of <paramref name="layout"/>, or one subgraph.</param>
+    /// <param name="filePath">The model file.</param>
+    /// <param name="layout">The subgraphs merged into <paramref name="graph"/>, which diagnostics name nodes and tensors by.</param>
+    /// <param name="subgraph">The subgraph <paramref name="graph"/> is, when it is a single one (for diagnostics).</param>
+    public LoweringContext(TfliteModel model, TfliteSubgraph graph, string filePath, SubgraphLayout? layout = null, SubgraphLayout.Entry? subgraph = null)
     {
         Model = model;
         Graph = graph;
         FilePath = filePath;
+        Layout = layout;
+        Subgraph = subgraph;
     }
+
+    /// <summary>The subgraphs merged into <see cref="Graph"/>, when lowering a whole model.</summary>
+    public SubgraphLayout? Layout { get; }
+
+    /// <summary>The one subgraph <see cref="Graph"/> is, when checking a subgraph on its own.</summary>
+    public SubgraphLayout.Entry? Subgraph { get; }
+
+    /// <summary>The model's resource variables (VAR_HANDLE, READ_VARIABLE, ASSIGN_VARIABLE), resolved on first use.</summary>
+    public ResourceVariables Resources => _resources ??= new ResourceVariables(this);
+
+    /// <summary>A node as diagnostics name it: its index, with its subgraph unless that is subgraph 0.</summary>
+    public string NodeLabel(int node) =>
+        Layout?.NodeLabel(node) ?? (Subgraph is { Index: > 0 } entry ? $"{node} of {entry.Title}" : node.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>A tensor as diagnostics name it: its index, with its subgraph unless that is subgraph 0.</summary>
+    public string TensorLabel(int tensor) =>
+        Layout?.TensorLabel(tensor) ?? (Subgraph is { Index: > 0 } entry ? $"{tensor} of {entry.Title}" : tensor.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     public TfliteModel Model { get; }
 
@@ -46,7 +72,7 @@ internal sealed class LoweringContext
 
     /// <summary>Reports an operator whose options or tensors TinyModel cannot compile (TM0007).</summary>
     public void ReportUnsupported(TfliteOperator op, string problem) =>
-        Report(DiagnosticDescriptors.UnsupportedOperatorOptions, FileName, OperatorName(op), op.Index, problem);
+        Report(DiagnosticDescriptors.UnsupportedOperatorOptions, FileName, OperatorName(op), NodeLabel(op.Index), problem);
 
     /// <summary>
     /// Reports a fused activation other than the clamps NONE, RELU, RELU_N1_TO_1 and RELU6 (TANH and
@@ -124,10 +150,10 @@ internal sealed class LoweringContext
     /// TFLM's SignalFilterBankSpectralSubtraction holds in its persistent buffer): a variable value with an id
     /// past the subgraph's tensors, so that the planner keeps it for the instance's life and ResetState zeroes it.
     /// </summary>
-    public ValueSpec StateValue(string name, ElementType type, int[] shape)
+    public ValueSpec StateValue(string name, ElementType type, int[] shape, QuantizationSpec? quantization = null, byte? resetFill = null)
     {
         int id = Graph.Tensors.Count + _values.Keys.Count(k => k >= Graph.Tensors.Count);
-        var value = new ValueSpec(id, name, type, shape.ToEquatableArray(), null, IsVariable: true);
+        var value = new ValueSpec(id, name, type, shape.ToEquatableArray(), quantization, IsVariable: true, ResetFill: resetFill);
         _values.Add(id, value);
         return value;
     }

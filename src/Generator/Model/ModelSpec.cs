@@ -20,6 +20,10 @@ namespace TinyModel.Generator.Model;
 /// <param name="Flavor">The runtime the class is written for; the rest of the spec is the same for every flavor.</param>
 /// <param name="FileBlobs">The constant buffers' places in the model file (when a flavor reads weights from the embedded file: NanoFramework, or <paramref name="Embedded"/>; empty otherwise).</param>
 /// <param name="Embedded">The model file as the build targets embedded it (the .NET flavor, large models only), or null: constants are then all inline.</param>
+/// <param name="Subgraphs">
+/// The subgraphs the model runs, subgraph 0 first, when it has more than one (IF, WHILE, CALL_ONCE); empty
+/// otherwise. <see cref="Layers"/> then holds every subgraph's layers, and <see cref="MainLayers"/> those of subgraph 0.
+/// </param>
 internal sealed record ModelSpec(
     string ClassName,
     string? Namespace,
@@ -36,8 +40,40 @@ internal sealed record ModelSpec(
     string OperatorCounts,
     ModelFlavor Flavor = ModelFlavor.Net,
     EquatableArray<ModelBlob> FileBlobs = default,
-    EmbeddedModel? Embedded = null)
+    EmbeddedModel? Embedded = null,
+    EquatableArray<SubgraphSpec> Subgraphs = default)
 {
+    /// <summary>The layers <c>Invoke</c> runs itself: subgraph 0's, in execution order.</summary>
+    public System.Collections.Generic.IEnumerable<LayerSpec> MainLayers => Subgraphs.Count == 0 ? Layers : LayersOf(Subgraphs[0]);
+
+    /// <summary>A subgraph's layers, in execution order.</summary>
+    public System.Collections.Generic.IEnumerable<LayerSpec> LayersOf(SubgraphSpec subgraph)
+    {
+        foreach (int node in subgraph.Nodes)
+        {
+            foreach (LayerSpec layer in Layers)
+            {
+                if (layer.NodeIndex == node)
+                {
+                    yield return layer;
+                }
+            }
+        }
+    }
+
+    /// <summary>The subgraph with index <paramref name="index"/>.</summary>
+    public SubgraphSpec Subgraph(int index)
+    {
+        foreach (SubgraphSpec subgraph in Subgraphs)
+        {
+            if (subgraph.Index == index)
+            {
+                return subgraph;
+            }
+        }
+        throw new System.ArgumentOutOfRangeException(nameof(index), $"No subgraph {index}.");
+    }
+
     /// <summary>The class's namespace-qualified name, such as <c>Consumer.HelloWorldInt8</c>.</summary>
     public string FullName => Namespace is null ? ClassName : Namespace + "." + ClassName;
 

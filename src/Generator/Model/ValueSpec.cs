@@ -25,6 +25,7 @@ internal sealed record QuantizationSpec(float Scale, int ZeroPoint);
 /// A variable tensor (the state of SVDF or LSTM layers): it keeps its value from one call to the next,
 /// so the planner gives it arena space of its own for the instance's whole life.
 /// </param>
+/// <param name="ResetFill">The byte state starts from and is reset to when it is not TFLM's default for variable tensors.</param>
 internal sealed record ValueSpec(
     int Id,
     string Name,
@@ -33,13 +34,15 @@ internal sealed record ValueSpec(
     QuantizationSpec? Quantization,
     StorageKind Storage = StorageKind.Arena,
     int Offset = 0,
-    bool IsVariable = false)
+    bool IsVariable = false,
+    byte? ResetFill = null)
 {
     /// <summary>
     /// The byte a variable tensor starts from and is reset to: TFLM fills int8 state with its zero
-    /// point and every other type with zeros (MicroGraph::ResetVariableTensors).
+    /// point and every other type with zeros (MicroGraph::ResetVariableTensors), unless the state says
+    /// otherwise (<see cref="ResetFill"/>: a resource variable's buffer, which TFLM fills with its zero point's low byte).
     /// </summary>
-    public byte ResetByte => Type == ElementType.Int8 && Quantization is { } q ? unchecked((byte)(sbyte)q.ZeroPoint) : (byte)0;
+    public byte ResetByte => ResetFill ?? (Type == ElementType.Int8 && Quantization is { } q ? unchecked((byte)(sbyte)q.ZeroPoint) : (byte)0);
 
     public int ElementCount
     {

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using TinyModel.Generator.Model;
+using TinyModel.Generator.Operators.ControlFlow;
 using TinyModel.Generator.Operators.Convolution;
 using TinyModel.Generator.Operators.DataMovement;
 using TinyModel.Generator.Operators.ElementwiseBinary;
@@ -11,6 +12,7 @@ using TinyModel.Generator.Operators.Pooling;
 using TinyModel.Generator.Operators.Recurrent;
 using TinyModel.Generator.Operators.Reduction;
 using TinyModel.Generator.Operators.Signal;
+using TinyModel.Generator.Operators.Variables;
 using TinyModel.Generator.Reading;
 using TinyModel.Generator.Operators.Resizing;
 
@@ -139,6 +141,13 @@ internal static class OperatorCatalog
         new SignalFilterBankSpectralSubtraction(),
         new SignalPcan(),
         new SignalFilterBankLog(),
+        // ControlFlow (multi-subgraph models) and Variables (resource variables)
+        new If(),
+        new While(),
+        new CallOnce(),
+        new VarHandle(),
+        new ReadVariable(),
+        new AssignVariable(),
     };
 
     private static readonly Dictionary<int, OperatorDefinition> ByCode =

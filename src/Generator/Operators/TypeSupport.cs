@@ -12,8 +12,13 @@ internal sealed class TypeSupport
 {
     private readonly IReadOnlyList<string>? _inputNames;
 
-    private TypeSupport(IReadOnlyList<TypeCombination> combinations, bool variadic, bool anyType, IReadOnlyList<string>? inputNames = null, bool variadicOutputs = false)
+    /// <summary>For <see cref="Operands"/>: what it accepts, in words; null for operators whose combinations are checked.</summary>
+    private readonly string? _operandDescription;
+
+    private TypeSupport(IReadOnlyList<TypeCombination> combinations, bool variadic, bool anyType, IReadOnlyList<string>? inputNames = null, bool variadicOutputs = false,
+        string? operandDescription = null)
     {
+        _operandDescription = operandDescription;
         Combinations = combinations;
         IsVariadic = variadic;
         AcceptsAnyType = anyType;
@@ -66,9 +71,17 @@ internal sealed class TypeSupport
     public static TypeSupport SameType(params ElementType[] types) =>
         Of(types.Select(t => (new ElementType?[] { t }, new[] { t })).ToArray());
 
+    /// <summary>
+    /// Operators whose operands take whatever types the subgraphs they call have (IF, WHILE): any number of
+    /// operands of any types, which their lowering checks against those subgraphs. <paramref name="examples"/> are
+    /// the combinations the README lists and the tests build; <paramref name="description"/> says the rule.
+    /// </summary>
+    public static TypeSupport Operands(string description, params (ElementType?[] Inputs, ElementType[] Outputs)[] examples) =>
+        new(Of(examples).Combinations, variadic: false, anyType: false, operandDescription: description);
+
     /// <summary>The combination an operator's operands fit, or null.</summary>
     public TypeCombination? Match(IReadOnlyList<ElementType?> inputs, IReadOnlyList<ElementType> outputs) =>
-        Combinations.FirstOrDefault(c => c.Matches(inputs, HasVariadicOutputs && outputs.Count > 1 ? outputs.Take(1).ToList() : outputs, IsVariadic)
+        _operandDescription is not null ? Combinations[0] : Combinations.FirstOrDefault(c => c.Matches(inputs, HasVariadicOutputs && outputs.Count > 1 ? outputs.Take(1).ToList() : outputs, IsVariadic)
             && (!HasVariadicOutputs || outputs.All(o => o == outputs[0])));
 
     /// <summary>
@@ -78,6 +91,10 @@ internal sealed class TypeSupport
     /// </summary>
     public string Describe()
     {
+        if (_operandDescription is not null)
+        {
+            return _operandDescription;
+        }
         int primary = Primary();
         if (AcceptsAnyType)
         {
@@ -120,9 +137,9 @@ internal sealed class TypeSupport
     /// <summary><c>int8</c>, or <c>int8 → int16</c> when the outputs are not the main input's type.</summary>
     private static string Head(TypeCombination c, int primary)
     {
-        string input = c.Inputs[primary]?.ModelName() ?? "none";
+        string input = primary < c.Inputs.Count ? c.Inputs[primary]?.ModelName() ?? "none" : "none";
         string outputs = string.Join(", ", c.Outputs.Select(t => t.ModelName()));
-        return outputs == input ? input : $"{input} → {outputs}";
+        return outputs == input || outputs.Length == 0 ? input : $"{input} → {outputs}";
     }
 
     /// <summary>Whether every choice of each input's types occurs: then per-input alternatives describe the group exactly.</summary>

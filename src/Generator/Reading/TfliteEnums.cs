@@ -94,9 +94,15 @@ internal static class BuiltinOperator
     public const int Quantize = 114;
     public const int Round = 116;
     public const int HardSwish = 117;
+    public const int If = 118;
+    public const int While = 119;
     public const int SelectV2 = 123;
+    public const int CallOnce = 129;
     public const int PlaceholderForGreaterOpCodes = 127;
     public const int ReduceAll = 140;
+    public const int VarHandle = 142;
+    public const int ReadVariable = 143;
+    public const int AssignVariable = 144;
 }
 
 /// <summary>TensorFlow Lite's <c>ActivationFunctionType</c>, fused into many operators.</summary>

@@ -104,10 +104,13 @@ public class DiagnosticTests
     }
 
     [Fact]
-    public void MoreThanOneSubgraphIsTM0006()
+    public void RecursiveSubgraphCallsAreTM0006()
     {
-        Diagnostic d = SingleDiagnostic(new ModelInput(ModelPath, SyntheticModels.FullyConnectedInt8().Build(subgraphs: 2)));
-        AssertDiagnostic(d, "TM0006", "2 subgraphs", "single subgraph");
+        // CALL_ONCE's options default to subgraph 0: the main graph calls itself.
+        var model = SyntheticModels.FullyConnectedInt8();
+        model.Operator(TinyModel.Generator.Reading.BuiltinOperator.CallOnce, Array.Empty<int>(), Array.Empty<int>());
+        Diagnostic d = SingleDiagnostic(new ModelInput(ModelPath, model.Build()));
+        AssertDiagnostic(d, "TM0006", "calls subgraph 0, which is already running", "recurse", "do not recurse");
     }
 
     [Fact]

@@ -8,7 +8,7 @@ namespace TinyModel.Tests.Infrastructure;
 /// <summary>TFLite tensor types (schema.fbs <c>TensorType</c>).</summary>
 public enum TfliteType : sbyte
 {
-    Float32 = 0, Float16 = 1, Int32 = 2, UInt8 = 3, Int64 = 4, String = 5, Bool = 6, Int16 = 7, Int8 = 9, UInt64 = 12, UInt32 = 15,
+    Float32 = 0, Float16 = 1, Int32 = 2, UInt8 = 3, Int64 = 4, String = 5, Bool = 6, Int16 = 7, Int8 = 9, UInt64 = 12, Resource = 13, UInt32 = 15,
 }
 
 /// <summary>
@@ -23,10 +23,30 @@ public sealed class TfliteModelBuilder
     private readonly List<(int Code, string? Custom)> _codes = new();
     private int[] _inputs = Array.Empty<int>();
     private int[] _outputs = Array.Empty<int>();
+    private readonly List<TfliteModelBuilder> _subgraphs = new();
+
+    /// <summary>The subgraph's name (written when set).</summary>
+    public string? Name { get; set; }
+
+    /// <summary>
+    /// Adds another subgraph, built by <paramref name="subgraph"/>'s tensors, operators, inputs and outputs (its
+    /// own subgraphs are ignored); returns its index in the model, for IF, WHILE and CALL_ONCE options.
+    /// </summary>
+    public int Subgraph(TfliteModelBuilder subgraph)
+    {
+        _subgraphs.Add(subgraph);
+        return _subgraphs.Count;
+    }
+
+    /// <summary>The subgraph added with index <paramref name="index"/> (to reuse it in another model).</summary>
+    public TfliteModelBuilder AddedSubgraph(int index) => _subgraphs[index - 1];
 
     /// <summary>An option field of an operator's options table: field id and a writer for its value.</summary>
-    public sealed record Option(int FieldId, Action<FlatBufferBuilder, int> Write)
+    public sealed record Option(int FieldId, Action<FlatBufferBuilder, int> Write, string? Text = null)
     {
+        /// <summary>A string field (VarHandleOptions' container and shared_name).</summary>
+        public static Option String(int id, string value) => new(id, (_, _) => { }, value);
+
         public static Option Byte(int id, byte value) => new(id, (b, slot) => b.AddByte(slot, value, 0));
         public static Option Int(int id, int value) => new(id, (b, slot) => b.AddInt(slot, value, int.MinValue));
         public static Option Float(int id, float value) => new(id, (b, slot) => b.AddFloat(slot, value, double.NaN));
@@ -82,38 +102,51 @@ public sealed class TfliteModelBuilder
         return this;
     }
 
-    /// <summary>Writes the model; <paramref name="subgraphs"/> &gt; 1 repeats the subgraph to make a multi-subgraph model.</summary>
+    /// <summary>
+    /// Writes the model: this subgraph first, then those added with <see cref="Subgraph(TfliteModelBuilder)"/>;
+    /// <paramref name="subgraphs"/> &gt; 1 repeats this subgraph instead, for a multi-subgraph model nothing calls.
+    /// </summary>
     public byte[] Build(int subgraphs = 1)
     {
         var b = new FlatBufferBuilder(1024);
+        List<TfliteModelBuilder> graphs = _subgraphs.Count > 0 ? new[] { this }.Concat(_subgraphs).ToList() : Enumerable.Repeat(this, subgraphs).ToList();
 
-        // Buffers: 0 is the empty sentinel, then one per constant tensor.
+        // Buffers: 0 is the empty sentinel, then one per constant tensor. Operator codes are shared by all subgraphs.
         var bufferOffsets = new List<int> { EmptyTable(b) };
-        var tensorBuffer = new int[_tensors.Count];
-        for (int t = 0; t < _tensors.Count; t++)
+        var codes = new List<(int Code, string? Custom)>();
+        var graphOffsets = new int[graphs.Count];
+        for (int g = 0; g < graphs.Count; g++)
         {
-            if (_tensors[t].Data is byte[] data)
+            TfliteModelBuilder graph = graphs[g];
+            var tensorBuffer = new int[graph._tensors.Count];
+            for (int t = 0; t < graph._tensors.Count; t++)
             {
-                b.StartVector(1, data.Length, 16);
-                for (int i = data.Length - 1; i >= 0; i--)
+                if (graph._tensors[t].Data is byte[] data)
                 {
-                    b.PutByte(data[i]);
+                    b.StartVector(1, data.Length, 16);
+                    for (int i = data.Length - 1; i >= 0; i--)
+                    {
+                        b.PutByte(data[i]);
+                    }
+                    VectorOffset vector = b.EndVector();
+                    b.StartTable(3);
+                    b.AddOffset(0, vector.Value, 0);
+                    bufferOffsets.Add(b.EndTable());
+                    tensorBuffer[t] = bufferOffsets.Count - 1;
                 }
-                VectorOffset vector = b.EndVector();
-                b.StartTable(3);
-                b.AddOffset(0, vector.Value, 0);
-                bufferOffsets.Add(b.EndTable());
-                tensorBuffer[t] = bufferOffsets.Count - 1;
             }
+            int[] codeMap = graph._codes.Select(c =>
+            {
+                if (!codes.Contains(c))
+                {
+                    codes.Add(c);
+                }
+                return codes.IndexOf(c);
+            }).ToArray();
+            graphOffsets[g] = graph.WriteSubgraph(b, tensorBuffer, codeMap);
         }
 
-        var graphOffsets = new int[subgraphs];
-        for (int g = 0; g < subgraphs; g++)
-        {
-            graphOffsets[g] = Subgraph(b, tensorBuffer);
-        }
-
-        var codeOffsets = _codes.Select(c =>
+        var codeOffsets = codes.Select(c =>
         {
             StringOffset custom = c.Custom is null ? default : b.CreateString(c.Custom);
             b.StartTable(4);
@@ -145,7 +178,7 @@ public sealed class TfliteModelBuilder
         return _tensors.Count - 1;
     }
 
-    private int Subgraph(FlatBufferBuilder b, int[] tensorBuffer)
+    private int WriteSubgraph(FlatBufferBuilder b, int[] tensorBuffer, int[] codeMap)
     {
         var tensorOffsets = new int[_tensors.Count];
         for (int t = 0; t < _tensors.Count; t++)
@@ -207,15 +240,23 @@ public sealed class TfliteModelBuilder
             }
             if (op.OptionsType != 0)
             {
+                int[] texts = op.Options.Select(o => o.Text is null ? 0 : b.CreateString(o.Text).Value).ToArray();
                 b.StartTable(op.Options.Length == 0 ? 1 : op.Options.Max(x => x.FieldId) + 1);
-                foreach (Option option in op.Options)
+                for (int k = 0; k < op.Options.Length; k++)
                 {
-                    option.Write(b, option.FieldId);
+                    if (op.Options[k].Text is null)
+                    {
+                        op.Options[k].Write(b, op.Options[k].FieldId);
+                    }
+                    else
+                    {
+                        b.AddOffset(op.Options[k].FieldId, texts[k], 0);
+                    }
                 }
                 options = b.EndTable();
             }
             b.StartTable(13);
-            b.AddUint(0, (uint)op.CodeIndex, uint.MaxValue);
+            b.AddUint(0, (uint)codeMap[op.CodeIndex], uint.MaxValue);
             b.AddOffset(1, inputs, 0);
             b.AddOffset(2, outputs, 0);
             if (options != 0)
@@ -234,11 +275,16 @@ public sealed class TfliteModelBuilder
         int inputsVector = IntVector(b, _inputs);
         int outputsVector = IntVector(b, _outputs);
         int operatorsVector = OffsetVector(b, operatorOffsets);
+        StringOffset graphName = Name is null ? default : b.CreateString(Name);
         b.StartTable(5);
         b.AddOffset(0, tensorsVector, 0);
         b.AddOffset(1, inputsVector, 0);
         b.AddOffset(2, outputsVector, 0);
         b.AddOffset(3, operatorsVector, 0);
+        if (Name is not null)
+        {
+            b.AddOffset(4, graphName.Value, 0);
+        }
         return b.EndTable();
     }
 

@@ -52,7 +52,12 @@ internal abstract record BinaryLayer(
     /// an input the size of the output is read at the output's own index (broadcast inputs are smaller).
     /// The planner shares memory only where the input and output layouts agree.
     /// </remarks>
-    public override EquatableArray<int> InPlaceInputs => Inputs.Count == 2 ? ElementwiseInPlace.BothInputs : ElementwiseInPlace.FirstInput;
+    public override EquatableArray<int> InPlaceInputs => Inputs.Count switch
+    {
+        2 => ElementwiseInPlace.BothInputs,
+        1 => ElementwiseInPlace.FirstInput,
+        _ => EquatableArray<int>.Empty, // both operands constant: nothing to overwrite
+    };
 }
 
 /// <summary>The operands of a two-input element-wise operator after the checks every one of them makes.</summary>
