@@ -15,12 +15,21 @@ namespace TinyModel;
 /// Micro does it channel by channel: <c>clamp(MultiplyByQuantizedMultiplier(acc, multiplier, shift) + zeroPoint, min, max)</c>.
 /// </summary>
 /// <remarks>
+/// <para>
 /// The vector forms compute TFLite's rounding doubling high multiply as <c>floor((x · m + 2^30) / 2^31)</c>: for a
 /// non-negative product that is its <c>(p + 2^30) / 2^31</c>; for a negative one its truncation of
 /// <c>(p + 1 − 2^30) / 2^31</c> toward zero is the ceiling, <c>floor((p + 1 − 2^30 + 2^31 − 1) / 2^31)</c>, the same.
 /// Only <c>x = m = int.MinValue</c> differs (TFLite saturates), and a quantized multiplier is never negative.
 /// The rounding right shift is TFLite's own: the quotient, plus one where the remainder exceeds half the divisor
 /// (half or more below zero).
+/// </para>
+/// <para>
+/// "Below zero" is read from the shifted sum <c>x</c> instead of <c>h</c>, which takes it off the chain of dependent
+/// operations: with <c>m ≥ 0</c>, <c>h &lt; 0</c> implies <c>x &lt; 0</c>, and where <c>x &lt; 0</c> but
+/// <c>h = 0</c> (<c>−2^30 ≤ x · m &lt; 0</c>, or <c>m = 0</c>) the remainder is 0, which exceeds neither threshold.
+/// The odd lanes reach <c>pmuldq</c> by a dword shuffle rather than a 64-bit shift (a shuffle port, where the
+/// shift ports are the busiest).
+/// </para>
 /// </remarks>
 internal static class Int8OutputStage
 {
@@ -63,13 +72,17 @@ internal static class Int8OutputStage
         // lanes' multipliers in even positions); then TFLite's rounding right shift.
         Vector512<long> round = Vector512.Create(1L << 30);
         Vector512<long> even = Avx512F.Multiply(x, Vector512.LoadUnsafe(ref multipliers)) + round;
-        Vector512<long> odd = Avx512F.Multiply(Avx512F.ShiftRightLogical(x.AsInt64(), 32).AsInt32(), Vector512.LoadUnsafe(ref multipliers, 1)) + round;
+        Vector512<long> odd = Avx512F.Multiply(Avx512F.Shuffle(x, OddToEven), Vector512.LoadUnsafe(ref multipliers, 1)) + round;
         Vector512<int> high = Vector512.ConditionalSelect(OddLanes512, Avx512F.ShiftLeftLogical(odd, 1).AsInt32(), Avx512F.ShiftRightLogical(even, 31).AsInt32());
         Vector512<int> quotient = Avx512F.ShiftRightArithmeticVariable(high, Vector512.LoadUnsafe(ref Unsafe.Add(ref table, RightShiftRow * stride)).AsUInt32());
         Vector512<int> remainder = high & Vector512.LoadUnsafe(ref Unsafe.Add(ref table, MaskRow * stride));
-        Vector512<int> threshold = Vector512.LoadUnsafe(ref Unsafe.Add(ref table, HalfMaskRow * stride)) - Avx512F.ShiftRightArithmetic(high, 31);
-        return quotient - Vector512.GreaterThan(remainder, threshold);
+        Vector512<int> threshold = Vector512.LoadUnsafe(ref Unsafe.Add(ref table, HalfMaskRow * stride)) - Avx512F.ShiftRightArithmetic(x, 31);
+        // An increment under the comparison's mask register (one masked add, not a mask widened to a vector and subtracted).
+        return Vector512.ConditionalSelect(Vector512.GreaterThan(remainder, threshold), quotient + Vector512<int>.One, quotient);
     }
+
+    /// <summary><c>pshufd</c>'s control copying lanes 1 and 3 of each 128 bits to lanes 0 and 2, where <c>pmuldq</c> reads.</summary>
+    private const byte OddToEven = 0b11_11_01_01;
 
     /// <summary>All ones in the odd 32-bit lanes: where the second 64-bit product's bits 31-62 go.</summary>
     private static Vector512<int> OddLanes512 => Vector512.Create(0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1);
@@ -119,13 +132,13 @@ internal static class Int8OutputStage
         // lanes' multipliers in even positions).
         Vector256<long> round = Vector256.Create(1L << 30);
         Vector256<long> even = Avx2.Multiply(x, Vector256.LoadUnsafe(ref multipliers)) + round;
-        Vector256<long> odd = Avx2.Multiply(Avx2.ShiftRightLogical(x.AsInt64(), 32).AsInt32(), Vector256.LoadUnsafe(ref multipliers, 1)) + round;
+        Vector256<long> odd = Avx2.Multiply(Avx2.Shuffle(x, OddToEven), Vector256.LoadUnsafe(ref multipliers, 1)) + round;
         Vector256<int> high = Avx2.Blend(Avx2.ShiftRightLogical(even, 31).AsInt32(), Avx2.ShiftLeftLogical(odd, 1).AsInt32(), 0b1010_1010);
 
         // TFLite's RoundingDivideByPOT: x >> e, plus one where the remainder exceeds half (half or more below zero).
         Vector256<int> quotient = Avx2.ShiftRightArithmeticVariable(high, Vector256.LoadUnsafe(ref Unsafe.Add(ref table, RightShiftRow * stride)).AsUInt32());
         Vector256<int> remainder = high & Vector256.LoadUnsafe(ref Unsafe.Add(ref table, MaskRow * stride));
-        Vector256<int> threshold = Vector256.LoadUnsafe(ref Unsafe.Add(ref table, HalfMaskRow * stride)) - Avx2.ShiftRightArithmetic(high, 31);
+        Vector256<int> threshold = Vector256.LoadUnsafe(ref Unsafe.Add(ref table, HalfMaskRow * stride)) - Avx2.ShiftRightArithmetic(x, 31);
         return quotient - Avx2.CompareGreaterThan(remainder, threshold);
     }
 
@@ -161,31 +174,31 @@ internal static class Int8OutputStage
     {
         ref int multipliers = ref Unsafe.Add(ref table, MultiplierRow * stride);
         ref int rightShifts = ref Unsafe.Add(ref table, RightShiftRow * stride);
-        Vector128<int> high, quotient;
-        if (Sse41.IsSupported)
+        if (!Sse41.IsSupported)
         {
-            // Before AVX2 there are no per-lane shifts: the left shift is a multiply by its power of two (the same
-            // bits modulo 2^32), and the right shift is done lane by lane.
-            Vector128<int> x = Avx2.IsSupported
-                ? Avx2.ShiftLeftLogicalVariable(acc, Vector128.LoadUnsafe(ref Unsafe.Add(ref table, LeftShiftRow * stride)).AsUInt32())
-                : Sse41.MultiplyLow(acc, Vector128.LoadUnsafe(ref Unsafe.Add(ref table, LeftFactorRow * stride)));
-            Vector128<long> round = Vector128.Create(1L << 30);
-            Vector128<long> even = Sse41.Multiply(x, Vector128.LoadUnsafe(ref multipliers)) + round;
-            Vector128<long> odd = Sse41.Multiply(Sse2.ShiftRightLogical(x.AsInt64(), 32).AsInt32(), Vector128.LoadUnsafe(ref multipliers, 1)) + round;
-            high = Sse41.Blend(Sse2.ShiftRightLogical(even, 31).AsInt16(), Sse2.ShiftLeftLogical(odd, 1).AsInt16(), 0b1100_1100).AsInt32();
-            quotient = Avx2.IsSupported
-                ? Avx2.ShiftRightArithmeticVariable(high, Vector128.LoadUnsafe(ref rightShifts).AsUInt32())
-                : ShiftRightArithmeticPerLane(high, ref rightShifts);
+            // ARM64: sqrdmulh is TFLite's rounding doubling high multiply itself, and srshl by −e a rounding right
+            // shift (half up, without overflow); less one below zero first (saturating: h = int.MinValue stays), ties
+            // go away from zero, as in gemmlowp's NEON RoundingDivideByPOT. For e = 0 the count's sign bit is clear: no fixup.
+            Vector128<int> shifted = AdvSimd.ShiftLogical(acc, Vector128.LoadUnsafe(ref Unsafe.Add(ref table, LeftShiftRow * stride)));
+            Vector128<int> product = AdvSimd.MultiplyRoundedDoublingSaturateHigh(shifted, Vector128.LoadUnsafe(ref multipliers));
+            Vector128<int> counts = -Vector128.LoadUnsafe(ref rightShifts);
+            Vector128<int> fixup = AdvSimd.ShiftRightArithmetic(product & counts, 31);
+            return AdvSimd.ShiftArithmeticRounded(AdvSimd.AddSaturate(product, fixup), counts);
         }
-        else
-        {
-            // ARM64: sqrdmulh is TFLite's rounding doubling high multiply itself; sshl by a negative count shifts right.
-            Vector128<int> x = AdvSimd.ShiftLogical(acc, Vector128.LoadUnsafe(ref Unsafe.Add(ref table, LeftShiftRow * stride)));
-            high = AdvSimd.MultiplyRoundedDoublingSaturateHigh(x, Vector128.LoadUnsafe(ref multipliers));
-            quotient = AdvSimd.ShiftArithmetic(high, -Vector128.LoadUnsafe(ref rightShifts));
-        }
+        // Before AVX2 there are no per-lane shifts: the left shift is a multiply by its power of two (the same
+        // bits modulo 2^32), and the right shift is done lane by lane.
+        Vector128<int> x = Avx2.IsSupported
+            ? Avx2.ShiftLeftLogicalVariable(acc, Vector128.LoadUnsafe(ref Unsafe.Add(ref table, LeftShiftRow * stride)).AsUInt32())
+            : Sse41.MultiplyLow(acc, Vector128.LoadUnsafe(ref Unsafe.Add(ref table, LeftFactorRow * stride)));
+        Vector128<long> round = Vector128.Create(1L << 30);
+        Vector128<long> even = Sse41.Multiply(x, Vector128.LoadUnsafe(ref multipliers)) + round;
+        Vector128<long> odd = Sse41.Multiply(Sse2.Shuffle(x, OddToEven), Vector128.LoadUnsafe(ref multipliers, 1)) + round;
+        Vector128<int> high = Sse41.Blend(Sse2.ShiftRightLogical(even, 31).AsInt16(), Sse2.ShiftLeftLogical(odd, 1).AsInt16(), 0b1100_1100).AsInt32();
+        Vector128<int> quotient = Avx2.IsSupported
+            ? Avx2.ShiftRightArithmeticVariable(high, Vector128.LoadUnsafe(ref rightShifts).AsUInt32())
+            : ShiftRightArithmeticPerLane(high, ref rightShifts);
         Vector128<int> remainder = high & Vector128.LoadUnsafe(ref Unsafe.Add(ref table, MaskRow * stride));
-        Vector128<int> threshold = Vector128.LoadUnsafe(ref Unsafe.Add(ref table, HalfMaskRow * stride)) - Vector128.ShiftRightArithmetic(high, 31);
+        Vector128<int> threshold = Vector128.LoadUnsafe(ref Unsafe.Add(ref table, HalfMaskRow * stride)) - Vector128.ShiftRightArithmetic(x, 31);
         return quotient - Vector128.GreaterThan(remainder, threshold);
     }
 

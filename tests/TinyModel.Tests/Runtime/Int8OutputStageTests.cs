@@ -26,7 +26,7 @@ public class Int8OutputStageTests
     {
         var random = new Random(shift + 100);
         // 2^30 is one half: x·m + 2^30 then lands on a multiple of 2^31 for odd x, a tie of the first rounding.
-        int[] multipliers = { 1 << 30, int.MaxValue, random.Next(1 << 30, int.MaxValue), random.Next(1 << 30, int.MaxValue), random.Next(1, 1 << 30) };
+        int[] multipliers = { 0, 1 << 30, int.MaxValue, random.Next(1 << 30, int.MaxValue), random.Next(1 << 30, int.MaxValue), random.Next(1, 1 << 30) };
         var values = new List<int> { int.MinValue, int.MinValue + 1, int.MaxValue, int.MaxValue - 1, 0, 1, -1 };
         for (int v = -3000; v <= 3000; v++)
         {
@@ -91,11 +91,123 @@ public class Int8OutputStageTests
                     .Concat(Lanes(Int8OutputStage.Requantize8(Vector256.Create(lanes, 8), ref table[8], Stride))).ToArray();
                 Assert.Equal(expected, actual);
             }
+            if (Avx512BW.IsSupported)
+            {
+                Assert.Equal(expected, Lanes(Int8OutputStage.Requantize16(Vector512.Create(lanes), ref table[0], Stride)));
+            }
             if (Sse41.IsSupported || AdvSimd.Arm64.IsSupported)
             {
                 int[] actual = Enumerable.Range(0, 4).SelectMany(q => Lanes(Int8OutputStage.Requantize4(Vector128.Create(lanes, 4 * q), ref table[4 * q], Stride))).ToArray();
                 Assert.Equal(expected, actual);
             }
+        }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void RandomChannelsAtTheirRoundingTiesEqualTflite(int seed)
+    {
+        // 16 channels of random (multiplier, shift) per round, and accumulators aimed at each channel's ties: where
+        // x·m + 2^30 meets a multiple of 2^31 and where the high product meets half of 2^e, from both signs; 1.6 M lanes per seed.
+        var random = new Random(seed);
+        int[] specialMultipliers = { 0, 1, 1 << 30, (1 << 30) + (1 << 29), int.MaxValue, int.MaxValue - 1 };
+        int[] multipliers = new int[16], shifts = new int[16], lanes = new int[16], expected = new int[16];
+        for (int round = 0; round < 1000; round++)
+        {
+            int[] table = new int[Int8Convolution.OutputStageRows * Stride];
+            for (int c = 0; c < 16; c++)
+            {
+                multipliers[c] = random.Next(3) == 0 ? specialMultipliers[random.Next(specialMultipliers.Length)] : random.Next(1 << 30, int.MaxValue);
+                shifts[c] = random.Next(4) == 0 ? random.Next(-31, 31) : random.Next(-12, 1);
+                Fill(table, c, multipliers[c], shifts[c]);
+            }
+            for (int vector = 0; vector < 100; vector++)
+            {
+                for (int c = 0; c < 16; c++)
+                {
+                    lanes[c] = Accumulator(random, multipliers[c], shifts[c]);
+                    expected[c] = FixedPoint.MultiplyByQuantizedMultiplier(lanes[c], multipliers[c], shifts[c]);
+                }
+                if (Avx512BW.IsSupported)
+                {
+                    AssertLanes(expected, Lanes(Int8OutputStage.Requantize16(Vector512.Create(lanes), ref table[0], Stride)), lanes, multipliers, shifts);
+                }
+                if (Avx2.IsSupported)
+                {
+                    int[] actual = Lanes(Int8OutputStage.Requantize8(Vector256.Create(lanes, 0), ref table[0], Stride))
+                        .Concat(Lanes(Int8OutputStage.Requantize8(Vector256.Create(lanes, 8), ref table[8], Stride))).ToArray();
+                    AssertLanes(expected, actual, lanes, multipliers, shifts);
+                }
+                if (Sse41.IsSupported || AdvSimd.Arm64.IsSupported)
+                {
+                    int[] actual = Enumerable.Range(0, 4).SelectMany(q => Lanes(Int8OutputStage.Requantize4(Vector128.Create(lanes, 4 * q), ref table[4 * q], Stride))).ToArray();
+                    AssertLanes(expected, actual, lanes, multipliers, shifts);
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void NeonRoundingShiftFormEqualsTflitesRoundingDivide()
+    {
+        // The ARM64 path's rounding right shift (gemmlowp's NEON form): sqadd of −1 where the value is negative and
+        // e > 0, then srshl by −e (a shift right by e rounding half up, computed without overflow). Checked here as
+        // arithmetic, since this machine may not run AdvSimd: every e, both extremes, and ties from both signs.
+        var random = new Random(11);
+        for (int e = 0; e <= 31; e++)
+        {
+            var values = new List<int> { int.MinValue, int.MinValue + 1, int.MaxValue, int.MaxValue - 1, 0, 1, -1 };
+            for (int i = 0; i < 20000; i++)
+            {
+                values.Add(random.Next(int.MinValue, int.MaxValue) >> random.Next(32));
+                long tie = ((long)random.Next(-100000, 100000) << e) + (e > 0 ? 1L << (e - 1) : 0) + random.Next(-1, 2);
+                values.Add((int)Math.Clamp(tie, int.MinValue, int.MaxValue));
+            }
+            foreach (int h in values)
+            {
+                int fixup = (h & -e) >> 31;
+                int fixedUp = (int)Math.Clamp((long)h + fixup, int.MinValue, int.MaxValue);
+                int rounded = e == 0 ? fixedUp : (int)(((long)fixedUp + (1L << (e - 1))) >> e);
+                Assert.True(FixedPoint.RoundingDivideByPOT(h, e) == rounded, $"h = {h}, e = {e}");
+            }
+        }
+    }
+
+    /// <summary>An accumulator near a rounding tie of this channel (or anywhere, or at the int32 extremes).</summary>
+    private static int Accumulator(Random random, int multiplier, int shift)
+    {
+        int left = Math.Max(shift, 0), right = Math.Max(-shift, 0);
+        switch (random.Next(5))
+        {
+            case 0:
+                return random.Next(4) switch { 0 => int.MinValue, 1 => int.MaxValue, 2 => int.MinValue + random.Next(4), _ => int.MaxValue - random.Next(4) };
+            case 1:
+                return random.Next(int.MinValue, int.MaxValue) >> random.Next(32);
+            default:
+                if (multiplier == 0)
+                {
+                    return random.Next(int.MinValue, int.MaxValue);
+                }
+                // A high product h at a tie of the second rounding (k·2^e + 2^(e−1)), or any h for the first rounding's
+                // ties: x' = (h·2^31 − 2^30) / m, then its neighbours, and x = x' >> left (ties of x' itself when left > 0).
+                long h = right > 0 ? ((long)random.Next(-(int)Math.Min(1L << 30, (1L << 31 >> right) + 2), (int)Math.Min(1L << 30, (1L << 31 >> right) + 2)) << right) + (1L << (right - 1))
+                    : random.Next(int.MinValue, int.MaxValue);
+                double target = ((double)h * (1L << 31) - (1L << 30)) / multiplier;
+                long shifted = (long)Math.Round(target) + random.Next(-2, 3);
+                long x = Math.Clamp(shifted, int.MinValue, int.MaxValue) >> left;
+                return (int)x;
+        }
+    }
+
+    private static void AssertLanes(int[] expected, int[] actual, int[] inputs, int[] multipliers, int[] shifts)
+    {
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.True(expected[i] == actual[i],
+                $"x = {inputs[i]}, multiplier {multipliers[i]}, shift {shifts[i]}: TFLite gives {expected[i]}, the vector path {actual[i]}.");
         }
     }
 
@@ -121,6 +233,7 @@ public class Int8OutputStageTests
         table[5 * Stride + channel] = mask;
         table[6 * Stride + channel] = mask >> 1;
     }
+
 
     private static int[] Lanes(Vector512<int> v) => Enumerable.Range(0, 16).Select(i => v.GetElement(i)).ToArray();
 
