@@ -61,6 +61,19 @@ public class LogisticTests
         }
     }
 
+    /// <summary>
+    /// The table's entries are data, not a formula (see above), and the tests' int16 references read them from the
+    /// Runtime: so the entries are pinned here by their SHA-256 (256 little-endian ushorts), taken when the table
+    /// matched TFLM's int16 LOGISTIC, TANH and LSTM goldens. A changed entry fails here, whatever the references say.
+    /// </summary>
+    [Fact]
+    public void TheSigmoidTableIsTheOneTheGoldensWereCheckedWith()
+    {
+        byte[] bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(ActivationMath.SigmoidTable).ToArray();
+        Assert.True(BitConverter.IsLittleEndian);
+        Assert.Equal("c79a34d2c8c6e794fbb0207601538fe0169e968cd6d9d5ca65fff859dcd55183", Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)));
+    }
+
     [Fact]
     public void Int8OutputZeroPointOtherThanMinus128IsReported() =>
         AssertUnsupported(UnaryCase.Model(Logistic, TfliteType.Int8, new Quant(0.1f, 0), TfliteType.Int8, new Quant(1f / 256, 0)), "LOGISTIC", "-128");
