@@ -3,6 +3,7 @@ using System.Linq;
 using TinyModel.Generator.Common;
 using TinyModel.Generator.Model;
 using TinyModel.Generator.Operators;
+using TinyModel.Generator.Operators.Convolution;
 
 namespace TinyModel.Generator.Emitting.NanoFramework;
 
@@ -119,7 +120,7 @@ internal static class NanoModelEmitter
         WriteClassDocumentation(writer, model, context);
         writer.OpenBlock($"public sealed partial class {model.ClassName}");
         WriteMetadata(writer, model, context);
-        WriteArena(writer, model);
+        WriteArena(writer, model, context);
         WriteResetState(writer, model);
         WriteInvoke(writer, model, context);
         writer.WriteLine();
@@ -185,6 +186,10 @@ internal static class NanoModelEmitter
         ModelEmitter.WriteTensorParagraphs(writer, model);
         writer.WriteLine($"/// <para>Memory on nanoFramework: {ArenaBytes(model)} bytes of arena arrays per instance (RAM); {context.WeightBytes} bytes of constants,");
         writer.WriteLine("/// which nanoFramework copies from flash into RAM when the class is first used, so they take both.");
+        if (context.DerivedTables.Count > 0)
+        {
+            writer.WriteLine($"/// {DerivedTableBytes(context)} bytes of per-channel requantization tables (RAM), derived from the model file when the first instance is created.");
+        }
         writer.WriteLine($"/// {model.Layers.Sum(l => l.MacCount)} multiply-accumulates per call.</para>");
         writer.WriteLine("/// </remarks>");
     }
@@ -233,8 +238,9 @@ internal static class NanoModelEmitter
         writer.WriteLine("};");
     }
 
-    private static void WriteArena(SourceWriter writer, ModelSpec model)
+    private static void WriteArena(SourceWriter writer, ModelSpec model, NanoEmitContext context)
     {
+        WriteDerivedTableFields(writer, context);
         var arenas = Arenas(model).ToList();
         foreach ((ElementType type, int elements) in arenas)
         {
@@ -247,13 +253,75 @@ internal static class NanoModelEmitter
         writer.WriteLine("/// <summary>Creates an instance of the model with its own arena of <see cref=\"ArenaBytes\"/> bytes, the only allocation it makes.</summary>");
         writer.WriteLine("/// <remarks>An instance may be reused for any number of calls, but not by two threads at once; give each thread its own.</remarks>");
         writer.OpenBlock($"public {model.ClassName}()");
+        if (context.DerivedTables.Count > 0)
+        {
+            writer.OpenBlock($"if ({context.DerivedTables[0].Multipliers} == null)");
+            writer.WriteLine("DeriveChannelMultipliers();");
+            writer.CloseBlock();
+        }
         if (model.Values.Any(v => v.IsVariable))
         {
             writer.WriteLine("ResetState();");
         }
         writer.CloseBlock();
         writer.WriteLine();
+        WriteDeriveChannelMultipliers(writer, context);
     }
+
+    /// <summary>The static fields of the per-channel tables the first instance derives from the model file (<see cref="NanoEmitContext.ChannelTables"/>).</summary>
+    private static void WriteDerivedTableFields(SourceWriter writer, NanoEmitContext context)
+    {
+        if (context.DerivedTables.Count == 0)
+        {
+            return;
+        }
+        int channels = context.DerivedTables.Sum(t => t.Scales.Channels);
+        writer.WriteLine($"// Per-channel requantization of {context.DerivedTables.Count} layers ({channels} channels, {DerivedTableBytes(context)} bytes of RAM), derived from the model file's scales by the first instance.");
+        foreach ((string multipliers, string shifts, _) in context.DerivedTables)
+        {
+            writer.WriteLine($"private static int[] {multipliers};");
+            writer.WriteLine($"private static int[] {shifts};");
+        }
+        writer.WriteLine();
+    }
+
+    /// <summary>Bytes of RAM the derived per-channel tables take: a multiplier and an exponent (int32 each) per channel.</summary>
+    public static int DerivedTableBytes(NanoEmitContext context) => context.DerivedTables.Sum(t => 8 * t.Scales.Channels);
+
+    private static void WriteDeriveChannelMultipliers(SourceWriter writer, NanoEmitContext context)
+    {
+        if (context.DerivedTables.Count == 0)
+        {
+            return;
+        }
+        writer.WriteLine("/// <summary>");
+        writer.WriteLine("/// Derives each per-channel layer's multipliers and exponents from the filter scales in the model file, exactly as the generator");
+        writer.WriteLine("/// would have (TFLite's QuantizeMultiplier of input · filter[c] / output in double, computed in integers): RAM instead of");
+        writer.WriteLine("/// static arrays, which nanoFramework would hold in flash and copy into RAM, beyond what one assembly's initializers hold.");
+        writer.WriteLine("/// Two instances created at once both derive the same values.");
+        writer.WriteLine("/// </summary>");
+        writer.OpenBlock("private static void DeriveChannelMultipliers()");
+        foreach ((string multipliers, string shifts, ChannelScales scales) in context.DerivedTables)
+        {
+            writer.WriteLine($"{shifts} = Derive({FloatBits(scales.InputScale)}, {FloatBits(scales.OutputScale)}, {scales.FilterScaleOffset}, {scales.Channels}, out {multipliers}); // input scale {Literals.FloatText(scales.InputScale)}, output scale {Literals.FloatText(scales.OutputScale)}");
+        }
+        writer.CloseBlock();
+        writer.WriteLine();
+        writer.WriteLine("/// <summary>One layer's tables: the exponents (returned) and the multipliers of <paramref name=\"channels\"/> channels whose filter scales (float32) lie at <paramref name=\"offset\"/> of the model file.</summary>");
+        writer.OpenBlock("private static int[] Derive(int inputScaleBits, int outputScaleBits, int offset, int channels, out int[] multipliers)");
+        writer.WriteLine($"byte[] scales = {NanoWeightsResource.ClassName}.Read(offset, 4 * channels);");
+        writer.WriteLine("multipliers = new int[channels];");
+        writer.WriteLine("int[] shifts = new int[channels];");
+        writer.OpenBlock("for (int c = 0; c < channels; c++)");
+        writer.WriteLine($"{NanoHelpers.ClassName}.QuantizeMultiplier(inputScaleBits, global::System.BitConverter.ToInt32(scales, 4 * c), outputScaleBits, multipliers, shifts, c);");
+        writer.CloseBlock();
+        writer.WriteLine("return shifts;");
+        writer.CloseBlock();
+        writer.WriteLine();
+    }
+
+    /// <summary>A float's bits as a C# int literal.</summary>
+    private static string FloatBits(float value) => "unchecked((int)0x" + System.BitConverter.ToInt32(System.BitConverter.GetBytes(value), 0).ToString("X8", System.Globalization.CultureInfo.InvariantCulture) + ")";
 
     private static void WriteResetState(SourceWriter writer, ModelSpec model)
     {
