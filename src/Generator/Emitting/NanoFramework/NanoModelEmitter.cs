@@ -156,8 +156,26 @@ internal static class NanoModelEmitter
     /// <summary>Bytes of array initializers the class holds: its constants and the per-layer cost figures.</summary>
     private static long InitializerBytes(ModelSpec model, NanoEmitContext context) => context.WeightBytes + 8L * model.Layers.Count;
 
+    /// <summary>
+    /// Bytes of the largest array nanoFramework allocates on a 32-bit device: an object is at most 65,535 heap blocks
+    /// (the block count is 16-bit) of 12 bytes. Measured on the 64-bit nanoCLR host here (24-byte blocks): an array of
+    /// 1,441,792 bytes allocates, one of 1,572,864 ends the program without a message.
+    /// </summary>
+    public const int LargestArrayBytes = 65_535 * 12;
+
     private static void CheckLimits(ModelSpec model, NanoEmitContext context, int ilBytes)
     {
+        foreach ((ElementType type, int elements) in Arenas(model))
+        {
+            long bytes = (long)elements * type.Size();
+            if (bytes > LargestArrayBytes)
+            {
+                ValueSpec largest = model.Values.Where(v => v.Storage == StorageKind.Arena && v.Type == type).OrderByDescending(v => v.ByteCount).First();
+                context.ReportLimit(
+                    $"its {type.ModelName()} tensors share one arena array of {bytes} bytes, and nanoFramework allocates an object of at most 65,535 heap blocks " +
+                    $"({LargestArrayBytes} bytes on a 32-bit device; past it the program stops without a message); its largest {type.ModelName()} tensor, '{largest.Name}', alone takes {largest.ByteCount} bytes");
+            }
+        }
         if (ilBytes > IlLimitBytes - IlMarginBytes)
         {
             context.ReportLimit(
@@ -172,7 +190,7 @@ internal static class NanoModelEmitter
                 $"its constants take {initializers} bytes of array initializers ({context.WeightBytes} bytes of weights and tables), " +
                 $"and nanoFramework's metadata processor keeps all initializers with the signatures in one table of at most 65,535 bytes " +
                 $"(past it the program fails to load, with no error at build time); TinyModel writes at most {InitializerBudgetBytes} bytes " +
-                "of constants per model in this flavor; the weights of FULLY_CONNECTED, CONV_2D and DEPTHWISE_CONV_2D layers are read from the embedded model file, the rest of these are tables and biases");
+                "of constants per model in this flavor; the weights of FULLY_CONNECTED, CONV_2D and DEPTHWISE_CONV_2D layers, the convolutions' biases and per-channel requantization are read or derived from the embedded model file, the rest of these are other tables and biases");
         }
     }
 
