@@ -38,6 +38,9 @@ internal abstract class EmitContextBase
         return name;
     }
 
+    /// <summary>Drops a constant of lowering's that a flavor's emitter reads or derives some other way, so that it is not written.</summary>
+    protected void RemoveConstant(string name) => _constants.RemoveAll(c => c.Name == name);
+
     /// <summary>The expression that reads a constant, such as <c>Constants.Layer0Weights</c>.</summary>
     public string Constant(string name) => ConstantExpression(name);
 

@@ -67,7 +67,8 @@ internal sealed record TfliteTensor(
     bool IsSparse);
 
 /// <summary>Affine quantization: <c>real = Scale[c] * (q - ZeroPoint[c])</c>, per tensor or per channel along <see cref="QuantizedDimension"/>.</summary>
-internal sealed record TfliteQuantization(IReadOnlyList<float> Scale, IReadOnlyList<long> ZeroPoint, int QuantizedDimension, bool HasCustomDetails)
+/// <param name="ScaleOffset">Where the first float of <paramref name="Scale"/> lies in the model file (0 when there is none): a flavor that reads the file on the device can read the scales there.</param>
+internal sealed record TfliteQuantization(IReadOnlyList<float> Scale, IReadOnlyList<long> ZeroPoint, int QuantizedDimension, bool HasCustomDetails, int ScaleOffset = 0)
 {
     public bool IsPerChannel => Scale.Count > 1;
 }

@@ -167,7 +167,8 @@ internal static class TfliteReader
             long[] zeroPoint = q.GetLongVector(QuantZeroPoint);
             if (scale.Length > 0 || zeroPoint.Length > 0 || q.GetByte(QuantDetailsType) != 0)
             {
-                quantization = new TfliteQuantization(scale, zeroPoint, q.GetInt(QuantDimension), q.GetByte(QuantDetailsType) != 0);
+                quantization = new TfliteQuantization(scale, zeroPoint, q.GetInt(QuantDimension), q.GetByte(QuantDetailsType) != 0,
+                    q.GetVector(QuantScale, sizeof(float)).Start);
             }
         }
 

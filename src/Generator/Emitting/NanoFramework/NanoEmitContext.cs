@@ -3,6 +3,7 @@ using System.Linq;
 using TinyModel.Generator.Common;
 using TinyModel.Generator.Diagnostics;
 using TinyModel.Generator.Model;
+using TinyModel.Generator.Operators.Convolution;
 
 namespace TinyModel.Generator.Emitting.NanoFramework;
 
@@ -58,6 +59,66 @@ internal sealed class NanoEmitContext : EmitContextBase
         return type == ElementType.Int8
             ? i => $"(sbyte){local}[{i}]"
             : i => $"global::System.BitConverter.ToSingle({local}, 4 * ({i}))";
+    }
+
+    /// <summary>
+    /// Writes the statement that declares the local <paramref name="local"/> over one of lowering's constants (a
+    /// bias) and returns how the layer reads element <c>i</c>: from its static array, or, when the layers read the
+    /// model file and the constant is one of its buffers (int8, int32 or float32), from the file, as
+    /// <see cref="Weights"/> does; the constant is then not written.
+    /// </summary>
+    public System.Func<string, string> ModelConstant(SourceWriter writer, string name, string local)
+    {
+        ConstantSpec constant = Constants.First(c => c.Name == name);
+        ModelBlob? blob = WeightsFromResource && constant.Type is ElementType.Int8 or ElementType.Int32 or ElementType.Float32
+            ? FindBlob(constant.Data.AsImmutableArray().AsSpan().ToArray())
+            : null;
+        if (blob is null)
+        {
+            writer.WriteLine($"{constant.Type.CSharpName()}[] {local} = {Constant(name)};");
+            return i => $"{local}[{i}]";
+        }
+        UsesResource = true;
+        RemoveConstant(name);
+        writer.WriteLine($"// {constant.Description}: {blob.Length} bytes at offset {blob.Offset} of the model file, read from flash.");
+        writer.WriteLine($"byte[] {local} = {NanoWeightsResource.ClassName}.Read({blob.Offset}, {blob.Length});");
+        return constant.Type switch
+        {
+            ElementType.Int8 => i => $"(sbyte){local}[{i}]",
+            ElementType.Int32 => i => $"global::System.BitConverter.ToInt32({local}, 4 * ({i}))",
+            _ => i => $"global::System.BitConverter.ToSingle({local}, 4 * ({i}))",
+        };
+    }
+
+    private readonly List<(string Multipliers, string Shifts, ChannelScales Scales)> _derivedTables = new();
+
+    /// <summary>
+    /// The per-channel multipliers and exponents a convolution layer derives on the device (RAM, computed once
+    /// when the first instance is created) instead of static arrays (flash and RAM): each table's fields and scales.
+    /// </summary>
+    public IReadOnlyList<(string Multipliers, string Shifts, ChannelScales Scales)> DerivedTables => _derivedTables;
+
+    /// <summary>
+    /// Writes the locals <c>multipliers</c> and <c>shifts</c> of a layer with per-channel requantization: its
+    /// constants, or, when the layers read the model file and the filter's scales lie in it, static fields the
+    /// constructor derives from those scales (<see cref="NanoHelper.ChannelMultipliers"/>), which are not written as constants.
+    /// </summary>
+    public void ChannelTables(SourceWriter writer, LayerSpec layer, ChannelRequantization requantization)
+    {
+        if (!WeightsFromResource || requantization.Scales is null)
+        {
+            writer.WriteLine($"int[] multipliers = {Constant(requantization.Multipliers!)};");
+            writer.WriteLine($"int[] shifts = {Constant(requantization.Shifts!)};");
+            return;
+        }
+        UsesResource = true;
+        Helper(NanoHelper.ChannelMultipliers);
+        RemoveConstant(requantization.Multipliers!);
+        RemoveConstant(requantization.Shifts!);
+        string name = "_" + char.ToLowerInvariant(MethodName(layer)[0]) + MethodName(layer).Substring(1);
+        _derivedTables.Add((name + "Multipliers", name + "Shifts", requantization.Scales));
+        writer.WriteLine($"int[] multipliers = {name}Multipliers;");
+        writer.WriteLine($"int[] shifts = {name}Shifts;");
     }
 
     private ModelBlob? FindBlob(byte[] data)

@@ -17,6 +17,9 @@ internal enum NanoHelper
 
     /// <summary>TFLite's int16 logistic and tanh (the interpolated 256-entry sigmoid table) and int16 saturation.</summary>
     Sigmoid16,
+
+    /// <summary>TFLite's QuantizeMultiplier of a per-channel convolution scale, in integers, for tables derived on the device.</summary>
+    ChannelMultipliers,
 }
 
 /// <summary>
@@ -61,6 +64,7 @@ internal static class NanoHelpers
         NanoHelper.Softmax => SoftmaxSource,
         NanoHelper.FloatMath => FloatMathSource,
         NanoHelper.Sigmoid16 => Sigmoid16Source,
+        NanoHelper.ChannelMultipliers => ChannelMultipliersSource,
         _ => FixedPointSource,
     }).Replace("\r", string.Empty).Trim('\n');
 
@@ -419,6 +423,103 @@ public static short Tanh(short input, int inputMultiplier, int inputShift)
 public static short SaturateToInt16(int value)
 {
     return (short)(value < -32768 ? -32768 : value > 32767 ? 32767 : value);
+}
+";
+
+    /// <summary>
+    /// The per-channel multipliers and exponents of a convolution, derived on the device from the scales in the model
+    /// file exactly as the generator derives them in double (<c>QuantizationMath.PerChannelMultipliers</c>), with
+    /// integers only (nanoFramework's long arithmetic; its double is not relied on). Checked against the generator
+    /// on every channel of the shared models and millions of random scales (NanoChannelMultipliersTests).
+    /// </summary>
+    internal const string ChannelMultipliersSource = @"
+/// <summary>
+/// TFLite's QuantizeMultiplier of input · filter / output for three float32 scales given by their bits, as the
+/// generator computes it in double, in integers: the product of two float significands is exact (48 bits); the
+/// quotient is a long division to 55-57 bits rounded to double's 53 (to nearest, ties to even); frexp and
+/// round(fraction · 2^31) with TFLite's two edge cases. Writes multipliers[index] and shifts[index].
+/// </summary>
+public static void QuantizeMultiplier(int inputBits, int filterBits, int outputBits, int[] multipliers, int[] shifts, int index)
+{
+    multipliers[index] = 0;
+    shifts[index] = 0;
+    long a = Significand(inputBits);
+    long b = Significand(filterBits);
+    long d = Significand(outputBits);
+    if (a == 0 || b == 0 || d == 0)
+    {
+        return;
+    }
+    // Each significand is in [2^23, 2^24): the product is below 2^48 and product · 2^32 / d is in (2^54, 2^57).
+    long product = a * b;
+    long high = product / d;
+    long rest = (product % d) << 32;
+    long quotient = (high << 32) + rest / d;
+    bool inexact = rest % d != 0;
+    int dropped = 0;
+    while ((quotient >> (53 + dropped)) != 0)
+    {
+        dropped++;
+    }
+    long significand = quotient >> dropped;
+    long tail = quotient & ((1L << dropped) - 1);
+    long half = 1L << (dropped - 1);
+    if (tail > half || (tail == half && (inexact || (significand & 1) != 0)))
+    {
+        significand++;
+    }
+    // The double is significand · 2^exponent; frexp's fraction is significand / 2^53.
+    int exponent = Exponent(inputBits) + Exponent(filterBits) - Exponent(outputBits) - 32 + dropped;
+    if (significand == 1L << 53)
+    {
+        significand >>= 1;
+        exponent++;
+    }
+    int shift = exponent + 53;
+    long fixedPoint = (significand + (1L << 21)) >> 22;
+    bool negative = (inputBits ^ filterBits ^ outputBits) < 0;
+    if (!negative && fixedPoint == 1L << 31)
+    {
+        fixedPoint >>= 1;
+        shift++;
+    }
+    if (shift < -31)
+    {
+        return;
+    }
+    multipliers[index] = negative ? (int)-fixedPoint : (int)fixedPoint;
+    shifts[index] = shift;
+}
+
+/// <summary>The significand of a float32's magnitude, scaled into [2^23, 2^24); 0 for zero.</summary>
+private static long Significand(int bits)
+{
+    long m = bits & 0x7FFFFF;
+    if ((bits & 0x7F800000) != 0)
+    {
+        return m | 0x800000;
+    }
+    while (m != 0 && m < 0x800000)
+    {
+        m <<= 1;
+    }
+    return m;
+}
+
+/// <summary>The power of two of <see cref=""Significand""/>'s unit: |value| = Significand(bits) · 2^Exponent(bits), for nonzero values.</summary>
+private static int Exponent(int bits)
+{
+    int field = (bits >> 23) & 0xFF;
+    if (field != 0)
+    {
+        return field - 150;
+    }
+    int exponent = -149;
+    for (long m = bits & 0x7FFFFF; m < 0x800000; m <<= 1)
+    {
+        exponent--;
+    }
+    return exponent;
 }
 ";
 }

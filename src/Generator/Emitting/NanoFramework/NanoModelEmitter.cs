@@ -3,6 +3,7 @@ using System.Linq;
 using TinyModel.Generator.Common;
 using TinyModel.Generator.Model;
 using TinyModel.Generator.Operators;
+using TinyModel.Generator.Operators.Convolution;
 
 namespace TinyModel.Generator.Emitting.NanoFramework;
 
@@ -119,7 +120,7 @@ internal static class NanoModelEmitter
         WriteClassDocumentation(writer, model, context);
         writer.OpenBlock($"public sealed partial class {model.ClassName}");
         WriteMetadata(writer, model, context);
-        WriteArena(writer, model);
+        WriteArena(writer, model, context);
         WriteResetState(writer, model);
         WriteInvoke(writer, model, context);
         writer.WriteLine();
@@ -155,8 +156,26 @@ internal static class NanoModelEmitter
     /// <summary>Bytes of array initializers the class holds: its constants and the per-layer cost figures.</summary>
     private static long InitializerBytes(ModelSpec model, NanoEmitContext context) => context.WeightBytes + 8L * model.Layers.Count;
 
+    /// <summary>
+    /// Bytes of the largest array nanoFramework allocates on a 32-bit device: an object is at most 65,535 heap blocks
+    /// (the block count is 16-bit) of 12 bytes. Measured on the 64-bit nanoCLR host here (24-byte blocks): an array of
+    /// 1,441,792 bytes allocates, one of 1,572,864 ends the program without a message.
+    /// </summary>
+    public const int LargestArrayBytes = 65_535 * 12;
+
     private static void CheckLimits(ModelSpec model, NanoEmitContext context, int ilBytes)
     {
+        foreach ((ElementType type, int elements) in Arenas(model))
+        {
+            long bytes = (long)elements * type.Size();
+            if (bytes > LargestArrayBytes)
+            {
+                ValueSpec largest = model.Values.Where(v => v.Storage == StorageKind.Arena && v.Type == type).OrderByDescending(v => v.ByteCount).First();
+                context.ReportLimit(
+                    $"its {type.ModelName()} tensors share one arena array of {bytes} bytes, and nanoFramework allocates an object of at most 65,535 heap blocks " +
+                    $"({LargestArrayBytes} bytes on a 32-bit device; past it the program stops without a message); its largest {type.ModelName()} tensor, '{largest.Name}', alone takes {largest.ByteCount} bytes");
+            }
+        }
         if (ilBytes > IlLimitBytes - IlMarginBytes)
         {
             context.ReportLimit(
@@ -171,7 +190,7 @@ internal static class NanoModelEmitter
                 $"its constants take {initializers} bytes of array initializers ({context.WeightBytes} bytes of weights and tables), " +
                 $"and nanoFramework's metadata processor keeps all initializers with the signatures in one table of at most 65,535 bytes " +
                 $"(past it the program fails to load, with no error at build time); TinyModel writes at most {InitializerBudgetBytes} bytes " +
-                "of constants per model in this flavor; the weights of FULLY_CONNECTED, CONV_2D and DEPTHWISE_CONV_2D layers are read from the embedded model file, the rest of these are tables and biases");
+                "of constants per model in this flavor; the weights of FULLY_CONNECTED, CONV_2D and DEPTHWISE_CONV_2D layers, the convolutions' biases and per-channel requantization are read or derived from the embedded model file, the rest of these are other tables and biases");
         }
     }
 
@@ -185,6 +204,10 @@ internal static class NanoModelEmitter
         ModelEmitter.WriteTensorParagraphs(writer, model);
         writer.WriteLine($"/// <para>Memory on nanoFramework: {ArenaBytes(model)} bytes of arena arrays per instance (RAM); {context.WeightBytes} bytes of constants,");
         writer.WriteLine("/// which nanoFramework copies from flash into RAM when the class is first used, so they take both.");
+        if (context.DerivedTables.Count > 0)
+        {
+            writer.WriteLine($"/// {DerivedTableBytes(context)} bytes of per-channel requantization tables (RAM), derived from the model file when the first instance is created.");
+        }
         writer.WriteLine($"/// {model.Layers.Sum(l => l.MacCount)} multiply-accumulates per call.</para>");
         writer.WriteLine("/// </remarks>");
     }
@@ -233,8 +256,9 @@ internal static class NanoModelEmitter
         writer.WriteLine("};");
     }
 
-    private static void WriteArena(SourceWriter writer, ModelSpec model)
+    private static void WriteArena(SourceWriter writer, ModelSpec model, NanoEmitContext context)
     {
+        WriteDerivedTableFields(writer, context);
         var arenas = Arenas(model).ToList();
         foreach ((ElementType type, int elements) in arenas)
         {
@@ -247,13 +271,75 @@ internal static class NanoModelEmitter
         writer.WriteLine("/// <summary>Creates an instance of the model with its own arena of <see cref=\"ArenaBytes\"/> bytes, the only allocation it makes.</summary>");
         writer.WriteLine("/// <remarks>An instance may be reused for any number of calls, but not by two threads at once; give each thread its own.</remarks>");
         writer.OpenBlock($"public {model.ClassName}()");
+        if (context.DerivedTables.Count > 0)
+        {
+            writer.OpenBlock($"if ({context.DerivedTables[0].Multipliers} == null)");
+            writer.WriteLine("DeriveChannelMultipliers();");
+            writer.CloseBlock();
+        }
         if (model.Values.Any(v => v.IsVariable))
         {
             writer.WriteLine("ResetState();");
         }
         writer.CloseBlock();
         writer.WriteLine();
+        WriteDeriveChannelMultipliers(writer, context);
     }
+
+    /// <summary>The static fields of the per-channel tables the first instance derives from the model file (<see cref="NanoEmitContext.ChannelTables"/>).</summary>
+    private static void WriteDerivedTableFields(SourceWriter writer, NanoEmitContext context)
+    {
+        if (context.DerivedTables.Count == 0)
+        {
+            return;
+        }
+        int channels = context.DerivedTables.Sum(t => t.Scales.Channels);
+        writer.WriteLine($"// Per-channel requantization of {context.DerivedTables.Count} layers ({channels} channels, {DerivedTableBytes(context)} bytes of RAM), derived from the model file's scales by the first instance.");
+        foreach ((string multipliers, string shifts, _) in context.DerivedTables)
+        {
+            writer.WriteLine($"private static int[] {multipliers};");
+            writer.WriteLine($"private static int[] {shifts};");
+        }
+        writer.WriteLine();
+    }
+
+    /// <summary>Bytes of RAM the derived per-channel tables take: a multiplier and an exponent (int32 each) per channel.</summary>
+    public static int DerivedTableBytes(NanoEmitContext context) => context.DerivedTables.Sum(t => 8 * t.Scales.Channels);
+
+    private static void WriteDeriveChannelMultipliers(SourceWriter writer, NanoEmitContext context)
+    {
+        if (context.DerivedTables.Count == 0)
+        {
+            return;
+        }
+        writer.WriteLine("/// <summary>");
+        writer.WriteLine("/// Derives each per-channel layer's multipliers and exponents from the filter scales in the model file, exactly as the generator");
+        writer.WriteLine("/// would have (TFLite's QuantizeMultiplier of input · filter[c] / output in double, computed in integers): RAM instead of");
+        writer.WriteLine("/// static arrays, which nanoFramework would hold in flash and copy into RAM, beyond what one assembly's initializers hold.");
+        writer.WriteLine("/// Two instances created at once both derive the same values.");
+        writer.WriteLine("/// </summary>");
+        writer.OpenBlock("private static void DeriveChannelMultipliers()");
+        foreach ((string multipliers, string shifts, ChannelScales scales) in context.DerivedTables)
+        {
+            writer.WriteLine($"{shifts} = Derive({FloatBits(scales.InputScale)}, {FloatBits(scales.OutputScale)}, {scales.FilterScaleOffset}, {scales.Channels}, out {multipliers}); // input scale {Literals.FloatText(scales.InputScale)}, output scale {Literals.FloatText(scales.OutputScale)}");
+        }
+        writer.CloseBlock();
+        writer.WriteLine();
+        writer.WriteLine("/// <summary>One layer's tables: the exponents (returned) and the multipliers of <paramref name=\"channels\"/> channels whose filter scales (float32) lie at <paramref name=\"offset\"/> of the model file.</summary>");
+        writer.OpenBlock("private static int[] Derive(int inputScaleBits, int outputScaleBits, int offset, int channels, out int[] multipliers)");
+        writer.WriteLine($"byte[] scales = {NanoWeightsResource.ClassName}.Read(offset, 4 * channels);");
+        writer.WriteLine("multipliers = new int[channels];");
+        writer.WriteLine("int[] shifts = new int[channels];");
+        writer.OpenBlock("for (int c = 0; c < channels; c++)");
+        writer.WriteLine($"{NanoHelpers.ClassName}.QuantizeMultiplier(inputScaleBits, global::System.BitConverter.ToInt32(scales, 4 * c), outputScaleBits, multipliers, shifts, c);");
+        writer.CloseBlock();
+        writer.WriteLine("return shifts;");
+        writer.CloseBlock();
+        writer.WriteLine();
+    }
+
+    /// <summary>A float's bits as a C# int literal.</summary>
+    private static string FloatBits(float value) => "unchecked((int)0x" + System.BitConverter.ToInt32(System.BitConverter.GetBytes(value), 0).ToString("X8", System.Globalization.CultureInfo.InvariantCulture) + ")";
 
     private static void WriteResetState(SourceWriter writer, ModelSpec model)
     {

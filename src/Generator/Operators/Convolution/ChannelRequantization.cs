@@ -19,6 +19,7 @@ namespace TinyModel.Generator.Operators.Convolution;
 /// <param name="RealMultiplier">The real multiplier of the shared pair (or of channel 0), for the generated comment.</param>
 /// <param name="OutputZeroPoint">Added after scaling (0 for int16 outputs).</param>
 /// <param name="WideAccumulator">Whether the accumulator is 64-bit (16-bit activations with an int64 bias).</param>
+/// <param name="Scales">The scales the per-channel pairs are derived from, when they are per channel and the filter's scales lie in the model file.</param>
 internal sealed record ChannelRequantization(
     int Multiplier,
     int Shift,
@@ -26,7 +27,8 @@ internal sealed record ChannelRequantization(
     string? Shifts,
     double RealMultiplier,
     int OutputZeroPoint,
-    bool WideAccumulator)
+    bool WideAccumulator,
+    ChannelScales? Scales = null)
 {
     public bool PerChannel => Multipliers is not null;
 
@@ -77,6 +79,7 @@ internal sealed record ChannelRequantization(
         return new ChannelRequantization(0, 0,
             context.AddConstant(prefix + "Multipliers", ElementType.Int32, ConstantData.ToBytes(multipliers), $"per-channel requantization multipliers, int32[{channels}]"),
             context.AddConstant(prefix + "Shifts", ElementType.Int32, ConstantData.ToBytes(shifts), $"per-channel requantization exponents, int32[{channels}]"),
-            real0, output.ZeroPoint, wideAccumulator);
+            real0, output.ZeroPoint, wideAccumulator,
+            filter.IsPerChannel && filter.ScaleOffset > 0 ? new ChannelScales(input.Scale, output.Scale, filter.ScaleOffset, channels) : null);
     }
 }

@@ -22,7 +22,7 @@ internal sealed partial class Conv2D
         writer.OpenBlock(context.Signature(layer));
         System.Func<string, string> filter = context.Weights(writer, layer, weightsType, layer.Filter.AsImmutableArray().AsSpan().ToArray(),
             $"filter, {weightsType.ModelName()}[{g.OutputChannels},{g.FilterHeight},{g.FilterWidth},{layer.FilterChannels}] (output channel, ky, kx, input channel) as in the model", "filter");
-        NanoConvolution.WriteBody(writer, context, g, layer.Type, layer.Bias, layer.Requantization, layer.Activation, () =>
+        NanoConvolution.WriteBody(writer, context, layer, g, layer.Type, layer.Bias, layer.Requantization, layer.Activation, () =>
         {
             writer.WriteLine($"int f = ((oc * {g.FilterHeight} + ky) * {g.FilterWidth} + kx) * {layer.FilterChannels};");
             string first = layer.Groups == 1 ? "pixel" : $"pixel + oc / {layer.GroupOutputChannels} * {layer.FilterChannels}";

@@ -23,7 +23,7 @@ internal sealed partial class DepthwiseConv2D
         writer.OpenBlock(context.Signature(layer));
         System.Func<string, string> filter = context.Weights(writer, layer, weightsType, layer.Filter.AsImmutableArray().AsSpan().ToArray(),
             $"filter, {weightsType.ModelName()}[{g.FilterHeight},{g.FilterWidth},{g.OutputChannels}] (ky, kx, output channel) as in the model", "filter");
-        NanoConvolution.WriteBody(writer, context, g, layer.Type, layer.Bias, layer.Requantization, layer.Activation, () =>
+        NanoConvolution.WriteBody(writer, context, layer, g, layer.Type, layer.Bias, layer.Requantization, layer.Activation, () =>
         {
             string channel = m == 1 ? "oc" : $"oc / {m}";
             writer.WriteLine($"sum += {NanoConvolution.InputValue($"pixel + {channel}", layer.InputOffset)} * {filter($"(ky * {g.FilterWidth} + kx) * {g.OutputChannels} + oc")};");

@@ -16,21 +16,16 @@ internal static class NanoConvolution
     /// <paramref name="writeTap"/> writes the products of one tap, given the index of the tap's input pixel
     /// (<c>pixel</c>) and the loop variables <c>oc</c>, <c>ky</c>, <c>kx</c>.
     /// </summary>
-    public static void WriteBody(SourceWriter writer, NanoEmitContext context, ConvolutionGeometry g, ElementType type,
+    public static void WriteBody(SourceWriter writer, NanoEmitContext context, LayerSpec layer, ConvolutionGeometry g, ElementType type,
         string? bias, ChannelRequantization? requantization, ActivationRange activation, System.Action writeTap)
     {
         bool quantized = type != ElementType.Float32;
         string acc = !quantized ? "float" : requantization!.WideAccumulator ? "long" : "int";
         string math = context.Helper(NanoHelper.FixedPoint);
-        if (bias is not null)
-        {
-            string biasType = FindType(context, bias).CSharpName();
-            writer.WriteLine($"{biasType}[] bias = {context.Constant(bias)};");
-        }
+        System.Func<string, string>? biasAt = bias is null ? null : context.ModelConstant(writer, bias, "bias");
         if (requantization is { PerChannel: true })
         {
-            writer.WriteLine($"int[] multipliers = {context.Constant(requantization.Multipliers!)};");
-            writer.WriteLine($"int[] shifts = {context.Constant(requantization.Shifts!)};");
+            context.ChannelTables(writer, layer, requantization);
         }
         writer.WriteLine("int y = outputOffset;");
         writer.OpenBlock($"for (int b = 0; b < {g.Batches}; b++)");
@@ -56,7 +51,7 @@ internal static class NanoConvolution
         {
             if (bias is not null)
             {
-                writer.WriteLine("sum += bias[oc];");
+                writer.WriteLine($"sum += {biasAt!("oc")};");
             }
             string outType = type.CSharpName();
             writer.WriteLine($"int scaled = {math}.MultiplyByQuantizedMultiplier(sum, {requantization!.MultiplierFor("oc")}, {requantization.ShiftFor("oc")}){Literals.PlusTerm(requantization.OutputZeroPoint)};");
@@ -65,7 +60,7 @@ internal static class NanoConvolution
         else
         {
             // TFLM adds the bias to the finished sum.
-            writer.WriteLine($"output[y] = {math}.Clamp({(bias is null ? "sum" : "sum + bias[oc]")}, {Literals.Float(activation.FloatMin)}, {Literals.Float(activation.FloatMax)});");
+            writer.WriteLine($"output[y] = {math}.Clamp({(biasAt is null ? "sum" : "sum + " + biasAt("oc"))}, {Literals.Float(activation.FloatMin)}, {Literals.Float(activation.FloatMax)});");
         }
         writer.WriteLine("y++;");
         writer.CloseBlock();
@@ -77,16 +72,4 @@ internal static class NanoConvolution
     /// <summary>An input value with the layer's input offset added (TFLM adds it to every input value of an int8 convolution).</summary>
     public static string InputValue(string index, int inputOffset) =>
         inputOffset == 0 ? $"input[{index}]" : $"(input[{index}] + {inputOffset})";
-
-    private static ElementType FindType(NanoEmitContext context, string constant)
-    {
-        foreach (ConstantSpec c in context.Constants)
-        {
-            if (c.Name == constant)
-            {
-                return c.Type;
-            }
-        }
-        return ElementType.Int32;
-    }
 }
