@@ -80,6 +80,15 @@ public static class ComparisonKernels
         where TComparison : IComparison =>
         Compare<byte, TComparison>(MemoryMarshal.AsBytes(x), MemoryMarshal.AsBytes(y), output);
 
+    /// <summary>
+    /// LOGICAL_NOT: <c>output[i] = !input[i]</c>, as the stored byte compared with zero (what C#'s <c>!</c> on a bool
+    /// compiles to). The output may be the input.
+    /// </summary>
+    /// <param name="input">The input, as long as the output.</param>
+    /// <param name="output">The result.</param>
+    public static void LogicalNot(ReadOnlySpan<bool> input, Span<bool> output) =>
+        Compare<byte, Equal>(MemoryMarshal.AsBytes(input), (byte)0, output);
+
     private static void Run<T, TComparison, TLeft, TRight>(ref T x, ref T y, Span<bool> output)
         where T : unmanaged, INumber<T>
         where TComparison : IComparison

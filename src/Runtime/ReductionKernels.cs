@@ -54,12 +54,22 @@ public static class ReductionKernels
     /// <param name="shift">Its power-of-two exponent.</param>
     /// <param name="outputZeroPoint">The output zero point.</param>
     /// <param name="output">One value per column.</param>
-    public static void Sum(ReadOnlySpan<sbyte> input, int rows, int rowStride, int inputZeroPoint, int multiplier, int shift, int outputZeroPoint, Span<sbyte> output)
+    public static void Sum(ReadOnlySpan<sbyte> input, int rows, int rowStride, int inputZeroPoint, int multiplier, int shift, int outputZeroPoint, Span<sbyte> output) =>
+        QuantizedSum(input, rows, rowStride, inputZeroPoint, multiplier, shift, outputZeroPoint, sbyte.MinValue, sbyte.MaxValue, output);
+
+    /// <summary>Quantized int16 SUM or MEAN, as the int8 one (<see cref="Sum(ReadOnlySpan{sbyte}, int, int, int, int, int, int, Span{sbyte})"/>), clamped to int16.</summary>
+    /// <inheritdoc cref="Sum(ReadOnlySpan{sbyte}, int, int, int, int, int, int, Span{sbyte})"/>
+    public static void Sum(ReadOnlySpan<short> input, int rows, int rowStride, int inputZeroPoint, int multiplier, int shift, int outputZeroPoint, Span<short> output) =>
+        QuantizedSum(input, rows, rowStride, inputZeroPoint, multiplier, shift, outputZeroPoint, short.MinValue, short.MaxValue, output);
+
+    /// <summary>The int8 and int16 SUM: columns summed in int32 lanes (wrapping as the scalar sum does), requantized, clamped and narrowed.</summary>
+    private static void QuantizedSum<T>(ReadOnlySpan<T> input, int rows, int rowStride, int inputZeroPoint, int multiplier, int shift, int outputZeroPoint, int min, int max, Span<T> output)
+        where T : unmanaged
     {
         int width = output.Length;
         input = Rows(input, rows, rowStride, width);
-        ref sbyte x = ref MemoryMarshal.GetReference(input);
-        ref sbyte y = ref MemoryMarshal.GetReference(output);
+        ref T x = ref MemoryMarshal.GetReference(input);
+        ref T y = ref MemoryMarshal.GetReference(output);
         int offset = unchecked(inputZeroPoint * rows);
         int j = 0;
         if (Avx2.IsSupported)
@@ -70,12 +80,20 @@ public static class ReductionKernels
                 Vector256<int> sum = Vector256<int>.Zero;
                 for (int r = 0; r < rows; r++)
                 {
-                    sum += Avx2.ConvertToVector256Int32(Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<long>(ref Unsafe.As<sbyte, byte>(ref Unsafe.Add(ref x, r * rowStride + j)))).AsSByte());
+                    sum += SignExtend8(ref Unsafe.Add(ref x, r * rowStride + j));
                 }
                 Vector256<int> v = FixedPointLanes.MultiplyByQuantizedMultiplier(sum - Vector256.Create(offset), m, s) + zo;
-                v = Vector256.Min(Vector256.Max(v, Vector256.Create((int)sbyte.MinValue)), Vector256.Create((int)sbyte.MaxValue));
+                v = Vector256.Min(Vector256.Max(v, Vector256.Create(min)), Vector256.Create(max));
                 Vector128<short> shorts = Vector128.Narrow(v.GetLower(), v.GetUpper());
-                Unsafe.WriteUnaligned(ref Unsafe.As<sbyte, byte>(ref Unsafe.Add(ref y, j)), Vector128.Narrow(shorts, shorts).AsInt64().ToScalar());
+                ref byte target = ref Unsafe.As<T, byte>(ref Unsafe.Add(ref y, j));
+                if (typeof(T) == typeof(sbyte))
+                {
+                    Unsafe.WriteUnaligned(ref target, Vector128.Narrow(shorts, shorts).AsInt64().ToScalar());
+                }
+                else
+                {
+                    Unsafe.WriteUnaligned(ref target, shorts);
+                }
             }
         }
         if (FixedPointLanes.IsVector128Supported)
@@ -86,12 +104,21 @@ public static class ReductionKernels
                 Vector128<int> sum = Vector128<int>.Zero;
                 for (int r = 0; r < rows; r++)
                 {
-                    sum += PortableLanes.SignExtend4(ref Unsafe.Add(ref x, r * rowStride + j));
+                    ref T row = ref Unsafe.Add(ref x, r * rowStride + j);
+                    sum += typeof(T) == typeof(sbyte) ? PortableLanes.SignExtend4(ref Unsafe.As<T, sbyte>(ref row)) : PortableLanes.SignExtend4(ref Unsafe.As<T, short>(ref row));
                 }
                 Vector128<int> v = FixedPointLanes.MultiplyByQuantizedMultiplier(sum - Vector128.Create(offset), m, shift) + zo;
-                v = FixedPointLanes.Min(FixedPointLanes.Max(v, Vector128.Create((int)sbyte.MinValue)), Vector128.Create((int)sbyte.MaxValue));
+                v = FixedPointLanes.Min(FixedPointLanes.Max(v, Vector128.Create(min)), Vector128.Create(max));
                 Vector128<short> shorts = Vector128.Narrow(v, v);
-                Unsafe.WriteUnaligned(ref Unsafe.As<sbyte, byte>(ref Unsafe.Add(ref y, j)), Vector128.Narrow(shorts, shorts).AsInt32().ToScalar());
+                ref byte target = ref Unsafe.As<T, byte>(ref Unsafe.Add(ref y, j));
+                if (typeof(T) == typeof(sbyte))
+                {
+                    Unsafe.WriteUnaligned(ref target, Vector128.Narrow(shorts, shorts).AsInt32().ToScalar());
+                }
+                else
+                {
+                    Unsafe.WriteUnaligned(ref target, shorts.AsInt64().ToScalar());
+                }
             }
         }
         for (; j < width; j++)
@@ -99,12 +126,20 @@ public static class ReductionKernels
             int sum = 0;
             for (int r = 0; r < rows; r++)
             {
-                sum += Unsafe.Add(ref x, r * rowStride + j);
+                sum += QuantizedBinaryKernels.ToInt(Unsafe.Add(ref x, r * rowStride + j));
             }
-            int v = FixedPoint.MultiplyByQuantizedMultiplier(unchecked(sum - offset), multiplier, shift) + outputZeroPoint;
-            Unsafe.Add(ref y, j) = (sbyte)Math.Min(Math.Max(v, sbyte.MinValue), sbyte.MaxValue);
+            int v = Math.Min(Math.Max(FixedPoint.MultiplyByQuantizedMultiplier(unchecked(sum - offset), multiplier, shift) + outputZeroPoint, min), max);
+            Unsafe.Add(ref y, j) = typeof(T) == typeof(sbyte) ? Unsafe.BitCast<sbyte, T>((sbyte)v) : Unsafe.BitCast<short, T>((short)v);
         }
     }
+
+    /// <summary>Eight int8 or int16 values, sign-extended to int32 lanes (AVX2 only).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> SignExtend8<T>(ref T source)
+        where T : unmanaged =>
+        typeof(T) == typeof(sbyte)
+            ? Avx2.ConvertToVector256Int32(Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<long>(ref Unsafe.As<T, byte>(ref source))).AsSByte())
+            : Avx2.ConvertToVector256Int32(Vector128.LoadUnsafe(ref Unsafe.As<T, short>(ref source)));
 
     /// <summary>REDUCE_MAX of int8 (input and output share their quantization, as TFLM demands): the largest value of each column.</summary>
     /// <inheritdoc cref="Sum(ReadOnlySpan{float}, int, int, Span{float})"/>

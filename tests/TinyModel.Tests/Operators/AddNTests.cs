@@ -78,6 +78,30 @@ public class AddNTests
         }
     }
 
+    /// <summary>Blocks of the stack buffer (256 floats) and a partial one, a constant among the inputs: each element summed from +0 in input order.</summary>
+    [Theory]
+    [InlineData(2, 257)]
+    [InlineData(4, 600)]
+    public void Float32BlocksInTflmOrder(int count, int elements)
+    {
+        float[] specials = { -0f, 0f, 1e30f, -1e30f, float.NaN, float.PositiveInfinity, 1e-8f, 3.5f };
+        var random = new System.Random(count);
+        float[][] values = Enumerable.Range(0, count)
+            .Select(k => Enumerable.Range(0, elements).Select(i => (i + k) % 5 == 0 ? specials[random.Next(specials.Length)] : (float)(random.NextDouble() * 4 - 2)).ToArray())
+            .ToArray();
+        (TfliteModelBuilder model, List<byte[]> runTime) = Model(TfliteType.Float32, count, values.Select(Bytes).ToArray(), elements, null, null, 1);
+        float[] actual = Values<float>(Run(Compile(model), runTime.ToArray()));
+        for (int i = 0; i < elements; i++)
+        {
+            float sum = 0f;
+            foreach (float[] v in values)
+            {
+                sum += v[i];
+            }
+            Assert.Equal(System.BitConverter.SingleToInt32Bits(sum), System.BitConverter.SingleToInt32Bits(actual[i]));
+        }
+    }
+
     [Fact]
     public void Int8InputsWithDifferentScalesAreReported()
     {

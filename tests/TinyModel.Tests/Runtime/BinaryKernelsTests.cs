@@ -109,6 +109,22 @@ public class BinaryKernelsTests
     }
 
     [Fact]
+    public void LogicalNotGivesZeroOrOneAndWorksInPlace()
+    {
+        foreach (int n in Lengths)
+        {
+            bool[] x = Enumerable.Range(0, n).Select(i => i % 3 == 0 || i % 7 == 1).ToArray();
+            var not = new bool[n];
+            ComparisonKernels.LogicalNot(x, not);
+            Assert.Equal(x.Select(a => !a), not);
+            Assert.All(System.Runtime.InteropServices.MemoryMarshal.AsBytes(not.AsSpan()).ToArray(), b => Assert.True(b <= 1));
+            bool[] inPlace = (bool[])x.Clone();
+            ComparisonKernels.LogicalNot(inPlace, inPlace);
+            Assert.Equal(x.Select(a => !a), inPlace);
+        }
+    }
+
+    [Fact]
     public void ComparisonsMatchTheOperatorsOfCSharp()
     {
         var random = new Random(11);

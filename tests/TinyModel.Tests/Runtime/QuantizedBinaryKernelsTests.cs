@@ -137,6 +137,65 @@ public class QuantizedBinaryKernelsTests
         Assert.Equal(x.Zip(y, (a, b) => (short)SquaredDifference(a, b, q)), actual);
     }
 
+    public static TheoryData<int[]> AddSubParameters() => new()
+    {
+        // leftShift, input1Offset, input1Multiplier, input1Shift, input2Offset, input2Multiplier, input2Shift, outputOffset, outputMultiplier, outputShift, min, max
+        new[] { 20, 3, 1 << 30, 0, -9, 1518500250, -1, -128, 1987654321, -19, -128, 127 },
+        new[] { 20, -128, 1 << 30, 0, 127, 1 << 30, 0, 5, 1 << 30, -20, -128, 127 },
+        new[] { 20, 128, 1073741824, 0, -127, 1234567890, -3, 0, 1717986918, -18, 0, 127 },
+        new[] { 15, 0, 1 << 30, 0, 0, 1518500250, -1, 0, 1987654321, -14, -32768, 32767 },
+        new[] { 15, 0, 1073741824, 0, 0, 1073741824, 0, 0, 1073741824, -15, -32768, 32767 },
+        new[] { 15, 0, 1234567890, -2, 0, 1 << 30, 0, 0, 2000000000, -16, 0, 32767 },
+    };
+
+    [Theory]
+    [MemberData(nameof(AddSubParameters))]
+    public void AddAndSubEqualTflm(int[] p)
+    {
+        var add = new AddSubOperation<BinaryOperations.Add<int>>(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11]);
+        var sub = new AddSubOperation<BinaryOperations.Subtract<int>>(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11]);
+        int Reference(int x, int y, bool subtract)
+        {
+            int a = TfliteReference.RoundingDivideByPOT(TfliteReference.SaturatingRoundingDoublingHighMul((x + p[1]) << p[0], p[2]), -p[3]);
+            int b = TfliteReference.RoundingDivideByPOT(TfliteReference.SaturatingRoundingDoublingHighMul((y + p[4]) << p[0], p[5]), -p[6]);
+            int v = TfliteReference.RoundingDivideByPOT(TfliteReference.SaturatingRoundingDoublingHighMul(subtract ? a - b : a + b, p[8]), -p[9]) + p[7];
+            return Math.Min(Math.Max(v, p[10]), p[11]);
+        }
+        if (p[0] == 20)
+        {
+            (sbyte[] x, sbyte[] y) = EveryPair(29);
+            var actual = new sbyte[x.Length];
+            QuantizedBinaryKernels.Apply(x, y, add, actual);
+            Assert.Equal(x.Zip(y, (a, b) => (sbyte)Reference(a, b, false)), actual);
+            QuantizedBinaryKernels.Apply(x, y, sub, actual);
+            Assert.Equal(x.Zip(y, (a, b) => (sbyte)Reference(a, b, true)), actual);
+            foreach (sbyte repeated in new sbyte[] { -128, -1, 0, 127 })
+            {
+                QuantizedBinaryKernels.Apply(x, repeated, sub, actual);
+                Assert.Equal(x.Select(a => (sbyte)Reference(a, repeated, true)), actual);
+                QuantizedBinaryKernels.Apply(repeated, y, add, actual);
+                Assert.Equal(y.Select(b => (sbyte)Reference(repeated, b, false)), actual);
+            }
+            return;
+        }
+        var random = new Random(p[2]);
+        short[] specials = { short.MinValue, short.MaxValue, 0, -1, 1, 16384, -16384 };
+        foreach (int n in Enumerable.Range(0, 40).Append(1000).Append(1003))
+        {
+            short[] x16 = Enumerable.Range(0, n).Select(i => i % 3 == 0 ? specials[random.Next(specials.Length)] : (short)random.Next(-32768, 32768)).ToArray();
+            short[] y16 = Enumerable.Range(0, n).Select(i => i % 4 == 0 ? specials[random.Next(specials.Length)] : (short)random.Next(-32768, 32768)).ToArray();
+            var actual16 = new short[n];
+            QuantizedBinaryKernels.Apply(x16, y16, add, actual16);
+            Assert.Equal(x16.Zip(y16, (a, b) => (short)Reference(a, b, false)), actual16);
+            QuantizedBinaryKernels.Apply(x16, y16, sub, actual16);
+            Assert.Equal(x16.Zip(y16, (a, b) => (short)Reference(a, b, true)), actual16);
+            QuantizedBinaryKernels.Apply(x16, short.MinValue, sub, actual16);
+            Assert.Equal(x16.Select(a => (short)Reference(a, short.MinValue, true)), actual16);
+            QuantizedBinaryKernels.Apply((short)-3, y16, add, actual16);
+            Assert.Equal(y16.Select(b => (short)Reference(-3, b, false)), actual16);
+        }
+    }
+
     [Fact]
     public void OtherElementTypesAreRefused() =>
         Assert.Throws<NotSupportedException>(() => QuantizedBinaryKernels.Apply(new int[4], new int[4], new MulQuantization(0, 0, 0, 1 << 30, 0, -128, 127), new int[4]));

@@ -90,6 +90,36 @@ public class ReductionKernelsTests
         }
     }
 
+    [Theory]
+    [InlineData(0, 1 << 30, 1, 0)]            // a plain sum
+    [InlineData(0, 1431655765, -5, 0)]        // a mean with 1/count folded in
+    [InlineData(-300, 1717986918, -10, 12)]
+    [InlineData(0, int.MaxValue, -31, -5)]
+    [InlineData(7, 1500000000, 4, 100)]       // a left shift: sums saturate to the clamp
+    public void Int16SumsAreRequantizedAsTflm(int zeroPoint, int multiplier, int shift, int outputZeroPoint)
+    {
+        var random = new Random(zeroPoint + shift);
+        foreach ((int rows, int width, int stride) in Shapes)
+        {
+            short[] input = Enumerable.Range(0, (rows - 1) * stride + width).Select(i => (short)(i % 9 == 0 ? (i % 2 == 0 ? short.MinValue : short.MaxValue) : random.Next(-32768, 32768))).ToArray();
+            short[] expected = new short[width];
+            for (int j = 0; j < width; j++)
+            {
+                int sum = 0;
+                for (int r = 0; r < rows; r++)
+                {
+                    sum += input[r * stride + j];
+                }
+                int shifted = (int)(sum - (long)zeroPoint * rows);
+                int v = FixedPoint.MultiplyByQuantizedMultiplier(shifted, multiplier, shift) + outputZeroPoint;
+                expected[j] = (short)Math.Min(Math.Max(v, short.MinValue), short.MaxValue);
+            }
+            short[] actual = new short[width];
+            ReductionKernels.Sum(input, rows, stride, zeroPoint, multiplier, shift, outputZeroPoint, actual);
+            Assert.Equal(expected, actual);
+        }
+    }
+
     [Fact]
     public void Int8ExtremesAreTheScalarComparisons()
     {

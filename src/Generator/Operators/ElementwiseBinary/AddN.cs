@@ -113,7 +113,7 @@ internal sealed class AddN : OperatorDefinition<AddNLayer>
         }
         else
         {
-            writer.WriteLine("/// Summed in float from 0, input by input, as TFLM.");
+            writer.WriteLine("/// Summed in float from 0, input by input, as TFLM (vector kernels from 4 elements on: the same additions in the same order).");
         }
         writer.WriteLine("/// </summary>");
         writer.OpenBlock(context.Signature(layer));
@@ -122,6 +122,12 @@ internal sealed class AddN : OperatorDefinition<AddNLayer>
         {
             writer.WriteLine($"{EmitContext.ReadOnlySpan}<int> rescaled = {context.Constant(layer.Table)};");
             writer.WriteLine("int start = rescaled[128];");
+        }
+        if (layer.Requantization is null && layer.ElementCount >= BinaryKernel.MinRun)
+        {
+            WriteFloatKernelCalls(writer, layer, names);
+            writer.CloseBlock();
+            return;
         }
         writer.OpenBlock($"for (int i = 0; i < {layer.ElementCount}; i++)");
         IEnumerable<string> elements = names.Select(n => BroadcastLoop.Element(n.Operand, n.Name, "i"));
@@ -142,6 +148,41 @@ internal sealed class AddN : OperatorDefinition<AddNLayer>
         }
         writer.CloseBlock();
         writer.CloseBlock();
+    }
+
+    /// <summary>Elements summed per block in the stack buffer (1 KiB of floats).</summary>
+    private const int Block = 256;
+
+    /// <summary>
+    /// float32 as vector kernel calls, block by block: a stack buffer takes <c>0 + x1</c>, then each further input in
+    /// order (TFLM's order, bit for bit), and is copied to the output only when every input's block has been read, so
+    /// the output may be any input.
+    /// </summary>
+    private static void WriteFloatKernelCalls(SourceWriter writer, AddNLayer layer, IReadOnlyList<(ElementwiseOperand Operand, string Name)> names)
+    {
+        const string Add = "global::TinyModel.BinaryKernels.Apply<float, global::TinyModel.BinaryOperations.Add<float>>";
+        int block = System.Math.Min(Block, layer.ElementCount);
+        bool loop = layer.ElementCount > block;
+        writer.WriteLine($"// Summed {(loop ? $"{block} elements at a time " : string.Empty)}in a stack buffer, input by input (vector kernels), then copied: the output may be an input.");
+        writer.WriteLine($"{EmitContext.Span}<float> sum = stackalloc float[{block}];");
+        string Slice(string span) => loop ? $"{span}.Slice(start, length)" : span;
+        if (loop)
+        {
+            writer.OpenBlock($"for (int start = 0; start < {layer.ElementCount}; start += {block})");
+            writer.WriteLine($"int length = global::System.Math.Min({block}, {layer.ElementCount} - start);");
+            writer.WriteLine($"{EmitContext.Span}<float> partial = sum.Slice(0, length);");
+        }
+        string target = loop ? "partial" : "sum";
+        for (int k = 0; k < names.Count; k++)
+        {
+            string input = Slice(BroadcastLoop.SpanName(names[k].Operand, names[k].Name));
+            writer.WriteLine(k == 0 ? $"{Add}(0f, {input}, {target});" : $"{Add}({target}, {input}, {target});");
+        }
+        writer.WriteLine($"{target}.CopyTo({Slice(EmitContext.OutputName(0))});");
+        if (loop)
+        {
+            writer.CloseBlock();
+        }
     }
 }
 

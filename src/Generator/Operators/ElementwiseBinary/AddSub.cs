@@ -89,9 +89,12 @@ internal abstract partial class AddSubDefinition : OperatorDefinition<AddSubLaye
         string prefix = $"Layer{op.Index}";
         var runTimeInputs = new List<int>();
         // Two run-time inputs of the output's shape go to AddSubKernels whole; only other layers look up rescaled int8 inputs in tables.
-        bool tables = !RunsAsKernel(output.Type, plan.Dims, plan.LeftStrides, plan.RightStrides, context.IsConstant(leftIndex) || context.IsConstant(rightIndex));
-        ElementwiseOperand leftOperand = Operand(context, leftIndex, plan.LeftStrides, output.Type, requantization, 1, prefix + "Input1", runTimeInputs, tables);
-        ElementwiseOperand rightOperand = Operand(context, rightIndex, plan.RightStrides, output.Type, requantization, 2, prefix + "Input2", runTimeInputs, tables);
+        bool whole = RunsAsKernel(output.Type, plan.Dims, plan.LeftStrides, plan.RightStrides, context.IsConstant(leftIndex) || context.IsConstant(rightIndex));
+        // Runs that go to QuantizedBinaryKernels read every input as stored: no tables, constants not rescaled.
+        bool raw = RunsAsQuantizedKernel(output.Type, plan.Dims, plan.LeftStrides, plan.RightStrides, requantization, whole);
+        bool tables = !whole && !raw;
+        ElementwiseOperand leftOperand = Operand(context, leftIndex, plan.LeftStrides, output.Type, requantization, 1, prefix + "Input1", runTimeInputs, tables, raw);
+        ElementwiseOperand rightOperand = Operand(context, rightIndex, plan.RightStrides, output.Type, requantization, 2, prefix + "Input2", runTimeInputs, tables, raw);
 
         return new AddSubLayer(op.Index, runTimeInputs.ToEquatableArray(), new[] { outputIndex }.ToEquatableArray(), _operation, output.Type,
             plan.Dims.ToEquatableArray(), leftOperand, rightOperand, requantization, range);
@@ -150,6 +153,16 @@ internal abstract partial class AddSubDefinition : OperatorDefinition<AddSubLaye
             return;
         }
 
+        // int16, and int8 with a repeated or constant input: runs of the innermost dimension go to QuantizedBinaryKernels.
+        if (layer.Requantization is AddSubRequantization q
+            && RunsAsQuantizedKernel(layer.Type, layer.Dims.ToArray(), layer.Left.Strides.ToArray(), layer.Right.Strides.ToArray(), q, wholeKernel: false)
+            && QuantizedKernel(layer, q) is { } quantizedRuns)
+        {
+            quantizedRuns.WriteRuns(writer, layer);
+            writer.CloseBlock();
+            return;
+        }
+
         BroadcastLoop.Write(writer, layer.Dims, operands, valueType,
             (k, index) => Read(layer, operands[k].Operand, k + 1, operands[k].Name, index, context),
             // A rescaled input gets a statement of its own, as in TFLM's kernel.
@@ -169,6 +182,29 @@ internal abstract partial class AddSubDefinition : OperatorDefinition<AddSubLaye
     private static bool RunsAsKernel(ElementType type, int[] dims, int[] leftStrides, int[] rightStrides, bool anyConstant) =>
         !anyConstant && (type == ElementType.Float32 || type == ElementType.Int8)
         && dims.Length == 1 && leftStrides[0] == 1 && rightStrides[0] == 1;
+
+    /// <summary>
+    /// Whether an int8 or int16 layer that <see cref="RunsAsKernel(AddSubLayer)"/> does not take runs as calls of
+    /// <c>QuantizedBinaryKernels</c>: an innermost dimension of at least <see cref="BinaryKernel.MinRun"/> elements
+    /// that one input reads with stride 1 and the other with stride 1 or 0, and shifts the kernels take.
+    /// </summary>
+    private static bool RunsAsQuantizedKernel(ElementType type, int[] dims, int[] leftStrides, int[] rightStrides, AddSubRequantization? r, bool wholeKernel)
+    {
+        int last = dims.Length - 1;
+        return !wholeKernel && r is not null && type is ElementType.Int8 or ElementType.Int16
+            && new[] { r.Input1Shift, r.Input2Shift, r.OutputShift }.All(s => s is >= -31 and <= 0)
+            && dims[last] >= BinaryKernel.MinRun
+            && leftStrides[last] is 0 or 1 && rightStrides[last] is 0 or 1 && (leftStrides[last] == 1 || rightStrides[last] == 1);
+    }
+
+    /// <summary>The <c>QuantizedBinaryKernels</c> call with the layer's <c>AddSubOperation</c>.</summary>
+    private static BinaryKernel? QuantizedKernel(AddSubLayer layer, AddSubRequantization r) =>
+        BinaryKernel.Quantized(
+            $"AddSubOperation<global::TinyModel.BinaryOperations.{(layer.Operation == BinaryOperation.Add ? "Add" : "Subtract")}<int>>",
+            new[] { r.LeftShift, r.Input1Offset, r.Input1Multiplier, r.Input1Shift, r.Input2Offset, r.Input2Multiplier, r.Input2Shift, r.OutputOffset, r.OutputMultiplier, r.OutputShift, layer.Activation.QuantizedMin, layer.Activation.QuantizedMax },
+            new[] { r.Input1Shift, r.Input2Shift, r.OutputShift },
+            layer.Type,
+            layer.Type);
 
     private static string QuantizationField(AddSubLayer layer) => $"Layer{layer.NodeIndex}Quantization";
 
@@ -247,7 +283,7 @@ internal abstract partial class AddSubDefinition : OperatorDefinition<AddSubLaye
     /// (a literal when it has one element), already rescaled for quantized layers.
     /// </summary>
     private static ElementwiseOperand Operand(LoweringContext context, int tensorIndex, int[] strides, ElementType type,
-        AddSubRequantization? requantization, int which, string constantName, List<int> runTimeInputs, bool tables)
+        AddSubRequantization? requantization, int which, string constantName, List<int> runTimeInputs, bool tables, bool stored)
     {
         var strideArray = strides.ToEquatableArray();
         if (!context.IsConstant(tensorIndex))
@@ -291,9 +327,14 @@ internal abstract partial class AddSubDefinition : OperatorDefinition<AddSubLaye
                     ? ConstantData.As<sbyte>(bytes).Select(v => (int)v).ToArray()
                     : ConstantData.As<short>(bytes).Select(v => (int)v).ToArray();
                 (int offset, int multiplier, int shift) = r.Input(which);
-                if (raw.Length > MaxPrescaledElements)
+                if (stored && raw.Length == 1)
                 {
-                    // Large constants stay in their own type (a quarter or half the size) and are rescaled as they are read.
+                    return new ElementwiseOperand(-1, null, Literals.Int(raw[0]), strideArray);
+                }
+                if (stored || raw.Length > MaxPrescaledElements)
+                {
+                    // Large constants stay in their own type (a quarter or half the size) and are rescaled as they are read;
+                    // so do all constants of a layer whose runs go to the vector kernel, which rescales every element itself.
                     return new ElementwiseOperand(-1, context.AddConstant(constantName, type, bytes.ToArray(), $"constant input {which}, {type.ModelName()}{shape}"), null, strideArray);
                 }
                 int[] scaled = raw.Select(v => GemmlowpMath.ScaleInput(v, offset, r.LeftShift, multiplier, shift)).ToArray();

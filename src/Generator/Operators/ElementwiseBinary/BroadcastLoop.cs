@@ -143,7 +143,7 @@ internal static class BroadcastLoop
     }
 
     /// <summary>The span an operand's elements are read from: its constant or its run-time input.</summary>
-    private static string SpanName(ElementwiseOperand operand, string name) =>
+    public static string SpanName(ElementwiseOperand operand, string name) =>
         operand.Constant is not null ? $"{name}Constant" : EmitContext.InputName(operand.Position);
 
     /// <summary>

@@ -81,6 +81,16 @@ internal sealed class SelectV2 : OperatorDefinition<SelectLayer>
             string type = layer.Type.CSharpName();
             BroadcastLoop.DeclareConstants(writer, operands.Take(1).ToList(), "bool", context);
             BroadcastLoop.DeclareConstants(writer, operands.Skip(1).ToList(), type, context);
+            if (RunsAsKernel(layer))
+            {
+                writer.WriteLine(layer.Dims.Count == 1
+                    ? "// One call of a vector kernel (the condition widened to a per-element mask, the widest vectors the machine has, then a scalar tail)."
+                    : $"// One call of a vector kernel per run of {layer.Dims[layer.Dims.Count - 1]} elements (the condition widened to a per-element mask, then a scalar tail).");
+                BroadcastLoop.WriteRuns(writer, layer.Dims, operands, (values, output) =>
+                    writer.WriteLine($"global::TinyModel.SelectKernels.Select<{type}>({values[0]}, {Typed(layer.X, values[1], type)}, {Typed(layer.Y, values[2], type)}, {output});"));
+                writer.CloseBlock();
+                return;
+            }
             // A row value is read as its own type; the condition's is bool.
             BroadcastLoop.Write(writer, layer.Dims, operands, type,
                 (k, index) => BroadcastLoop.Element(operands[k].Operand, operands[k].Name, index),
@@ -90,6 +100,24 @@ internal sealed class SelectV2 : OperatorDefinition<SelectLayer>
         }
         writer.CloseBlock();
     }
+
+    /// <summary>
+    /// Whether the layer's runs go to <c>SelectKernels</c>: an innermost dimension of at least
+    /// <see cref="BinaryKernel.MinRun"/> elements that the condition reads with stride 1 and x and y each with
+    /// stride 1 or 0 (or as a literal).
+    /// </summary>
+    private static bool RunsAsKernel(SelectLayer layer)
+    {
+        int last = layer.Dims.Count - 1;
+        return layer.Dims[last] >= BinaryKernel.MinRun
+            && layer.Condition.Literal is null && layer.Condition.Strides[last] == 1
+            && (layer.X.Literal is not null || layer.X.Strides[last] is 0 or 1)
+            && (layer.Y.Literal is not null || layer.Y.Strides[last] is 0 or 1);
+    }
+
+    /// <summary>A literal value cast to the element type (an int literal is not a <c>sbyte</c> or <c>short</c> argument), else as it is.</summary>
+    private static string Typed(ElementwiseOperand operand, string value, string type) =>
+        operand.Literal is not null ? $"({type})({value})" : value;
 
     /// <summary><c>c ? x : y</c>, narrowed back to the element type when a literal makes it an int.</summary>
     private static string Choice(SelectLayer layer, string[] values)

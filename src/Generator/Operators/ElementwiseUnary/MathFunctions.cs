@@ -107,7 +107,7 @@ internal abstract class MathFunctionDefinition : OperatorDefinition<MathFunction
             MathFunction.Cos => "<c>cos(x)</c> by the C library's <c>cosf</c>, as TFLM's <c>std::cos</c>.",
             MathFunction.Floor => "<c>floor(x)</c>, elementwise (vectorized).",
             MathFunction.Ceil => "<c>ceil(x)</c>, elementwise (vectorized).",
-            MathFunction.LogicalNot => "<c>!x</c>, elementwise.",
+            MathFunction.LogicalNot => "<c>!x</c>, elementwise (vectorized: each byte compared with zero).",
             _ => "<c>x</c> rounded to the nearest integer, ties to even, as TFLM's RoundToNearest (-0.3 gives +0; vectorized).",
         };
     }
@@ -115,7 +115,7 @@ internal abstract class MathFunctionDefinition : OperatorDefinition<MathFunction
     /// <summary>
     /// The expression of one output element from <c>input[i]</c> (layers that are not vectorized). EXP, LOG, SIN and
     /// COS stay scalar on purpose: TFLM's goldens come from the C library's functions, which <c>MathF</c> calls,
-    /// and no vector approximation is known to give their bits on every input. LOGICAL_NOT on bools is left scalar too.
+    /// and no vector approximation is known to give their bits on every input.
     /// </summary>
     protected virtual string Element(MathFunctionLayer layer) => layer.Function switch
     {
@@ -380,6 +380,13 @@ internal sealed class LogicalNot : MathFunctionDefinition
     }
 
     public override TypeSupport Types { get; } = TypeSupport.SameType(ElementType.Bool);
+
+    /// <summary>One call of <c>ComparisonKernels.LogicalNot</c>: the bytes compared with zero, a vector at a time.</summary>
+    protected override bool WriteKernel(SourceWriter writer, MathFunctionLayer layer)
+    {
+        writer.WriteLine("global::TinyModel.ComparisonKernels.LogicalNot(input, output);");
+        return true;
+    }
 }
 
 /// <summary>The function a <see cref="MathFunctionLayer"/> computes.</summary>

@@ -307,7 +307,7 @@ internal sealed partial class Reduce : OperatorDefinition<ReduceLayer>
     /// The <c>TinyModel.ReductionKernels</c> method that computes the layer across its innermost, kept, contiguous
     /// columns (vectorized, each column's values combined in the scalar loop's order), or null when the layer does
     /// not have that form: the innermost dimension reduced, reduced dimensions in more than one run, or a type
-    /// and reduction without a kernel (int16, REDUCE_ALL), which keep the loops below.
+    /// and reduction without a kernel (int16 REDUCE_MAX/MIN, REDUCE_ALL), which keep the loops below.
     /// </summary>
     private static string? ColumnKernel(ReduceLayer layer, ValueSpec input)
     {
@@ -321,7 +321,7 @@ internal sealed partial class Reduce : OperatorDefinition<ReduceLayer>
             (ElementType.Float32, ReduceKind.Mean) => "Mean",
             (ElementType.Float32, ReduceKind.Max) => "Max",
             (ElementType.Float32, ReduceKind.Min) => "Min",
-            (ElementType.Int8, ReduceKind.Sum or ReduceKind.Mean) => "Sum",
+            (ElementType.Int8 or ElementType.Int16, ReduceKind.Sum or ReduceKind.Mean) => "Sum",
             (ElementType.Int8, ReduceKind.Max) => "Max",
             (ElementType.Int8, ReduceKind.Min) => "Min",
             _ => null,
