@@ -37,14 +37,7 @@ internal sealed partial class TransposeConv
         writer.OpenBlock($"for (int b = 0; b < {layer.Batches}; b++)");
         writer.WriteLine($"int image = inputOffset + b * {ih * iw * ic};");
         writer.WriteLine($"int result = outputOffset + b * {oh * ow * oc};");
-        writer.OpenBlock($"for (int oy = 0; oy < {oh}; oy++)");
-        writer.WriteLine($"int ty = {Plus("oy", layer.PadHeight)};");
-        writer.WriteLine($"int iyFirst = {math}.Max(0, {Divide(Plus("ty", sh - fh), sh)});");
-        writer.WriteLine($"int iyLast = {math}.Min({ih - 1}, {Divide("ty", sh)});");
-        writer.OpenBlock($"for (int ox = 0; ox < {ow}; ox++)");
-        writer.WriteLine($"int tx = {Plus("ox", layer.PadWidth)};");
-        writer.WriteLine($"int ixFirst = {math}.Max(0, {Divide(Plus("tx", sw - fw), sw)});");
-        writer.WriteLine($"int ixLast = {math}.Min({iw - 1}, {Divide("tx", sw)});");
+        OpenOutputPixelLoops(writer, layer, math);
         writer.WriteLine($"int y = result + {Times($"oy * {ow} + ox", oc)};");
         writer.OpenBlock($"for (int c = 0; c < {oc}; c++)");
         writer.WriteLine($"{acc} sum = {(quantized && layer.Bias is not null ? "bias[c]" : quantized ? "0" : "0f")};");

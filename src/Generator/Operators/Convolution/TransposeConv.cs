@@ -230,16 +230,7 @@ internal sealed partial class TransposeConv : OperatorDefinition<TransposeConvLa
         string image = batched ? "image" : "input";
         string result = batched ? "result" : "output";
 
-        // Input row iy reaches output row oy through filter row fy = oy + padHeight - iy * strideHeight,
-        // so the rows that reach oy are those with 0 <= fy < filterHeight and 0 <= iy < inputHeight.
-        writer.OpenBlock($"for (int oy = 0; oy < {oh}; oy++)");
-        writer.WriteLine($"int ty = {Plus("oy", layer.PadHeight)};");
-        writer.WriteLine($"int iyFirst = {math}.Max(0, {Divide(Plus("ty", sh - fh), sh)});");
-        writer.WriteLine($"int iyLast = {math}.Min({ih - 1}, {Divide("ty", sh)});");
-        writer.OpenBlock($"for (int ox = 0; ox < {ow}; ox++)");
-        writer.WriteLine($"int tx = {Plus("ox", layer.PadWidth)};");
-        writer.WriteLine($"int ixFirst = {math}.Max(0, {Divide(Plus("tx", sw - fw), sw)});");
-        writer.WriteLine($"int ixLast = {math}.Min({iw - 1}, {Divide("tx", sw)});");
+        OpenOutputPixelLoops(writer, layer, math);
         writer.WriteLine($"{EmitContext.Span}<{t}> y = {result}.Slice({Times($"oy * {ow} + ox", oc)}, {oc});");
 
         writer.OpenBlock($"for (int c = 0; c < {oc}; c++)");
@@ -310,6 +301,27 @@ internal sealed partial class TransposeConv : OperatorDefinition<TransposeConvLa
         }
         writer.WriteLine($"/// {layer.MacCount} multiply-accumulates.");
         writer.WriteLine("/// </summary>");
+    }
+
+    /// <summary>
+    /// Opens the loops over output rows and pixels (oy, ox) and writes, for each, the input rows and columns that
+    /// reach it (iyFirst..iyLast, ixFirst..ixLast): both flavors write the same bounds, <paramref name="math"/> is
+    /// the class whose Max and Min they call. The caller closes the two loops.
+    /// </summary>
+    private static void OpenOutputPixelLoops(SourceWriter writer, TransposeConvLayer layer, string math)
+    {
+        int ih = layer.InputHeight, iw = layer.InputWidth, fh = layer.FilterHeight, fw = layer.FilterWidth;
+        int sh = layer.StrideHeight, sw = layer.StrideWidth;
+        // Input row iy reaches output row oy through filter row fy = oy + padHeight - iy * strideHeight,
+        // so the rows that reach oy are those with 0 <= fy < filterHeight and 0 <= iy < inputHeight.
+        writer.OpenBlock($"for (int oy = 0; oy < {layer.OutputHeight}; oy++)");
+        writer.WriteLine($"int ty = {Plus("oy", layer.PadHeight)};");
+        writer.WriteLine($"int iyFirst = {math}.Max(0, {Divide(Plus("ty", sh - fh), sh)});");
+        writer.WriteLine($"int iyLast = {math}.Min({ih - 1}, {Divide("ty", sh)});");
+        writer.OpenBlock($"for (int ox = 0; ox < {layer.OutputWidth}; ox++)");
+        writer.WriteLine($"int tx = {Plus("ox", layer.PadWidth)};");
+        writer.WriteLine($"int ixFirst = {math}.Max(0, {Divide(Plus("tx", sw - fw), sw)});");
+        writer.WriteLine($"int ixLast = {math}.Min({iw - 1}, {Divide("tx", sw)});");
     }
 
     /// <summary><c>expression + k</c>, written without a zero term.</summary>
