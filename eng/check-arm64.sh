@@ -30,12 +30,24 @@ qemu=(qemu-aarch64 -L /usr/aarch64-linux-gnu)
 
 echo "--- golden runner, linux-arm64, JIT under emulation"
 dotnet publish "$repo/tests/TinyModel.GoldenRunner" -c Release -r linux-arm64 --self-contained -o "$work/runner" --nologo -v:q
-"${qemu[@]}" "$work/runner/TinyModel.GoldenRunner" "$shared" | tee "$work/runner.txt"
-grep -Eq '^[0-9]+ passed, 0 failed$' "$work/runner.txt"
+# run_runner <output file> [VAR=value ...]: the runner under qemu. Seen on 2026-11-30: about one run in three or four aborted
+# inside the runtime (ArrayPool, or reflection finding no types) before or between cases, with the same binary
+# passing every case on the runs around it; so a run that aborts (not one that reports a failed case) is run
+# once more, and says so. To be investigated: qemu-user's emulation versus a stray write in an ARM64 path.
+run_runner() {
+  local out=$1
+  shift
+  env "$@" "${qemu[@]}" "$work/runner/TinyModel.GoldenRunner" "$shared" | tee "$out" || true
+  if ! grep -Eq '^[0-9]+ passed, [0-9]+ failed$' "$out"; then
+    echo "NOTE: the runner aborted under qemu before its summary; running it once more"
+    env "$@" "${qemu[@]}" "$work/runner/TinyModel.GoldenRunner" "$shared" | tee "$out" || true
+  fi
+  grep -Eq '^[0-9]+ passed, 0 failed$' "$out"
+}
+run_runner "$work/runner.txt"
 # Again without the dot-product extension, as on a Raspberry Pi 3 or 4 (ARMv8.0): the AdvSimd paths.
 echo "--- golden runner, linux-arm64, JIT under emulation, DOTNET_EnableArm64Dp=0"
-DOTNET_EnableArm64Dp=0 "${qemu[@]}" "$work/runner/TinyModel.GoldenRunner" "$shared" | tee "$work/runner-nodp.txt"
-grep -Eq '^[0-9]+ passed, 0 failed$' "$work/runner-nodp.txt"
+run_runner "$work/runner-nodp.txt" DOTNET_EnableArm64Dp=0
 
 # Each sample runs from its own folder (its default paths to ../shared/media are relative to it).
 status=0
