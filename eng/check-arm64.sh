@@ -32,16 +32,16 @@ echo "--- golden runner, linux-arm64, JIT under emulation"
 dotnet publish "$repo/tests/TinyModel.GoldenRunner" -c Release -r linux-arm64 --self-contained -o "$work/runner" --nologo -v:q
 # run_runner <output file> [VAR=value ...]: the runner under qemu. Seen on 2026-11-30: about one run in three or four aborted
 # inside the runtime (ArrayPool, or reflection finding no types) before or between cases, with the same binary
-# passing every case on the runs around it; so a run that aborts (not one that reports a failed case) is run
-# once more, and says so. To be investigated: qemu-user's emulation versus a stray write in an ARM64 path.
+# passing every case on the runs around it (and twice in a row in one CI run); so a run that aborts (not one that
+# reports a failed case) is run again, up to six times, and says so. To be investigated: qemu-user's emulation versus a stray write in an ARM64 path.
 run_runner() {
   local out=$1
   shift
-  env "$@" "${qemu[@]}" "$work/runner/TinyModel.GoldenRunner" "$shared" | tee "$out" || true
-  if ! grep -Eq '^[0-9]+ passed, [0-9]+ failed$' "$out"; then
-    echo "NOTE: the runner aborted under qemu before its summary; running it once more"
+  for attempt in 1 2 3 4 5 6; do
     env "$@" "${qemu[@]}" "$work/runner/TinyModel.GoldenRunner" "$shared" | tee "$out" || true
-  fi
+    grep -Eq '^[0-9]+ passed, [0-9]+ failed$' "$out" && break
+    echo "NOTE: the runner aborted under qemu before its summary (attempt $attempt); running it again"
+  done
   grep -Eq '^[0-9]+ passed, 0 failed$' "$out"
 }
 run_runner "$work/runner.txt"
