@@ -2,7 +2,8 @@
 # Measures Invoke of every model in ../shared/models and writes docs/performance.md (and, with the generator
 # benchmark, docs/build-time.md):
 #   1. NativeAOT: benchmarks/TinyModel.NativeAotBenchmarks published with NativeAOT's default instruction set and
-#      with x86-64-v3 (when this CPU has AVX2), and the same program under the JIT, run model by model,
+#      with x86-64-v3 (when this CPU has AVX2) and with `native` (every instruction this CPU has, as the JIT uses),
+#      and the same program under the JIT, run model by model,
 #      interleaved, for $ROUNDS rounds (default 3) into artifacts/benchmarks/nativeaot.tsv. NATIVEAOT=0 skips it.
 #   2. BenchmarkDotNet: TinyModel's Invoke, ONNX Runtime on the same model (../shared/peers), and the generator
 #      on a 5 MB model; then the report. Extra arguments go to BenchmarkDotNet, e.g. --filter '*Invoke*' (both
@@ -24,6 +25,9 @@ if [ "${NATIVEAOT:-1}" != 0 ]; then
     dotnet publish "$aot" -c Release -r linux-x64 -p:IlcInstructionSet=x86-64-v3 -o "$results/aot-x86-64-v3" --nologo -v:q
     variants+=(aot-x86-64-v3)
   fi
+  # `native`: the instruction sets the JIT uses on this CPU, so its ÷ JIT compares code generation alone.
+  dotnet publish "$aot" -c Release -r linux-x64 -p:IlcInstructionSet=native -o "$results/aot-native" --nologo -v:q
+  variants+=(aot-native)
   run_variant() { # <variant> <model>: one line per model, "fastest_us<TAB>matches"
     if [ "$1" = jit ]; then
       dotnet "$results/jit/TinyModel.NativeAotBenchmarks.dll" "$2"

@@ -8,7 +8,7 @@ namespace TinyModel.Benchmarks;
 
 /// <summary>
 /// The NativeAOT measurements eng/benchmarks.sh makes before BenchmarkDotNet runs: one tab-separated line per
-/// variant (<c>jit</c>, <c>aot-default</c>, <c>aot-x86-64-v3</c>), round and model, with the round's fastest µs
+/// variant (<c>jit</c>, <c>aot-default</c>, <c>aot-x86-64-v3</c>, <c>aot-native</c>), round and model, with the round's fastest µs
 /// per call and whether the outputs equalled TFLM's golden bytes.
 /// </summary>
 internal sealed class NativeAotResults
