@@ -54,6 +54,13 @@ internal static class PairedInt8Depthwise
             $"outputZeroPoint: {I(requantization.OutputZeroPoint)}, outputMin: {I(activation.QuantizedMin)}, outputMax: {I(activation.QuantizedMax)});");
         // A staged image goes to the kernel whole: it groups pixels into tiles across the ends of rows.
         int width = g.OutputWidth / (lanes / channels);
+        if (!Int8StagedInput.ImageFits(g, Slack) && Int8StagedInput.RingFits(g, Slack))
+        {
+            // Each input row staged once, in a ring, instead of once per filter row that reads it.
+            Int8StagedInput.WriteRing(writer, g, inputOffset, Slack,
+                (staged, rowOffsets, output) => $"global::TinyModel.Int8DepthwiseConvolution.ConvolveRingRow({staged}, shape, {rowOffsets}, weights, outputStage, {output});");
+            return;
+        }
         Int8StagedInput.WriteRows(writer, g, inputOffset, Slack,
             (staged, output) => $"global::TinyModel.Int8DepthwiseConvolution.ConvolveRow({staged}, shape, weights, outputStage, {output});",
             (staged, output, rowStride) => $"global::TinyModel.Int8DepthwiseConvolution.ConvolveRows({staged}, shape, {I(width)}, {I(rowStride)}, weights, outputStage, {output});");
