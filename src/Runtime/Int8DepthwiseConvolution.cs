@@ -67,6 +67,33 @@ public static partial class Int8DepthwiseConvolution
     /// <exception cref="ArgumentException">A span is too short for the shape, or the output is not whole rows of pixels.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The width or the row stride is negative.</exception>
     public static void ConvolveRows(ReadOnlySpan<short> staged, in Int8DepthwiseShape shape, int outputWidth, int outputRowStride,
+        ReadOnlySpan<sbyte> weights, ReadOnlySpan<int> outputStage, Span<sbyte> output) =>
+        Convolve(staged, shape, outputWidth, outputRowStride, default, weights, outputStage, output);
+
+    /// <summary>
+    /// Computes a run of output pixels as <see cref="ConvolveRow"/> does, with each filter row's staged input where
+    /// <paramref name="rowOffsets"/> says instead of <see cref="Int8DepthwiseShape.RowStride"/> apart: the layer keeps its
+    /// staged input rows in a ring, each staged once however many output rows read it.
+    /// </summary>
+    /// <param name="staged">The staged input rows.</param>
+    /// <param name="shape">The taps and the output range (its row stride is not used).</param>
+    /// <param name="rowOffsets">Per filter row, the staged offset of the first pixel's window in that row.</param>
+    /// <param name="weights">The packed weights (see the class remarks).</param>
+    /// <param name="outputStage">The bias and requantization table (see <see cref="Int8Convolution"/>).</param>
+    /// <param name="output">The output pixels, <see cref="Int8DepthwiseShape.Channels"/> values each.</param>
+    /// <exception cref="ArgumentException">A span is too short for the shape, an offset is negative, or the output is not whole pixels.</exception>
+    public static void ConvolveRingRow(ReadOnlySpan<short> staged, in Int8DepthwiseShape shape, ReadOnlySpan<int> rowOffsets,
+        ReadOnlySpan<sbyte> weights, ReadOnlySpan<int> outputStage, Span<sbyte> output)
+    {
+        if (rowOffsets.Length != shape.Rows)
+        {
+            throw new ArgumentException($"The shape has {shape.Rows} filter rows; {rowOffsets.Length} row offsets were given.", nameof(rowOffsets));
+        }
+        Convolve(staged, shape, 0, 0, rowOffsets, weights, outputStage, output);
+    }
+
+    /// <summary>The checks and the dispatch of every entry point; filter row r at <paramref name="rowOffsets"/>[r], or r row strides when it is empty.</summary>
+    private static void Convolve(ReadOnlySpan<short> staged, in Int8DepthwiseShape shape, int outputWidth, int outputRowStride, ReadOnlySpan<int> rowOffsets,
         ReadOnlySpan<sbyte> weights, ReadOnlySpan<int> outputStage, Span<sbyte> output)
     {
         int channels = shape.Channels;
@@ -93,7 +120,20 @@ public static partial class Int8DepthwiseConvolution
         {
             throw new ArgumentException($"The output holds {pixels} pixels, not whole rows of {width} (or too many to index).", nameof(output));
         }
-        long stagedNeeded = (long)(rows - 1) * outputRowStride + (long)(width - 1) * shape.PixelStride + shape.WindowExtent;
+        long lastRow = (long)(shape.Rows - 1) * shape.RowStride;
+        if (!rowOffsets.IsEmpty)
+        {
+            lastRow = 0;
+            foreach (int offset in rowOffsets)
+            {
+                if (offset < 0)
+                {
+                    throw new ArgumentException("Row offsets must not be negative.", nameof(rowOffsets));
+                }
+                lastRow = Math.Max(lastRow, offset);
+            }
+        }
+        long stagedNeeded = (long)(rows - 1) * outputRowStride + (long)(width - 1) * shape.PixelStride + lastRow + shape.RowExtent;
         if (staged.Length < stagedNeeded)
         {
             ThrowTooShort(nameof(staged), stagedNeeded, staged.Length);
@@ -118,7 +158,7 @@ public static partial class Int8DepthwiseConvolution
         {
             for (int column = 0; column < shape.Columns; column++)
             {
-                offsets[tap++] = r * shape.RowStride + column * shape.ColumnStride;
+                offsets[tap++] = (rowOffsets.IsEmpty ? r * shape.RowStride : rowOffsets[r]) + column * shape.ColumnStride;
             }
         }
         if (tap < offsets.Length)

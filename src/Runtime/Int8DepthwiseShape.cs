@@ -71,8 +71,8 @@ public readonly struct Int8DepthwiseShape
     /// <summary>Taps of the filter, taken two at a time (an odd last one with a zero weight).</summary>
     internal int TapPairs => (Rows * Columns + 1) / 2;
 
-    /// <summary>Staged values one pixel's taps span, a whole block of 32 channels read at each.</summary>
-    internal long WindowExtent => (long)(Rows - 1) * RowStride + (long)(Columns - 1) * ColumnStride + (Channels + 31) / 32 * 32;
+    /// <summary>Staged values one filter row of a pixel's taps spans, a whole block of 32 channels read at each.</summary>
+    internal long RowExtent => (long)(Columns - 1) * ColumnStride + (Channels + 31) / 32 * 32;
 
     /// <summary>Blocks of 32 channels (the last one padded with zero weights).</summary>
     internal int Blocks => (Channels + 31) / 32;

@@ -100,6 +100,12 @@ public class Int8ConvolutionKernelTests
         data.Add(new Case(true, 5, 6, 144, 144, 3, 3, Padding: 1, Wrap: true, Gain: 0.3));
         data.Add(new Case(true, 6, 8, 16, 16, 3, 3, DilationW: 2, DilationH: 2));
         data.Add(new Case(true, 4, 4, 8, 8, 2, 2, Gain: 40, Activation: 1, Batches: 2));
+        // Images too large to stage whole: input rows staged once each into a ring (stride 1 and 2, dilation, rows
+        // between windows that are never staged, SAME padding rows, batches).
+        foreach (Case ring in RingCases())
+        {
+            data.Add(ring);
+        }
         // One input channel with a depth multiplier: an ordinary convolution for the kernel.
         data.Add(new Case(true, 12, 10, 1, 8, 3, 3, StrideH: 2, StrideW: 2, Multiplier: 8));
         data.Add(new Case(true, 11, 9, 1, 5, 4, 3, Multiplier: 5, Weights: "extreme", Inputs: "extreme", InputZero: -128));
@@ -131,6 +137,23 @@ public class Int8ConvolutionKernelTests
     }
 
     public static TheoryData<Case> WinogradLayers() => new(WinogradCases());
+
+    /// <summary>Depthwise layers whose padded image exceeds the stack budget, so that their rows are staged into a ring.</summary>
+    private static Case[] RingCases() =>
+    [
+        new Case(true, 40, 40, 24, 24, 3, 3, Weights: "extreme", Inputs: "extreme", InputZero: -128),
+        new Case(true, 41, 40, 32, 32, 3, 3, StrideH: 2, StrideW: 2),
+        new Case(true, 36, 36, 30, 30, 3, 3, DilationH: 2, DilationW: 2, Padding: 1, Activation: 1),
+        new Case(true, 47, 45, 20, 20, 2, 2, StrideH: 3, StrideW: 3, Padding: 1),
+        new Case(true, 35, 33, 33, 33, 3, 3, Batches: 2, Wrap: true, Gain: 0.3),
+    ];
+
+    public static TheoryData<Case> RingLayers() => new(RingCases());
+
+    [Theory]
+    [MemberData(nameof(RingLayers))]
+    public void LargeDepthwiseLayersStageEachRowOnce(Case c) =>
+        Assert.Contains("TinyModel.Int8DepthwiseConvolution.ConvolveRingRow", InMemoryModel.Compile(Build(c).Model, "/tests/int8_convolution.tflite").GeneratedSource, StringComparison.Ordinal);
 
     [Theory]
     [MemberData(nameof(WinogradLayers))]

@@ -62,6 +62,20 @@ public class Int8ConvolutionArgumentTests
     }
 
     [Fact]
+    public void DepthwiseConvolveRingRowChecksTheRowOffsets()
+    {
+        // Filter rows in reverse order, the last one at 160: the same span as ConvolveRow's rows 80 apart.
+        short[] staged = new short[8 + 2 * 80 + 2 * 8 + 32];
+        sbyte[] weights = new sbyte[5 * 64];
+        int[] table = new int[Int8Convolution.OutputStageRows * Int8Convolution.OutputStageStride(8)];
+        sbyte[] output = new sbyte[16];
+        Int8DepthwiseConvolution.ConvolveRingRow(staged, DepthwiseShape, [160, 80, 0], weights, table, output);
+        Assert.Throws<ArgumentException>(() => Int8DepthwiseConvolution.ConvolveRingRow(staged, DepthwiseShape, [161, 80, 0], weights, table, output));
+        Assert.Throws<ArgumentException>(() => Int8DepthwiseConvolution.ConvolveRingRow(staged, DepthwiseShape, [80, -1, 0], weights, table, output));
+        Assert.Throws<ArgumentException>(() => Int8DepthwiseConvolution.ConvolveRingRow(staged, DepthwiseShape, [80, 0], weights, table, output));
+    }
+
+    [Fact]
     public void ShapesRejectImpossibleValues()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new Int8ConvolutionShape(4, 0, 40, 1, 0, 6, 8, 0, -128, 127, 0));

@@ -118,7 +118,7 @@ internal sealed partial class DepthwiseConv2D : OperatorDefinition<DepthwiseConv
         writer.WriteLine(asConvolution
             ? $"/// With one input channel this is an ordinary convolution. {PairedInt8Convolution.Describe(g)}"
             : paired
-            ? $"/// {PairedInt8Depthwise.Describe()}"
+            ? $"/// {PairedInt8Depthwise.Describe(g)}"
             : floatKernel
             ? $"/// {FloatConvolutionKernels.DescribeDepthwise(g)}"
             : $"/// Per output pixel, the accumulators start from {start} and gather, filter row by filter row, each channel's input times its weight; taps in the padding are skipped.");

@@ -115,6 +115,63 @@ internal static class Int8StagedInput
         ConvolutionLoops.CloseBatches(writer, g);
     }
 
+    /// <summary>Staged rows one output row's windows span: the filter's height, dilated.</summary>
+    private static int WindowHeight(ConvolutionGeometry g) => (g.FilterHeight - 1) * g.DilationHeight + 1;
+
+    /// <summary>Whether a ring of <see cref="WindowHeight"/> staged rows fits on the stack (see <see cref="WriteRing"/>).</summary>
+    public static bool RingFits(ConvolutionGeometry g, int slack) => (long)WindowHeight(g) * StagedWidth(g) * g.InputChannels + slack <= MaxStagedValues;
+
+    /// <summary>
+    /// Writes the loop of a layer whose kernel takes each filter row's staged offset (<see cref="RingFits"/>): the staged
+    /// rows live in a ring of <see cref="WindowHeight"/> slots, staged row <c>sr</c> (input row <c>sr − padTop</c>) in slot
+    /// <c>sr % height</c>, so that each input row is staged once however many output rows read it. Per output row,
+    /// <paramref name="kernelCall"/> gets the staged input's, the row offsets' and the output row's expressions.
+    /// </summary>
+    public static void WriteRing(SourceWriter writer, ConvolutionGeometry g, int inputOffset, int slack, Func<string, string, string, string> kernelCall)
+    {
+        int ic = g.InputChannels, oc = g.OutputChannels;
+        int stagedWidth = StagedWidth(g), height = WindowHeight(g);
+        int rowStride = stagedWidth * ic;
+        int columns = Math.Min(g.InputWidth, stagedWidth - g.PadLeft);
+        writer.WriteLine($"// Input rows are staged once each, in a ring of {I(height)} rows of {I(stagedWidth)} columns (input column ix at ix + {I(g.PadLeft)}): staged row sr, input row sr{Literals.PlusTerm(-g.PadTop)},");
+        writer.WriteLine($"// in slot sr % {I(height)}; filter row ky of output row oy reads staged row oy·{I(g.StrideHeight)} + ky·{I(g.DilationHeight)}. The columns and rows outside the input hold zeros: TFLite's padding.");
+        writer.WriteLine($"{EmitContext.Span}<short> staged = global::TinyModel.Int8Convolution.Align(stackalloc short[{I((long)height * rowStride + slack + AlignmentSlack)}], {I((long)height * rowStride + slack)});");
+        writer.WriteLine("staged.Clear();");
+        writer.WriteLine($"{EmitContext.Span}<int> rowOffsets = stackalloc int[{I(g.FilterHeight)}];");
+        ConvolutionLoops.OpenBatches(writer, g, "sbyte", "sbyte");
+        writer.WriteLine("int next = 0; // the next staged row to stage");
+        writer.OpenBlock($"for (int oy = 0; oy < {I(g.OutputHeight)}; oy++)");
+        writer.WriteLine($"int top = oy * {I(g.StrideHeight)};");
+        if (g.StrideHeight > height)
+        {
+            writer.WriteLine("next = top > next ? top : next; // rows between windows are never read");
+        }
+        writer.OpenBlock($"for (; next < top + {I(height)}; next++)");
+        writer.WriteLine($"{EmitContext.Span}<short> slot = staged.Slice(next % {I(height)} * {I(rowStride)}{Literals.PlusTerm((long)g.PadLeft * ic)}, {I(columns * ic)});");
+        if (g.ClipsRows)
+        {
+            writer.WriteLine($"int iy = next{Literals.PlusTerm(-g.PadTop)};");
+            writer.OpenBlock($"if ((uint)iy < {I(g.InputHeight)})");
+            writer.WriteLine($"global::TinyModel.Int8Convolution.Stage(image.Slice(iy * {I(g.InputWidth * ic)}, {I(columns * ic)}), {I(inputOffset)}, slot);");
+            writer.CloseBlock();
+            writer.OpenBlock("else");
+            writer.WriteLine("slot.Clear();");
+            writer.CloseBlock();
+        }
+        else
+        {
+            string row = g.PadTop == 0 ? "next" : $"(next{Literals.PlusTerm(-g.PadTop)})";
+            writer.WriteLine($"global::TinyModel.Int8Convolution.Stage(image.Slice({row} * {I(g.InputWidth * ic)}, {I(columns * ic)}), {I(inputOffset)}, slot);");
+        }
+        writer.CloseBlock();
+        writer.OpenBlock($"for (int ky = 0; ky < {I(g.FilterHeight)}; ky++)");
+        writer.WriteLine($"rowOffsets[ky] = (top + ky * {I(g.DilationHeight)}) % {I(height)} * {I(rowStride)};");
+        writer.CloseBlock();
+        writer.WriteLine(kernelCall("staged", "rowOffsets", $"result.Slice(oy * {I(g.OutputWidth * oc)}, {I(g.OutputWidth * oc)})"));
+        writer.CloseBlock();
+        ConvolutionLoops.CloseBatches(writer, g);
+    }
+
     /// <summary>
     /// Writes the loop of a layer whose whole padded image fits on the stack (<see cref="ImageFits"/> of
     /// <paramref name="staging"/>): the image staged once, as wide and high as <paramref name="staging"/>'s windows reach

@@ -7,8 +7,8 @@ namespace TinyModel.Generator.Operators.Convolution;
 
 /// <summary>
 /// The .NET flavor's int8 DEPTHWISE_CONV_2D with depth multiplier 1: the layer stages its input as int16
-/// <c>x − zeroPoint</c> with zeros in the padding, as <see cref="PairedInt8Convolution"/> does, and calls
-/// <c>TinyModel.Int8DepthwiseConvolution.ConvolveRow</c> per output row, which interleaves the staged values of
+/// <c>x − zeroPoint</c> with zeros in the padding, as <see cref="PairedInt8Convolution"/> does (the whole image, or
+/// each row once into a ring of rows), and calls <c>TinyModel.Int8DepthwiseConvolution</c>, which interleaves the staged values of
 /// two taps and multiplies them by both taps' weights in one pairwise multiply-add per channel. This class lays out
 /// the weights the way that kernel reads them and writes the layer's loop.
 /// </summary>
@@ -26,8 +26,16 @@ internal static class PairedInt8Depthwise
     public static bool Supports(ConvolutionGeometry g) => Int8StagedInput.Fits(g, Slack);
 
     /// <summary>A line of the layer's XML summary saying how the kernel computes it.</summary>
-    public static string Describe() =>
-        "Per output row, the filter rows' input rows are staged as int16 (value minus the input zero point, zero in the padding); per pixel and block of channels, the staged values of two taps are interleaved and multiplied by both taps' weights in one pairwise multiply-add.";
+    public static string Describe(ConvolutionGeometry g) =>
+        (Int8StagedInput.ImageFits(g, Slack)
+            ? "The padded image is staged once as int16 (value minus the input zero point, zero in the padding)"
+            : UsesRing(g)
+            ? "Each input row is staged once as int16 (value minus the input zero point, zero in the padding), into a ring of rows"
+            : "Per output row, the filter rows' input rows are staged as int16 (value minus the input zero point, zero in the padding)") +
+        "; per pixel and block of channels, the staged values of two taps are interleaved and multiplied by both taps' weights in one pairwise multiply-add.";
+
+    /// <summary>Whether the layer stages its rows into a ring (its padded image does not fit on the stack, a ring of rows does).</summary>
+    private static bool UsesRing(ConvolutionGeometry g) => !Int8StagedInput.ImageFits(g, Slack) && Int8StagedInput.RingFits(g, Slack);
 
     /// <summary>
     /// Writes the body of the layer's method. <paramref name="filter"/> is TFLite's <c>[1, ky, kx, channel]</c> int8
@@ -54,6 +62,13 @@ internal static class PairedInt8Depthwise
             $"outputZeroPoint: {I(requantization.OutputZeroPoint)}, outputMin: {I(activation.QuantizedMin)}, outputMax: {I(activation.QuantizedMax)});");
         // A staged image goes to the kernel whole: it groups pixels into tiles across the ends of rows.
         int width = g.OutputWidth / (lanes / channels);
+        if (UsesRing(g))
+        {
+            // Each input row staged once, in a ring, instead of once per filter row that reads it.
+            Int8StagedInput.WriteRing(writer, g, inputOffset, Slack,
+                (staged, rowOffsets, output) => $"global::TinyModel.Int8DepthwiseConvolution.ConvolveRingRow({staged}, shape, {rowOffsets}, weights, outputStage, {output});");
+            return;
+        }
         Int8StagedInput.WriteRows(writer, g, inputOffset, Slack,
             (staged, output) => $"global::TinyModel.Int8DepthwiseConvolution.ConvolveRow({staged}, shape, weights, outputStage, {output});",
             (staged, output, rowStride) => $"global::TinyModel.Int8DepthwiseConvolution.ConvolveRows({staged}, shape, {I(width)}, {I(rowStride)}, weights, outputStage, {output});");
