@@ -24,6 +24,9 @@ public interface IComparison
 
     /// <summary>The relation on 256-bit vectors.</summary>
     static abstract Vector256<T> Invoke<T>(Vector256<T> x, Vector256<T> y);
+
+    /// <summary>The relation on 512-bit vectors.</summary>
+    static abstract Vector512<T> Invoke<T>(Vector512<T> x, Vector512<T> y);
 }
 
 /// <summary>
@@ -216,6 +219,9 @@ public static class ComparisonKernels
 
         /// <inheritdoc/>
         public static Vector256<T> Invoke<T>(Vector256<T> x, Vector256<T> y) => Vector256.Equals(x, y);
+
+        /// <inheritdoc/>
+        public static Vector512<T> Invoke<T>(Vector512<T> x, Vector512<T> y) => Vector512.Equals(x, y);
     }
 
     /// <summary>NOT_EQUAL: <c>x != y</c> (true for NaN).</summary>
@@ -230,6 +236,9 @@ public static class ComparisonKernels
 
         /// <inheritdoc/>
         public static Vector256<T> Invoke<T>(Vector256<T> x, Vector256<T> y) => ~Vector256.Equals(x, y);
+
+        /// <inheritdoc/>
+        public static Vector512<T> Invoke<T>(Vector512<T> x, Vector512<T> y) => ~Vector512.Equals(x, y);
     }
 
     /// <summary>GREATER: <c>x &gt; y</c>.</summary>
@@ -244,6 +253,9 @@ public static class ComparisonKernels
 
         /// <inheritdoc/>
         public static Vector256<T> Invoke<T>(Vector256<T> x, Vector256<T> y) => Vector256.GreaterThan(x, y);
+
+        /// <inheritdoc/>
+        public static Vector512<T> Invoke<T>(Vector512<T> x, Vector512<T> y) => Vector512.GreaterThan(x, y);
     }
 
     /// <summary>GREATER_EQUAL: <c>x &gt;= y</c>.</summary>
@@ -258,6 +270,9 @@ public static class ComparisonKernels
 
         /// <inheritdoc/>
         public static Vector256<T> Invoke<T>(Vector256<T> x, Vector256<T> y) => Vector256.GreaterThanOrEqual(x, y);
+
+        /// <inheritdoc/>
+        public static Vector512<T> Invoke<T>(Vector512<T> x, Vector512<T> y) => Vector512.GreaterThanOrEqual(x, y);
     }
 
     /// <summary>LESS: <c>x &lt; y</c>.</summary>
@@ -272,6 +287,9 @@ public static class ComparisonKernels
 
         /// <inheritdoc/>
         public static Vector256<T> Invoke<T>(Vector256<T> x, Vector256<T> y) => Vector256.LessThan(x, y);
+
+        /// <inheritdoc/>
+        public static Vector512<T> Invoke<T>(Vector512<T> x, Vector512<T> y) => Vector512.LessThan(x, y);
     }
 
     /// <summary>LESS_EQUAL: <c>x &lt;= y</c>.</summary>
@@ -286,5 +304,8 @@ public static class ComparisonKernels
 
         /// <inheritdoc/>
         public static Vector256<T> Invoke<T>(Vector256<T> x, Vector256<T> y) => Vector256.LessThanOrEqual(x, y);
+
+        /// <inheritdoc/>
+        public static Vector512<T> Invoke<T>(Vector512<T> x, Vector512<T> y) => Vector512.LessThanOrEqual(x, y);
     }
 }
