@@ -32,12 +32,19 @@ public interface IComparison
 /// <summary>
 /// The comparison layers' kernels (EQUAL, NOT_EQUAL, GREATER, GREATER_EQUAL, LESS, LESS_EQUAL on inputs compared
 /// as stored: float32, int32, int64, bool): one run of the bool output, each input a span as long as the output
-/// or one value repeated over it. 16 or 32 outputs per step: the lane masks narrowed to bytes, 256 then 128
-/// bits (SSE on x64's baseline, AdvSimd on ARM64), then a scalar tail.
+/// or one value repeated over it. 64, 32 or 16 outputs per step: the lane masks narrowed to bytes, 512, 256 then
+/// 128 bits (SSE on x64's baseline, AdvSimd on ARM64), then a scalar tail.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class ComparisonKernels
 {
+    /// <summary>The widest vectors the comparison loops take on this machine (the portable tiers: 512, 256, 128 bits, else scalar).</summary>
+    public static InstructionTier Tier
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => InstructionTiers.Portable;
+    }
+
     /// <summary><c>output[i] = TComparison(x[i], y[i])</c>.</summary>
     /// <param name="x">The first input, as long as the output.</param>
     /// <param name="y">The second input, as long as the output.</param>
@@ -104,14 +111,22 @@ public static class ComparisonKernels
         int size = Unsafe.SizeOf<T>();
         if (size is 1 or 4 or 8)
         {
-            if (Vector256.IsHardwareAccelerated)
+            InstructionTier tier = Tier;
+            if (tier == InstructionTier.Vector512)
+            {
+                for (; (int)i <= n - Vector512<byte>.Count; i += (nuint)Vector512<byte>.Count)
+                {
+                    (Masks512<T, TComparison, TLeft, TRight>(ref x, ref y, i) & Vector512<byte>.One).StoreUnsafe(ref o, i);
+                }
+            }
+            if (tier >= InstructionTier.Vector256)
             {
                 for (; (int)i <= n - Vector256<byte>.Count; i += (nuint)Vector256<byte>.Count)
                 {
                     (Masks256<T, TComparison, TLeft, TRight>(ref x, ref y, i) & Vector256<byte>.One).StoreUnsafe(ref o, i);
                 }
             }
-            if (Vector128.IsHardwareAccelerated)
+            if (tier >= InstructionTier.Vector128)
             {
                 for (; (int)i <= n - Vector128<byte>.Count; i += (nuint)Vector128<byte>.Count)
                 {
@@ -173,6 +188,30 @@ public static class ComparisonKernels
         return Half(Half(m0, m1, 4), Half(m2, m3, 4), 2);
     }
 
+    /// <summary>The masks of the 64 elements from <paramref name="i"/>, one byte each.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<byte> Masks512<T, TComparison, TLeft, TRight>(ref T x, ref T y, nuint i)
+        where TComparison : IComparison
+        where TLeft : struct, IOperandForm
+        where TRight : struct, IOperandForm
+    {
+        int size = Unsafe.SizeOf<T>();
+        nuint c = (nuint)Vector512<T>.Count;
+        if (size == 1)
+        {
+            return TComparison.Invoke(TLeft.Load512(ref x, i), TRight.Load512(ref y, i)).AsByte();
+        }
+        Vector512<byte> m0 = Half(Mask512<T, TComparison, TLeft, TRight>(ref x, ref y, i, 0, c), Mask512<T, TComparison, TLeft, TRight>(ref x, ref y, i, 1, c), size);
+        Vector512<byte> m1 = Half(Mask512<T, TComparison, TLeft, TRight>(ref x, ref y, i, 2, c), Mask512<T, TComparison, TLeft, TRight>(ref x, ref y, i, 3, c), size);
+        if (size == 4)
+        {
+            return Half(m0, m1, 2);
+        }
+        Vector512<byte> m2 = Half(Mask512<T, TComparison, TLeft, TRight>(ref x, ref y, i, 4, c), Mask512<T, TComparison, TLeft, TRight>(ref x, ref y, i, 5, c), size);
+        Vector512<byte> m3 = Half(Mask512<T, TComparison, TLeft, TRight>(ref x, ref y, i, 6, c), Mask512<T, TComparison, TLeft, TRight>(ref x, ref y, i, 7, c), size);
+        return Half(Half(m0, m1, 4), Half(m2, m3, 4), 2);
+    }
+
     /// <summary>The masks of vector <paramref name="k"/> (of <paramref name="count"/> elements) from element <paramref name="i"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<byte> Mask128<T, TComparison, TLeft, TRight>(ref T x, ref T y, nuint i, nuint k, nuint count)
@@ -188,6 +227,14 @@ public static class ComparisonKernels
         where TLeft : struct, IOperandForm
         where TRight : struct, IOperandForm =>
         TComparison.Invoke(TLeft.Load256(ref x, i + k * count), TRight.Load256(ref y, i + k * count)).AsByte();
+
+    /// <inheritdoc cref="Mask128"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<byte> Mask512<T, TComparison, TLeft, TRight>(ref T x, ref T y, nuint i, nuint k, nuint count)
+        where TComparison : IComparison
+        where TLeft : struct, IOperandForm
+        where TRight : struct, IOperandForm =>
+        TComparison.Invoke(TLeft.Load512(ref x, i + k * count), TRight.Load512(ref y, i + k * count)).AsByte();
 
     /// <summary>Two vectors of <paramref name="size"/>-byte masks as one vector of half-size masks (the low half of each, in order).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -205,6 +252,15 @@ public static class ComparisonKernels
         8 => Vector256.Narrow(low.AsUInt64(), high.AsUInt64()).AsByte(),
         4 => Vector256.Narrow(low.AsUInt32(), high.AsUInt32()).AsByte(),
         _ => Vector256.Narrow(low.AsUInt16(), high.AsUInt16()),
+    };
+
+    /// <inheritdoc cref="Half(Vector128{byte}, Vector128{byte}, int)"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<byte> Half(Vector512<byte> low, Vector512<byte> high, int size) => size switch
+    {
+        8 => Vector512.Narrow(low.AsUInt64(), high.AsUInt64()).AsByte(),
+        4 => Vector512.Narrow(low.AsUInt32(), high.AsUInt32()).AsByte(),
+        _ => Vector512.Narrow(low.AsUInt16(), high.AsUInt16()),
     };
 
     /// <summary>EQUAL: <c>x == y</c> (false for NaN).</summary>
