@@ -88,4 +88,13 @@ public readonly struct AddSubOperation<TCombine> : IQuantizedOperation
         Vector256<int> b = FixedPointLanes.MultiplyByQuantizedMultiplier(Vector256.ShiftLeft(y + Vector256.Create(_input2Offset), _leftShift), Vector256.Create(_input2Multiplier), Vector256.Create(_input2Shift));
         return FixedPointLanes.MultiplyByQuantizedMultiplier(TCombine.Invoke(a, b), Vector256.Create(_outputMultiplier), Vector256.Create(_outputShift));
     }
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    Vector512<int> IQuantizedOperation.Invoke(Vector512<int> x, Vector512<int> y)
+    {
+        Vector512<int> a = FixedPointLanes.MultiplyByQuantizedMultiplier(Vector512.ShiftLeft(x + Vector512.Create(_input1Offset), _leftShift), Vector512.Create(_input1Multiplier), Vector512.Create(_input1Shift));
+        Vector512<int> b = FixedPointLanes.MultiplyByQuantizedMultiplier(Vector512.ShiftLeft(y + Vector512.Create(_input2Offset), _leftShift), Vector512.Create(_input2Multiplier), Vector512.Create(_input2Shift));
+        return FixedPointLanes.MultiplyByQuantizedMultiplier(TCombine.Invoke(a, b), Vector512.Create(_outputMultiplier), Vector512.Create(_outputShift));
+    }
 }

@@ -24,17 +24,27 @@ public interface IComparison
 
     /// <summary>The relation on 256-bit vectors.</summary>
     static abstract Vector256<T> Invoke<T>(Vector256<T> x, Vector256<T> y);
+
+    /// <summary>The relation on 512-bit vectors.</summary>
+    static abstract Vector512<T> Invoke<T>(Vector512<T> x, Vector512<T> y);
 }
 
 /// <summary>
 /// The comparison layers' kernels (EQUAL, NOT_EQUAL, GREATER, GREATER_EQUAL, LESS, LESS_EQUAL on inputs compared
 /// as stored: float32, int32, int64, bool): one run of the bool output, each input a span as long as the output
-/// or one value repeated over it. 16 or 32 outputs per step: the lane masks narrowed to bytes, 256 then 128
-/// bits (SSE on x64's baseline, AdvSimd on ARM64), then a scalar tail.
+/// or one value repeated over it. 64, 32 or 16 outputs per step: the lane masks narrowed to bytes, 512, 256 then
+/// 128 bits (SSE on x64's baseline, AdvSimd on ARM64), then a scalar tail.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class ComparisonKernels
 {
+    /// <summary>The widest vectors the comparison loops take on this machine (the portable tiers: 512, 256, 128 bits, else scalar).</summary>
+    public static InstructionTier Tier
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => InstructionTiers.Portable;
+    }
+
     /// <summary><c>output[i] = TComparison(x[i], y[i])</c>.</summary>
     /// <param name="x">The first input, as long as the output.</param>
     /// <param name="y">The second input, as long as the output.</param>
@@ -101,14 +111,22 @@ public static class ComparisonKernels
         int size = Unsafe.SizeOf<T>();
         if (size is 1 or 4 or 8)
         {
-            if (Vector256.IsHardwareAccelerated)
+            InstructionTier tier = Tier;
+            if (tier == InstructionTier.Vector512)
+            {
+                for (; (int)i <= n - Vector512<byte>.Count; i += (nuint)Vector512<byte>.Count)
+                {
+                    (Masks512<T, TComparison, TLeft, TRight>(ref x, ref y, i) & Vector512<byte>.One).StoreUnsafe(ref o, i);
+                }
+            }
+            if (tier >= InstructionTier.Vector256)
             {
                 for (; (int)i <= n - Vector256<byte>.Count; i += (nuint)Vector256<byte>.Count)
                 {
                     (Masks256<T, TComparison, TLeft, TRight>(ref x, ref y, i) & Vector256<byte>.One).StoreUnsafe(ref o, i);
                 }
             }
-            if (Vector128.IsHardwareAccelerated)
+            if (tier >= InstructionTier.Vector128)
             {
                 for (; (int)i <= n - Vector128<byte>.Count; i += (nuint)Vector128<byte>.Count)
                 {
@@ -170,6 +188,30 @@ public static class ComparisonKernels
         return Half(Half(m0, m1, 4), Half(m2, m3, 4), 2);
     }
 
+    /// <summary>The masks of the 64 elements from <paramref name="i"/>, one byte each.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<byte> Masks512<T, TComparison, TLeft, TRight>(ref T x, ref T y, nuint i)
+        where TComparison : IComparison
+        where TLeft : struct, IOperandForm
+        where TRight : struct, IOperandForm
+    {
+        int size = Unsafe.SizeOf<T>();
+        nuint c = (nuint)Vector512<T>.Count;
+        if (size == 1)
+        {
+            return TComparison.Invoke(TLeft.Load512(ref x, i), TRight.Load512(ref y, i)).AsByte();
+        }
+        Vector512<byte> m0 = Half(Mask512<T, TComparison, TLeft, TRight>(ref x, ref y, i, 0, c), Mask512<T, TComparison, TLeft, TRight>(ref x, ref y, i, 1, c), size);
+        Vector512<byte> m1 = Half(Mask512<T, TComparison, TLeft, TRight>(ref x, ref y, i, 2, c), Mask512<T, TComparison, TLeft, TRight>(ref x, ref y, i, 3, c), size);
+        if (size == 4)
+        {
+            return Half(m0, m1, 2);
+        }
+        Vector512<byte> m2 = Half(Mask512<T, TComparison, TLeft, TRight>(ref x, ref y, i, 4, c), Mask512<T, TComparison, TLeft, TRight>(ref x, ref y, i, 5, c), size);
+        Vector512<byte> m3 = Half(Mask512<T, TComparison, TLeft, TRight>(ref x, ref y, i, 6, c), Mask512<T, TComparison, TLeft, TRight>(ref x, ref y, i, 7, c), size);
+        return Half(Half(m0, m1, 4), Half(m2, m3, 4), 2);
+    }
+
     /// <summary>The masks of vector <paramref name="k"/> (of <paramref name="count"/> elements) from element <paramref name="i"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<byte> Mask128<T, TComparison, TLeft, TRight>(ref T x, ref T y, nuint i, nuint k, nuint count)
@@ -185,6 +227,14 @@ public static class ComparisonKernels
         where TLeft : struct, IOperandForm
         where TRight : struct, IOperandForm =>
         TComparison.Invoke(TLeft.Load256(ref x, i + k * count), TRight.Load256(ref y, i + k * count)).AsByte();
+
+    /// <inheritdoc cref="Mask128"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<byte> Mask512<T, TComparison, TLeft, TRight>(ref T x, ref T y, nuint i, nuint k, nuint count)
+        where TComparison : IComparison
+        where TLeft : struct, IOperandForm
+        where TRight : struct, IOperandForm =>
+        TComparison.Invoke(TLeft.Load512(ref x, i + k * count), TRight.Load512(ref y, i + k * count)).AsByte();
 
     /// <summary>Two vectors of <paramref name="size"/>-byte masks as one vector of half-size masks (the low half of each, in order).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -204,6 +254,15 @@ public static class ComparisonKernels
         _ => Vector256.Narrow(low.AsUInt16(), high.AsUInt16()),
     };
 
+    /// <inheritdoc cref="Half(Vector128{byte}, Vector128{byte}, int)"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<byte> Half(Vector512<byte> low, Vector512<byte> high, int size) => size switch
+    {
+        8 => Vector512.Narrow(low.AsUInt64(), high.AsUInt64()).AsByte(),
+        4 => Vector512.Narrow(low.AsUInt32(), high.AsUInt32()).AsByte(),
+        _ => Vector512.Narrow(low.AsUInt16(), high.AsUInt16()),
+    };
+
     /// <summary>EQUAL: <c>x == y</c> (false for NaN).</summary>
     public readonly struct Equal : IComparison
     {
@@ -216,6 +275,9 @@ public static class ComparisonKernels
 
         /// <inheritdoc/>
         public static Vector256<T> Invoke<T>(Vector256<T> x, Vector256<T> y) => Vector256.Equals(x, y);
+
+        /// <inheritdoc/>
+        public static Vector512<T> Invoke<T>(Vector512<T> x, Vector512<T> y) => Vector512.Equals(x, y);
     }
 
     /// <summary>NOT_EQUAL: <c>x != y</c> (true for NaN).</summary>
@@ -230,6 +292,9 @@ public static class ComparisonKernels
 
         /// <inheritdoc/>
         public static Vector256<T> Invoke<T>(Vector256<T> x, Vector256<T> y) => ~Vector256.Equals(x, y);
+
+        /// <inheritdoc/>
+        public static Vector512<T> Invoke<T>(Vector512<T> x, Vector512<T> y) => ~Vector512.Equals(x, y);
     }
 
     /// <summary>GREATER: <c>x &gt; y</c>.</summary>
@@ -244,6 +309,9 @@ public static class ComparisonKernels
 
         /// <inheritdoc/>
         public static Vector256<T> Invoke<T>(Vector256<T> x, Vector256<T> y) => Vector256.GreaterThan(x, y);
+
+        /// <inheritdoc/>
+        public static Vector512<T> Invoke<T>(Vector512<T> x, Vector512<T> y) => Vector512.GreaterThan(x, y);
     }
 
     /// <summary>GREATER_EQUAL: <c>x &gt;= y</c>.</summary>
@@ -258,6 +326,9 @@ public static class ComparisonKernels
 
         /// <inheritdoc/>
         public static Vector256<T> Invoke<T>(Vector256<T> x, Vector256<T> y) => Vector256.GreaterThanOrEqual(x, y);
+
+        /// <inheritdoc/>
+        public static Vector512<T> Invoke<T>(Vector512<T> x, Vector512<T> y) => Vector512.GreaterThanOrEqual(x, y);
     }
 
     /// <summary>LESS: <c>x &lt; y</c>.</summary>
@@ -272,6 +343,9 @@ public static class ComparisonKernels
 
         /// <inheritdoc/>
         public static Vector256<T> Invoke<T>(Vector256<T> x, Vector256<T> y) => Vector256.LessThan(x, y);
+
+        /// <inheritdoc/>
+        public static Vector512<T> Invoke<T>(Vector512<T> x, Vector512<T> y) => Vector512.LessThan(x, y);
     }
 
     /// <summary>LESS_EQUAL: <c>x &lt;= y</c>.</summary>
@@ -286,5 +360,8 @@ public static class ComparisonKernels
 
         /// <inheritdoc/>
         public static Vector256<T> Invoke<T>(Vector256<T> x, Vector256<T> y) => Vector256.LessThanOrEqual(x, y);
+
+        /// <inheritdoc/>
+        public static Vector512<T> Invoke<T>(Vector512<T> x, Vector512<T> y) => Vector512.LessThanOrEqual(x, y);
     }
 }

@@ -5,7 +5,7 @@ namespace TinyModel;
 
 /// <summary>
 /// The arithmetic of one quantized layer on inputs widened to int32, before its output offset and clamp: one
-/// element, four lanes (SSE4.1 or AdvSimd: <see cref="FixedPointLanes.IsVector128Supported"/>) and eight (AVX2),
+/// element, four lanes (SSE4.1 or AdvSimd: <see cref="FixedPointLanes.IsVector128Supported"/>), eight (AVX2) and sixteen (AVX-512F),
 /// all giving the same bits. The vector forms are called only where those instruction sets are present.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
@@ -28,4 +28,7 @@ public interface IQuantizedOperation
 
     /// <summary>Eight lanes (AVX2 only).</summary>
     Vector256<int> Invoke(Vector256<int> x, Vector256<int> y);
+
+    /// <summary>Sixteen lanes (AVX-512F only).</summary>
+    Vector512<int> Invoke(Vector512<int> x, Vector512<int> y);
 }

@@ -76,4 +76,12 @@ public readonly struct MulQuantization : IQuantizedOperation
         Vector256<int> product = Avx2.MultiplyLow(x + Vector256.Create(Input1Offset), y + Vector256.Create(Input2Offset));
         return FixedPointLanes.MultiplyByQuantizedMultiplier(product, Vector256.Create(Multiplier), Vector256.Create(Shift));
     }
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    Vector512<int> IQuantizedOperation.Invoke(Vector512<int> x, Vector512<int> y)
+    {
+        Vector512<int> product = Avx512F.MultiplyLow(x + Vector512.Create(Input1Offset), y + Vector512.Create(Input2Offset));
+        return FixedPointLanes.MultiplyByQuantizedMultiplier(product, Vector512.Create(Multiplier), Vector512.Create(Shift));
+    }
 }

@@ -102,4 +102,17 @@ public readonly struct PreluQuantization : IQuantizedOperation
             Vector256.ConditionalSelect(nonNegative, Vector256.Create(IdentityMultiplier), Vector256.Create(AlphaMultiplier)),
             Vector256.ConditionalSelect(nonNegative, Vector256.Create(IdentityShift), Vector256.Create(AlphaShift)));
     }
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    Vector512<int> IQuantizedOperation.Invoke(Vector512<int> x, Vector512<int> alpha)
+    {
+        Vector512<int> v = x + Vector512.Create(InputOffset);
+        Vector512<int> negative = Avx512F.MultiplyLow(v, alpha + Vector512.Create(AlphaOffset));
+        Vector512<int> nonNegative = Vector512.GreaterThan(v, Vector512<int>.AllBitsSet);
+        return FixedPointLanes.MultiplyByQuantizedMultiplier(
+            Vector512.ConditionalSelect(nonNegative, v, negative),
+            Vector512.ConditionalSelect(nonNegative, Vector512.Create(IdentityMultiplier), Vector512.Create(AlphaMultiplier)),
+            Vector512.ConditionalSelect(nonNegative, Vector512.Create(IdentityShift), Vector512.Create(AlphaShift)));
+    }
 }

@@ -3,6 +3,7 @@ using System.ComponentModel;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 using static TinyModel.BinaryKernels;
 
@@ -12,13 +13,24 @@ namespace TinyModel;
 /// The int8 and int16 element-wise binary layers whose rescaling is TFLM's <c>MultiplyByQuantizedMultiplier</c>
 /// (MUL, PRELU, SQUARED_DIFFERENCE), bit for bit: inputs widened to 32-bit lanes, the arithmetic of TFLM's
 /// reference kernel per lane (<see cref="FixedPointLanes"/>: its rounding doubling high multiply and rounding
-/// shift, exactly), plus the output offset, clamped and narrowed. Eight lanes with AVX2, four with SSE4.1 or
-/// ARM64's AdvSimd, then a scalar tail. Each input is a span as long as the output or one value repeated over
+/// shift, exactly), plus the output offset, clamped and narrowed. Sixteen lanes with AVX-512F, eight with AVX2,
+/// four with SSE4.1 or ARM64's AdvSimd, then a scalar tail (<see cref="Tier"/>). Each input is a span as long as the output or one value repeated over
 /// it; the output may be the first input.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class QuantizedBinaryKernels
 {
+    /// <summary>The widest lanes the loop takes on this machine: AVX-512F, AVX2, SSE4.1 or AdvSimd (four lanes), else scalar.</summary>
+    public static InstructionTier Tier
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Vector512.IsHardwareAccelerated && Avx512F.IsSupported ? InstructionTier.Avx512
+            : Avx2.IsSupported ? InstructionTier.Avx2
+            : Sse41.IsSupported ? InstructionTier.Sse
+            : AdvSimd.IsSupported ? InstructionTier.AdvSimd
+            : InstructionTier.Scalar;
+    }
+
     /// <summary>
     /// <c>output[i] = clamp(TOperation(x[i], y[i]) + outputOffset, min, max)</c> for int8 or int16 inputs and output
     /// (<see cref="MulQuantization"/>, <see cref="PreluQuantization"/>, <see cref="SquaredDifferenceQuantization"/>).
@@ -105,7 +117,17 @@ public static class QuantizedBinaryKernels
         int n = output.Length;
         ref TX o = ref MemoryMarshal.GetReference(output);
         int i = 0;
-        if (Avx2.IsSupported)
+        InstructionTier tier = Tier;
+        if (tier == InstructionTier.Avx512)
+        {
+            for (; i <= n - 16; i += 16)
+            {
+                Vector512<int> v = operation.Invoke(Widen16<TX, TLeft>(ref x, i), Widen16<TY, TRight>(ref y, i));
+                v = Vector512.Min(Vector512.Max(v + Vector512.Create(operation.OutputOffset), Vector512.Create(operation.Min)), Vector512.Create(operation.Max));
+                Store16(v, ref o, i);
+            }
+        }
+        if (tier >= InstructionTier.Avx2)
         {
             for (; i <= n - 8; i += 8)
             {
@@ -113,7 +135,7 @@ public static class QuantizedBinaryKernels
                 Store8(Requantization.Clamp(v, operation.OutputOffset, operation.Min, operation.Max), ref o, i);
             }
         }
-        if (FixedPointLanes.IsVector128Supported)
+        if (tier != InstructionTier.Scalar)
         {
             for (; i <= n - 4; i += 4)
             {
@@ -170,6 +192,39 @@ public static class QuantizedBinaryKernels
             return Avx2.ConvertToVector256Int32(Vector128.CreateScalarUnsafe(bytes).AsSByte());
         }
         return Avx2.ConvertToVector256Int32(Vector128.LoadUnsafe(ref Unsafe.As<T, short>(ref Unsafe.Add(ref source, i))));
+    }
+
+    /// <summary>Sixteen int8 or int16 elements from <paramref name="i"/>, sign-extended to 32-bit lanes (AVX-512F only).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<int> Widen16<T, TForm>(ref T source, int i)
+        where T : unmanaged
+        where TForm : struct, IOperandForm
+    {
+        if (typeof(TForm) == typeof(Repeated))
+        {
+            return Vector512.Create(ToInt(source));
+        }
+        if (typeof(T) == typeof(sbyte))
+        {
+            return Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref Unsafe.As<T, sbyte>(ref Unsafe.Add(ref source, i))));
+        }
+        return Avx512F.ConvertToVector512Int32(Vector256.LoadUnsafe(ref Unsafe.As<T, short>(ref Unsafe.Add(ref source, i))));
+    }
+
+    /// <summary>Stores sixteen clamped lanes as int8 or int16 (AVX-512F only; the clamp keeps them in range, so truncating is exact).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store16<T>(Vector512<int> v, ref T destination, int i)
+        where T : unmanaged
+    {
+        ref byte target = ref Unsafe.As<T, byte>(ref Unsafe.Add(ref destination, i));
+        if (typeof(T) == typeof(sbyte))
+        {
+            Avx512F.ConvertToVector128SByte(v).StoreUnsafe(ref Unsafe.As<byte, sbyte>(ref target));
+        }
+        else
+        {
+            Avx512F.ConvertToVector256Int16(v).StoreUnsafe(ref Unsafe.As<byte, short>(ref target));
+        }
     }
 
     /// <summary>Stores four clamped lanes as int8 or int16.</summary>

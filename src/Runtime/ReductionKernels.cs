@@ -9,14 +9,14 @@ namespace TinyModel;
 
 /// <summary>
 /// Reductions (SUM, MEAN, REDUCE_MAX, REDUCE_MIN of float; SUM and MEAN of int8 requantized; REDUCE_MAX and
-/// REDUCE_MIN of int8) whose innermost dimension is kept: <c>rows</c> rows of
+/// REDUCE_MIN of int8; ARG_MAX and ARG_MIN of float and int8) whose innermost dimension is kept: <c>rows</c> rows of
 /// <c>output.Length</c> contiguous values, <c>rowStride</c> apart, combined column by column. The vectors run
 /// across the kept columns, so each column's accumulator meets its values in the order TFLM's reference loop
 /// does (input memory order), and float sums keep their bits; a global average pool (MEAN over height and width
 /// of NHWC) is the common case.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public static class ReductionKernels
+public static partial class ReductionKernels
 {
     /// <summary>SUM: <c>output[j] = 0 + row0[j] + row1[j] + …</c>, left to right.</summary>
     /// <param name="input">The first row's first value onward.</param>

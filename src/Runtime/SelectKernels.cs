@@ -10,14 +10,21 @@ namespace TinyModel;
 /// <summary>
 /// The SELECT_V2 layers' kernel: <c>output[i] = condition[i] ? x[i] : y[i]</c> over one run, x and y each a span
 /// as long as the output or one value repeated over it, values copied as stored (1-, 2- or 4-byte elements
-/// vectorized; others a scalar loop). 32 or 16 conditions per step: the bool bytes compared with zero give a
-/// byte mask, widened (sign-extended) to the element size, then a bitwise select, 256 then 128 bits (SSE on
+/// vectorized; others a scalar loop). 64, 32 or 16 conditions per step: the bool bytes compared with zero give a
+/// byte mask, widened (sign-extended) to the element size, then a bitwise select, 512, 256 then 128 bits (SSE on
 /// x64's baseline, AdvSimd on ARM64), then a scalar tail. A condition byte counts as true when it is not zero,
 /// as C#'s <c>c ? x : y</c> on a bool does. The output may be x, y, or (1-byte elements) the condition.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class SelectKernels
 {
+    /// <summary>The widest vectors the select loop takes on this machine (the portable tiers: 512, 256, 128 bits, else scalar).</summary>
+    public static InstructionTier Tier
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => InstructionTiers.Portable;
+    }
+
     /// <summary><c>output[i] = condition[i] ? x[i] : y[i]</c>.</summary>
     /// <typeparam name="T">The element type of x, y and the output.</typeparam>
     /// <param name="condition">The condition, as long as the output.</param>
@@ -86,14 +93,22 @@ public static class SelectKernels
         nuint i = 0;
         if (Unsafe.SizeOf<T>() is 1 or 2 or 4)
         {
-            if (Vector256.IsHardwareAccelerated)
+            InstructionTier tier = Tier;
+            if (tier == InstructionTier.Vector512)
+            {
+                for (; (int)i <= n - Vector512<byte>.Count; i += (nuint)Vector512<byte>.Count)
+                {
+                    Blend512<T, TX, TY>(~Vector512.Equals(Vector512.LoadUnsafe(ref c, i), Vector512<byte>.Zero).AsSByte(), ref x, ref y, ref o, i);
+                }
+            }
+            if (tier >= InstructionTier.Vector256)
             {
                 for (; (int)i <= n - Vector256<byte>.Count; i += (nuint)Vector256<byte>.Count)
                 {
                     Blend256<T, TX, TY>(~Vector256.Equals(Vector256.LoadUnsafe(ref c, i), Vector256<byte>.Zero).AsSByte(), ref x, ref y, ref o, i);
                 }
             }
-            if (Vector128.IsHardwareAccelerated)
+            if (tier >= InstructionTier.Vector128)
             {
                 for (; (int)i <= n - Vector128<byte>.Count; i += (nuint)Vector128<byte>.Count)
                 {
@@ -169,5 +184,37 @@ public static class SelectKernels
 
         static void Blend(Vector256<T> mask, ref T x, ref T y, ref T o, nuint i) =>
             Vector256.ConditionalSelect(mask, TX.Load256(ref x, i), TY.Load256(ref y, i)).StoreUnsafe(ref o, i);
+    }
+
+    /// <summary>Selects the 64 elements from <paramref name="i"/> by their byte masks (see <see cref="Blend128"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Blend512<T, TX, TY>(Vector512<sbyte> masks, ref T x, ref T y, ref T o, nuint i)
+        where T : unmanaged
+        where TX : struct, IOperandForm
+        where TY : struct, IOperandForm
+    {
+        int size = Unsafe.SizeOf<T>();
+        if (size == 1)
+        {
+            Vector512.ConditionalSelect(masks.As<sbyte, T>(), TX.Load512(ref x, i), TY.Load512(ref y, i)).StoreUnsafe(ref o, i);
+            return;
+        }
+        (Vector512<short> low, Vector512<short> high) = Vector512.Widen(masks);
+        if (size == 2)
+        {
+            Blend(low.As<short, T>(), ref x, ref y, ref o, i);
+            Blend(high.As<short, T>(), ref x, ref y, ref o, i + (nuint)Vector512<short>.Count);
+            return;
+        }
+        (Vector512<int> m0, Vector512<int> m1) = Vector512.Widen(low);
+        (Vector512<int> m2, Vector512<int> m3) = Vector512.Widen(high);
+        nuint count = (nuint)Vector512<int>.Count;
+        Blend(m0.As<int, T>(), ref x, ref y, ref o, i);
+        Blend(m1.As<int, T>(), ref x, ref y, ref o, i + count);
+        Blend(m2.As<int, T>(), ref x, ref y, ref o, i + (2 * count));
+        Blend(m3.As<int, T>(), ref x, ref y, ref o, i + (3 * count));
+
+        static void Blend(Vector512<T> mask, ref T x, ref T y, ref T o, nuint i) =>
+            Vector512.ConditionalSelect(mask, TX.Load512(ref x, i), TY.Load512(ref y, i)).StoreUnsafe(ref o, i);
     }
 }

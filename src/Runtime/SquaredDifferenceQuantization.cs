@@ -120,4 +120,13 @@ public readonly struct SquaredDifferenceQuantization : IQuantizedOperation
             - FixedPointLanes.MultiplyByQuantizedMultiplier(Vector256.ShiftLeft(y + Vector256.Create(Input2Offset), LeftShift), Vector256.Create(Input2Multiplier), Vector256.Create(Input2Shift));
         return FixedPointLanes.MultiplyByQuantizedMultiplier(Avx2.MultiplyLow(d, d), Vector256.Create(OutputMultiplier), Vector256.Create(OutputShift));
     }
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    Vector512<int> IQuantizedOperation.Invoke(Vector512<int> x, Vector512<int> y)
+    {
+        Vector512<int> d = FixedPointLanes.MultiplyByQuantizedMultiplier(Vector512.ShiftLeft(x + Vector512.Create(Input1Offset), LeftShift), Vector512.Create(Input1Multiplier), Vector512.Create(Input1Shift))
+            - FixedPointLanes.MultiplyByQuantizedMultiplier(Vector512.ShiftLeft(y + Vector512.Create(Input2Offset), LeftShift), Vector512.Create(Input2Multiplier), Vector512.Create(Input2Shift));
+        return FixedPointLanes.MultiplyByQuantizedMultiplier(Avx512F.MultiplyLow(d, d), Vector512.Create(OutputMultiplier), Vector512.Create(OutputShift));
+    }
 }

@@ -57,6 +57,31 @@ public class AddSubKernelsTests
         AssertInt8(new AddSubQuantization(20, -zp1, m1, s1, -zp2, m2, s2, zpo, mo, so, seed % 2 == 0 ? zpo : -128, 127));
     }
 
+    /// <summary>
+    /// int8 ADD_N's step, AddScaled: every int8 value at every position of a vector (lengths 0 to 3 · 64 + 5 cover each
+    /// tier's loop and tail), added to sums that wrap, equals the scalar <c>sum + Scale(q)</c>; both inputs of every
+    /// parameter set, including those whose rescaling has no vector form.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Parameters))]
+    public void AddScaledIsTheScalarRescalingAdded(int[] p)
+    {
+        var q = new AddSubQuantization(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11]);
+        var random = new Random(p[2]);
+        foreach (AddSubQuantization.Input input in new[] { q.Input1, q.Input2 })
+        {
+            for (int n = 0; n <= 197; n++)
+            {
+                sbyte[] x = Enumerable.Range(0, n).Select(i => (sbyte)((i * 37 + n) % 256 - 128)).ToArray();
+                int[] sums = Enumerable.Range(0, n).Select(i => i % 5 == 0 ? int.MaxValue - random.Next(1 << 20) : random.Next(-(1 << 29), 1 << 29)).ToArray();
+                int[] expected = sums.Select((s, i) => unchecked(s + input.Scale(x[i]))).ToArray();
+                AddSubKernels.AddScaled(x, input, sums);
+                Assert.Equal(expected, sums);
+            }
+        }
+        Assert.Throws<ArgumentException>(() => AddSubKernels.AddScaled(new sbyte[4], q.Input1, new int[3]));
+    }
+
     [Fact]
     public void Int8MayWriteOverEitherInput()
     {

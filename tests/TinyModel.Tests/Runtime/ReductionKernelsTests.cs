@@ -145,6 +145,68 @@ public class ReductionKernelsTests
         }
     }
 
+    /// <summary>Widths around every tier's lane count (4, 8, 16 columns): 0, 1, lane − 1, lane, lane + 1, 3 · lane + 5, and more.</summary>
+    private static readonly (int Rows, int Width, int Stride)[] ArgShapes =
+        new[] { 0, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 29, 47, 53, 64, 100 }
+            .SelectMany(w => new[] { (1, w, w), (2, w, w), (5, w, w + 3), (37, w, w) })
+            .ToArray();
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void FloatArgExtremesAreTflmsLoop(bool maximum)
+    {
+        // Few distinct values, so ties are common; NaN (in row 0 too), ±0 and ±infinity among them.
+        float[] values = { float.NaN, -0f, 0f, 1f, -1f, float.PositiveInfinity, float.NegativeInfinity, 2.5f, float.MaxValue, -float.MaxValue };
+        var random = new Random(maximum ? 5 : 6);
+        foreach ((int rows, int width, int stride) in ArgShapes)
+        {
+            float[] input = Enumerable.Range(0, Math.Max(0, (rows - 1) * stride + width)).Select(_ => values[random.Next(values.Length)]).ToArray();
+            int[] actual = new int[width];
+            (maximum ? (ArgKernel<float>)ReductionKernels.ArgMax : ReductionKernels.ArgMin)(input, rows, stride, actual);
+            Assert.Equal(ArgReference(input, rows, stride, width, maximum ? (v, b) => v > b : (v, b) => v < b), actual);
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Int8ArgExtremesAreTflmsLoop(bool maximum)
+    {
+        var random = new Random(maximum ? 7 : 8);
+        foreach ((int rows, int width, int stride) in ArgShapes)
+        {
+            // Half the columns from a handful of values (ties), the rest over the whole range with its extremes.
+            sbyte[] input = Enumerable.Range(0, Math.Max(0, (rows - 1) * stride + width))
+                .Select(i => (sbyte)(i % 2 == 0 ? random.Next(-2, 3) : i % 7 == 0 ? (i % 3 == 0 ? -128 : 127) : random.Next(-128, 128))).ToArray();
+            int[] actual = new int[width];
+            (maximum ? (ArgKernel<sbyte>)ReductionKernels.ArgMax : ReductionKernels.ArgMin)(input, rows, stride, actual);
+            Assert.Equal(ArgReference(input, rows, stride, width, maximum ? (v, b) => v > b : (v, b) => v < b), actual);
+        }
+    }
+
+    private delegate void ArgKernel<T>(ReadOnlySpan<T> input, int rows, int rowStride, Span<int> output);
+
+    /// <summary>TFLM's reference arg_min_max.h loop for one outer block: from row 0, replaced only where <paramref name="better"/> holds.</summary>
+    private static int[] ArgReference<T>(T[] input, int rows, int stride, int width, Func<T, T, bool> better)
+    {
+        var indices = new int[width];
+        for (int j = 0; j < width; j++)
+        {
+            T best = input[j];
+            for (int r = 1; r < rows; r++)
+            {
+                T v = input[r * stride + j];
+                if (better(v, best))
+                {
+                    best = v;
+                    indices[j] = r;
+                }
+            }
+        }
+        return indices;
+    }
+
     [Fact]
     public void RowsMustFitTheInput()
     {

@@ -6,12 +6,12 @@ namespace TinyModel.Tests.Runtime;
 
 /// <summary>
 /// SelectKernels against the generated element code's <c>c ? x : y</c>, bit for bit (NaN payloads, −0): every run
-/// length from 0 to past three 256-bit steps, every element type SELECT_V2 compiles, x and y each a span or one
+/// length from 0 to past three 512-bit steps (each tier's loop and tail; CI runs this class at every forced tier), every element type SELECT_V2 compiles, x and y each a span or one
 /// repeated value, and the output over an input.
 /// </summary>
 public class SelectKernelsTests
 {
-    private static readonly int[] Lengths = Enumerable.Range(0, 110).ToArray();
+    private static readonly int[] Lengths = Enumerable.Range(0, 198).ToArray();
 
     [Fact]
     public void FloatSelectCopiesTheChosenBits()

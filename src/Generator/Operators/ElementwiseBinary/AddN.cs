@@ -59,7 +59,7 @@ internal sealed class AddN : OperatorDefinition<AddNLayer>
         int[] strides = { 1 };
         var operands = op.Inputs.Select((tensor, k) => BinaryOperands.RawOperand(context, tensor, strides, $"Layer{op.Index}Input{k + 1}", k + 1, runTimeInputs)).ToList();
         string? table = null;
-        if (requantization is not null)
+        if (requantization is not null && output.ElementCount < BinaryKernel.MinRun)
         {
             int[] rescaled = Enumerable.Range(sbyte.MinValue, 256)
                 .Select(q => GemmlowpMath.ScaleInput(q, requantization.InputOffset, LeftShift, requantization.InputMultiplier, requantization.InputShift)).ToArray();
@@ -104,30 +104,35 @@ internal sealed class AddN : OperatorDefinition<AddNLayer>
     protected override void EmitLayer(SourceWriter writer, AddNLayer layer, EmitContext context)
     {
         var names = layer.Operands.Select((operand, k) => (Operand: operand, Name: $"x{k + 1}")).ToList();
+        bool kernels = layer.ElementCount >= BinaryKernel.MinRun;
         writer.WriteLine("/// <summary>");
         writer.WriteLine($"/// Node {layer.NodeIndex}, ADD_N: the sum of {layer.Operands.Count} inputs → {Literals.Xml(context.Model.Value(layer.Outputs[0]).Describe())}, over {layer.ElementCount} elements.");
         if (layer.Requantization is AddNRequantization r)
         {
-            writer.WriteLine($"/// TFLM's quantized arithmetic, bit for bit: each input offset by {r.InputOffset}, shifted left by {LeftShift} and scaled by {r.InputMultiplier} · 2^{r.InputShift - 31} (a table lookup);");
-            writer.WriteLine($"/// the sum starts from the rescaled offset itself (table entry of q = 0), as TFLM's does; it is scaled by {r.OutputMultiplier} · 2^{r.OutputShift - 31}, offset by {r.OutputOffset} and clamped.");
+            writer.WriteLine($"/// TFLM's quantized arithmetic, bit for bit: each input offset by {r.InputOffset}, shifted left by {LeftShift} and scaled by {r.InputMultiplier} · 2^{r.InputShift - 31} ({(kernels ? "vector kernels" : "a table lookup")});");
+            writer.WriteLine($"/// the sum starts from the rescaled offset itself (the rescaled q = 0), as TFLM's does; it is scaled by {r.OutputMultiplier} · 2^{r.OutputShift - 31}, offset by {r.OutputOffset} and clamped.");
         }
         else
         {
             writer.WriteLine("/// Summed in float from 0, input by input, as TFLM (vector kernels from 4 elements on: the same additions in the same order).");
         }
         writer.WriteLine("/// </summary>");
+        if (kernels && layer.Requantization is AddNRequantization fieldParameters)
+        {
+            WriteQuantizationField(writer, layer, fieldParameters);
+        }
         writer.OpenBlock(context.Signature(layer));
         BroadcastLoop.DeclareConstants(writer, names, layer.Type.CSharpName(), context);
+        if (kernels)
+        {
+            WriteKernelCalls(writer, layer, names);
+            writer.CloseBlock();
+            return;
+        }
         if (layer.Table is not null)
         {
             writer.WriteLine($"{EmitContext.ReadOnlySpan}<int> rescaled = {context.Constant(layer.Table)};");
             writer.WriteLine("int start = rescaled[128];");
-        }
-        if (layer.Requantization is null && layer.ElementCount >= BinaryKernel.MinRun)
-        {
-            WriteFloatKernelCalls(writer, layer, names);
-            writer.CloseBlock();
-            return;
         }
         writer.OpenBlock($"for (int i = 0; i < {layer.ElementCount}; i++)");
         IEnumerable<string> elements = names.Select(n => BroadcastLoop.Element(n.Operand, n.Name, "i"));
@@ -150,35 +155,71 @@ internal sealed class AddN : OperatorDefinition<AddNLayer>
         writer.CloseBlock();
     }
 
-    /// <summary>Elements summed per block in the stack buffer (1 KiB of floats).</summary>
+    /// <summary>Elements summed per block in the stack buffer (1 KiB of floats or int32 sums).</summary>
     private const int Block = 256;
 
+    private static string QuantizationField(AddNLayer layer) => $"Layer{layer.NodeIndex}Quantization";
+
     /// <summary>
-    /// float32 as vector kernel calls, block by block: a stack buffer takes <c>0 + x1</c>, then each further input in
-    /// order (TFLM's order, bit for bit), and is copied to the output only when every input's block has been read, so
-    /// the output may be any input.
+    /// The int8 layer's rescaling as a static field: <c>AddSubQuantization</c>'s constructor derives (and checks
+    /// against TFLM's arithmetic on every int8 value) the vector form of the input rescaling, once. Both inputs of
+    /// ADD's parameters are the one input scale every ADD_N input shares; the output's are ADD_N's.
     /// </summary>
-    private static void WriteFloatKernelCalls(SourceWriter writer, AddNLayer layer, IReadOnlyList<(ElementwiseOperand Operand, string Name)> names)
+    private static void WriteQuantizationField(SourceWriter writer, AddNLayer layer, AddNRequantization r)
+    {
+        string input = $"{Literals.Int(r.InputOffset)}, {Literals.Int(r.InputMultiplier)}, {Literals.Int(r.InputShift)}";
+        writer.WriteLine($"/// <summary>Node {layer.NodeIndex}'s rescaling: left shift, the inputs' offset, multiplier and shift (twice, as ADD takes them), the output's, and the int8 range.</summary>");
+        writer.WriteLine($"private static readonly global::TinyModel.AddSubQuantization {QuantizationField(layer)} = new global::TinyModel.AddSubQuantization(");
+        writer.WriteLine($"    {LeftShift}, {input}, {input},");
+        writer.WriteLine($"    {Literals.Int(r.OutputOffset)}, {Literals.Int(r.OutputMultiplier)}, {Literals.Int(r.OutputShift)}, {sbyte.MinValue}, {sbyte.MaxValue});");
+        writer.WriteLine();
+    }
+
+    /// <summary>
+    /// Vector kernel calls, block by block, in a stack buffer that is written to the output only when every input's
+    /// block has been read, so the output may be any input. float32: the buffer takes <c>0 + x1</c>, then each further
+    /// input in order (TFLM's order, bit for bit). int8: the int32 sums start from TFLM's initial value (the rescaled
+    /// zero), take each input rescaled, and are requantized to the output.
+    /// </summary>
+    private static void WriteKernelCalls(SourceWriter writer, AddNLayer layer, IReadOnlyList<(ElementwiseOperand Operand, string Name)> names)
     {
         const string Add = "global::TinyModel.BinaryKernels.Apply<float, global::TinyModel.BinaryOperations.Add<float>>";
+        AddNRequantization? q = layer.Requantization;
+        string sumType = q is null ? "float" : "int";
         int block = System.Math.Min(Block, layer.ElementCount);
         bool loop = layer.ElementCount > block;
-        writer.WriteLine($"// Summed {(loop ? $"{block} elements at a time " : string.Empty)}in a stack buffer, input by input (vector kernels), then copied: the output may be an input.");
-        writer.WriteLine($"{EmitContext.Span}<float> sum = stackalloc float[{block}];");
+        writer.WriteLine(q is null
+            ? $"// Summed {(loop ? $"{block} elements at a time " : string.Empty)}in a stack buffer, input by input (vector kernels), then copied: the output may be an input."
+            : $"// Summed in int32 {(loop ? $"{block} elements at a time " : string.Empty)}in a stack buffer, input by input rescaled (vector kernels), then requantized: the output may be an input.");
+        writer.WriteLine($"{EmitContext.Span}<{sumType}> sum = stackalloc {sumType}[{block}];");
         string Slice(string span) => loop ? $"{span}.Slice(start, length)" : span;
         if (loop)
         {
             writer.OpenBlock($"for (int start = 0; start < {layer.ElementCount}; start += {block})");
             writer.WriteLine($"int length = global::System.Math.Min({block}, {layer.ElementCount} - start);");
-            writer.WriteLine($"{EmitContext.Span}<float> partial = sum.Slice(0, length);");
+            writer.WriteLine($"{EmitContext.Span}<{sumType}> partial = sum.Slice(0, length);");
         }
         string target = loop ? "partial" : "sum";
-        for (int k = 0; k < names.Count; k++)
+        string output = Slice(EmitContext.OutputName(0));
+        if (q is null)
         {
-            string input = Slice(BroadcastLoop.SpanName(names[k].Operand, names[k].Name));
-            writer.WriteLine(k == 0 ? $"{Add}(0f, {input}, {target});" : $"{Add}({target}, {input}, {target});");
+            for (int k = 0; k < names.Count; k++)
+            {
+                string input = Slice(BroadcastLoop.SpanName(names[k].Operand, names[k].Name));
+                writer.WriteLine(k == 0 ? $"{Add}(0f, {input}, {target});" : $"{Add}({target}, {input}, {target});");
+            }
+            writer.WriteLine($"{target}.CopyTo({output});");
         }
-        writer.WriteLine($"{target}.CopyTo({Slice(EmitContext.OutputName(0))});");
+        else
+        {
+            int initial = GemmlowpMath.ScaleInput(0, q.InputOffset, LeftShift, q.InputMultiplier, q.InputShift);
+            writer.WriteLine($"{target}.Fill({Literals.Int(initial)});");
+            foreach ((ElementwiseOperand operand, string name) in names)
+            {
+                writer.WriteLine($"global::TinyModel.AddSubKernels.AddScaled({Slice(BroadcastLoop.SpanName(operand, name))}, {QuantizationField(layer)}.Input1, {target});");
+            }
+            writer.WriteLine($"global::TinyModel.Requantization.ToInt8({target}, {Literals.Int(q.OutputMultiplier)}, {Literals.Int(q.OutputShift)}, {Literals.Int(q.OutputOffset)}, {sbyte.MinValue}, {sbyte.MaxValue}, {output});");
+        }
         if (loop)
         {
             writer.CloseBlock();

@@ -91,6 +91,12 @@ internal sealed class SelectV2 : OperatorDefinition<SelectLayer>
                 writer.CloseBlock();
                 return;
             }
+            if (RunsAsCopies(layer))
+            {
+                WriteCopies(writer, layer, operands, type);
+                writer.CloseBlock();
+                return;
+            }
             // A row value is read as its own type; the condition's is bool.
             BroadcastLoop.Write(writer, layer.Dims, operands, type,
                 (k, index) => BroadcastLoop.Element(operands[k].Operand, operands[k].Name, index),
@@ -113,6 +119,45 @@ internal sealed class SelectV2 : OperatorDefinition<SelectLayer>
             && layer.Condition.Literal is null && layer.Condition.Strides[last] == 1
             && (layer.X.Literal is not null || layer.X.Strides[last] is 0 or 1)
             && (layer.Y.Literal is not null || layer.Y.Strides[last] is 0 or 1);
+    }
+
+    /// <summary>
+    /// Whether the condition is one value per run of at least <see cref="BinaryKernel.MinRun"/> elements (a literal,
+    /// or repeated along the innermost dimension): each run is then x's run or y's, copied whole.
+    /// </summary>
+    private static bool RunsAsCopies(SelectLayer layer)
+    {
+        int last = layer.Dims.Count - 1;
+        return layer.Dims[last] >= BinaryKernel.MinRun && (layer.Condition.Literal is not null || layer.Condition.Strides[last] == 0);
+    }
+
+    /// <summary>
+    /// Each run as one copy: the chosen operand's run copied (<c>CopyTo</c>, a vectorized memory move that also
+    /// allows the output over an input) or its one value repeated (<c>Fill</c>). A literal condition picks x or y
+    /// here, once.
+    /// </summary>
+    private static void WriteCopies(SourceWriter writer, SelectLayer layer, (ElementwiseOperand Operand, string Name)[] operands, string type)
+    {
+        int run = layer.Dims[layer.Dims.Count - 1];
+        writer.WriteLine(layer.Condition.Literal is string literal
+            ? $"// The condition is the constant {literal}: the output is {(literal == "true" ? "x" : "y")}, copied a run of {run} elements at a time."
+            : $"// The condition is one value per run of {run} elements: each run is a copy of x's or y's (vectorized copies, or one value repeated).");
+        BroadcastLoop.WriteRuns(writer, layer.Dims, operands, (values, output) =>
+        {
+            string Copy(ElementwiseOperand operand, string value) =>
+                operand.Literal is null && operand.Strides[layer.Dims.Count - 1] == 1 ? $"{value}.CopyTo({output});" : $"{output}.Fill({Typed(operand, value, type)});";
+            if (layer.Condition.Literal is string condition)
+            {
+                writer.WriteLine(condition == "true" ? Copy(layer.X, values[1]) : Copy(layer.Y, values[2]));
+                return;
+            }
+            writer.OpenBlock($"if ({values[0]})");
+            writer.WriteLine(Copy(layer.X, values[1]));
+            writer.CloseBlock();
+            writer.OpenBlock("else");
+            writer.WriteLine(Copy(layer.Y, values[2]));
+            writer.CloseBlock();
+        });
     }
 
     /// <summary>A literal value cast to the element type (an int literal is not a <c>sbyte</c> or <c>short</c> argument), else as it is.</summary>

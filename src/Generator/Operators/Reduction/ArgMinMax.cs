@@ -2,6 +2,7 @@ using TinyModel.Generator.Common;
 using TinyModel.Generator.Emitting;
 using TinyModel.Generator.Lowering;
 using TinyModel.Generator.Model;
+using TinyModel.Generator.Operators.ElementwiseBinary;
 using TinyModel.Generator.Reading;
 
 namespace TinyModel.Generator.Operators.Reduction;
@@ -70,6 +71,12 @@ internal sealed class ArgMinMax : OperatorDefinition<ArgMinMaxLayer>
         writer.WriteLine($"/// The index of the {(layer.Maximum ? "largest" : "smallest")} stored value among {layer.AxisSize}; ties keep the first, as TFLM (a strict <c>{Literals.Xml(comparison)}</c>).");
         writer.WriteLine("/// </summary>");
         writer.OpenBlock(context.Signature(layer));
+        if (layer.Inner >= BinaryKernel.MinRun)
+        {
+            WriteColumnKernelCalls(writer, layer);
+            writer.CloseBlock();
+            return;
+        }
         writer.OpenBlock($"for (int outer = 0; outer < {layer.Outer}; outer++)");
         writer.OpenBlock($"for (int inner = 0; inner < {layer.Inner}; inner++)");
         writer.WriteLine($"int start = outer * {(long)layer.AxisSize * layer.Inner} + inner;");
@@ -85,6 +92,26 @@ internal sealed class ArgMinMax : OperatorDefinition<ArgMinMaxLayer>
         writer.WriteLine($"output[outer * {layer.Inner} + inner] = index;");
         writer.CloseBlock();
         writer.CloseBlock();
+        writer.CloseBlock();
+    }
+
+    /// <summary>
+    /// A reduced axis that is not the innermost: the <c>inner</c> values after it are columns, and
+    /// <c>TinyModel.ReductionKernels.ArgMax</c>/<c>ArgMin</c> searches them all at once (a lane per column, the
+    /// same strict comparison from row 0), once per outer block.
+    /// </summary>
+    private static void WriteColumnKernelCalls(SourceWriter writer, ArgMinMaxLayer layer)
+    {
+        string kernel = $"global::TinyModel.ReductionKernels.{(layer.Maximum ? "ArgMax" : "ArgMin")}";
+        long block = (long)layer.AxisSize * layer.Inner;
+        writer.WriteLine($"// Vector kernel: the {layer.Inner} columns after the axis searched at once, a lane per column (value and index), rows {layer.AxisSize} apart by {layer.Inner}.");
+        if (layer.Outer == 1)
+        {
+            writer.WriteLine($"{kernel}(input, {layer.AxisSize}, {layer.Inner}, output);");
+            return;
+        }
+        writer.OpenBlock($"for (int outer = 0; outer < {layer.Outer}; outer++)");
+        writer.WriteLine($"{kernel}(input.Slice(outer * {block}, {block}), {layer.AxisSize}, {layer.Inner}, output.Slice(outer * {layer.Inner}, {layer.Inner}));");
         writer.CloseBlock();
     }
 }

@@ -306,8 +306,8 @@ internal sealed partial class Reduce : OperatorDefinition<ReduceLayer>
     /// <summary>
     /// The <c>TinyModel.ReductionKernels</c> method that computes the layer across its innermost, kept, contiguous
     /// columns (vectorized, each column's values combined in the scalar loop's order), or null when the layer does
-    /// not have that form: the innermost dimension reduced, reduced dimensions in more than one run, or a type
-    /// and reduction without a kernel (int16 REDUCE_MAX/MIN, REDUCE_ALL), which keep the loops below.
+    /// not have that form: the innermost dimension reduced, reduced dimensions in more than one run, or
+    /// REDUCE_ALL (bool), which keep the loops below. (REDUCE_MAX/MIN take float32 and int8 only, as TFLM.)
     /// </summary>
     private static string? ColumnKernel(ReduceLayer layer, ValueSpec input)
     {
