@@ -109,12 +109,50 @@ internal sealed class NanoEmitContext : EmitContextBase
             array = i => $"{local}[({i}) / {page}]";
             index = i => $"({i}) % {page}";
         }
-        return type switch
-        {
-            ElementType.Int8 => i => $"(sbyte){array(i)}[{index(i)}]",
-            ElementType.Int32 => i => $"global::System.BitConverter.ToInt32({array($"4 * ({i})")}, {index($"4 * ({i})")})",
-            _ => i => $"global::System.BitConverter.ToSingle({array($"4 * ({i})")}, {index($"4 * ({i})")})",
-        };
+        return Element(type, array, index);
+    }
+
+    /// <summary>How a layer reads element <c>i</c> of a constant read from the file as bytes: its array and the index of its first byte, by element index.</summary>
+    private static System.Func<string, string> Element(ElementType type, System.Func<string, string> array, System.Func<string, string> index) => type switch
+    {
+        ElementType.Int8 => i => $"(sbyte){array(i)}[{index(i)}]",
+        ElementType.Int32 => i => $"global::System.BitConverter.ToInt32({array($"4 * ({i})")}, {index($"4 * ({i})")})",
+        _ => i => $"global::System.BitConverter.ToSingle({array($"4 * ({i})")}, {index($"4 * ({i})")})",
+    };
+
+    /// <summary>
+    /// Bytes of a weight matrix larger than one nanoFramework object that a layer reading it row by row
+    /// (<see cref="WeightRowsPerRead"/>) holds in RAM at a time: few reads from flash, little RAM.
+    /// </summary>
+    public const int WeightRowsReadBytes = 65_536;
+
+    /// <summary>
+    /// How many rows of a [rows, <paramref name="rowLength"/>] weight matrix a layer that reads it row by row should read
+    /// from the model file at a time (<see cref="WeightRows"/>): at most <see cref="WeightRowsReadBytes"/>, at least one row;
+    /// 0 when it reads the whole matrix at once (<see cref="Weights"/>): from static arrays, or in one object.
+    /// </summary>
+    public int WeightRowsPerRead(ElementType type, byte[] data, int rowLength)
+    {
+        int rowBytes = rowLength * type.Size();
+        bool fromFile = WeightsFromResource && type is ElementType.Int8 or ElementType.Float32 && FindBlob(data) is not null;
+        return !fromFile || data.Length <= NanoModelEmitter.LargestArrayBytes || rowBytes > NanoArenaLayout.PageBytes
+            ? 0
+            : System.Math.Max(1, WeightRowsReadBytes / rowBytes);
+    }
+
+    /// <summary>
+    /// Writes the statement that reads rows <paramref name="firstRow"/> to <paramref name="firstRow"/> + <paramref name="rowCount"/>
+    /// (C# expressions) of a weight matrix from the model file into the local <paramref name="local"/>; returns how the layer
+    /// reads element <c>i</c> of that block (<c>i</c> counted from the block's first row).
+    /// </summary>
+    public System.Func<string, string> WeightRows(SourceWriter writer, ElementType type, byte[] data, string description, string local, int rowLength, string firstRow, string rowCount)
+    {
+        ModelBlob blob = FindBlob(data)!;
+        int rowBytes = rowLength * type.Size();
+        UsesResource = true;
+        writer.WriteLine($"// {description}: {blob.Length} bytes at offset {blob.Offset} of the model file, more than nanoFramework allocates as one object: read from flash a block of rows at a time.");
+        writer.WriteLine($"byte[] {local} = {NanoWeightsResource.ClassName}.Read({blob.Offset} + {firstRow} * {rowBytes}, {rowCount} * {rowBytes});");
+        return Element(type, _ => local, i => i);
     }
 
     private readonly List<(string Multipliers, string Shifts, ChannelScales Scales)> _derivedTables = new();
