@@ -88,7 +88,15 @@ public sealed partial class TinyModelGenerator
                 EmbeddedModel? embedded = flavor == ModelFlavor.Net && file.Resource is string resource
                     ? new EmbeddedModel(resource, bytes.Length, Emitting.ResourceChecksum.Compute(bytes))
                     : null;
-                ArenaPlan plan = ArenaPlanner.Plan(graph.Values, graph.Inputs, graph.Outputs, ExecutionTrace.Steps(graph.Layers, graph.Subgraphs));
+                IReadOnlyList<LayerSpec> steps = ExecutionTrace.Steps(graph.Layers, graph.Subgraphs);
+                ArenaPlan plan = ArenaPlanner.Plan(graph.Values, graph.Inputs, graph.Outputs, steps);
+                int pageBytes = 0;
+                if (flavor == ModelFlavor.NanoFramework && Emitting.NanoFramework.NanoArenaLayout.NeedsPages(plan.Values))
+                {
+                    // One array per element type would exceed the largest object nanoFramework allocates.
+                    pageBytes = Emitting.NanoFramework.NanoArenaLayout.PageBytes;
+                    plan = ArenaPlanner.Plan(graph.Values, graph.Inputs, graph.Outputs, steps, pageBytes);
+                }
                 IReadOnlyList<string> inputNames = ParameterNames(graph.Inputs, plan.Values, "input");
                 var spec = new ModelSpec(
                     className,
@@ -107,7 +115,8 @@ public sealed partial class TinyModelGenerator
                     flavor,
                     flavor == ModelFlavor.NanoFramework || embedded is not null ? FileBlobs(model).ToEquatableArray() : EquatableArray<ModelBlob>.Empty,
                     embedded,
-                    graph.Subgraphs.ToEquatableArray());
+                    graph.Subgraphs.ToEquatableArray(),
+                    pageBytes);
                 return new ParseResult(spec, EquatableArray<DiagnosticInfo>.Empty, file.SourcePath);
             }
             catch (OperationCanceledException)

@@ -293,12 +293,12 @@ internal static class ModelEmitter
     /// passed through).
     /// </summary>
     /// <param name="arguments">A layer call's arguments.</param>
-    /// <param name="hookArguments">The tensor hook's arguments after the tensor index.</param>
+    /// <param name="hookArguments">The tensor hook's arguments after the tensor index; null for a tensor the hook cannot be given (a comment says so).</param>
     /// <param name="copy">The statement that copies a value into an output parameter; null in a subgraph's method.</param>
     /// <param name="site">Where control-flow layers run, for the flavors that compile them; null writes a comment for each.</param>
     /// <param name="subgraph">The subgraph whose layers to call; null for <c>Invoke</c>'s own (subgraph 0's).</param>
     public static void WriteLayerCalls(SourceWriter writer, ModelSpec model, EmitContextBase context, System.Func<LayerSpec, IEnumerable<string>> arguments,
-        System.Func<ValueSpec, string> hookArguments, System.Func<ValueSpec, string, string>? copy, CallSite? site = null, SubgraphSpec? subgraph = null)
+        System.Func<ValueSpec, string?> hookArguments, System.Func<ValueSpec, string, string>? copy, CallSite? site = null, SubgraphSpec? subgraph = null)
     {
         foreach (LayerSpec layer in subgraph is null ? model.MainLayers : model.LayersOf(subgraph))
         {
@@ -327,7 +327,9 @@ internal static class ModelEmitter
                 // Resource variables are state of the class, not tensors of the model.
                 if (!model.Value(id).IsVariable)
                 {
-                    writer.WriteLine($"OnTensorComputed({id}, {hookArguments(model.Value(id))});");
+                    writer.WriteLine(hookArguments(model.Value(id)) is string hook
+                        ? $"OnTensorComputed({id}, {hook});"
+                        : $"// OnTensorComputed is not called for {Literals.Comment(model.Value(id).Name)}: it is not one array.");
                 }
             }
         }

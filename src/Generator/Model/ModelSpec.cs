@@ -24,6 +24,10 @@ namespace TinyModel.Generator.Model;
 /// The subgraphs the model runs, subgraph 0 first, when it has more than one (IF, WHILE, CALL_ONCE); empty
 /// otherwise. <see cref="Layers"/> then holds every subgraph's layers, and <see cref="MainLayers"/> those of subgraph 0.
 /// </param>
+/// <param name="ArenaPageBytes">
+/// 0 when the arena is one block; otherwise the size of the pages the plan keeps tensors within (the nanoFramework
+/// flavor, when an arena array would exceed the largest object it allocates: <see cref="Emitting.NanoFramework.NanoArenaLayout"/>).
+/// </param>
 internal sealed record ModelSpec(
     string ClassName,
     string? Namespace,
@@ -41,7 +45,8 @@ internal sealed record ModelSpec(
     ModelFlavor Flavor = ModelFlavor.Net,
     EquatableArray<ModelBlob> FileBlobs = default,
     EmbeddedModel? Embedded = null,
-    EquatableArray<SubgraphSpec> Subgraphs = default)
+    EquatableArray<SubgraphSpec> Subgraphs = default,
+    int ArenaPageBytes = 0)
 {
     /// <summary>The layers <c>Invoke</c> runs itself: subgraph 0's, in execution order.</summary>
     public System.Collections.Generic.IEnumerable<LayerSpec> MainLayers => Subgraphs.Count == 0 ? Layers : LayersOf(Subgraphs[0]);

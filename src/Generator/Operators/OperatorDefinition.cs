@@ -50,6 +50,13 @@ internal abstract class OperatorDefinition
     /// library), or reports through <paramref name="context"/> why it cannot (TM0021).
     /// </summary>
     public abstract void EmitNanoFramework(SourceWriter writer, LayerSpec layer, NanoEmitContext context);
+
+    /// <summary>
+    /// Whether the nanoFramework kernel takes a tensor larger than one nanoFramework object, passed as a view over
+    /// arena pages (<see cref="NanoArenaLayout"/>): true for kernels that only index their tensors and copy runs
+    /// through <see cref="NanoArenaLayout.CopyClass"/>. A model that would pass one to another kernel gets TM0022.
+    /// </summary>
+    public virtual bool NanoFrameworkTakesPagedTensors => false;
 }
 
 /// <summary>

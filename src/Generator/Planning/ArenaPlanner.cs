@@ -26,7 +26,12 @@ internal static class ArenaPlanner
     /// <summary>Offsets are aligned so that any element type, and SIMD loads, start aligned.</summary>
     public const int Alignment = 16;
 
-    public static ArenaPlan Plan(IReadOnlyList<ValueSpec> values, IReadOnlyList<int> inputs, IReadOnlyList<int> outputs, IReadOnlyList<LayerSpec> layers)
+    /// <param name="pageBytes">
+    /// 0 for one arena; otherwise the arena is split into pages of this many bytes (a multiple of <see cref="Alignment"/>;
+    /// the nanoFramework flavor, whose objects have a size limit): a block that fits in a page is placed inside one, and a
+    /// larger block starts at a page boundary, taking whole pages.
+    /// </param>
+    public static ArenaPlan Plan(IReadOnlyList<ValueSpec> values, IReadOnlyList<int> inputs, IReadOnlyList<int> outputs, IReadOnlyList<LayerSpec> layers, int pageBytes = 0)
     {
         var byId = values.ToDictionary(v => v.Id);
         var groups = new StorageGroups(inputs, outputs);
@@ -52,7 +57,7 @@ internal static class ArenaPlanner
             }
         }
 
-        (Dictionary<int, int> offsets, int arenaBytes) = Orders(blocks).Select(Place).OrderBy(p => p.ArenaBytes).First();
+        (Dictionary<int, int> offsets, int arenaBytes) = Orders(blocks).Select(order => Place(order, pageBytes)).OrderBy(p => p.ArenaBytes).First();
         foreach (KeyValuePair<int, int> placed in offsets)
         {
             storage[placed.Key] = (StorageKind.Arena, placed.Value);
@@ -124,7 +129,7 @@ internal static class ArenaPlanner
     }
 
     /// <summary>Places blocks in the given order, each at the lowest aligned offset free for its whole lifetime.</summary>
-    private static (Dictionary<int, int> Offsets, int ArenaBytes) Place(IEnumerable<Block> order)
+    private static (Dictionary<int, int> Offsets, int ArenaBytes) Place(IEnumerable<Block> order, int pageBytes)
     {
         var placed = new List<(int Offset, Block Block)>();
         var offsets = new Dictionary<int, int>();
@@ -139,13 +144,26 @@ internal static class ArenaPlanner
                 {
                     break;
                 }
-                offset = Math.Max(offset, Align(other.Offset + other.Block.Size));
+                offset = Math.Max(offset, WithinPages(Align(other.Offset + other.Block.Size), block.Size, pageBytes));
             }
             placed.Add((offset, block));
             offsets[block.Root] = offset;
             arenaBytes = Math.Max(arenaBytes, offset + block.Size);
         }
         return (offsets, arenaBytes);
+    }
+
+    /// <summary>
+    /// The first offset from <paramref name="offset"/> where a block of <paramref name="size"/> bytes keeps to the pages:
+    /// inside one page when it fits in one, else from a page's start; <paramref name="offset"/> itself when there are no pages.
+    /// </summary>
+    private static int WithinPages(int offset, int size, int pageBytes)
+    {
+        if (pageBytes == 0 || (size <= pageBytes && offset / pageBytes == (offset + size - 1) / pageBytes))
+        {
+            return offset;
+        }
+        return (offset + pageBytes - 1) / pageBytes * pageBytes;
     }
 
     private static int LowerBound(List<Block> blocks, int steps)

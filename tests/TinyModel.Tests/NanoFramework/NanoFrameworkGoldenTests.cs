@@ -42,6 +42,7 @@ public class NanoFrameworkGoldenTests
         ["trained_lstm"] = int.MaxValue,
         ["trained_lstm_int8"] = int.MaxValue,
         ["dtln_noise_suppression"] = int.MaxValue,
+        ["mobilenet_v2_quantized_1x3x224x224"] = 1,
     };
 
     public static TheoryData<string> RealModelNames() => new(RealModels.Keys.Order(StringComparer.Ordinal));
@@ -89,7 +90,8 @@ public class NanoFrameworkGoldenTests
         var nanoEntries = new List<(string Name, byte[] Content)>(modelEntries);
         string nanoProgram = NanoFrameworkProgram.Source(entries.Select(e => (e.Key, FullClass(e), e.Golden, (IReadOnlyList<int>)Enumerable.Range(0, e.NanoCases).ToList())), nanoEntries);
         byte[] nano = NanoFrameworkBuild.CompileForNano(sources.Append(nanoProgram), assemblyName, Resources(nanoEntries));
-        string nanoText = NanoFrameworkBuild.RunOnNanoClr(nano, assemblyName, TimeSpan.FromMinutes(5));
+        // mobilenet_v2's case 0 alone takes about two minutes on nanoCLR here.
+        string nanoText = NanoFrameworkBuild.RunOnNanoClr(nano, assemblyName, TimeSpan.FromMinutes(10));
         Compare(entries, nanoText, e => e.NanoCases, "nanoCLR");
     }
 

@@ -140,6 +140,8 @@ internal static class NanoFrameworkProgram
         {
             s.AppendLine($"            result = result + \"{key} case {c} output {o} \" + Hex(output{o}) + \" ticks \" + ticks.ToString() + \"\\n\";");
         }
+        // Each case's instance is garbage before the next one's arena is allocated (mobilenet_v2's is 2.75 MB; nanoCLR's heap here about 9.5 MB).
+        s.AppendLine("            model = null!;");
         s.AppendLine("        }");
     }
 

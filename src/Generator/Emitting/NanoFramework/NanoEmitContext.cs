@@ -11,7 +11,7 @@ namespace TinyModel.Generator.Emitting.NanoFramework;
 /// What a layer emitter of the nanoFramework flavor may ask about the model it writes into. nanoFramework
 /// has no spans, so a tensor is an array and the index of its first element: a layer method takes
 /// <c>(T[] input, int inputOffset, ..., T[] output, int outputOffset)</c>. The arena is one array per
-/// element type (<see cref="NanoModelEmitter"/>).
+/// element type, or pages of arrays when it is larger than nanoFramework allocates (<see cref="NanoArenaLayout"/>).
 /// </summary>
 internal sealed class NanoEmitContext : EmitContextBase
 {
@@ -25,7 +25,11 @@ internal sealed class NanoEmitContext : EmitContextBase
     {
         _sourcePath = sourcePath;
         WeightsFromResource = weightsFromResource;
+        Arena = new NanoArenaLayout(model);
     }
+
+    /// <summary>The arena arrays and where each tensor lies in them.</summary>
+    public NanoArenaLayout Arena { get; }
 
     /// <summary>
     /// Whether layers read their weights from the model file embedded as a binary resource (it stays in flash;
@@ -53,12 +57,7 @@ internal sealed class NanoEmitContext : EmitContextBase
             writer.WriteLine($"{type.CSharpName()}[] {local} = {Constant(name)};");
             return i => $"{local}[{i}]";
         }
-        UsesResource = true;
-        writer.WriteLine($"// {description}: {blob.Length} bytes at offset {blob.Offset} of the model file, read from flash.");
-        writer.WriteLine($"byte[] {local} = {NanoWeightsResource.ClassName}.Read({blob.Offset}, {blob.Length});");
-        return type == ElementType.Int8
-            ? i => $"(sbyte){local}[{i}]"
-            : i => $"global::System.BitConverter.ToSingle({local}, 4 * ({i}))";
+        return FromFile(writer, blob, type, description, local);
     }
 
     /// <summary>
@@ -78,16 +77,82 @@ internal sealed class NanoEmitContext : EmitContextBase
             writer.WriteLine($"{constant.Type.CSharpName()}[] {local} = {Constant(name)};");
             return i => $"{local}[{i}]";
         }
-        UsesResource = true;
         RemoveConstant(name);
-        writer.WriteLine($"// {constant.Description}: {blob.Length} bytes at offset {blob.Offset} of the model file, read from flash.");
-        writer.WriteLine($"byte[] {local} = {NanoWeightsResource.ClassName}.Read({blob.Offset}, {blob.Length});");
-        return constant.Type switch
+        return FromFile(writer, blob, constant.Type, constant.Description, local);
+    }
+
+    /// <summary>Whether some layer reads weights larger than one nanoFramework object, as several arrays (<see cref="NanoWeightsResource"/>).</summary>
+    public bool UsesResourcePages { get; private set; }
+
+    /// <summary>
+    /// Writes the statement that reads a constant (int8, int32 or float32) from the model file into the local
+    /// <paramref name="local"/>, and returns how the layer reads element <c>i</c>. More bytes than nanoFramework
+    /// allocates as one object are read as pages of <see cref="NanoArenaLayout.PageBytes"/> (a multiple of 4, so no
+    /// element straddles two).
+    /// </summary>
+    private System.Func<string, string> FromFile(SourceWriter writer, ModelBlob blob, ElementType type, string description, string local)
+    {
+        UsesResource = true;
+        writer.WriteLine($"// {description}: {blob.Length} bytes at offset {blob.Offset} of the model file, read from flash.");
+        System.Func<string, string> array = _ => local;
+        System.Func<string, string> index = i => i;
+        if (blob.Length <= NanoModelEmitter.LargestArrayBytes)
         {
-            ElementType.Int8 => i => $"(sbyte){local}[{i}]",
-            ElementType.Int32 => i => $"global::System.BitConverter.ToInt32({local}, 4 * ({i}))",
-            _ => i => $"global::System.BitConverter.ToSingle({local}, 4 * ({i}))",
-        };
+            writer.WriteLine($"byte[] {local} = {NanoWeightsResource.ClassName}.Read({blob.Offset}, {blob.Length});");
+        }
+        else
+        {
+            UsesResourcePages = true;
+            const int page = NanoArenaLayout.PageBytes;
+            writer.WriteLine($"// More than nanoFramework allocates as one object: read as {(blob.Length + page - 1) / page} arrays of at most {page} bytes.");
+            writer.WriteLine($"byte[][] {local} = {NanoWeightsResource.ClassName}.ReadPages({blob.Offset}, {blob.Length}, {page});");
+            array = i => $"{local}[({i}) / {page}]";
+            index = i => $"({i}) % {page}";
+        }
+        return Element(type, array, index);
+    }
+
+    /// <summary>How a layer reads element <c>i</c> of a constant read from the file as bytes: its array and the index of its first byte, by element index.</summary>
+    private static System.Func<string, string> Element(ElementType type, System.Func<string, string> array, System.Func<string, string> index) => type switch
+    {
+        ElementType.Int8 => i => $"(sbyte){array(i)}[{index(i)}]",
+        ElementType.Int32 => i => $"global::System.BitConverter.ToInt32({array($"4 * ({i})")}, {index($"4 * ({i})")})",
+        _ => i => $"global::System.BitConverter.ToSingle({array($"4 * ({i})")}, {index($"4 * ({i})")})",
+    };
+
+    /// <summary>
+    /// Bytes of a weight matrix larger than one nanoFramework object that a layer reading it row by row
+    /// (<see cref="WeightRowsPerRead"/>) holds in RAM at a time: few reads from flash, little RAM.
+    /// </summary>
+    public const int WeightRowsReadBytes = 65_536;
+
+    /// <summary>
+    /// How many rows of a [rows, <paramref name="rowLength"/>] weight matrix a layer that reads it row by row should read
+    /// from the model file at a time (<see cref="WeightRows"/>): at most <see cref="WeightRowsReadBytes"/>, at least one row;
+    /// 0 when it reads the whole matrix at once (<see cref="Weights"/>): from static arrays, or in one object.
+    /// </summary>
+    public int WeightRowsPerRead(ElementType type, byte[] data, int rowLength)
+    {
+        int rowBytes = rowLength * type.Size();
+        bool fromFile = WeightsFromResource && type is ElementType.Int8 or ElementType.Float32 && FindBlob(data) is not null;
+        return !fromFile || data.Length <= NanoModelEmitter.LargestArrayBytes || rowBytes > NanoArenaLayout.PageBytes
+            ? 0
+            : System.Math.Max(1, WeightRowsReadBytes / rowBytes);
+    }
+
+    /// <summary>
+    /// Writes the statement that reads rows <paramref name="firstRow"/> to <paramref name="firstRow"/> + <paramref name="rowCount"/>
+    /// (C# expressions) of a weight matrix from the model file into the local <paramref name="local"/>; returns how the layer
+    /// reads element <c>i</c> of that block (<c>i</c> counted from the block's first row).
+    /// </summary>
+    public System.Func<string, string> WeightRows(SourceWriter writer, ElementType type, byte[] data, string description, string local, int rowLength, string firstRow, string rowCount)
+    {
+        ModelBlob blob = FindBlob(data)!;
+        int rowBytes = rowLength * type.Size();
+        UsesResource = true;
+        writer.WriteLine($"// {description}: {blob.Length} bytes at offset {blob.Offset} of the model file, more than nanoFramework allocates as one object: read from flash a block of rows at a time.");
+        writer.WriteLine($"byte[] {local} = {NanoWeightsResource.ClassName}.Read({blob.Offset} + {firstRow} * {rowBytes}, {rowCount} * {rowBytes});");
+        return Element(type, _ => local, i => i);
     }
 
     private readonly List<(string Multipliers, string Shifts, ChannelScales Scales)> _derivedTables = new();
@@ -167,10 +232,12 @@ internal sealed class NanoEmitContext : EmitContextBase
     /// </summary>
     public string Signature(LayerSpec layer)
     {
-        IEnumerable<string> inputs = layer.Inputs.Select((id, i) => Parameter(Model.Value(id).Type, InputName(i)));
-        IEnumerable<string> outputs = layer.Outputs.Select((id, i) => Parameter(Model.Value(id).Type, OutputName(i)));
+        IEnumerable<string> inputs = layer.Inputs.Select((id, i) => Parameter(Model.Value(id), InputName(i)));
+        IEnumerable<string> outputs = layer.Outputs.Select((id, i) => Parameter(Model.Value(id), OutputName(i)));
         return $"private static void {MethodName(layer)}({string.Join(", ", inputs.Concat(outputs))})";
     }
 
-    private static string Parameter(ElementType type, string name) => $"{type.CSharpName()}[] {name}, int {OffsetName(name)}";
+    /// <summary>A tensor's array parameter, or the view over pages of one larger than a page (indexed the same way).</summary>
+    private string Parameter(ValueSpec value, string name) =>
+        $"{(Arena.IsPaged(value) ? NanoArenaLayout.ViewClass(value.Type) : value.Type.CSharpName() + "[]")} {name}, int {OffsetName(name)}";
 }

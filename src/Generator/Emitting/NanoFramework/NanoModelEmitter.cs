@@ -11,8 +11,7 @@ namespace TinyModel.Generator.Emitting.NanoFramework;
 /// Writes the class of one model for .NET nanoFramework: the same public shape as the .NET flavor's
 /// (constructor, <c>Invoke</c>, <c>ResetState</c>, tensor metadata, cost constants) with arrays in place of
 /// spans, and no reference to TinyModel.Runtime. nanoFramework cannot reinterpret memory, so the arena is
-/// one array per element type, each as long as the memory plan's highest offset of a tensor of that type:
-/// the plan's byte offsets become element indices (the planner aligns them to 16 bytes).
+/// one array per element type, or pages of them (<see cref="NanoArenaLayout"/>).
 /// </summary>
 internal static class NanoModelEmitter
 {
@@ -121,7 +120,7 @@ internal static class NanoModelEmitter
         writer.OpenBlock($"public sealed partial class {model.ClassName}");
         WriteMetadata(writer, model, context);
         WriteArena(writer, model, context);
-        WriteResetState(writer, model);
+        WriteResetState(writer, model, context);
         WriteInvoke(writer, model, context);
         writer.WriteLine();
         writer.WriteLine("/// <summary>Called after each layer with the tensor it computed (its index in the model, its array, first element and length); implement it in a partial class to trace a model.</summary>");
@@ -132,26 +131,15 @@ internal static class NanoModelEmitter
         writer.WriteLine();
         if (context.UsesResource)
         {
-            NanoWeightsResource.Write(writer, model);
+            NanoWeightsResource.Write(writer, model, context.UsesResourcePages);
             writer.WriteLine();
         }
+        context.Arena.WriteViewClasses(writer);
         NanoTensorInfo.Write(writer);
         writer.CloseBlock();
         ModelEmitter.CloseNamespace(writer, model);
         return (writer.ToString(), NanoConstantsEmitter.Emit(model, context.Constants));
     }
-
-    /// <summary>Bytes of RAM an instance takes: its arena arrays (one per element type).</summary>
-    public static int ArenaBytes(ModelSpec model) => Arenas(model).Sum(a => a.Elements * a.Type.Size());
-
-    /// <summary>The arena arrays: one per element type that has tensors in the arena, as many elements as the plan's highest end of one.</summary>
-    private static IEnumerable<(ElementType Type, int Elements)> Arenas(ModelSpec model) =>
-        model.Values.Where(v => v.Storage == StorageKind.Arena)
-            .GroupBy(v => v.Type)
-            .OrderBy(g => g.Key)
-            .Select(g => (g.Key, g.Max(v => (v.Offset + v.ByteCount) / g.Key.Size())));
-
-    private static string ArenaField(ElementType type) => "_arena" + type;
 
     /// <summary>Bytes of array initializers the class holds: its constants and the per-layer cost figures.</summary>
     private static long InitializerBytes(ModelSpec model, NanoEmitContext context) => context.WeightBytes + 8L * model.Layers.Count;
@@ -165,15 +153,16 @@ internal static class NanoModelEmitter
 
     private static void CheckLimits(ModelSpec model, NanoEmitContext context, int ilBytes)
     {
-        foreach ((ElementType type, int elements) in Arenas(model))
+        // A paged arena keeps every array within the limit; a tensor larger than a page is passed as a view over pages,
+        // which only the kernels that index their tensors element by element (or copy through the view class) take.
+        foreach (LayerSpec layer in model.Layers.Where(l => !context.IsElided(l) && !OperatorCatalog.ForLayer(l).NanoFrameworkTakesPagedTensors))
         {
-            long bytes = (long)elements * type.Size();
-            if (bytes > LargestArrayBytes)
+            foreach (ValueSpec value in layer.Inputs.Concat(layer.Outputs).Select(model.Value).Where(context.Arena.IsPaged))
             {
-                ValueSpec largest = model.Values.Where(v => v.Storage == StorageKind.Arena && v.Type == type).OrderByDescending(v => v.ByteCount).First();
                 context.ReportLimit(
-                    $"its {type.ModelName()} tensors share one arena array of {bytes} bytes, and nanoFramework allocates an object of at most 65,535 heap blocks " +
-                    $"({LargestArrayBytes} bytes on a 32-bit device; past it the program stops without a message); its largest {type.ModelName()} tensor, '{largest.Name}', alone takes {largest.ByteCount} bytes");
+                    $"its {value.Type.ModelName()} tensor '{value.Name}' takes {value.ByteCount} bytes, more than the largest object nanoFramework allocates " +
+                    $"(65,535 heap blocks: {LargestArrayBytes} bytes on a 32-bit device; past it the program stops without a message), so it is split across arena arrays of at most {model.ArenaPageBytes} bytes, " +
+                    $"and {layer.OperatorName} node {layer.NodeIndex}'s nanoFramework kernel cannot read or write a tensor split that way; the kernels that can: {string.Join(", ", OperatorCatalog.Definitions.Where(d => d.NanoFrameworkTakesPagedTensors).Select(d => d.Name).OrderBy(n => n, System.StringComparer.Ordinal))}");
             }
         }
         if (ilBytes > IlLimitBytes - IlMarginBytes)
@@ -202,7 +191,7 @@ internal static class NanoModelEmitter
         writer.WriteLine("/// </summary>");
         writer.WriteLine("/// <remarks>");
         ModelEmitter.WriteTensorParagraphs(writer, model);
-        writer.WriteLine($"/// <para>Memory on nanoFramework: {ArenaBytes(model)} bytes of arena arrays per instance (RAM); {context.WeightBytes} bytes of constants,");
+        writer.WriteLine($"/// <para>Memory on nanoFramework: {context.Arena.Bytes} bytes of arena arrays per instance (RAM{(context.Arena.Paged ? $"; {context.Arena.Arrays.Count} arrays of at most {model.ArenaPageBytes} bytes, the most nanoFramework allocates as one object" : string.Empty)}); {context.WeightBytes} bytes of constants,");
         writer.WriteLine("/// which nanoFramework copies from flash into RAM when the class is first used, so they take both.");
         if (context.DerivedTables.Count > 0)
         {
@@ -215,7 +204,7 @@ internal static class NanoModelEmitter
     private static void WriteMetadata(SourceWriter writer, ModelSpec model, NanoEmitContext context)
     {
         writer.WriteLine("/// <summary>Bytes of working memory (the arena arrays, one per element type) each instance allocates once, in its constructor.</summary>");
-        writer.WriteLine($"public const int ArenaBytes = {ArenaBytes(model)};");
+        writer.WriteLine($"public const int ArenaBytes = {context.Arena.Bytes};");
         writer.WriteLine();
         writer.WriteLine("/// <summary>The least arena any memory plan could use for this model: the most bytes of tensors live at one step.</summary>");
         writer.WriteLine($"public const int ArenaLowerBoundBytes = {model.ArenaLowerBoundBytes};");
@@ -259,18 +248,15 @@ internal static class NanoModelEmitter
     private static void WriteArena(SourceWriter writer, ModelSpec model, NanoEmitContext context)
     {
         WriteDerivedTableFields(writer, context);
-        var arenas = Arenas(model).ToList();
-        foreach ((ElementType type, int elements) in arenas)
-        {
-            writer.WriteLine($"private readonly {type.CSharpName()}[] {ArenaField(type)} = new {type.CSharpName()}[{elements}]; // {elements * type.Size()} bytes");
-        }
-        if (arenas.Count > 0)
+        context.Arena.WriteFields(writer);
+        if (context.Arena.Arrays.Count > 0)
         {
             writer.WriteLine();
         }
         writer.WriteLine("/// <summary>Creates an instance of the model with its own arena of <see cref=\"ArenaBytes\"/> bytes, the only allocation it makes.</summary>");
         writer.WriteLine("/// <remarks>An instance may be reused for any number of calls, but not by two threads at once; give each thread its own.</remarks>");
         writer.OpenBlock($"public {model.ClassName}()");
+        context.Arena.WriteViewCreation(writer);
         if (context.DerivedTables.Count > 0)
         {
             writer.OpenBlock($"if ({context.DerivedTables[0].Multipliers} == null)");
@@ -341,7 +327,7 @@ internal static class NanoModelEmitter
     /// <summary>A float's bits as a C# int literal.</summary>
     private static string FloatBits(float value) => "unchecked((int)0x" + System.BitConverter.ToInt32(System.BitConverter.GetBytes(value), 0).ToString("X8", System.Globalization.CultureInfo.InvariantCulture) + ")";
 
-    private static void WriteResetState(SourceWriter writer, ModelSpec model)
+    private static void WriteResetState(SourceWriter writer, ModelSpec model, NanoEmitContext context)
     {
         var state = model.Values.Where(v => v.IsVariable && v.Storage == StorageKind.Arena).ToList();
         writer.WriteLine("/// <summary>");
@@ -354,8 +340,9 @@ internal static class NanoModelEmitter
         {
             int size = value.Type.Size();
             string fill = value.Type == ElementType.Int8 ? Literals.Int((sbyte)value.ResetByte) : value.Type == ElementType.Float32 ? "0f" : "0";
-            writer.OpenBlock($"for (int i = {value.Offset / size}; i < {(value.Offset + value.ByteCount) / size}; i++) // {Literals.Comment(value.Describe())}");
-            writer.WriteLine($"{ArenaField(value.Type)}[i] = {fill};");
+            (string array, int first) = context.Arena.Locate(value);
+            writer.OpenBlock($"for (int i = {first}; i < {first + value.ByteCount / size}; i++) // {Literals.Comment(value.Describe())}");
+            writer.WriteLine($"{array}[i] = {fill};");
             writer.CloseBlock();
         }
         writer.CloseBlock();
@@ -392,8 +379,9 @@ internal static class NanoModelEmitter
 
         ModelEmitter.WriteLayerCalls(writer, model, context,
             layer => layer.Inputs.Concat(layer.Outputs).Select(id => Reference(model, model.Value(id), layer, context)),
-            value => $"{Reference(model, value, null, context)}, {value.ElementCount}",
-            (value, output) => $"global::System.Array.Copy({Reference(model, value, null, context)}, {output}, 0, {value.ElementCount});");
+            // The hook takes an array: a tensor larger than a page is not reported.
+            value => context.Arena.IsPaged(value) ? null : $"{Reference(model, value, null, context)}, {value.ElementCount}",
+            (value, output) => $"{(context.Arena.IsPaged(value) ? NanoArenaLayout.ViewClass(value.Type) : "global::System.Array")}.Copy({Reference(model, value, null, context)}, {output}, 0, {value.ElementCount});");
         writer.CloseBlock();
     }
 
@@ -404,7 +392,7 @@ internal static class NanoModelEmitter
         {
             StorageKind.Input => (model.InputParameters[value.Offset], model.Inputs[value.Offset], 0),
             StorageKind.Output => (model.OutputParameters[value.Offset], model.Outputs[value.Offset], 0),
-            _ => (ArenaField(value.Type), value.Id, value.Offset / value.Type.Size()),
+            _ => (context.Arena.Locate(value).Array, value.Id, context.Arena.Locate(value).Offset),
         };
         if (model.Value(tensor).Type != value.Type && layer is not null)
         {

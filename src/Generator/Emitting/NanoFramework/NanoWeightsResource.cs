@@ -70,7 +70,8 @@ internal static class NanoWeightsResource
         }
     }
 
-    public static void Write(SourceWriter writer, ModelSpec model)
+    /// <summary>Writes the reader class; <paramref name="pages"/> adds <c>ReadPages</c>, for constants larger than one nanoFramework object.</summary>
+    public static void Write(SourceWriter writer, ModelSpec model, bool pages)
     {
         string name = EntryName(model);
         writer.WriteLine($"/// <summary>Reads the weights of the large layers from the model file, embedded by TinyModel's build targets as the entry <c>{Literals.Xml(name)}</c> of the binary resource <c>{ResourceName}.resources</c>: it stays in flash, and each layer copies its weights into RAM while it runs.</summary>");
@@ -89,6 +90,19 @@ internal static class NanoWeightsResource
         writer.CloseBlock();
         writer.WriteLine("return (byte[])global::nanoFramework.Runtime.Native.ResourceUtility.GetObject(_manager, Entry.Model, offset, length);");
         writer.CloseBlock();
+        if (pages)
+        {
+            writer.WriteLine();
+            writer.WriteLine("/// <summary>Copies <paramref name=\"length\"/> bytes of the model file into arrays of <paramref name=\"pageLength\"/> bytes (the last may be shorter): more than one object nanoFramework allocates.</summary>");
+            writer.OpenBlock("public static byte[][] ReadPages(int offset, int length, int pageLength)");
+            writer.WriteLine("byte[][] pages = new byte[(length + pageLength - 1) / pageLength][];");
+            writer.OpenBlock("for (int p = 0; p < pages.Length; p++)");
+            writer.WriteLine("int at = p * pageLength;");
+            writer.WriteLine("pages[p] = Read(offset + at, length - at < pageLength ? length - at : pageLength);");
+            writer.CloseBlock();
+            writer.WriteLine("return pages;");
+            writer.CloseBlock();
+        }
         writer.CloseBlock();
     }
 }

@@ -7,6 +7,9 @@ namespace TinyModel.Generator.Operators.Convolution;
 /// <summary>CONV_2D for nanoFramework: TFLM's reference loops (<see cref="NanoConvolution"/>) over the model's [oc, ky, kx, ic] filter.</summary>
 internal sealed partial class Conv2D
 {
+    /// <summary>The kernel (<see cref="NanoConvolution"/>) only indexes its input and output.</summary>
+    public override bool NanoFrameworkTakesPagedTensors => true;
+
     protected override void EmitNanoFrameworkLayer(SourceWriter writer, Conv2DLayer layer, NanoEmitContext context)
     {
         ConvolutionGeometry g = layer.Geometry;

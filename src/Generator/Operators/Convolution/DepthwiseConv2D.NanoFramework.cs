@@ -7,6 +7,9 @@ namespace TinyModel.Generator.Operators.Convolution;
 /// <summary>DEPTHWISE_CONV_2D for nanoFramework: TFLM's reference loops (<see cref="NanoConvolution"/>) over the model's [1, ky, kx, oc] filter.</summary>
 internal sealed partial class DepthwiseConv2D
 {
+    /// <summary>The kernel (<see cref="NanoConvolution"/>) only indexes its input and output.</summary>
+    public override bool NanoFrameworkTakesPagedTensors => true;
+
     protected override void EmitNanoFrameworkLayer(SourceWriter writer, DepthwiseConv2DLayer layer, NanoEmitContext context)
     {
         ConvolutionGeometry g = layer.Geometry;

@@ -24,8 +24,11 @@ internal sealed partial class FullyConnected
             : $"/// clamped to [{Literals.FloatText(layer.Activation.FloatMin)}, {Literals.FloatText(layer.Activation.FloatMax)}].");
         writer.WriteLine("/// </summary>");
         writer.OpenBlock(context.Signature(layer));
-        System.Func<string, string> weights = context.Weights(writer, layer, weightsType, layer.Weights.AsImmutableArray().AsSpan().ToArray(),
-            $"weights, {weightsType.ModelName()}[{layer.Units},{layer.Depth}] as in the model", "weights");
+        byte[] data = layer.Weights.AsImmutableArray().AsSpan().ToArray();
+        string description = $"weights, {weightsType.ModelName()}[{layer.Units},{layer.Depth}] as in the model";
+        // Weights larger than one nanoFramework object are read a block of units' rows at a time, around the batches.
+        int blockRows = context.WeightRowsPerRead(weightsType, data, layer.Depth);
+        System.Func<string, string> weights = blockRows == 0 ? context.Weights(writer, layer, weightsType, data, description, "weights") : null!;
         if (layer.Bias is not null)
         {
             writer.WriteLine($"{acc}[] bias = {context.Constant(layer.Bias)};");
@@ -35,11 +38,19 @@ internal sealed partial class FullyConnected
             writer.WriteLine($"int[] multipliers = {context.Constant(layer.PerChannelMultipliers)};");
             writer.WriteLine($"int[] shifts = {context.Constant(layer.PerChannelShifts!)};");
         }
+        (string firstUnit, string endUnit, string row) = ("0", Literals.Int(layer.Units), "u");
+        if (blockRows > 0)
+        {
+            writer.OpenBlock($"for (int u0 = 0; u0 < {layer.Units}; u0 += {blockRows})");
+            writer.WriteLine($"int u1 = u0 + {blockRows} < {layer.Units} ? u0 + {blockRows} : {layer.Units};");
+            weights = context.WeightRows(writer, weightsType, data, description, "weights", layer.Depth, "u0", "(u1 - u0)");
+            (firstUnit, endUnit, row) = ("u0", "u1", "(u - u0)");
+        }
         writer.OpenBlock($"for (int b = 0; b < {layer.Batches}; b++)");
         writer.WriteLine($"int x = inputOffset + b * {layer.Depth};");
         writer.WriteLine($"int y = outputOffset + b * {layer.Units};");
-        writer.OpenBlock($"for (int u = 0; u < {layer.Units}; u++)");
-        writer.WriteLine($"int w = u * {layer.Depth};");
+        writer.OpenBlock($"for (int u = {firstUnit}; u < {endUnit}; u++)");
+        writer.WriteLine($"int w = {row} * {layer.Depth};");
         writer.WriteLine($"{acc} sum = {(quantized && layer.Bias is not null ? "bias[u]" : quantized ? "0" : "0f")};");
         writer.OpenBlock($"for (int d = 0; d < {layer.Depth}; d++)");
         // TFLM multiplies in int32 and accumulates in the accumulator type (int32 sums wrap, as on nanoCLR).
@@ -61,6 +72,10 @@ internal sealed partial class FullyConnected
         }
         writer.CloseBlock();
         writer.CloseBlock();
+        if (blockRows > 0)
+        {
+            writer.CloseBlock();
+        }
         writer.CloseBlock();
     }
 }

@@ -10,16 +10,17 @@ internal static class StridedCopyWriter
 {
     /// <summary>Writes the loops; <paramref name="inputBase"/> and <paramref name="outputBase"/>, when given, are run-time offsets (C# expressions) added to the copy's own.</summary>
     public static void Write(SourceWriter writer, StridedCopy copy, string input, string output, string? inputBase = null, string? outputBase = null) =>
-        Write(writer, copy, input, output, inputBase, outputBase, arrays: false);
+        Write(writer, copy, input, output, inputBase, outputBase, arrayCopy: null);
 
     /// <summary>
     /// Writes the loops for nanoFramework: <paramref name="input"/> and <paramref name="output"/> are arrays whose
-    /// first elements are at <c>{input}Offset</c> and <c>{output}Offset</c>.
+    /// first elements are at <c>{input}Offset</c> and <c>{output}Offset</c>; runs are copied by <paramref name="copyClass"/>'s
+    /// <c>Copy</c>, which takes <c>Array.Copy</c>'s arguments (<c>System.Array</c> unless a tensor is split into arena pages).
     /// </summary>
-    public static void WriteNanoFramework(SourceWriter writer, StridedCopy copy, string input, string output) =>
-        Write(writer, copy, input, output, input + "Offset", output + "Offset", arrays: true);
+    public static void WriteNanoFramework(SourceWriter writer, StridedCopy copy, string input, string output, string copyClass = "global::System.Array") =>
+        Write(writer, copy, input, output, input + "Offset", output + "Offset", copyClass);
 
-    private static void Write(SourceWriter writer, StridedCopy copy, string input, string output, string? inputBase, string? outputBase, bool arrays)
+    private static void Write(SourceWriter writer, StridedCopy copy, string input, string output, string? inputBase, string? outputBase, string? arrayCopy)
     {
         int depth = copy.Counts.Count;
         if (copy.ElementCount == 0)
@@ -40,8 +41,8 @@ internal static class StridedCopyWriter
         if (blockCopy)
         {
             int run = copy.Counts[depth - 1];
-            writer.WriteLine(arrays
-                ? $"global::System.Array.Copy({input}, {inExpr}, {output}, {outExpr}, {run});"
+            writer.WriteLine(arrayCopy is not null
+                ? $"{arrayCopy}.Copy({input}, {inExpr}, {output}, {outExpr}, {run});"
                 : $"{input}.Slice({inExpr}, {run}).CopyTo({output}.Slice({outExpr}, {run}));");
         }
         else
