@@ -6,7 +6,7 @@ using System.Runtime.Intrinsics;
 namespace TinyModel;
 
 /// <summary>
-/// The operations of the pooling kernels (<see cref="PoolingKernels"/>; and the row maxima of <c>SoftmaxKernels</c>) on one vector of channels, so that the
+/// The operations of the pooling kernels (<see cref="PoolingKernels"/>, and the row maxima of <see cref="SoftmaxKernels"/>) on one vector of channels, so that the
 /// window loop is written once and instantiated per width: 512, 256 and 128-bit vectors and single values (the
 /// scalar path and the channels left over), each a struct the JIT (or NativeAOT) inlines.
 /// </summary>
