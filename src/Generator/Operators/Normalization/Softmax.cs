@@ -21,6 +21,7 @@ internal sealed partial class Softmax : OperatorDefinition<SoftmaxLayer>
 
     // The run-time half of the quantized kernels (TinyModel.Runtime), called from the generated code.
     private const string RuntimeSoftmaxMath = "global::TinyModel.SoftmaxMath";
+    private const string RuntimeSoftmaxKernels = "global::TinyModel.SoftmaxKernels";
 
     public Softmax()
         : base(BuiltinOperator.Softmax)
@@ -184,47 +185,16 @@ internal sealed partial class Softmax : OperatorDefinition<SoftmaxLayer>
         switch (layer.Kernel)
         {
             case SoftmaxKernel.Float:
-                writer.WriteLine("float max = float.MinValue;");
-                writer.OpenBlock($"for (int c = 0; c < {d}; c++)");
-                writer.WriteLine("if (max < x[c]) max = x[c];");
-                writer.CloseBlock();
-                writer.WriteLine("float sum = 0f;");
-                writer.OpenBlock($"for (int c = 0; c < {d}; c++)");
-                writer.WriteLine($"float e = global::System.MathF.Exp((x[c] - max) * {Literals.Float(layer.Beta)});");
-                writer.WriteLine("y[c] = e;");
-                writer.WriteLine("sum += e;");
-                writer.CloseBlock();
-                writer.OpenBlock($"for (int c = 0; c < {d}; c++)");
-                writer.WriteLine("y[c] = y[c] / sum;");
-                writer.CloseBlock();
+                writer.WriteLine($"{RuntimeSoftmaxKernels}.Float(x, y, {Literals.Float(layer.Beta)});");
                 break;
 
             case SoftmaxKernel.Int8:
-            {
-                int min = layer.OutputBits == 16 ? short.MinValue : sbyte.MinValue;
-                int max = layer.OutputBits == 16 ? short.MaxValue : sbyte.MaxValue;
-                writer.WriteLine("int max = sbyte.MinValue;");
-                writer.OpenBlock($"for (int c = 0; c < {d}; c++)");
-                writer.WriteLine("if (x[c] > max) max = x[c];");
-                writer.CloseBlock();
-                writer.WriteLine("int sum = 0; // Q12.19");
-                writer.OpenBlock($"for (int c = 0; c < {d}; c++)");
-                writer.WriteLine("sum += expSum[max - x[c]];");
-                writer.CloseBlock();
-                writer.WriteLine($"int scale = {RuntimeSoftmaxMath}.Reciprocal(sum, 12, out int bitsOverUnit);");
-                writer.WriteLine($"int exponent = bitsOverUnit + {31 - layer.OutputBits};");
-                writer.OpenBlock($"for (int c = 0; c < {d}; c++)");
-                writer.WriteLine($"int v = {EmitContext.FixedPoint}.RoundingDivideByPOT({EmitContext.FixedPoint}.SaturatingRoundingDoublingHighMul(scale, exp[max - x[c]]), exponent) + {min};");
-                writer.WriteLine($"y[c] = ({outType}){m}.Min({m}.Max(v, {min}), {max});");
-                writer.CloseBlock();
+                writer.WriteLine($"{RuntimeSoftmaxKernels}.Int8(x, exp, expSum, y);");
                 break;
-            }
 
             case SoftmaxKernel.Int16:
-                writer.WriteLine("int max = short.MinValue;");
-                writer.OpenBlock($"for (int c = 0; c < {d}; c++)");
-                writer.WriteLine("if (x[c] > max) max = x[c];");
-                writer.CloseBlock();
+                writer.WriteLine($"int max = {RuntimeSoftmaxKernels}.Max(x);");
+                writer.WriteLine("// The interpolated exp and 1 / (1 + x) look-ups are gathers (neither SSE nor AdvSimd has them): value by value.");
                 writer.WriteLine("int sum = 0; // Q16.15");
                 writer.OpenBlock($"for (int c = 0; c < {d}; c++)");
                 writer.WriteLine($"int scaled = {EmitContext.FixedPoint}.MultiplyByQuantizedMultiplier(x[c] - max, {Literals.Int(layer.InputMultiplier)}, {layer.InputShift}) + 32767;");

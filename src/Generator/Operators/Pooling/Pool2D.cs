@@ -108,18 +108,22 @@ internal abstract class Pool2D : OperatorDefinition<PoolingLayer>
     /// is clipped to the image, then each channel is reduced over it (rows, then columns).
     /// </summary>
     protected override void EmitLayer(SourceWriter writer, PoolingLayer layer, EmitContext context) =>
-        WriteKernel(writer, layer, context.Model, context.Signature(layer), EmitContext.MathClass, string.Empty, string.Empty, runtimeSums: true);
+        WriteKernel(writer, layer, context.Model, context.Signature(layer), EmitContext.MathClass, string.Empty, string.Empty, runtimeKernels: true);
 
     /// <summary>
     /// The same kernel for nanoFramework: arrays with the index of their first element, and the Min/Max of
     /// the class's helpers in place of System.Math, which nanoFramework's mscorlib lacks.
     /// </summary>
     protected override void EmitNanoFrameworkLayer(SourceWriter writer, PoolingLayer layer, NanoEmitContext context) =>
-        WriteKernel(writer, layer, context.Model, context.Signature(layer), context.Helper(NanoHelper.FixedPoint), "inputOffset + ", "outputOffset + ", runtimeSums: false);
+        WriteKernel(writer, layer, context.Model, context.Signature(layer), context.Helper(NanoHelper.FixedPoint), "inputOffset + ", "outputOffset + ", runtimeKernels: false);
 
     /// <summary>Writes one pooling layer's method.</summary>
-    /// <param name="runtimeSums">Whether an int8 average may sum each window's channels with <c>Int8Pooling.SumWindow</c> (TinyModel.Runtime, vectorized) rather than channel by channel.</param>
-    private static void WriteKernel(SourceWriter writer, PoolingLayer layer, ModelSpec model, string signature, string m, string inputStart, string outputStart, bool runtimeSums)
+    /// <param name="runtimeKernels">
+    /// Whether each window may be reduced by TinyModel.Runtime's vectorized kernels, all channels at once: an int8 average
+    /// through <c>Int8Pooling.SumWindow</c>, a maximum or a float average or L2 through <c>PoolingKernels</c>, rather
+    /// than channel by channel.
+    /// </param>
+    private static void WriteKernel(SourceWriter writer, PoolingLayer layer, ModelSpec model, string signature, string m, string inputStart, string outputStart, bool runtimeKernels)
     {
         ValueSpec input = model.Value(layer.Inputs[0]);
         ValueSpec output = model.Value(layer.Outputs[0]);
@@ -141,10 +145,22 @@ internal abstract class Pool2D : OperatorDefinition<PoolingLayer>
         {
             writer.WriteLine("/// The integer sum is divided by the window's element count, rounded half away from zero, as TFLM does.");
         }
-        bool windowSums = runtimeSums && layer.Kind == PoolKind.Average && layer.Type == ElementType.Int8;
+        bool windowSums = runtimeKernels && layer.Kind == PoolKind.Average && layer.Type == ElementType.Int8;
+        // Fewer channels than one 128-bit vector holds leave the kernels nothing to vectorize: the inline loop is quicker.
+        bool vectorWide = layer.Depth * layer.Type.Size() >= 16;
+        string? windowKernel = !runtimeKernels || !vectorWide ? null : layer.Kind switch
+        {
+            PoolKind.Max => "MaxWindow",
+            PoolKind.L2 => "L2Window",
+            _ => isFloat ? "AverageWindow" : null,
+        };
         if (windowSums)
         {
             writer.WriteLine("/// Each window's channels are summed at once (int32 sums wrap as TFLM's do, in any order).");
+        }
+        else if (windowKernel is not null)
+        {
+            writer.WriteLine("/// Each window's channels are reduced at once, each in TFLM's order (rows, then columns).");
         }
         writer.WriteLine(isFloat
             ? $"/// Fused activation {act.Activation.ToString().ToUpperInvariant()}: output clamped to [{Literals.Float(act.FloatMin)}, {Literals.Float(act.FloatMax)}]."
@@ -174,6 +190,14 @@ internal abstract class Pool2D : OperatorDefinition<PoolingLayer>
         writer.WriteLine($"int fxStart = {m}.Max(0, -x0);");
         writer.WriteLine($"int fxEnd = {m}.Min({layer.FilterWidth}, {iw} - x0);");
         writer.WriteLine($"int outBase = {outputStart}(({outBatch}oy) * {ow} + ox) * {d};");
+        if (windowKernel is not null)
+        {
+            string min = isFloat ? Literals.Float(act.FloatMin) : Literals.Int(act.QuantizedMin);
+            string max = isFloat ? Literals.Float(act.FloatMax) : Literals.Int(act.QuantizedMax);
+            writer.WriteLine($"global::TinyModel.PoolingKernels.{windowKernel}({WindowStart(layer, inBatch)}, fyEnd - fyStart, fxEnd - fxStart, {iw * d}, output.Slice(outBase, {d}), {min}, {max});");
+            CloseLoops(writer, batched);
+            return;
+        }
         if (!layer.IsMax)
         {
             writer.WriteLine(isFloat
@@ -182,7 +206,7 @@ internal abstract class Pool2D : OperatorDefinition<PoolingLayer>
         }
         if (windowSums)
         {
-            writer.WriteLine($"global::TinyModel.Int8Pooling.SumWindow(input.Slice((({inBatch}y0 + fyStart) * {iw} + x0 + fxStart) * {d}), fyEnd - fyStart, fxEnd - fxStart, {iw * d}, sums);");
+            writer.WriteLine($"global::TinyModel.Int8Pooling.SumWindow({WindowStart(layer, inBatch)}, fyEnd - fyStart, fxEnd - fxStart, {iw * d}, sums);");
             writer.OpenBlock($"for (int c = 0; c < {d}; c++)");
             writer.WriteLine("int acc = sums[c];");
         }
@@ -209,6 +233,16 @@ internal abstract class Pool2D : OperatorDefinition<PoolingLayer>
             writer.WriteLine($"output[outBase + c] = ({t}){m}.Min({m}.Max(acc, {act.QuantizedMin}), {act.QuantizedMax});");
         }
         writer.CloseBlock();
+        CloseLoops(writer, batched);
+    }
+
+    /// <summary>The input from the clipped window's first pixel onwards, for a Runtime window kernel.</summary>
+    private static string WindowStart(PoolingLayer layer, string inBatch) =>
+        $"input.Slice((({inBatch}y0 + fyStart) * {layer.InputWidth} + x0 + fxStart) * {layer.Depth})";
+
+    /// <summary>Closes the loops over output columns, rows and batches, and the method.</summary>
+    private static void CloseLoops(SourceWriter writer, bool batched)
+    {
         writer.CloseBlock();
         writer.CloseBlock();
         if (batched)
