@@ -18,6 +18,13 @@ namespace TinyModel;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class BinaryKernels
 {
+    /// <summary>The widest vectors the kernels use on this machine (narrower ones take the elements left over, then one at a time).</summary>
+    public static InstructionTier Tier
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => InstructionTiers.Portable;
+    }
+
     /// <summary><c>output[i] = TOperation(x[i], y[i])</c>.</summary>
     /// <param name="x">The first input, as long as the output.</param>
     /// <param name="y">The second input, as long as the output.</param>
@@ -126,7 +133,8 @@ public static class BinaryKernels
         int n = output.Length;
         ref T o = ref MemoryMarshal.GetReference(output);
         nuint i = 0;
-        if (Vector512.IsHardwareAccelerated && n >= Vector512<T>.Count)
+        InstructionTier tier = Tier;
+        if (tier == InstructionTier.Vector512 && n >= Vector512<T>.Count)
         {
             Vector512<T> lo = Vector512.Create(min), hi = Vector512.Create(max);
             for (; (int)i <= n - Vector512<T>.Count; i += (nuint)Vector512<T>.Count)
@@ -134,7 +142,7 @@ public static class BinaryKernels
                 TClamp.Apply(TOperation.Invoke(TLeft.Load512(ref x, i), TRight.Load512(ref y, i)), lo, hi).StoreUnsafe(ref o, i);
             }
         }
-        if (Vector256.IsHardwareAccelerated && n - (int)i >= Vector256<T>.Count)
+        if (InstructionTiers.Has256(tier) && n - (int)i >= Vector256<T>.Count)
         {
             Vector256<T> lo = Vector256.Create(min), hi = Vector256.Create(max);
             for (; (int)i <= n - Vector256<T>.Count; i += (nuint)Vector256<T>.Count)
@@ -142,7 +150,7 @@ public static class BinaryKernels
                 TClamp.Apply(TOperation.Invoke(TLeft.Load256(ref x, i), TRight.Load256(ref y, i)), lo, hi).StoreUnsafe(ref o, i);
             }
         }
-        if (Vector128.IsHardwareAccelerated && n - (int)i >= Vector128<T>.Count)
+        if (tier != InstructionTier.Scalar && n - (int)i >= Vector128<T>.Count)
         {
             Vector128<T> lo = Vector128.Create(min), hi = Vector128.Create(max);
             for (; (int)i <= n - Vector128<T>.Count; i += (nuint)Vector128<T>.Count)

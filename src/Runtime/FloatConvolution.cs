@@ -78,21 +78,20 @@ public static partial class FloatConvolution
         ref float w = ref MemoryMarshal.GetReference(weights);
         ref float b = ref MemoryMarshal.GetReference(blockBias);
         ref float y = ref MemoryMarshal.GetReference(output);
-        if (Vector512.IsHardwareAccelerated)
+        switch (Tier)
         {
-            ConvolveBlocks<Tiles512>(ref x, shape, pixels, ref w, ref b, ref y);
-        }
-        else if (Vector256.IsHardwareAccelerated)
-        {
-            ConvolveBlocks<Tiles256>(ref x, shape, pixels, ref w, ref b, ref y);
-        }
-        else if (Vector128.IsHardwareAccelerated)
-        {
-            ConvolveBlocks<Tiles128>(ref x, shape, pixels, ref w, ref b, ref y);
-        }
-        else
-        {
-            ConvolveBlocks<ScalarTiles>(ref x, shape, pixels, ref w, ref b, ref y);
+            case InstructionTier.Vector512:
+                ConvolveBlocks<Tiles512>(ref x, shape, pixels, ref w, ref b, ref y);
+                break;
+            case InstructionTier.Vector256:
+                ConvolveBlocks<Tiles256>(ref x, shape, pixels, ref w, ref b, ref y);
+                break;
+            case InstructionTier.Vector128:
+                ConvolveBlocks<Tiles128>(ref x, shape, pixels, ref w, ref b, ref y);
+                break;
+            default:
+                ConvolveBlocks<ScalarTiles>(ref x, shape, pixels, ref w, ref b, ref y);
+                break;
         }
     }
 
@@ -109,7 +108,7 @@ public static partial class FloatConvolution
         {
             ref float blockW = ref Unsafe.Add(ref w, (nint)(c / BlockChannels) * blockWeights);
             int valid = Math.Min(BlockChannels, channels - c);
-            if (valid <= 8 && TTiles.Pixels > 1 && Vector256.IsHardwareAccelerated)
+            if (valid <= 8 && TTiles.Pixels > 1 && InstructionTiers.Has256(Tier))
             {
                 ConvolveBlock<HalfTiles256>(ref x, shape, pixels, ref blockW, ref Unsafe.Add(ref bias, c), ref Unsafe.Add(ref y, c), valid);
             }

@@ -64,15 +64,16 @@ public static class FloatDepthwiseConvolution
         ref float b = ref bias.IsEmpty ? ref MemoryMarshal.GetReference(zeros) : ref MemoryMarshal.GetReference(bias);
         ref float y = ref MemoryMarshal.GetReference(output);
         int c = 0;
-        if (Vector512.IsHardwareAccelerated)
+        InstructionTier tier = Tier;
+        if (tier == InstructionTier.Vector512)
         {
             c = ConvolveChannels<Lanes<FloatLanes512, Vector512<float>>>(ref x, shape, pixels, ref w, ref b, ref y, c);
         }
-        if (Vector256.IsHardwareAccelerated)
+        if (InstructionTiers.Has256(tier))
         {
             c = ConvolveChannels<Lanes<FloatLanes256, Vector256<float>>>(ref x, shape, pixels, ref w, ref b, ref y, c);
         }
-        if (Vector128.IsHardwareAccelerated)
+        if (tier != InstructionTier.Scalar)
         {
             c = ConvolveChannels<Lanes<FloatLanes128, Vector128<float>>>(ref x, shape, pixels, ref w, ref b, ref y, c);
         }

@@ -35,6 +35,13 @@ public interface IFloatUnaryOperation
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class FloatElementwise
 {
+    /// <summary>The widest vectors the kernels use on this machine (narrower ones take the elements left over, then one at a time).</summary>
+    public static InstructionTier Tier
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => InstructionTiers.Portable;
+    }
+
     /// <summary><c>output[i] = TOperation(input[i])</c>.</summary>
     public static void Apply<TOperation>(ReadOnlySpan<float> input, Span<float> output)
         where TOperation : IFloatUnaryOperation =>
@@ -59,21 +66,22 @@ public static class FloatElementwise
         ref float x = ref MemoryMarshal.GetReference(input);
         ref float y = ref MemoryMarshal.GetReference(output);
         int i = 0;
-        if (Vector512.IsHardwareAccelerated)
+        InstructionTier tier = Tier;
+        if (tier == InstructionTier.Vector512)
         {
             for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
             {
                 map.Invoke(Vector512.LoadUnsafe(ref x, (nuint)i)).StoreUnsafe(ref y, (nuint)i);
             }
         }
-        if (Vector256.IsHardwareAccelerated)
+        if (InstructionTiers.Has256(tier))
         {
             for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
             {
                 map.Invoke(Vector256.LoadUnsafe(ref x, (nuint)i)).StoreUnsafe(ref y, (nuint)i);
             }
         }
-        if (Vector128.IsHardwareAccelerated)
+        if (tier != InstructionTier.Scalar)
         {
             for (; i <= n - Vector128<float>.Count; i += Vector128<float>.Count)
             {

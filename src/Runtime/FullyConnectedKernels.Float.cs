@@ -42,7 +42,8 @@ public static partial class FullyConnectedKernels
     /// </summary>
     private static int SumFloatPanels(ref float x, int depth, ref float w, int stride, int count, ref float sums)
     {
-        if (Vector512.IsHardwareAccelerated)
+        InstructionTier tier = FloatTier;
+        if (tier == InstructionTier.Vector512)
         {
             if (count >= 4)
             {
@@ -71,7 +72,7 @@ public static partial class FullyConnectedKernels
             a.StoreUnsafe(ref sums);
             return 1;
         }
-        if (Vector256.IsHardwareAccelerated)
+        if (tier == InstructionTier.Vector256)
         {
             if (count >= 2)
             {
@@ -104,7 +105,7 @@ public static partial class FullyConnectedKernels
             b1.StoreUnsafe(ref sums, 8);
             return 1;
         }
-        if (Vector128.IsHardwareAccelerated)
+        if (tier == InstructionTier.Vector128)
         {
             Vector128<float> a0 = default, a1 = default, a2 = default, a3 = default;
             for (int d = 0; d < depth; d++)
@@ -139,7 +140,7 @@ public static partial class FullyConnectedKernels
     private static void FinishFloat(Span<float> sums, ReadOnlySpan<float> bias, float min, float max, Span<float> output)
     {
         int n = sums.Length, i = 0;
-        if (Vector128.IsHardwareAccelerated)
+        if (FloatTier != InstructionTier.Scalar)
         {
             Vector128<float> lo = Vector128.Create(min), hi = Vector128.Create(max);
             for (; i <= n - 4; i += 4)

@@ -63,6 +63,9 @@ internal static class InstructionTiers
         : AdvSimd.Arm64.IsSupported ? InstructionTier.AdvSimd
         : InstructionTier.Scalar;
 
+    /// <summary>Whether a <see cref="Portable"/> tier has 256-bit vectors (it is <c>Vector256</c> or <c>Vector512</c>, which implies them).</summary>
+    public static bool Has256(InstructionTier portable) => portable is InstructionTier.Vector512 or InstructionTier.Vector256;
+
     /// <summary>Whether ARM64's <c>SDOT</c> (and the AdvSimd it builds on) is there.</summary>
     public static bool DotProduct => Dp.IsSupported && AdvSimd.Arm64.IsSupported;
 }
