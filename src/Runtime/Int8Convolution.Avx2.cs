@@ -119,7 +119,10 @@ public static partial class Int8Convolution
     {
         for (int p = 0; p < pixels; p++)
         {
-            Vector128<sbyte> values = Int8OutputStage.Requantize16(sums[2 * p], sums[2 * p + 1], ref table, stride, shape.OutputZeroPoint, shape.OutputMin, shape.OutputMax);
+            Vector128<sbyte> values = shape.BoundedAccumulators
+                ? Int8OutputStage.Narrow16(Int8OutputStage.RequantizeBounded8(sums[2 * p], ref table, stride),
+                    Int8OutputStage.RequantizeBounded8(sums[2 * p + 1], ref Unsafe.Add(ref table, 8), stride), shape.OutputMin, shape.OutputMax)
+                : Int8OutputStage.Requantize16(sums[2 * p], sums[2 * p + 1], ref table, stride, shape.OutputZeroPoint, shape.OutputMin, shape.OutputMax);
             Int8OutputStage.Store(values, ref Unsafe.Add(ref y, (nint)p * shape.OutputChannels), valid);
         }
     }

@@ -90,15 +90,14 @@ public static partial class Int8Convolution
             }
         }
         nint channels = shape.OutputChannels;
-        int zeroPoint = shape.OutputZeroPoint, min = shape.OutputMin, max = shape.OutputMax;
-        Int8OutputStage.Store(Int8OutputStage.Requantize16(a0, ref table, stride, zeroPoint, min, max), ref y, valid);
-        Int8OutputStage.Store(Int8OutputStage.Requantize16(a1, ref table, stride, zeroPoint, min, max), ref Unsafe.Add(ref y, channels), valid);
-        Int8OutputStage.Store(Int8OutputStage.Requantize16(a2, ref table, stride, zeroPoint, min, max), ref Unsafe.Add(ref y, 2 * channels), valid);
-        Int8OutputStage.Store(Int8OutputStage.Requantize16(a3, ref table, stride, zeroPoint, min, max), ref Unsafe.Add(ref y, 3 * channels), valid);
-        Int8OutputStage.Store(Int8OutputStage.Requantize16(a4, ref table, stride, zeroPoint, min, max), ref Unsafe.Add(ref y, 4 * channels), valid);
-        Int8OutputStage.Store(Int8OutputStage.Requantize16(a5, ref table, stride, zeroPoint, min, max), ref Unsafe.Add(ref y, 5 * channels), valid);
-        Int8OutputStage.Store(Int8OutputStage.Requantize16(a6, ref table, stride, zeroPoint, min, max), ref Unsafe.Add(ref y, 6 * channels), valid);
-        Int8OutputStage.Store(Int8OutputStage.Requantize16(a7, ref table, stride, zeroPoint, min, max), ref Unsafe.Add(ref y, 7 * channels), valid);
+        Output16(a0, ref table, stride, shape, ref y, valid);
+        Output16(a1, ref table, stride, shape, ref Unsafe.Add(ref y, channels), valid);
+        Output16(a2, ref table, stride, shape, ref Unsafe.Add(ref y, 2 * channels), valid);
+        Output16(a3, ref table, stride, shape, ref Unsafe.Add(ref y, 3 * channels), valid);
+        Output16(a4, ref table, stride, shape, ref Unsafe.Add(ref y, 4 * channels), valid);
+        Output16(a5, ref table, stride, shape, ref Unsafe.Add(ref y, 5 * channels), valid);
+        Output16(a6, ref table, stride, shape, ref Unsafe.Add(ref y, 6 * channels), valid);
+        Output16(a7, ref table, stride, shape, ref Unsafe.Add(ref y, 7 * channels), valid);
     }
 
     /// <summary>Four output pixels × 16 channels, for layers (or the ends of rows) of fewer than eight pixels.</summary>
@@ -129,11 +128,10 @@ public static partial class Int8Convolution
             }
         }
         nint channels = shape.OutputChannels;
-        int zeroPoint = shape.OutputZeroPoint, min = shape.OutputMin, max = shape.OutputMax;
-        Int8OutputStage.Store(Int8OutputStage.Requantize16(a0, ref table, stride, zeroPoint, min, max), ref y, valid);
-        Int8OutputStage.Store(Int8OutputStage.Requantize16(a1, ref table, stride, zeroPoint, min, max), ref Unsafe.Add(ref y, channels), valid);
-        Int8OutputStage.Store(Int8OutputStage.Requantize16(a2, ref table, stride, zeroPoint, min, max), ref Unsafe.Add(ref y, 2 * channels), valid);
-        Int8OutputStage.Store(Int8OutputStage.Requantize16(a3, ref table, stride, zeroPoint, min, max), ref Unsafe.Add(ref y, 3 * channels), valid);
+        Output16(a0, ref table, stride, shape, ref y, valid);
+        Output16(a1, ref table, stride, shape, ref Unsafe.Add(ref y, channels), valid);
+        Output16(a2, ref table, stride, shape, ref Unsafe.Add(ref y, 2 * channels), valid);
+        Output16(a3, ref table, stride, shape, ref Unsafe.Add(ref y, 3 * channels), valid);
     }
 
     /// <summary>One output pixel × 16 channels, for layers of fewer than four pixels.</summary>
@@ -157,8 +155,13 @@ public static partial class Int8Convolution
                 }
             }
         }
-        Int8OutputStage.Store(Int8OutputStage.Requantize16(a0, ref table, stride, shape.OutputZeroPoint, shape.OutputMin, shape.OutputMax), ref y, valid);
+        Output16(a0, ref table, stride, shape, ref y, valid);
     }
+
+    /// <summary>Requantizes 16 channels' sums of one pixel and stores the first <paramref name="valid"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Output16(Vector512<int> acc, ref int table, int stride, in Int8ConvolutionShape shape, ref sbyte y, int valid) =>
+        Int8OutputStage.Store16(acc, ref table, stride, shape.BoundedAccumulators, shape.OutputZeroPoint, shape.OutputMin, shape.OutputMax, ref y, valid);
 
     /// <summary>A staged pair of int16 values in every 32-bit lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

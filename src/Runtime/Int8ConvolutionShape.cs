@@ -17,10 +17,10 @@ namespace TinyModel;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public readonly struct Int8ConvolutionShape
 {
-    /// <summary>Describes a layer; see the properties for the meaning of each argument.</summary>
+    /// <summary>Describes a layer; see the properties for the meaning of each argument (<c>boundedAccumulators</c>: <see cref="BoundedAccumulators"/>).</summary>
     /// <exception cref="ArgumentOutOfRangeException">A count is not positive, a stride is negative, the output range is not within int8, or the input offset is not minus an int8 zero point.</exception>
     public Int8ConvolutionShape(int pixelStride, int rows, int rowStride, int segments, int segmentStride, int pairs,
-        int outputChannels, int outputZeroPoint, int outputMin, int outputMax, int inputOffset)
+        int outputChannels, int outputZeroPoint, int outputMin, int outputMax, int inputOffset, bool boundedAccumulators = false)
     {
         if (rows <= 0 || segments <= 0 || pairs <= 0 || outputChannels <= 0)
         {
@@ -51,6 +51,7 @@ public readonly struct Int8ConvolutionShape
         OutputMin = outputMin;
         OutputMax = outputMax;
         InputOffset = inputOffset;
+        BoundedAccumulators = boundedAccumulators;
     }
 
     /// <summary>Staged values from one output pixel's window to the next (the column stride times the input channels).</summary>
@@ -88,6 +89,15 @@ public readonly struct Int8ConvolutionShape
     /// off to multiply the int8 values themselves, the padding's zeros becoming the zero point.
     /// </summary>
     public int InputOffset { get; }
+
+    /// <summary>
+    /// Whether the generator proved, for every output channel, that the requantization's bounded form is exact: no
+    /// left shift, a right shift <c>e ≤ 29</c>, and <c>2·B + 2 + 2^e + |zeroPoint|·2^(e+1) &lt; 2^31</c>, where
+    /// <c>B</c> bounds the channel's sum (the bias's magnitude plus the largest staged magnitude times the sum of the
+    /// weights' magnitudes). The AVX2 and AVX-512 paths then requantize in about half the operations (the rows
+    /// <see cref="Int8Convolution.TableRows"/> counts beyond the dot-product bias hold its constants).
+    /// </summary>
+    public bool BoundedAccumulators { get; }
 
     /// <summary>Blocks of 16 output channels (the last one padded with zero weights).</summary>
     internal int Blocks => (OutputChannels + 15) / 16;

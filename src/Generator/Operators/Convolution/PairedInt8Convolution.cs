@@ -52,13 +52,20 @@ internal static class PairedInt8Convolution
         byte[] packed = PackWeights(g, filter, segments, run, pairs);
         string weights = LayerWeights.AddConstant(context, layer, ElementType.Int8, packed,
             $"filter, int8, packed for TinyModel.Int8Convolution: {Literals.Count((oc + 15) / 16, "block")} of 16 output channels × {Literals.Count(g.FilterHeight * segments, "run")} × {Literals.Count(pairs, "pair")} × 16 × 2");
-        string outputStage = Int8OutputStageTable.Add(context, layer, bias, requantization, oc, inputOffsetShares: InputOffsetShares(packed, oc, inputOffset));
+        // The dot-product path adds back inputOffset · Σw (it multiplies the int8 values without the offset); the
+        // bounded requantization needs the largest staged magnitude (a value plus the offset; padding is 0) times Σ|w|.
+        (long[] sums, long[] magnitudes) = WeightSums(packed, oc);
+        long staged = Math.Max(Math.Abs(sbyte.MinValue + inputOffset), Math.Abs(sbyte.MaxValue + inputOffset));
+        string outputStage = Int8OutputStageTable.Add(context, layer, bias, requantization, oc,
+            inputOffsetShares: Array.ConvertAll(sums, sum => unchecked((int)(inputOffset * sum))), boundedRows: true);
+        bool bounded = Int8OutputStageTable.AccumulatorsBounded(context, bias, requantization, Array.ConvertAll(magnitudes, magnitude => staged * magnitude));
 
         writer.WriteLine($"{EmitContext.ReadOnlySpan}<sbyte> weights = {context.Constant(weights)};");
         writer.WriteLine($"{EmitContext.ReadOnlySpan}<int> outputStage = {context.Constant(outputStage)};");
         writer.WriteLine($"global::TinyModel.Int8ConvolutionShape shape = new(pixelStride: {I((pointwise ? 1 : g.StrideWidth) * ic)}, rows: {I(g.FilterHeight)}, rowStride: {I(rowStride)}, " +
             $"segments: {I(segments)}, segmentStride: {I(dilatedColumns ? g.DilationWidth * ic : 0)}, pairs: {I(pairs)}, outputChannels: {I(oc)}, " +
-            $"outputZeroPoint: {I(requantization.OutputZeroPoint)}, outputMin: {I(activation.QuantizedMin)}, outputMax: {I(activation.QuantizedMax)}, inputOffset: {I(inputOffset)});");
+            $"outputZeroPoint: {I(requantization.OutputZeroPoint)}, outputMin: {I(activation.QuantizedMin)}, outputMax: {I(activation.QuantizedMax)}, inputOffset: {I(inputOffset)}" +
+            (bounded ? ", boundedAccumulators: true" : "") + ");");
         Func<string, string, string> call = (staged, output) => $"global::TinyModel.Int8Convolution.ConvolveRow({staged}, shape, weights, outputStage, {output});";
         if (pointwise)
         {
@@ -106,12 +113,12 @@ internal static class PairedInt8Convolution
     }
 
     /// <summary>
-    /// Per output channel, <c>inputOffset · Σw</c> over its packed weights (the padding's zero weights add nothing):
-    /// what the kernel's dot-product path adds back, since it multiplies the int8 values without the offset.
+    /// Per output channel, the sum of its packed weights and of their magnitudes (the padding's zero weights add
+    /// nothing to either).
     /// </summary>
-    private static int[] InputOffsetShares(byte[] packed, int oc, int inputOffset)
+    private static (long[] Sums, long[] Magnitudes) WeightSums(byte[] packed, int oc)
     {
-        int[] shares = new int[oc];
+        long[] sums = new long[oc], magnitudes = new long[oc];
         int blockBytes = packed.Length / ((oc + 15) / 16);
         for (int at = 0; at < packed.Length; at++)
         {
@@ -119,10 +126,11 @@ internal static class PairedInt8Convolution
             int channel = at / blockBytes * 16 + at % 32 / 2;
             if (channel < oc)
             {
-                shares[channel] = unchecked(shares[channel] + inputOffset * (sbyte)packed[at]);
+                sums[channel] += (sbyte)packed[at];
+                magnitudes[channel] += Math.Abs((int)(sbyte)packed[at]);
             }
         }
-        return shares;
+        return (sums, magnitudes);
     }
 
     private static string I(long value) => Literals.Int(value);
