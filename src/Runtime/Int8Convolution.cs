@@ -147,8 +147,11 @@ public static partial class Int8Convolution
     /// <param name="shape">The window, the weights' packing and the output range.</param>
     /// <param name="weights">The packed weights (see the class remarks).</param>
     /// <param name="outputStage">The bias and requantization table, <see cref="TableRows"/> rows (see the class remarks).</param>
-    /// <param name="output">The output pixels, <see cref="Int8ConvolutionShape.OutputChannels"/> values each.</param>
-    /// <exception cref="ArgumentException">A span is too short for the shape, or the output is not whole pixels.</exception>
+    /// <param name="output">
+    /// The output pixels, <see cref="Int8ConvolutionShape.OutputChannels"/> values each, the first at its start and each
+    /// <see cref="Int8ConvolutionShape.OutputPixelStride"/> values after the one before; it ends with the last pixel.
+    /// </param>
+    /// <exception cref="ArgumentException">A span is too short for the shape, or the output does not end with a whole pixel.</exception>
     public static void ConvolveRow(ReadOnlySpan<short> staged, in Int8ConvolutionShape shape, ReadOnlySpan<sbyte> weights,
         ReadOnlySpan<int> outputStage, Span<sbyte> output)
     {
@@ -157,14 +160,15 @@ public static partial class Int8Convolution
         {
             throw new ArgumentException("The shape is uninitialized.", nameof(shape));
         }
-        int pixels = output.Length / channels;
-        if (pixels * channels != output.Length)
-        {
-            throw new ArgumentException($"The output holds {output.Length} values, not a whole number of {channels}-channel pixels.", nameof(output));
-        }
-        if (pixels == 0)
+        if (output.IsEmpty)
         {
             return;
+        }
+        int outputStride = shape.OutputPixelStride;
+        int pixels = (output.Length - channels) / outputStride + 1;
+        if (output.Length < channels || (long)(pixels - 1) * outputStride + channels != output.Length)
+        {
+            throw new ArgumentException($"The output holds {output.Length} values, not {channels}-channel pixels {outputStride} values apart ending with the last.", nameof(output));
         }
         long stagedNeeded = (long)(pixels - 1) * shape.PixelStride + shape.WindowExtent;
         if (staged.Length < stagedNeeded)

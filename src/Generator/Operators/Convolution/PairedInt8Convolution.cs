@@ -25,6 +25,13 @@ internal static class PairedInt8Convolution
     /// <summary>Staged values after the last: a run of odd length reads the value after it (times a zero weight).</summary>
     private const int Slack = 1;
 
+    /// <summary>
+    /// Output rows shorter than this compute a column of the output image per kernel call instead of a row (where the
+    /// padded image fits on the stack): the kernel shares each weight load among up to 8 pixels of a call, and a row of
+    /// kws_ref_model's first layer (5 pixels) left it computing 4 and then 1 (6.1 µs; by columns of 25 pixels, 5.2 µs).
+    /// </summary>
+    private const int ShortRow = 8;
+
     /// <summary>Whether the kernel takes a layer of this geometry (its staged rows fit on the stack).</summary>
     public static bool Supports(ConvolutionGeometry g) => Int8StagedInput.Fits(g, Slack);
 
@@ -48,6 +55,8 @@ internal static class PairedInt8Convolution
         int run = dilatedColumns ? ic : g.FilterWidth * ic;
         int pairs = (run + 1) / 2;
         int rowStride = pointwise ? 0 : Int8StagedInput.RowStride(g, Slack);
+        bool columns = !pointwise && g.OutputWidth < ShortRow && g.OutputHeight > g.OutputWidth && Int8StagedInput.ImageFits(g, Slack);
+        long pixelStride = pointwise ? ic : columns ? (long)g.StrideHeight * Int8StagedInput.StagedWidth(g) * ic : (long)g.StrideWidth * ic;
 
         byte[] packed = PackWeights(g, filter, segments, run, pairs);
         string weights = LayerWeights.AddConstant(context, layer, ElementType.Int8, packed,
@@ -62,10 +71,10 @@ internal static class PairedInt8Convolution
 
         writer.WriteLine($"{EmitContext.ReadOnlySpan}<sbyte> weights = {context.Constant(weights)};");
         writer.WriteLine($"{EmitContext.ReadOnlySpan}<int> outputStage = {context.Constant(outputStage)};");
-        writer.WriteLine($"global::TinyModel.Int8ConvolutionShape shape = new(pixelStride: {I((pointwise ? 1 : g.StrideWidth) * ic)}, rows: {I(g.FilterHeight)}, rowStride: {I(rowStride)}, " +
+        writer.WriteLine($"global::TinyModel.Int8ConvolutionShape shape = new(pixelStride: {I(pixelStride)}, rows: {I(g.FilterHeight)}, rowStride: {I(rowStride)}, " +
             $"segments: {I(segments)}, segmentStride: {I(dilatedColumns ? g.DilationWidth * ic : 0)}, pairs: {I(pairs)}, outputChannels: {I(oc)}, " +
             $"outputZeroPoint: {I(requantization.OutputZeroPoint)}, outputMin: {I(activation.QuantizedMin)}, outputMax: {I(activation.QuantizedMax)}, inputOffset: {I(inputOffset)}" +
-            (bounded ? ", boundedAccumulators: true" : "") + ");");
+            (bounded ? ", boundedAccumulators: true" : "") + (columns ? $", outputPixelStride: {I((long)g.OutputWidth * oc)}" : "") + ");");
         Func<string, string, string> call = (staged, output) => $"global::TinyModel.Int8Convolution.ConvolveRow({staged}, shape, weights, outputStage, {output});";
         if (pointwise)
         {
@@ -73,7 +82,7 @@ internal static class PairedInt8Convolution
         }
         else
         {
-            Int8StagedInput.WriteRows(writer, g, inputOffset, Slack, call);
+            Int8StagedInput.WriteRows(writer, g, inputOffset, Slack, call, byColumns: columns);
         }
     }
 
