@@ -24,7 +24,7 @@ public static partial class Int8Convolution
                 for (int p = 0; p < pixels; p++)
                 {
                     Tile1Avx2(ref Unsafe.Add(ref x, p * pixelStride), shape, ref blockW, ref blockTable, ref sums);
-                    StoreAvx2(ref sums, 1, ref blockTable, stride, shape, ref Unsafe.Add(ref y, (nint)p * channels + c), valid);
+                    StoreAvx2(ref sums, 1, ref blockTable, stride, shape, ref Unsafe.Add(ref y, (nint)p * shape.OutputPixelStride + c), valid);
                 }
                 continue;
             }
@@ -33,7 +33,7 @@ public static partial class Int8Convolution
             {
                 int first = p <= pixels - 4 ? p : pixels - 4;
                 Tile4Avx2(ref Unsafe.Add(ref x, first * pixelStride), shape, ref blockW, ref blockTable, ref sums);
-                StoreAvx2(ref sums, 4, ref blockTable, stride, shape, ref Unsafe.Add(ref y, (nint)first * channels + c), valid);
+                StoreAvx2(ref sums, 4, ref blockTable, stride, shape, ref Unsafe.Add(ref y, (nint)first * shape.OutputPixelStride + c), valid);
             }
         }
     }
@@ -119,8 +119,11 @@ public static partial class Int8Convolution
     {
         for (int p = 0; p < pixels; p++)
         {
-            Vector128<sbyte> values = Int8OutputStage.Requantize16(sums[2 * p], sums[2 * p + 1], ref table, stride, shape.OutputZeroPoint, shape.OutputMin, shape.OutputMax);
-            Int8OutputStage.Store(values, ref Unsafe.Add(ref y, (nint)p * shape.OutputChannels), valid);
+            Vector128<sbyte> values = shape.BoundedAccumulators
+                ? Int8OutputStage.Narrow16(Int8OutputStage.RequantizeBounded8(sums[2 * p], ref table, stride),
+                    Int8OutputStage.RequantizeBounded8(sums[2 * p + 1], ref Unsafe.Add(ref table, 8), stride), shape.OutputMin, shape.OutputMax)
+                : Int8OutputStage.Requantize16(sums[2 * p], sums[2 * p + 1], ref table, stride, shape.OutputZeroPoint, shape.OutputMin, shape.OutputMax);
+            Int8OutputStage.Store(values, ref Unsafe.Add(ref y, (nint)p * shape.OutputPixelStride), valid);
         }
     }
 

@@ -27,31 +27,31 @@ public static partial class Int8Convolution
             int p = 0;
             for (; p <= pixels - 8; p += 8)
             {
-                Tile8Avx512(ref Unsafe.Add(ref x, p * pixelStride), shape, ref blockW, ref blockTable, stride, ref Unsafe.Add(ref y, (nint)p * channels + c), valid);
+                Tile8Avx512(ref Unsafe.Add(ref x, p * pixelStride), shape, ref blockW, ref blockTable, stride, ref Unsafe.Add(ref y, (nint)p * shape.OutputPixelStride + c), valid);
             }
             int left = pixels - p;
             if (left >= 6 && pixels >= 8)
             {
                 p = pixels - 8;
-                Tile8Avx512(ref Unsafe.Add(ref x, p * pixelStride), shape, ref blockW, ref blockTable, stride, ref Unsafe.Add(ref y, (nint)p * channels + c), valid);
+                Tile8Avx512(ref Unsafe.Add(ref x, p * pixelStride), shape, ref blockW, ref blockTable, stride, ref Unsafe.Add(ref y, (nint)p * shape.OutputPixelStride + c), valid);
                 continue;
             }
             if (left >= 4)
             {
-                Tile4Avx512(ref Unsafe.Add(ref x, p * pixelStride), shape, ref blockW, ref blockTable, stride, ref Unsafe.Add(ref y, (nint)p * channels + c), valid);
+                Tile4Avx512(ref Unsafe.Add(ref x, p * pixelStride), shape, ref blockW, ref blockTable, stride, ref Unsafe.Add(ref y, (nint)p * shape.OutputPixelStride + c), valid);
                 p += 4;
                 left -= 4;
             }
             if (left == 3 && pixels >= 4)
             {
                 p = pixels - 4;
-                Tile4Avx512(ref Unsafe.Add(ref x, p * pixelStride), shape, ref blockW, ref blockTable, stride, ref Unsafe.Add(ref y, (nint)p * channels + c), valid);
+                Tile4Avx512(ref Unsafe.Add(ref x, p * pixelStride), shape, ref blockW, ref blockTable, stride, ref Unsafe.Add(ref y, (nint)p * shape.OutputPixelStride + c), valid);
             }
             else
             {
                 for (; p < pixels; p++)
                 {
-                    Tile1Avx512(ref Unsafe.Add(ref x, p * pixelStride), shape, ref blockW, ref blockTable, stride, ref Unsafe.Add(ref y, (nint)p * channels + c), valid);
+                    Tile1Avx512(ref Unsafe.Add(ref x, p * pixelStride), shape, ref blockW, ref blockTable, stride, ref Unsafe.Add(ref y, (nint)p * shape.OutputPixelStride + c), valid);
                 }
             }
         }
@@ -89,16 +89,15 @@ public static partial class Int8Convolution
                 }
             }
         }
-        nint channels = shape.OutputChannels;
-        int zeroPoint = shape.OutputZeroPoint, min = shape.OutputMin, max = shape.OutputMax;
-        Int8OutputStage.Store(Int8OutputStage.Requantize16(a0, ref table, stride, zeroPoint, min, max), ref y, valid);
-        Int8OutputStage.Store(Int8OutputStage.Requantize16(a1, ref table, stride, zeroPoint, min, max), ref Unsafe.Add(ref y, channels), valid);
-        Int8OutputStage.Store(Int8OutputStage.Requantize16(a2, ref table, stride, zeroPoint, min, max), ref Unsafe.Add(ref y, 2 * channels), valid);
-        Int8OutputStage.Store(Int8OutputStage.Requantize16(a3, ref table, stride, zeroPoint, min, max), ref Unsafe.Add(ref y, 3 * channels), valid);
-        Int8OutputStage.Store(Int8OutputStage.Requantize16(a4, ref table, stride, zeroPoint, min, max), ref Unsafe.Add(ref y, 4 * channels), valid);
-        Int8OutputStage.Store(Int8OutputStage.Requantize16(a5, ref table, stride, zeroPoint, min, max), ref Unsafe.Add(ref y, 5 * channels), valid);
-        Int8OutputStage.Store(Int8OutputStage.Requantize16(a6, ref table, stride, zeroPoint, min, max), ref Unsafe.Add(ref y, 6 * channels), valid);
-        Int8OutputStage.Store(Int8OutputStage.Requantize16(a7, ref table, stride, zeroPoint, min, max), ref Unsafe.Add(ref y, 7 * channels), valid);
+        nint next = shape.OutputPixelStride;
+        Output16(a0, ref table, stride, shape, ref y, valid);
+        Output16(a1, ref table, stride, shape, ref Unsafe.Add(ref y, next), valid);
+        Output16(a2, ref table, stride, shape, ref Unsafe.Add(ref y, 2 * next), valid);
+        Output16(a3, ref table, stride, shape, ref Unsafe.Add(ref y, 3 * next), valid);
+        Output16(a4, ref table, stride, shape, ref Unsafe.Add(ref y, 4 * next), valid);
+        Output16(a5, ref table, stride, shape, ref Unsafe.Add(ref y, 5 * next), valid);
+        Output16(a6, ref table, stride, shape, ref Unsafe.Add(ref y, 6 * next), valid);
+        Output16(a7, ref table, stride, shape, ref Unsafe.Add(ref y, 7 * next), valid);
     }
 
     /// <summary>Four output pixels × 16 channels, for layers (or the ends of rows) of fewer than eight pixels.</summary>
@@ -128,12 +127,11 @@ public static partial class Int8Convolution
                 }
             }
         }
-        nint channels = shape.OutputChannels;
-        int zeroPoint = shape.OutputZeroPoint, min = shape.OutputMin, max = shape.OutputMax;
-        Int8OutputStage.Store(Int8OutputStage.Requantize16(a0, ref table, stride, zeroPoint, min, max), ref y, valid);
-        Int8OutputStage.Store(Int8OutputStage.Requantize16(a1, ref table, stride, zeroPoint, min, max), ref Unsafe.Add(ref y, channels), valid);
-        Int8OutputStage.Store(Int8OutputStage.Requantize16(a2, ref table, stride, zeroPoint, min, max), ref Unsafe.Add(ref y, 2 * channels), valid);
-        Int8OutputStage.Store(Int8OutputStage.Requantize16(a3, ref table, stride, zeroPoint, min, max), ref Unsafe.Add(ref y, 3 * channels), valid);
+        nint next = shape.OutputPixelStride;
+        Output16(a0, ref table, stride, shape, ref y, valid);
+        Output16(a1, ref table, stride, shape, ref Unsafe.Add(ref y, next), valid);
+        Output16(a2, ref table, stride, shape, ref Unsafe.Add(ref y, 2 * next), valid);
+        Output16(a3, ref table, stride, shape, ref Unsafe.Add(ref y, 3 * next), valid);
     }
 
     /// <summary>One output pixel × 16 channels, for layers of fewer than four pixels.</summary>
@@ -157,8 +155,13 @@ public static partial class Int8Convolution
                 }
             }
         }
-        Int8OutputStage.Store(Int8OutputStage.Requantize16(a0, ref table, stride, shape.OutputZeroPoint, shape.OutputMin, shape.OutputMax), ref y, valid);
+        Output16(a0, ref table, stride, shape, ref y, valid);
     }
+
+    /// <summary>Requantizes 16 channels' sums of one pixel and stores the first <paramref name="valid"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Output16(Vector512<int> acc, ref int table, int stride, in Int8ConvolutionShape shape, ref sbyte y, int valid) =>
+        Int8OutputStage.Store16(acc, ref table, stride, shape.BoundedAccumulators, shape.OutputZeroPoint, shape.OutputMin, shape.OutputMax, ref y, valid);
 
     /// <summary>A staged pair of int16 values in every 32-bit lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -45,7 +45,7 @@ public static partial class Int8Convolution
             int count = Math.Min(chunk, pixels - first);
             // The last two values may lie past the staged span: narrow only what the windows hold.
             Narrow(ref Unsafe.Add(ref x, (nint)first * pixelStride), (int)((long)(count - 1) * pixelStride + window - NarrowedSlack), shape.InputOffset, ref values);
-            ConvolveNarrowedDp(ref values, shape, count, ref w, ref table, stride, ref Unsafe.Add(ref y, (nint)first * shape.OutputChannels));
+            ConvolveNarrowedDp(ref values, shape, count, ref w, ref table, stride, ref Unsafe.Add(ref y, (nint)first * shape.OutputPixelStride));
         }
     }
 
@@ -83,7 +83,7 @@ public static partial class Int8Convolution
                 for (int p = 0; p < pixels; p++)
                 {
                     TileDp(ref Unsafe.Add(ref x, p * pixelStride), shape, 1, ref blockW, ref Unsafe.Add(ref blockTable, DotProductBiasRow * stride), ref sums);
-                    StoreVector128(ref sums[0], 1, ref blockTable, stride, shape, ref Unsafe.Add(ref y, (nint)p * channels + c), valid);
+                    StoreVector128(ref sums[0], 1, ref blockTable, stride, shape, ref Unsafe.Add(ref y, (nint)p * shape.OutputPixelStride + c), valid);
                 }
                 continue;
             }
@@ -92,7 +92,7 @@ public static partial class Int8Convolution
             {
                 int first = p <= pixels - 4 ? p : pixels - 4;
                 TileDp(ref Unsafe.Add(ref x, first * pixelStride), shape, 4, ref blockW, ref Unsafe.Add(ref blockTable, DotProductBiasRow * stride), ref sums);
-                StoreVector128(ref sums[0], 4, ref blockTable, stride, shape, ref Unsafe.Add(ref y, (nint)first * channels + c), valid);
+                StoreVector128(ref sums[0], 4, ref blockTable, stride, shape, ref Unsafe.Add(ref y, (nint)first * shape.OutputPixelStride + c), valid);
             }
         }
     }

@@ -30,7 +30,7 @@ public static partial class Int8Convolution
                         }
                     }
                 }
-                Unsafe.Add(ref y, (nint)p * channels + c) = Int8OutputStage.Requantize(acc, ref Unsafe.Add(ref table, c), stride, shape.OutputZeroPoint, shape.OutputMin, shape.OutputMax);
+                Unsafe.Add(ref y, (nint)p * shape.OutputPixelStride + c) = Int8OutputStage.Requantize(acc, ref Unsafe.Add(ref table, c), stride, shape.OutputZeroPoint, shape.OutputMin, shape.OutputMax);
             }
         }
     }

@@ -35,7 +35,7 @@ public static partial class Int8Convolution
             {
                 int first = p <= pixels - 2 ? p : pixels - 2;
                 Tile2Vector128(ref Unsafe.Add(ref x, first * pixelStride), shape, ref blockW, ref blockTable, ref sums);
-                StoreVector128(ref sums[0], 2, ref blockTable, stride, shape, ref Unsafe.Add(ref y, (nint)first * channels + c), valid);
+                StoreVector128(ref sums[0], 2, ref blockTable, stride, shape, ref Unsafe.Add(ref y, (nint)first * shape.OutputPixelStride + c), valid);
             }
         }
     }
@@ -127,7 +127,7 @@ public static partial class Int8Convolution
             ref Vector128<int> pixel = ref Unsafe.Add(ref sums, 4 * p);
             Vector128<sbyte> values = Int8OutputStage.Requantize16(pixel, Unsafe.Add(ref pixel, 1), Unsafe.Add(ref pixel, 2), Unsafe.Add(ref pixel, 3), ref table, stride,
                 shape.OutputZeroPoint, shape.OutputMin, shape.OutputMax);
-            Int8OutputStage.Store(values, ref Unsafe.Add(ref y, (nint)p * shape.OutputChannels), valid);
+            Int8OutputStage.Store(values, ref Unsafe.Add(ref y, (nint)p * shape.OutputPixelStride), valid);
         }
     }
 

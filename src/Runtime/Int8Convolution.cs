@@ -44,6 +44,13 @@ namespace TinyModel;
 /// <c>Σ(x + inputOffset)·w = Σx·w + inputOffset·Σw</c> in wrapping int32 whatever the order, so it equals TFLM.
 /// </para>
 /// <para>
+/// <b>The bounded requantization.</b> Rows 8 to 10 of <see cref="ConvolveRow"/>'s table hold, per channel with right
+/// shift <c>e</c>, <c>1 + (e &gt; 0 ? 2^e : 0) + zeroPoint · 2^(e+1)</c>, <c>e &gt; 0 ? −2 : 0</c> and <c>e + 1</c>. Where
+/// <see cref="Int8ConvolutionShape.BoundedAccumulators"/> says the generator proved the sums small enough, the AVX2
+/// and AVX-512 paths compute <c>(floor(x · m / 2^30) + row 8 + (x &lt; 0 ? row 9 : 0)) &gt;&gt; row 10</c>, which
+/// equals TFLite's two roundings plus the zero point (the proof is on the internal <c>Int8OutputStage</c>).
+/// </para>
+/// <para>
 /// Several output pixels share each weight load (8 per block with AVX-512, 4 with AVX2, 2 with 128-bit vectors);
 /// with none of them, a scalar loop computes the same sums. The kernels are compiled fully optimized at once
 /// (<see cref="MethodImplOptions.AggressiveOptimization"/>): with dynamic PGO, the profile of whichever layer ran
@@ -56,8 +63,11 @@ public static partial class Int8Convolution
     /// <summary>Rows of the output-stage table.</summary>
     public const int OutputStageRows = 7;
 
-    /// <summary>Rows of <see cref="ConvolveRow"/>'s table: the output stage's, then the dot-product bias (see the class remarks).</summary>
-    public const int TableRows = OutputStageRows + 1;
+    /// <summary>
+    /// Rows of <see cref="ConvolveRow"/>'s table: the output stage's, the dot-product bias, then the three rows of the
+    /// bounded requantization (see the class remarks).
+    /// </summary>
+    public const int TableRows = OutputStageRows + 4;
 
     /// <summary>The row of <see cref="ConvolveRow"/>'s table that holds the bias plus the input offset times the window's weights.</summary>
     public const int DotProductBiasRow = OutputStageRows;
@@ -137,8 +147,11 @@ public static partial class Int8Convolution
     /// <param name="shape">The window, the weights' packing and the output range.</param>
     /// <param name="weights">The packed weights (see the class remarks).</param>
     /// <param name="outputStage">The bias and requantization table, <see cref="TableRows"/> rows (see the class remarks).</param>
-    /// <param name="output">The output pixels, <see cref="Int8ConvolutionShape.OutputChannels"/> values each.</param>
-    /// <exception cref="ArgumentException">A span is too short for the shape, or the output is not whole pixels.</exception>
+    /// <param name="output">
+    /// The output pixels, <see cref="Int8ConvolutionShape.OutputChannels"/> values each, the first at its start and each
+    /// <see cref="Int8ConvolutionShape.OutputPixelStride"/> values after the one before; it ends with the last pixel.
+    /// </param>
+    /// <exception cref="ArgumentException">A span is too short for the shape, or the output does not end with a whole pixel.</exception>
     public static void ConvolveRow(ReadOnlySpan<short> staged, in Int8ConvolutionShape shape, ReadOnlySpan<sbyte> weights,
         ReadOnlySpan<int> outputStage, Span<sbyte> output)
     {
@@ -147,14 +160,15 @@ public static partial class Int8Convolution
         {
             throw new ArgumentException("The shape is uninitialized.", nameof(shape));
         }
-        int pixels = output.Length / channels;
-        if (pixels * channels != output.Length)
-        {
-            throw new ArgumentException($"The output holds {output.Length} values, not a whole number of {channels}-channel pixels.", nameof(output));
-        }
-        if (pixels == 0)
+        if (output.IsEmpty)
         {
             return;
+        }
+        int outputStride = shape.OutputPixelStride;
+        int pixels = (output.Length - channels) / outputStride + 1;
+        if (output.Length < channels || (long)(pixels - 1) * outputStride + channels != output.Length)
+        {
+            throw new ArgumentException($"The output holds {output.Length} values, not {channels}-channel pixels {outputStride} values apart ending with the last.", nameof(output));
         }
         long stagedNeeded = (long)(pixels - 1) * shape.PixelStride + shape.WindowExtent;
         if (staged.Length < stagedNeeded)

@@ -17,10 +17,13 @@ namespace TinyModel;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public readonly struct Int8ConvolutionShape
 {
-    /// <summary>Describes a layer; see the properties for the meaning of each argument.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A count is not positive, a stride is negative, the output range is not within int8, or the input offset is not minus an int8 zero point.</exception>
+    /// <summary>
+    /// Describes a layer; see the properties for the meaning of each argument (<c>boundedAccumulators</c>:
+    /// <see cref="BoundedAccumulators"/>; <c>outputPixelStride</c>: <see cref="OutputPixelStride"/>, 0 for the output channels).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A count is not positive, a stride is negative or the output pixel stride below the output channels, the output range is not within int8, or the input offset is not minus an int8 zero point.</exception>
     public Int8ConvolutionShape(int pixelStride, int rows, int rowStride, int segments, int segmentStride, int pairs,
-        int outputChannels, int outputZeroPoint, int outputMin, int outputMax, int inputOffset)
+        int outputChannels, int outputZeroPoint, int outputMin, int outputMax, int inputOffset, bool boundedAccumulators = false, int outputPixelStride = 0)
     {
         if (rows <= 0 || segments <= 0 || pairs <= 0 || outputChannels <= 0)
         {
@@ -31,6 +34,10 @@ public readonly struct Int8ConvolutionShape
         {
             throw new ArgumentOutOfRangeException(pixelStride < 0 ? nameof(pixelStride) : rowStride < 0 ? nameof(rowStride) : nameof(segmentStride),
                 "Strides must not be negative.");
+        }
+        if (outputPixelStride != 0 && outputPixelStride < outputChannels)
+        {
+            throw new ArgumentOutOfRangeException(nameof(outputPixelStride), "Output pixels must not overlap: their stride must be 0 or at least the output channels.");
         }
         if (outputMin > outputMax || outputMin < sbyte.MinValue || outputMax > sbyte.MaxValue)
         {
@@ -51,6 +58,8 @@ public readonly struct Int8ConvolutionShape
         OutputMin = outputMin;
         OutputMax = outputMax;
         InputOffset = inputOffset;
+        BoundedAccumulators = boundedAccumulators;
+        OutputPixelStride = outputPixelStride == 0 ? outputChannels : outputPixelStride;
     }
 
     /// <summary>Staged values from one output pixel's window to the next (the column stride times the input channels).</summary>
@@ -74,6 +83,13 @@ public readonly struct Int8ConvolutionShape
     /// <summary>Output channels per pixel.</summary>
     public int OutputChannels { get; }
 
+    /// <summary>
+    /// Output values from one pixel of a call to the next: the output channels for a row of the output image, or more
+    /// for a column of it (the output width times the channels), which lets a layer whose rows are shorter than a tile
+    /// share each weight load among the pixels of a column instead.
+    /// </summary>
+    public int OutputPixelStride { get; }
+
     /// <summary>Added to every requantized value.</summary>
     public int OutputZeroPoint { get; }
 
@@ -88,6 +104,15 @@ public readonly struct Int8ConvolutionShape
     /// off to multiply the int8 values themselves, the padding's zeros becoming the zero point.
     /// </summary>
     public int InputOffset { get; }
+
+    /// <summary>
+    /// Whether the generator proved, for every output channel, that the requantization's bounded form is exact: no
+    /// left shift, a right shift <c>e ≤ 29</c>, and <c>2·B + 2 + 2^e + |zeroPoint|·2^(e+1) &lt; 2^31</c>, where
+    /// <c>B</c> bounds the channel's sum (the bias's magnitude plus the largest staged magnitude times the sum of the
+    /// weights' magnitudes). The AVX2 and AVX-512 paths then requantize in about half the operations (the rows
+    /// <see cref="Int8Convolution.TableRows"/> counts beyond the dot-product bias hold its constants).
+    /// </summary>
+    public bool BoundedAccumulators { get; }
 
     /// <summary>Blocks of 16 output channels (the last one padded with zero weights).</summary>
     internal int Blocks => (OutputChannels + 15) / 16;

@@ -36,6 +36,14 @@ internal static class Int8OutputStage
     /// <summary>Rows of the table, each one entry per output channel.</summary>
     public const int BiasRow = 0, MultiplierRow = 1, LeftShiftRow = 2, LeftFactorRow = 3, RightShiftRow = 4, MaskRow = 5, HalfMaskRow = 6;
 
+    /// <summary>
+    /// Rows of <see cref="Int8Convolution"/>'s table (after its dot-product bias row) for the bounded form
+    /// (<see cref="RequantizeBounded16(Vector512{int}, ref int, nint)"/>): per channel with right shift <c>e</c> and
+    /// output zero point <c>z</c>, the offset <c>1 + (e &gt; 0 ? 2^e : 0) + z · 2^(e+1)</c>, the sign correction
+    /// <c>e &gt; 0 ? −2 : 0</c> and the shift <c>e + 1</c>.
+    /// </summary>
+    public const int BoundedOffsetRow = 8, BoundedSignRow = 9, BoundedShiftRow = 10;
+
     /// <summary>One output value from its sum (bias included): the scalar path and the reference of the vector ones.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static sbyte Requantize(int acc, ref int table, nint stride, int zeroPoint, int min, int max)
@@ -51,15 +59,77 @@ internal static class Int8OutputStage
     /// row at the first channel.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<sbyte> Requantize16(Vector512<int> acc, ref int table, nint stride, int zeroPoint, int min, int max)
+    public static Vector128<sbyte> Requantize16(Vector512<int> acc, ref int table, nint stride, int zeroPoint, int min, int max) =>
+        Narrow16(Requantize16(acc, ref table, stride) + Vector512.Create(zeroPoint), min, max);
+
+    /// <summary>
+    /// Sixteen channels' sums (AVX-512, bias included) requantized, offset, clamped and stored (the first
+    /// <paramref name="count"/>): in the bounded form where the generator proved it exact (<paramref name="bounded"/>;
+    /// the table then has <see cref="Int8Convolution.TableRows"/> rows), else in the general one.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store16(Vector512<int> acc, ref int table, nint stride, bool bounded, int zeroPoint, int min, int max, ref sbyte destination, int count)
     {
-        Vector512<int> result = Requantize16(acc, ref table, stride) + Vector512.Create(zeroPoint);
-        // Narrowing saturates to int8: the clamp is needed only for a narrower range (a fused activation).
-        if (min != sbyte.MinValue || max != sbyte.MaxValue)
+        Vector128<sbyte> values = bounded
+            ? Narrow16(RequantizeBounded16(acc, ref table, stride), min, max)
+            : Requantize16(acc, ref table, stride, zeroPoint, min, max);
+        Store(values, ref destination, count);
+    }
+
+    /// <summary>Sixteen requantized values (zero point included) clamped to [<paramref name="min"/>, <paramref name="max"/>] and narrowed to int8 (AVX-512).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<sbyte> Narrow16(Vector512<int> result, int min, int max)
+    {
+        // Narrowing saturates to int8: each bound is needed only where it is narrower (a fused activation; RELU6 often
+        // has only a lower one).
+        if (min != sbyte.MinValue)
         {
-            result = Avx512F.Min(Avx512F.Max(result, Vector512.Create(min)), Vector512.Create(max));
+            result = Avx512F.Max(result, Vector512.Create(min));
+        }
+        if (max != sbyte.MaxValue)
+        {
+            result = Avx512F.Min(result, Vector512.Create(max));
         }
         return Avx512F.ConvertToVector128SByteWithSaturation(result);
+    }
+
+    /// <summary>
+    /// Sixteen lanes of TFLite's <c>MultiplyByQuantizedMultiplier</c> plus the output zero point (AVX-512), in the
+    /// bounded form: exact only where the generator proved, per channel, no left shift, <c>e ≤ 29</c> and
+    /// <c>2·|x| + 2 + 2^e + |z|·2^(e+1) &lt; 2^31</c> (see <see cref="Int8ConvolutionShape.BoundedAccumulators"/>).
+    /// </summary>
+    /// <remarks>
+    /// With <c>h2 = floor(x·m / 2^30)</c> (it fits in 32 bits since <c>|x·m| &lt; 2^61</c>), TFLite's first rounding is
+    /// <c>h = floor((h2 + 1) / 2)</c>, its second <c>floor((h + 2^(e−1) − [x &lt; 0]) / 2^e)</c> for <c>e &gt; 0</c>
+    /// (half away from zero; <c>x &lt; 0</c> with <c>h = 0</c> gives 0 either way), and nested floors merge:
+    /// <c>floor((h2 + 1 + 2^e − 2·[x &lt; 0] + z·2^(e+1)) / 2^(e+1))</c> is the result plus <c>z</c>. The bounds keep
+    /// every sum within int32. Two multiplies, two shifts and a blend, then two adds and one shift: about half the
+    /// operations of the general form, the zero point's add included.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<int> RequantizeBounded16(Vector512<int> acc, ref int table, nint stride)
+    {
+        ref int multipliers = ref Unsafe.Add(ref table, MultiplierRow * stride);
+        Vector512<long> even = Avx512F.Multiply(acc, Vector512.LoadUnsafe(ref multipliers));
+        Vector512<long> odd = Avx512F.Multiply(Avx512F.Shuffle(acc, OddToEven), Vector512.LoadUnsafe(ref multipliers, 1));
+        // Bits 30-61 of each product: the even lanes' shifted down, the odd lanes' shifted up into the high half.
+        Vector512<int> high = Vector512.ConditionalSelect(OddLanes512, Avx512F.ShiftLeftLogical(odd, 2).AsInt32(), Avx512F.ShiftRightLogical(even, 30).AsInt32());
+        Vector512<int> offset = Vector512.LoadUnsafe(ref Unsafe.Add(ref table, BoundedOffsetRow * stride))
+            + (Avx512F.ShiftRightArithmetic(acc, 31) & Vector512.LoadUnsafe(ref Unsafe.Add(ref table, BoundedSignRow * stride)));
+        return Avx512F.ShiftRightArithmeticVariable(high + offset, Vector512.LoadUnsafe(ref Unsafe.Add(ref table, BoundedShiftRow * stride)).AsUInt32());
+    }
+
+    /// <summary>Eight lanes of <see cref="RequantizeBounded16(Vector512{int}, ref int, nint)"/> (AVX2), zero point included.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<int> RequantizeBounded8(Vector256<int> acc, ref int table, nint stride)
+    {
+        ref int multipliers = ref Unsafe.Add(ref table, MultiplierRow * stride);
+        Vector256<long> even = Avx2.Multiply(acc, Vector256.LoadUnsafe(ref multipliers));
+        Vector256<long> odd = Avx2.Multiply(Avx2.Shuffle(acc, OddToEven), Vector256.LoadUnsafe(ref multipliers, 1));
+        Vector256<int> high = Avx2.Blend(Avx2.ShiftRightLogical(even, 30).AsInt32(), Avx2.ShiftLeftLogical(odd, 2).AsInt32(), 0b1010_1010);
+        Vector256<int> offset = Vector256.LoadUnsafe(ref Unsafe.Add(ref table, BoundedOffsetRow * stride))
+            + (Avx2.ShiftRightArithmetic(acc, 31) & Vector256.LoadUnsafe(ref Unsafe.Add(ref table, BoundedSignRow * stride)));
+        return Avx2.ShiftRightArithmeticVariable(high + offset, Vector256.LoadUnsafe(ref Unsafe.Add(ref table, BoundedShiftRow * stride)).AsUInt32());
     }
 
     /// <summary>Sixteen lanes of TFLite's <c>MultiplyByQuantizedMultiplier</c> (AVX-512), before the zero point.</summary>
@@ -92,8 +162,13 @@ internal static class Int8OutputStage
     public static Vector128<sbyte> Requantize16(Vector256<int> low, Vector256<int> high, ref int table, nint stride, int zeroPoint, int min, int max)
     {
         Vector256<int> offset = Vector256.Create(zeroPoint);
-        low = Requantize8(low, ref table, stride) + offset;
-        high = Requantize8(high, ref Unsafe.Add(ref table, 8), stride) + offset;
+        return Narrow16(Requantize8(low, ref table, stride) + offset, Requantize8(high, ref Unsafe.Add(ref table, 8), stride) + offset, min, max);
+    }
+
+    /// <summary>Sixteen requantized values (AVX2, zero point included) clamped and narrowed to int8, in channel order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<sbyte> Narrow16(Vector256<int> low, Vector256<int> high, int min, int max)
+    {
         // Packing saturates to int8: the clamp is needed only for a narrower range (a fused activation).
         if (min != sbyte.MinValue || max != sbyte.MaxValue)
         {

@@ -80,27 +80,31 @@ public static partial class Int8WinogradConvolution
         Vector512<int> r10 = P512(ref m, 4) - P512(ref m, 8) - P512(ref m, 12), r11 = P512(ref m, 5) - P512(ref m, 9) - P512(ref m, 13);
         Vector512<int> r12 = P512(ref m, 6) - P512(ref m, 10) - P512(ref m, 14), r13 = P512(ref m, 7) - P512(ref m, 11) - P512(ref m, 15);
         Vector512<int> bias = Vector512.LoadUnsafe(ref table);
-        int zeroPoint = shape.OutputZeroPoint, min = shape.OutputMin, max = shape.OutputMax;
         nint channels = shape.OutputChannels, under = (nint)shape.OutputWidth * channels;
         ref sbyte origin = ref Unsafe.Add(ref y, pixel.Origin);
         bool right = pixel.Right(shape), below = pixel.Below(shape);
-        Int8OutputStage.Store(Int8OutputStage.Requantize16(Vector512.ShiftRightArithmetic(r00 + r01 + r02, 2) + bias, ref table, stride, zeroPoint, min, max), ref origin, valid);
+        Output16(Vector512.ShiftRightArithmetic(r00 + r01 + r02, 2) + bias, shape, ref table, stride, ref origin, valid);
         if (right)
         {
-            Int8OutputStage.Store(Int8OutputStage.Requantize16(Vector512.ShiftRightArithmetic(r01 - r02 - r03, 2) + bias, ref table, stride, zeroPoint, min, max),
+            Output16(Vector512.ShiftRightArithmetic(r01 - r02 - r03, 2) + bias, shape, ref table, stride,
                 ref Unsafe.Add(ref origin, channels), valid);
         }
         if (below)
         {
-            Int8OutputStage.Store(Int8OutputStage.Requantize16(Vector512.ShiftRightArithmetic(r10 + r11 + r12, 2) + bias, ref table, stride, zeroPoint, min, max),
+            Output16(Vector512.ShiftRightArithmetic(r10 + r11 + r12, 2) + bias, shape, ref table, stride,
                 ref Unsafe.Add(ref origin, under), valid);
             if (right)
             {
-                Int8OutputStage.Store(Int8OutputStage.Requantize16(Vector512.ShiftRightArithmetic(r11 - r12 - r13, 2) + bias, ref table, stride, zeroPoint, min, max),
+                Output16(Vector512.ShiftRightArithmetic(r11 - r12 - r13, 2) + bias, shape, ref table, stride,
                     ref Unsafe.Add(ref origin, under + channels), valid);
             }
         }
     }
+
+    /// <summary>Requantizes 16 channels' sums of one pixel and stores the first <paramref name="valid"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Output16(Vector512<int> acc, in Int8WinogradShape shape, ref int table, int stride, ref sbyte y, int valid) =>
+        Int8OutputStage.Store16(acc, ref table, stride, shape.BoundedAccumulators, shape.OutputZeroPoint, shape.OutputMin, shape.OutputMax, ref y, valid);
 
     /// <summary>Position <paramref name="position"/>'s products of a tile, 16 channels.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -105,9 +105,10 @@ public static partial class Int8WinogradConvolution
             ThrowTooShort(nameof(weights), weightsNeeded, weights.Length);
         }
         int stride = Int8Convolution.OutputStageStride(channels);
-        if (outputStage.Length < Int8Convolution.OutputStageRows * stride)
+        int tableRows = shape.BoundedAccumulators ? Int8Convolution.TableRows : Int8Convolution.OutputStageRows;
+        if (outputStage.Length < tableRows * stride)
         {
-            ThrowTooShort(nameof(outputStage), Int8Convolution.OutputStageRows * stride, outputStage.Length);
+            ThrowTooShort(nameof(outputStage), tableRows * stride, outputStage.Length);
         }
 
         Span<short> transformed = stackalloc short[TransformedValues];

@@ -20,10 +20,10 @@ public readonly struct Int8WinogradShape
     /// <summary>The most input channels the kernel takes: its stack buffer holds 16 transformed values of 8 tiles × this many channels.</summary>
     public const int MaxInputChannels = 128;
 
-    /// <summary>Describes a layer; see the properties for the meaning of each argument.</summary>
+    /// <summary>Describes a layer; see the properties for the meaning of each argument (<c>boundedAccumulators</c>: <see cref="BoundedAccumulators"/>).</summary>
     /// <exception cref="ArgumentOutOfRangeException">A count is not positive or too large, the staged width is too narrow, or the output range exceeds int8.</exception>
     public Int8WinogradShape(int inputChannels, int stagedWidth, int outputHeight, int outputWidth, int outputChannels,
-        int outputZeroPoint, int outputMin, int outputMax)
+        int outputZeroPoint, int outputMin, int outputMax, bool boundedAccumulators = false)
     {
         if (inputChannels <= 0 || inputChannels > MaxInputChannels)
         {
@@ -50,6 +50,7 @@ public readonly struct Int8WinogradShape
         OutputZeroPoint = outputZeroPoint;
         OutputMin = outputMin;
         OutputMax = outputMax;
+        BoundedAccumulators = boundedAccumulators;
     }
 
     /// <summary>Channels per input pixel.</summary>
@@ -75,6 +76,13 @@ public readonly struct Int8WinogradShape
 
     /// <summary>The largest output value (the fused activation's upper bound).</summary>
     public int OutputMax { get; }
+
+    /// <summary>
+    /// Whether the generator proved the bounded requantization exact for every output channel, as for
+    /// <see cref="Int8ConvolutionShape.BoundedAccumulators"/>; the output-stage table then has
+    /// <see cref="Int8Convolution.TableRows"/> rows, and the AVX-512 path uses that form.
+    /// </summary>
+    public bool BoundedAccumulators { get; }
 
     /// <summary>Tiles per row of tiles.</summary>
     internal int TilesX => (OutputWidth + 1) / 2;

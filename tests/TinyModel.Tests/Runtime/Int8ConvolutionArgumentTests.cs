@@ -32,6 +32,54 @@ public class Int8ConvolutionArgumentTests
         Assert.Throws<ArgumentException>(() => Int8Convolution.ConvolveRow(staged, default, weights, table, output));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(8)]
+    [InlineData(13)]
+    public void StridedOutputPixelsEqualContiguousOnesAndLeaveTheGapsAlone(int pixels)
+    {
+        // A column of the output image (pixels 3 pixels apart, as generated layers with short rows write them) gives the
+        // values of the same pixels computed side by side, every tile size and remainder included; the gaps keep their bytes.
+        var random = new Random(pixels);
+        const int channels = 20, gap = 3 * channels;
+        var strided = new Int8ConvolutionShape(pixelStride: 4, rows: 3, rowStride: 40, segments: 1, segmentStride: 0, pairs: 6,
+            outputChannels: channels, outputZeroPoint: -3, outputMin: -128, outputMax: 127, inputOffset: 128, outputPixelStride: gap);
+        var contiguous = new Int8ConvolutionShape(pixelStride: 4, rows: 3, rowStride: 40, segments: 1, segmentStride: 0, pairs: 6,
+            outputChannels: channels, outputZeroPoint: -3, outputMin: -128, outputMax: 127, inputOffset: 128);
+        short[] staged = new short[(pixels - 1) * 4 + 2 * 40 + 12];
+        for (int i = 0; i < staged.Length; i++)
+        {
+            staged[i] = (short)random.Next(-255, 256);
+        }
+        sbyte[] weights = new sbyte[2 * 3 * 6 * 32];
+        random.NextBytes((byte[])(Array)weights);
+        int stride = Int8Convolution.OutputStageStride(channels);
+        int[] table = new int[Int8Convolution.TableRows * stride];
+        for (int c = 0; c < channels; c++)
+        {
+            table[c] = random.Next(-5000, 5000);
+            table[stride + c] = random.Next(1 << 30, int.MaxValue);
+            table[4 * stride + c] = 12;
+            table[5 * stride + c] = (1 << 12) - 1;
+            table[6 * stride + c] = (1 << 11) - 1;
+        }
+        sbyte[] expected = new sbyte[pixels * channels];
+        Int8Convolution.ConvolveRow(staged, contiguous, weights, table, expected);
+        sbyte[] output = new sbyte[(pixels - 1) * gap + channels];
+        Array.Fill(output, (sbyte)77);
+        Int8Convolution.ConvolveRow(staged, strided, weights, table, output);
+        for (int p = 0; p < pixels; p++)
+        {
+            Assert.Equal(expected.AsSpan(p * channels, channels).ToArray(), output.AsSpan(p * gap, channels).ToArray());
+            if (p + 1 < pixels)
+            {
+                Assert.All(output.AsSpan(p * gap + channels, gap - channels).ToArray(), value => Assert.Equal(77, value));
+            }
+        }
+        Assert.Throws<ArgumentException>(() => Int8Convolution.ConvolveRow(staged, strided, weights, table, output.AsSpan(0, output.Length - 1)));
+    }
+
     [Fact]
     public void DepthwiseConvolveRowChecksEverySpan()
     {

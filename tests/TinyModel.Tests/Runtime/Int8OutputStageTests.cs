@@ -150,6 +150,70 @@ public class Int8OutputStageTests
         }
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void BoundedFormEqualsTfliteWithinItsBounds(int seed)
+    {
+        // 16 channels of random multiplier, right shift (0 to 29) and zero point per round; accumulators anywhere up to
+        // the largest magnitude the generator's bound admits for the channel (2·B + 2 + 2^e + |z|·2^(e+1) < 2^31), at
+        // both ends of it, and at both roundings' ties. The bounded form includes the zero point.
+        var random = new Random(seed);
+        int[] specialMultipliers = { 0, 1, 1 << 30, (1 << 30) + (1 << 29), int.MaxValue, int.MaxValue - 1 };
+        int[] multipliers = new int[16], shifts = new int[16], bounds = new int[16], lanes = new int[16], expected = new int[16];
+        for (int round = 0; round < 500; round++)
+        {
+            int[] table = new int[Int8Convolution.TableRows * Stride];
+            for (int c = 0; c < 16; c++)
+            {
+                multipliers[c] = random.Next(3) == 0 ? specialMultipliers[random.Next(specialMultipliers.Length)] : random.Next(1 << 30, int.MaxValue);
+                int zeroPoint = random.Next(4) == 0 ? (random.Next(2) == 0 ? sbyte.MinValue : sbyte.MaxValue) : random.Next(sbyte.MinValue, sbyte.MaxValue + 1);
+                int e;
+                long bound;
+                do
+                {
+                    e = random.Next(4) == 0 ? random.Next(0, 30) : random.Next(0, 13);
+                    bound = ((1L << 31) - 3 - (1L << e) - Math.Abs(zeroPoint) * (2L << e)) / 2;
+                }
+                while (bound < 0);
+                shifts[c] = -e;
+                bounds[c] = (int)bound;
+                Fill(table, c, multipliers[c], -e);
+                table[8 * Stride + c] = (int)(1 + (e > 0 ? 1L << e : 0) + zeroPoint * (2L << e));
+                table[9 * Stride + c] = e > 0 ? -2 : 0;
+                table[10 * Stride + c] = e + 1;
+                expected[c] = zeroPoint;
+            }
+            int[] zeroPoints = (int[])expected.Clone();
+            for (int vector = 0; vector < 100; vector++)
+            {
+                for (int c = 0; c < 16; c++)
+                {
+                    lanes[c] = random.Next(8) switch
+                    {
+                        0 => bounds[c] - random.Next(2),
+                        1 => -bounds[c] + random.Next(2),
+                        2 => random.Next(-bounds[c], bounds[c]) >> random.Next(24),
+                        _ => Math.Clamp(Accumulator(random, multipliers[c], shifts[c]), -bounds[c], bounds[c]),
+                    };
+                    expected[c] = FixedPoint.MultiplyByQuantizedMultiplier(lanes[c], multipliers[c], shifts[c]) + zeroPoints[c];
+                }
+                if (Avx512BW.IsSupported)
+                {
+                    AssertLanes(expected, Lanes(Int8OutputStage.RequantizeBounded16(Vector512.Create(lanes), ref table[0], Stride)), lanes, multipliers, shifts);
+                }
+                if (Avx2.IsSupported)
+                {
+                    int[] actual = Lanes(Int8OutputStage.RequantizeBounded8(Vector256.Create(lanes, 0), ref table[0], Stride))
+                        .Concat(Lanes(Int8OutputStage.RequantizeBounded8(Vector256.Create(lanes, 8), ref table[8], Stride))).ToArray();
+                    AssertLanes(expected, actual, lanes, multipliers, shifts);
+                }
+            }
+        }
+    }
+
     [Fact]
     public void NeonRoundingShiftFormEqualsTflitesRoundingDivide()
     {

@@ -24,15 +24,17 @@ internal static class Int8OutputStageTable
     /// <paramref name="period"/> channels as one pixel of <paramref name="channels"/>.
     /// </summary>
     /// <remarks>
-    /// With <paramref name="inputOffsetShares"/> (TinyModel.Int8Convolution's table), one row follows: per channel, the
+    /// With <paramref name="inputOffsetShares"/> (TinyModel.Int8Convolution's table), a row follows: per channel, the
     /// bias plus its share, <c>inputOffset · Σw</c> over the window, where the kernel's dot-product path starts its sums
-    /// (it multiplies the int8 values, not the values plus the offset). int32 wraps alike in any order.
+    /// (it multiplies the int8 values, not the values plus the offset; int32 wraps alike in any order); zeros without.
+    /// With <paramref name="boundedRows"/>, three rows follow that one: the bounded requantization's offset, sign
+    /// correction and shift (TinyModel.Int8Convolution.TableRows rows in all; see <see cref="AccumulatorsBounded"/>).
     /// </remarks>
     public static string Add(EmitContext context, LayerSpec layer, string? bias, ChannelRequantization requantization, int channels, int period = 0,
-        int[]? inputOffsetShares = null)
+        int[]? inputOffsetShares = null, bool boundedRows = false)
     {
         int stride = Stride(channels);
-        int rows = inputOffsetShares is null ? Rows : Rows + 1;
+        int rows = boundedRows ? Rows + 4 : inputOffsetShares is null ? Rows : Rows + 1;
         int[] table = new int[rows * stride];
         int[]? biases = bias is null ? null : Ints(context, bias);
         int[]? multipliers = requantization.Multipliers is null ? null : Ints(context, requantization.Multipliers);
@@ -54,10 +56,45 @@ internal static class Int8OutputStageTable
             {
                 table[Rows * stride + c] = unchecked(table[c] + inputOffsetShares[c]);
             }
+            if (boundedRows)
+            {
+                // Meaningful only where AccumulatorsBounded holds (which keeps them within int32).
+                table[(Rows + 1) * stride + c] = unchecked((int)(1 + (right > 0 ? 1L << right : 0) + requantization.OutputZeroPoint * (2L << right)));
+                table[(Rows + 2) * stride + c] = right > 0 ? -2 : 0;
+                table[(Rows + 3) * stride + c] = right + 1;
+            }
         }
         return context.AddConstant($"Layer{layer.NodeIndex}OutputStage", ElementType.Int32, ConstantData.ToBytes(table),
             $"bias and requantization, int32[{rows},{stride}]: bias, multiplier, left shift, 2^left shift, right shift, its mask and half its mask" +
-            (inputOffsetShares is null ? "" : ", bias plus input offset × the window's weights (for int8 dot products)") + ", per output channel");
+            (inputOffsetShares is null ? "" : ", bias plus input offset × the window's weights (for int8 dot products)") +
+            (boundedRows ? $"{(inputOffsetShares is null ? ", zeros" : "")}, the bounded requantization's offset, sign correction and shift" : "") +
+            ", per output channel");
+    }
+
+    /// <summary>
+    /// Whether TinyModel.Int8Convolution's bounded requantization is exact for every channel of a layer: no left shift,
+    /// a right shift <c>e ≤ 29</c>, and <c>2·B + 2 + 2^e + |zeroPoint|·2^(e+1) &lt; 2^31</c>, where <c>B</c> bounds the
+    /// channel's sum: the bias's magnitude plus <paramref name="windowBounds"/> (the largest staged magnitude times the
+    /// sum of the window's weight magnitudes). Within these bounds no intermediate of that form leaves int32.
+    /// </summary>
+    public static bool AccumulatorsBounded(EmitContext context, string? bias, ChannelRequantization requantization, long[] windowBounds)
+    {
+        int[]? biases = bias is null ? null : Ints(context, bias);
+        int[]? shifts = requantization.Shifts is null ? null : Ints(context, requantization.Shifts);
+        for (int c = 0; c < windowBounds.Length; c++)
+        {
+            int shift = shifts?[c] ?? requantization.Shift;
+            if (shift > 0 || shift < -29)
+            {
+                return false;
+            }
+            long bound = System.Math.Abs((long)(biases?[c] ?? 0)) + windowBounds[c];
+            if (2 * bound + 2 + (1L << -shift) + System.Math.Abs((long)requantization.OutputZeroPoint) * (2L << -shift) >= 1L << 31)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /// <summary>The values of an int32 constant lowering added (the bias, per-channel multipliers or shifts).</summary>

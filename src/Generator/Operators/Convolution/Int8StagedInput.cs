@@ -75,13 +75,16 @@ internal static class Int8StagedInput
     /// input and the output row. <paramref name="slack"/> values follow the staged rows. When the whole padded image fits
     /// on the stack and <paramref name="imageCall"/> is given, it computes every output row in one statement instead: it
     /// gets the staged image's and the output's expressions and the staged values from one output row's windows to the next.
+    /// With <paramref name="byColumns"/> (only where the image fits), <paramref name="kernelCall"/> computes a column of the
+    /// output image per call instead of a row: its windows start <c>strideHeight</c> staged rows apart, its pixels lie
+    /// a row of the output apart.
     /// </summary>
     public static void WriteRows(SourceWriter writer, ConvolutionGeometry g, int inputOffset, int slack, Func<string, string, string> kernelCall,
-        Func<string, string, long, string>? imageCall = null)
+        Func<string, string, long, string>? imageCall = null, bool byColumns = false)
     {
         if (ImageFits(g, slack))
         {
-            WriteImage(writer, g, inputOffset, slack, kernelCall, imageCall);
+            WriteImage(writer, g, inputOffset, slack, kernelCall, imageCall, byColumns: byColumns);
             return;
         }
         int ic = g.InputChannels, oc = g.OutputChannels;
@@ -187,7 +190,7 @@ internal static class Int8StagedInput
     /// then the kernel runs per output row from the row where its windows start.
     /// </summary>
     private static void WriteImage(SourceWriter writer, ConvolutionGeometry g, int inputOffset, int slack, Func<string, string, string> kernelCall,
-        Func<string, string, long, string>? imageCall, ConvolutionGeometry? staging = null)
+        Func<string, string, long, string>? imageCall, ConvolutionGeometry? staging = null, bool byColumns = false)
     {
         int ic = g.InputChannels, oc = g.OutputChannels;
         int stagedWidth = StagedWidth(staging ?? g), stagedHeight = StagedHeight(staging ?? g);
@@ -205,6 +208,13 @@ internal static class Int8StagedInput
         if (imageCall is not null)
         {
             writer.WriteLine(imageCall("staged", "result", (long)g.StrideHeight * stagedWidth * ic));
+        }
+        else if (byColumns)
+        {
+            writer.WriteLine($"// Output column ox's windows start at staged column ox·{I(g.StrideWidth)}; its pixels lie {I(g.OutputWidth * oc)} values apart in the output.");
+            writer.OpenBlock($"for (int ox = 0; ox < {I(g.OutputWidth)}; ox++)");
+            writer.WriteLine(kernelCall($"staged.Slice(ox * {I((long)g.StrideWidth * ic)})", $"result.Slice(ox * {I(oc)}, {I((long)(g.OutputHeight - 1) * g.OutputWidth * oc + oc)})"));
+            writer.CloseBlock();
         }
         else
         {

@@ -25,6 +25,13 @@ internal static class PairedInt8Convolution
     /// <summary>Staged values after the last: a run of odd length reads the value after it (times a zero weight).</summary>
     private const int Slack = 1;
 
+    /// <summary>
+    /// Output rows shorter than this compute a column of the output image per kernel call instead of a row (where the
+    /// padded image fits on the stack): the kernel shares each weight load among up to 8 pixels of a call, and a row of
+    /// kws_ref_model's first layer (5 pixels) left it computing 4 and then 1 (6.1 µs; by columns of 25 pixels, 5.2 µs).
+    /// </summary>
+    private const int ShortRow = 8;
+
     /// <summary>Whether the kernel takes a layer of this geometry (its staged rows fit on the stack).</summary>
     public static bool Supports(ConvolutionGeometry g) => Int8StagedInput.Fits(g, Slack);
 
@@ -48,17 +55,26 @@ internal static class PairedInt8Convolution
         int run = dilatedColumns ? ic : g.FilterWidth * ic;
         int pairs = (run + 1) / 2;
         int rowStride = pointwise ? 0 : Int8StagedInput.RowStride(g, Slack);
+        bool columns = !pointwise && g.OutputWidth < ShortRow && g.OutputHeight > g.OutputWidth && Int8StagedInput.ImageFits(g, Slack);
+        long pixelStride = pointwise ? ic : columns ? (long)g.StrideHeight * Int8StagedInput.StagedWidth(g) * ic : (long)g.StrideWidth * ic;
 
         byte[] packed = PackWeights(g, filter, segments, run, pairs);
         string weights = LayerWeights.AddConstant(context, layer, ElementType.Int8, packed,
             $"filter, int8, packed for TinyModel.Int8Convolution: {Literals.Count((oc + 15) / 16, "block")} of 16 output channels × {Literals.Count(g.FilterHeight * segments, "run")} × {Literals.Count(pairs, "pair")} × 16 × 2");
-        string outputStage = Int8OutputStageTable.Add(context, layer, bias, requantization, oc, inputOffsetShares: InputOffsetShares(packed, oc, inputOffset));
+        // The dot-product path adds back inputOffset · Σw (it multiplies the int8 values without the offset); the
+        // bounded requantization needs the largest staged magnitude (a value plus the offset; padding is 0) times Σ|w|.
+        (long[] sums, long[] magnitudes) = WeightSums(packed, oc);
+        long staged = Math.Max(Math.Abs(sbyte.MinValue + inputOffset), Math.Abs(sbyte.MaxValue + inputOffset));
+        string outputStage = Int8OutputStageTable.Add(context, layer, bias, requantization, oc,
+            inputOffsetShares: Array.ConvertAll(sums, sum => unchecked((int)(inputOffset * sum))), boundedRows: true);
+        bool bounded = Int8OutputStageTable.AccumulatorsBounded(context, bias, requantization, Array.ConvertAll(magnitudes, magnitude => staged * magnitude));
 
         writer.WriteLine($"{EmitContext.ReadOnlySpan}<sbyte> weights = {context.Constant(weights)};");
         writer.WriteLine($"{EmitContext.ReadOnlySpan}<int> outputStage = {context.Constant(outputStage)};");
-        writer.WriteLine($"global::TinyModel.Int8ConvolutionShape shape = new(pixelStride: {I((pointwise ? 1 : g.StrideWidth) * ic)}, rows: {I(g.FilterHeight)}, rowStride: {I(rowStride)}, " +
+        writer.WriteLine($"global::TinyModel.Int8ConvolutionShape shape = new(pixelStride: {I(pixelStride)}, rows: {I(g.FilterHeight)}, rowStride: {I(rowStride)}, " +
             $"segments: {I(segments)}, segmentStride: {I(dilatedColumns ? g.DilationWidth * ic : 0)}, pairs: {I(pairs)}, outputChannels: {I(oc)}, " +
-            $"outputZeroPoint: {I(requantization.OutputZeroPoint)}, outputMin: {I(activation.QuantizedMin)}, outputMax: {I(activation.QuantizedMax)}, inputOffset: {I(inputOffset)});");
+            $"outputZeroPoint: {I(requantization.OutputZeroPoint)}, outputMin: {I(activation.QuantizedMin)}, outputMax: {I(activation.QuantizedMax)}, inputOffset: {I(inputOffset)}" +
+            (bounded ? ", boundedAccumulators: true" : "") + (columns ? $", outputPixelStride: {I((long)g.OutputWidth * oc)}" : "") + ");");
         Func<string, string, string> call = (staged, output) => $"global::TinyModel.Int8Convolution.ConvolveRow({staged}, shape, weights, outputStage, {output});";
         if (pointwise)
         {
@@ -66,7 +82,7 @@ internal static class PairedInt8Convolution
         }
         else
         {
-            Int8StagedInput.WriteRows(writer, g, inputOffset, Slack, call);
+            Int8StagedInput.WriteRows(writer, g, inputOffset, Slack, call, byColumns: columns);
         }
     }
 
@@ -106,12 +122,12 @@ internal static class PairedInt8Convolution
     }
 
     /// <summary>
-    /// Per output channel, <c>inputOffset · Σw</c> over its packed weights (the padding's zero weights add nothing):
-    /// what the kernel's dot-product path adds back, since it multiplies the int8 values without the offset.
+    /// Per output channel, the sum of its packed weights and of their magnitudes (the padding's zero weights add
+    /// nothing to either).
     /// </summary>
-    private static int[] InputOffsetShares(byte[] packed, int oc, int inputOffset)
+    private static (long[] Sums, long[] Magnitudes) WeightSums(byte[] packed, int oc)
     {
-        int[] shares = new int[oc];
+        long[] sums = new long[oc], magnitudes = new long[oc];
         int blockBytes = packed.Length / ((oc + 15) / 16);
         for (int at = 0; at < packed.Length; at++)
         {
@@ -119,10 +135,11 @@ internal static class PairedInt8Convolution
             int channel = at / blockBytes * 16 + at % 32 / 2;
             if (channel < oc)
             {
-                shares[channel] = unchecked(shares[channel] + inputOffset * (sbyte)packed[at]);
+                sums[channel] += (sbyte)packed[at];
+                magnitudes[channel] += Math.Abs((int)(sbyte)packed[at]);
             }
         }
-        return shares;
+        return (sums, magnitudes);
     }
 
     private static string I(long value) => Literals.Int(value);

@@ -54,8 +54,19 @@ internal static class WinogradInt8Convolution
     /// </summary>
     public static long SumBound(ConvolutionGeometry g, Func<int, int, int, int, sbyte> filter, int inputOffset)
     {
-        long input = Math.Max(Math.Abs(sbyte.MinValue + (long)inputOffset), Math.Abs(sbyte.MaxValue + (long)inputOffset));
         long largest = 0;
+        foreach (long bound in ChannelSumBounds(g, filter, inputOffset))
+        {
+            largest = Math.Max(largest, bound);
+        }
+        return largest;
+    }
+
+    /// <summary>Per output channel, the bound of the absolute sum of staged values times weights: <c>Σ|w| · max|x + inputOffset|</c>.</summary>
+    private static long[] ChannelSumBounds(ConvolutionGeometry g, Func<int, int, int, int, sbyte> filter, int inputOffset)
+    {
+        long input = Math.Max(Math.Abs(sbyte.MinValue + (long)inputOffset), Math.Abs(sbyte.MaxValue + (long)inputOffset));
+        long[] bounds = new long[g.OutputChannels];
         for (int oc = 0; oc < g.OutputChannels; oc++)
         {
             long weights = 0;
@@ -69,9 +80,9 @@ internal static class WinogradInt8Convolution
                     }
                 }
             }
-            largest = Math.Max(largest, weights * input);
+            bounds[oc] = weights * input;
         }
-        return largest;
+        return bounds;
     }
 
     /// <summary>Whether the kernel's sums are TFLM's for every input: 4 times every output channel's largest sum fits int32.</summary>
@@ -102,14 +113,16 @@ internal static class WinogradInt8Convolution
         string weights = LayerWeights.AddConstant(context, layer, ElementType.Int16, ConstantData.ToBytes(PackWeights(g, filter)),
             $"filter transformed for Winograd F(2×2, 3×3) (G g Gᵀ, G = [[2,0,0],[1,1,1],[1,−1,1],[0,0,2]]), int16, packed for TinyModel.Int8WinogradConvolution: " +
             $"{Literals.Count((oc + 15) / 16, "block")} of 16 output channels × 16 positions × {Literals.Count(pairs, "pair")} × 16 × 2");
-        string outputStage = Int8OutputStageTable.Add(context, layer, bias, requantization, oc);
+        string outputStage = Int8OutputStageTable.Add(context, layer, bias, requantization, oc, boundedRows: true);
+        bool bounded = Int8OutputStageTable.AccumulatorsBounded(context, bias, requantization, ChannelSumBounds(g, filter, inputOffset));
         ConvolutionGeometry staging = Staging(g);
 
         writer.WriteLine($"{EmitContext.ReadOnlySpan}<short> weights = {context.Constant(weights)};");
         writer.WriteLine($"{EmitContext.ReadOnlySpan}<int> outputStage = {context.Constant(outputStage)};");
         writer.WriteLine($"global::TinyModel.Int8WinogradShape shape = new(inputChannels: {I(ic)}, stagedWidth: {I(Int8StagedInput.StagedWidth(staging))}, " +
             $"outputHeight: {I(g.OutputHeight)}, outputWidth: {I(g.OutputWidth)}, outputChannels: {I(oc)}, " +
-            $"outputZeroPoint: {I(requantization.OutputZeroPoint)}, outputMin: {I(activation.QuantizedMin)}, outputMax: {I(activation.QuantizedMax)});");
+            $"outputZeroPoint: {I(requantization.OutputZeroPoint)}, outputMin: {I(activation.QuantizedMin)}, outputMax: {I(activation.QuantizedMax)}" +
+            (bounded ? ", boundedAccumulators: true" : "") + ");");
         Int8StagedInput.WriteImage(writer, g, staging, inputOffset, 0,
             (staged, output, _) => $"global::TinyModel.Int8WinogradConvolution.Convolve({staged}, shape, weights, outputStage, {output});");
     }
