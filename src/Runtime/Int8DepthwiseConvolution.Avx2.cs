@@ -6,7 +6,8 @@ namespace TinyModel;
 
 /// <summary>
 /// The AVX2 path of <see cref="Int8DepthwiseConvolution"/>: 16 channels per pair of 256-bit vectors, two pixels at a
-/// time; a last group of 8 channels or fewer with a pixel in each 128-bit half, four pixels at a time.
+/// time; a last group of 8 channels or fewer with a pixel in each 128-bit half, four pixels at a time. A last odd pixel
+/// (or last one or two of four) goes in a smaller tile.
 /// </summary>
 public static partial class Int8DepthwiseConvolution
 {
@@ -39,7 +40,14 @@ public static partial class Int8DepthwiseConvolution
         for (int p = 0; p < pixels; p += 2)
         {
             int count = pixels - p >= 2 ? 2 : 1;
-            Tile16Avx2(ref Unsafe.Add(ref groupX, grid.Offset(p)), ref Unsafe.Add(ref groupX, grid.Offset(p + count - 1)), ref groupW, ref taps, pairs, ref sums);
+            if (count == 2)
+            {
+                Tile16Avx2<TwoPixels>(ref Unsafe.Add(ref groupX, grid.Offset(p)), ref Unsafe.Add(ref groupX, grid.Offset(p + 1)), ref groupW, ref taps, pairs, ref sums);
+            }
+            else
+            {
+                Tile16Avx2<OnePixel>(ref Unsafe.Add(ref groupX, grid.Offset(p)), ref Unsafe.Add(ref groupX, grid.Offset(p)), ref groupW, ref taps, pairs, ref sums);
+            }
             for (int i = 0; i < count; i++)
             {
                 Vector256<int> low = sums[2 * i] + Vector256.LoadUnsafe(ref groupTable);
@@ -64,10 +72,19 @@ public static partial class Int8DepthwiseConvolution
         {
             // The last group ends at the last pixel, recomputing (and rewriting, identically) what it overlaps;
             // with fewer than four pixels, the last one is computed more than once.
-            int first = p <= pixels - 4 ? p : pixels >= 4 ? pixels - 4 : p;
+            // A last one or two pixels go in a tile of two (one vector), three in one of four.
+            int first = p <= pixels - 4 ? p : pixels >= 4 && pixels - p == 3 ? pixels - 4 : p;
             int last = pixels - 1;
-            Tile8x4Avx2(ref Unsafe.Add(ref groupX, grid.Offset(first)), ref Unsafe.Add(ref groupX, grid.Offset(Min(first + 1, last))),
-                ref Unsafe.Add(ref groupX, grid.Offset(Min(first + 2, last))), ref Unsafe.Add(ref groupX, grid.Offset(Min(first + 3, last))), ref groupW, ref taps, pairs, ref sums);
+            ref short x0 = ref Unsafe.Add(ref groupX, grid.Offset(first)), x1 = ref Unsafe.Add(ref groupX, grid.Offset(Min(first + 1, last)));
+            ref short x2 = ref Unsafe.Add(ref groupX, grid.Offset(Min(first + 2, last))), x3 = ref Unsafe.Add(ref groupX, grid.Offset(Min(first + 3, last)));
+            if (pixels - first <= 2)
+            {
+                Tile8x4Avx2<TwoPixels>(ref x0, ref x1, ref x2, ref x3, ref groupW, ref taps, pairs, ref sums);
+            }
+            else
+            {
+                Tile8x4Avx2<FourPixels>(ref x0, ref x1, ref x2, ref x3, ref groupW, ref taps, pairs, ref sums);
+            }
             Vector256<int> bias = Vector256.LoadUnsafe(ref groupTable);
             for (int i = 0; i < 4 && first + i < pixels; i++)
             {
@@ -78,11 +95,12 @@ public static partial class Int8DepthwiseConvolution
     }
 
     /// <summary>
-    /// Two pixels × 16 channels (the same pixel twice for one), without the bias: per pair of taps, the two taps' staged
-    /// values interleaved (within 128-bit lanes) and multiplied by their weight pairs.
+    /// Two pixels × 16 channels (or one: <typeparamref name="TPixels"/>), without the bias: per pair of taps, the two taps'
+    /// staged values interleaved (within 128-bit lanes) and multiplied by their weight pairs.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile16Avx2(ref short x, ref short x1, ref byte w, ref int taps, int pairs, ref Sums256 sums)
+    private static void Tile16Avx2<TPixels>(ref short x, ref short x1, ref byte w, ref int taps, int pairs, ref Sums256 sums)
+        where TPixels : struct, ITilePixels
     {
         Vector256<int> low0 = Vector256<int>.Zero, high0 = Vector256<int>.Zero, low1 = Vector256<int>.Zero, high1 = Vector256<int>.Zero;
         ref byte wp = ref w;
@@ -94,10 +112,13 @@ public static partial class Int8DepthwiseConvolution
             Vector256<short> xa = Vector256.LoadUnsafe(ref x, a), xb = Vector256.LoadUnsafe(ref x, b);
             low0 += Avx2.MultiplyAddAdjacent(Avx2.UnpackLow(xa, xb), wLow);
             high0 += Avx2.MultiplyAddAdjacent(Avx2.UnpackHigh(xa, xb), wHigh);
-            xa = Vector256.LoadUnsafe(ref x1, a);
-            xb = Vector256.LoadUnsafe(ref x1, b);
-            low1 += Avx2.MultiplyAddAdjacent(Avx2.UnpackLow(xa, xb), wLow);
-            high1 += Avx2.MultiplyAddAdjacent(Avx2.UnpackHigh(xa, xb), wHigh);
+            if (TPixels.Count > 1)
+            {
+                xa = Vector256.LoadUnsafe(ref x1, a);
+                xb = Vector256.LoadUnsafe(ref x1, b);
+                low1 += Avx2.MultiplyAddAdjacent(Avx2.UnpackLow(xa, xb), wLow);
+                high1 += Avx2.MultiplyAddAdjacent(Avx2.UnpackHigh(xa, xb), wHigh);
+            }
         }
         // low: channels 0-3 | 8-11; high: 4-7 | 12-15. Through memory, as in Int8Convolution's tiles.
         sums[0] = Avx2.Permute2x128(low0, high0, 0x20);
@@ -106,9 +127,10 @@ public static partial class Int8DepthwiseConvolution
         sums[3] = Avx2.Permute2x128(low1, high1, 0x31);
     }
 
-    /// <summary>Four pixels × 8 channels (or fewer), without the bias: two pixels per vector, one in each 128-bit half.</summary>
+    /// <summary>Four pixels × 8 channels (or fewer), without the bias: two pixels per vector, one in each 128-bit half; only the first vector's two for <see cref="TwoPixels"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile8x4Avx2(ref short x0, ref short x1, ref short x2, ref short x3, ref byte w, ref int taps, int pairs, ref Sums256 sums)
+    private static void Tile8x4Avx2<TPixels>(ref short x0, ref short x1, ref short x2, ref short x3, ref byte w, ref int taps, int pairs, ref Sums256 sums)
+        where TPixels : struct, ITilePixels
     {
         Vector256<int> low01 = Vector256<int>.Zero, high01 = Vector256<int>.Zero, low23 = Vector256<int>.Zero, high23 = Vector256<int>.Zero;
         ref byte wp = ref w;
@@ -122,10 +144,13 @@ public static partial class Int8DepthwiseConvolution
             Vector256<short> xb = Vector256.Create(Vector128.LoadUnsafe(ref x0, b), Vector128.LoadUnsafe(ref x1, b));
             low01 += Avx2.MultiplyAddAdjacent(Avx2.UnpackLow(xa, xb), wLow);
             high01 += Avx2.MultiplyAddAdjacent(Avx2.UnpackHigh(xa, xb), wHigh);
-            xa = Vector256.Create(Vector128.LoadUnsafe(ref x2, a), Vector128.LoadUnsafe(ref x3, a));
-            xb = Vector256.Create(Vector128.LoadUnsafe(ref x2, b), Vector128.LoadUnsafe(ref x3, b));
-            low23 += Avx2.MultiplyAddAdjacent(Avx2.UnpackLow(xa, xb), wLow);
-            high23 += Avx2.MultiplyAddAdjacent(Avx2.UnpackHigh(xa, xb), wHigh);
+            if (TPixels.Count > 2)
+            {
+                xa = Vector256.Create(Vector128.LoadUnsafe(ref x2, a), Vector128.LoadUnsafe(ref x3, a));
+                xb = Vector256.Create(Vector128.LoadUnsafe(ref x2, b), Vector128.LoadUnsafe(ref x3, b));
+                low23 += Avx2.MultiplyAddAdjacent(Avx2.UnpackLow(xa, xb), wLow);
+                high23 += Avx2.MultiplyAddAdjacent(Avx2.UnpackHigh(xa, xb), wHigh);
+            }
         }
         // low: pixel 0 channels 0-3 | pixel 1 channels 0-3; high: the same for channels 4-7.
         sums[0] = Avx2.Permute2x128(low01, high01, 0x20);

@@ -6,7 +6,7 @@ namespace TinyModel;
 
 /// <summary>
 /// The AVX-512 path of <see cref="Int8DepthwiseConvolution"/>: a block of 32 channels per pair of 512-bit vectors, four
-/// pixels at a time; the channels after the last whole block of more than 16 go through the AVX2 groups.
+/// pixels at a time (the last one to three in a tile of their own); the channels after the last whole block of more than 16 go through the AVX2 groups.
 /// </summary>
 public static partial class Int8DepthwiseConvolution
 {
@@ -38,37 +38,50 @@ public static partial class Int8DepthwiseConvolution
         }
     }
 
-    /// <summary>Channels <paramref name="c"/> to <paramref name="c"/> + 31 of every pixel, four pixels at a time.</summary>
+    /// <summary>Channels <paramref name="c"/> to <paramref name="c"/> + 31 of every pixel, four pixels at a time, then a tile of the one to three left.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Group32Avx512(ref short x, in Int8DepthwiseShape shape, in PixelGrid grid, int pixels, int c, ref sbyte w, ref int table, int stride, ref int taps, int pairs, ref sbyte y)
     {
-        int channels = shape.Channels;
         ref byte groupW = ref WeightsAt(ref w, c, pairs);
         ref int groupTable = ref Unsafe.Add(ref table, c);
         ref short groupX = ref Unsafe.Add(ref x, c);
         ref sbyte groupY = ref Unsafe.Add(ref y, c);
-        for (int p = 0; p < pixels; p += 4)
+        int valid = shape.Channels - c < 32 ? shape.Channels - c : 32;
+        int p = 0;
+        for (; p <= pixels - 4; p += 4)
         {
-            // The last group ends at the last pixel, recomputing (and rewriting, identically) what it overlaps; with
-            // fewer than four pixels, the last one is computed more than once.
-            int first = p <= pixels - 4 ? p : pixels >= 4 ? pixels - 4 : p;
-            int last = pixels - 1;
-            int p1 = Min(first + 1, last), p2 = Min(first + 2, last), p3 = Min(first + 3, last);
-            Tile32x4Avx512(ref Unsafe.Add(ref groupX, grid.Offset(first)), ref Unsafe.Add(ref groupX, grid.Offset(p1)),
-                ref Unsafe.Add(ref groupX, grid.Offset(p2)), ref Unsafe.Add(ref groupX, grid.Offset(p3)), ref groupW, ref taps, pairs,
-                ref groupTable, stride, shape, ref Unsafe.Add(ref groupY, (nint)first * channels), ref Unsafe.Add(ref groupY, (nint)p1 * channels),
-                ref Unsafe.Add(ref groupY, (nint)p2 * channels), ref Unsafe.Add(ref groupY, (nint)p3 * channels), channels - c < 32 ? channels - c : 32);
+            Tile32Avx512<FourPixels>(ref groupX, grid, p, ref groupW, ref taps, pairs, ref groupTable, stride, shape, ref groupY, valid);
+        }
+        switch (pixels - p)
+        {
+            case 3:
+                Tile32Avx512<ThreePixels>(ref groupX, grid, p, ref groupW, ref taps, pairs, ref groupTable, stride, shape, ref groupY, valid);
+                break;
+            case 2:
+                Tile32Avx512<TwoPixels>(ref groupX, grid, p, ref groupW, ref taps, pairs, ref groupTable, stride, shape, ref groupY, valid);
+                break;
+            case 1:
+                Tile32Avx512<OnePixel>(ref groupX, grid, p, ref groupW, ref taps, pairs, ref groupTable, stride, shape, ref groupY, valid);
+                break;
         }
     }
 
     /// <summary>
-    /// Four pixels × 32 channels: per pair of taps, the two taps' staged values interleaved (within 128-bit lanes) and
-    /// multiplied by their weight pairs; then the bias and the requantization, in registers.
+    /// Pixels <paramref name="first"/> onwards (<typeparamref name="TPixels"/> of them, up to four) × 32 channels: per pair
+    /// of taps, the two taps' staged values interleaved (within 128-bit lanes) and multiplied by their weight pairs; then
+    /// the bias and the requantization, in registers.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile32x4Avx512(ref short x0, ref short x1, ref short x2, ref short x3, ref byte w, ref int taps, int pairs,
-        ref int table, int stride, in Int8DepthwiseShape shape, ref sbyte y0, ref sbyte y1, ref sbyte y2, ref sbyte y3, int valid)
+    private static void Tile32Avx512<TPixels>(ref short groupX, in PixelGrid grid, int first, ref byte w, ref int taps, int pairs,
+        ref int table, int stride, in Int8DepthwiseShape shape, ref sbyte groupY, int valid)
+        where TPixels : struct, ITilePixels
     {
+        int n = TPixels.Count;
+        // Pixels past the tile's last alias it; their work is compiled out.
+        ref short x0 = ref Unsafe.Add(ref groupX, grid.Offset(first));
+        ref short x1 = ref n > 1 ? ref Unsafe.Add(ref groupX, grid.Offset(first + 1)) : ref x0;
+        ref short x2 = ref n > 2 ? ref Unsafe.Add(ref groupX, grid.Offset(first + 2)) : ref x1;
+        ref short x3 = ref n > 3 ? ref Unsafe.Add(ref groupX, grid.Offset(first + 3)) : ref x2;
         Vector512<int> low0 = Vector512<int>.Zero, high0 = low0, low1 = low0, high1 = low0, low2 = low0, high2 = low0, low3 = low0, high3 = low0;
         ref byte wp = ref w;
         for (int k = 0; k < pairs; k++, wp = ref Unsafe.Add(ref wp, 64))
@@ -76,28 +89,50 @@ public static partial class Int8DepthwiseConvolution
             nuint a = (nuint)Unsafe.Add(ref taps, 2 * k), b = (nuint)Unsafe.Add(ref taps, 2 * k + 1);
             Vector512<short> wLow = Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref wp).AsSByte());
             Vector512<short> wHigh = Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref wp, 32).AsSByte());
-            Vector512<short> xa = Vector512.LoadUnsafe(ref x0, a), xb = Vector512.LoadUnsafe(ref x0, b);
-            low0 += Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackLow(xa, xb), wLow);
-            high0 += Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackHigh(xa, xb), wHigh);
-            xa = Vector512.LoadUnsafe(ref x1, a);
-            xb = Vector512.LoadUnsafe(ref x1, b);
-            low1 += Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackLow(xa, xb), wLow);
-            high1 += Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackHigh(xa, xb), wHigh);
-            xa = Vector512.LoadUnsafe(ref x2, a);
-            xb = Vector512.LoadUnsafe(ref x2, b);
-            low2 += Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackLow(xa, xb), wLow);
-            high2 += Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackHigh(xa, xb), wHigh);
-            xa = Vector512.LoadUnsafe(ref x3, a);
-            xb = Vector512.LoadUnsafe(ref x3, b);
-            low3 += Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackLow(xa, xb), wLow);
-            high3 += Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackHigh(xa, xb), wHigh);
+            low0 += TapPairsAvx512(ref x0, a, b, wLow, upper: false);
+            high0 += TapPairsAvx512(ref x0, a, b, wHigh, upper: true);
+            if (n > 1)
+            {
+                low1 += TapPairsAvx512(ref x1, a, b, wLow, upper: false);
+                high1 += TapPairsAvx512(ref x1, a, b, wHigh, upper: true);
+            }
+            if (n > 2)
+            {
+                low2 += TapPairsAvx512(ref x2, a, b, wLow, upper: false);
+                high2 += TapPairsAvx512(ref x2, a, b, wHigh, upper: true);
+            }
+            if (n > 3)
+            {
+                low3 += TapPairsAvx512(ref x3, a, b, wLow, upper: false);
+                high3 += TapPairsAvx512(ref x3, a, b, wHigh, upper: true);
+            }
         }
         // low: channels 0-3 | 8-11 | 16-19 | 24-27, high: 4-7 | 12-15 | 20-23 | 28-31; interleave their 128-bit lanes.
-        // Pixels are written last to first: where pixels repeat (fewer than four), all copies are equal anyway.
-        StorePixelAvx512(low3, high3, ref table, stride, shape, ref y3, valid);
-        StorePixelAvx512(low2, high2, ref table, stride, shape, ref y2, valid);
-        StorePixelAvx512(low1, high1, ref table, stride, shape, ref y1, valid);
-        StorePixelAvx512(low0, high0, ref table, stride, shape, ref y0, valid);
+        int channels = shape.Channels;
+        StorePixelAvx512(low0, high0, ref table, stride, shape, ref Unsafe.Add(ref groupY, (nint)first * channels), valid);
+        if (n > 1)
+        {
+            StorePixelAvx512(low1, high1, ref table, stride, shape, ref Unsafe.Add(ref groupY, (nint)(first + 1) * channels), valid);
+        }
+        if (n > 2)
+        {
+            StorePixelAvx512(low2, high2, ref table, stride, shape, ref Unsafe.Add(ref groupY, (nint)(first + 2) * channels), valid);
+        }
+        if (n > 3)
+        {
+            StorePixelAvx512(low3, high3, ref table, stride, shape, ref Unsafe.Add(ref groupY, (nint)(first + 3) * channels), valid);
+        }
+    }
+
+    /// <summary>
+    /// One pixel's products for a pair of taps: the staged values at <paramref name="a"/> and <paramref name="b"/>
+    /// interleaved (the lower or <paramref name="upper"/> halves of each 128-bit lane) times their weight pairs, summed pairwise.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<int> TapPairsAvx512(ref short x, nuint a, nuint b, Vector512<short> weights, bool upper)
+    {
+        Vector512<short> xa = Vector512.LoadUnsafe(ref x, a), xb = Vector512.LoadUnsafe(ref x, b);
+        return Avx512BW.MultiplyAddAdjacent(upper ? Avx512BW.UnpackHigh(xa, xb) : Avx512BW.UnpackLow(xa, xb), weights);
     }
 
     /// <summary>One pixel's 32 channels from the interleaved sums: bias, requantization, store.</summary>

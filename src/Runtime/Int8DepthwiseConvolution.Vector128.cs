@@ -3,7 +3,7 @@ using System.Runtime.Intrinsics;
 
 namespace TinyModel;
 
-/// <summary>The 128-bit path of <see cref="Int8DepthwiseConvolution"/> (SSE4.1 or AdvSimd): 8 channels at a time.</summary>
+/// <summary>The 128-bit path of <see cref="Int8DepthwiseConvolution"/> (SSE4.1 or AdvSimd): 8 channels at a time, two pixels at a time (a last odd one alone).</summary>
 public static partial class Int8DepthwiseConvolution
 {
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -21,7 +21,14 @@ public static partial class Int8DepthwiseConvolution
             for (int p = 0; p < pixels; p += 2)
             {
                 int count = pixels - p >= 2 ? 2 : 1;
-                Tile8Vector128(ref Unsafe.Add(ref blockX, grid.Offset(p)), ref Unsafe.Add(ref blockX, grid.Offset(p + count - 1)), ref blockW, ref taps, pairs, ref sums);
+                if (count == 2)
+                {
+                    Tile8Vector128<TwoPixels>(ref Unsafe.Add(ref blockX, grid.Offset(p)), ref Unsafe.Add(ref blockX, grid.Offset(p + 1)), ref blockW, ref taps, pairs, ref sums);
+                }
+                else
+                {
+                    Tile8Vector128<OnePixel>(ref Unsafe.Add(ref blockX, grid.Offset(p)), ref Unsafe.Add(ref blockX, grid.Offset(p)), ref blockW, ref taps, pairs, ref sums);
+                }
                 for (int i = 0; i < count; i++)
                 {
                     Vector128<int> low = sums[2 * i] + Vector128.LoadUnsafe(ref blockTable);
@@ -34,9 +41,10 @@ public static partial class Int8DepthwiseConvolution
         }
     }
 
-    /// <summary>Two pixels × 8 channels (the same pixel twice for one), without the bias: per pair of taps, the two taps' staged values interleaved and multiplied by their weight pairs.</summary>
+    /// <summary>Two pixels × 8 channels (or one: <typeparamref name="TPixels"/>), without the bias: per pair of taps, the two taps' staged values interleaved and multiplied by their weight pairs.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile8Vector128(ref short x, ref short x1, ref byte w, ref int taps, int pairs, ref Sums128 sums)
+    private static void Tile8Vector128<TPixels>(ref short x, ref short x1, ref byte w, ref int taps, int pairs, ref Sums128 sums)
+        where TPixels : struct, ITilePixels
     {
         Vector128<int> low0 = Vector128<int>.Zero, high0 = Vector128<int>.Zero, low1 = Vector128<int>.Zero, high1 = Vector128<int>.Zero;
         ref byte wp = ref w;
@@ -47,10 +55,13 @@ public static partial class Int8DepthwiseConvolution
             Vector128<short> xa = Vector128.LoadUnsafe(ref x, a), xb = Vector128.LoadUnsafe(ref x, b);
             low0 += Int16Pairs.MultiplyAdd(Int16Pairs.InterleaveLower(xa, xb), wLow);
             high0 += Int16Pairs.MultiplyAdd(Int16Pairs.InterleaveUpper(xa, xb), wHigh);
-            xa = Vector128.LoadUnsafe(ref x1, a);
-            xb = Vector128.LoadUnsafe(ref x1, b);
-            low1 += Int16Pairs.MultiplyAdd(Int16Pairs.InterleaveLower(xa, xb), wLow);
-            high1 += Int16Pairs.MultiplyAdd(Int16Pairs.InterleaveUpper(xa, xb), wHigh);
+            if (TPixels.Count > 1)
+            {
+                xa = Vector128.LoadUnsafe(ref x1, a);
+                xb = Vector128.LoadUnsafe(ref x1, b);
+                low1 += Int16Pairs.MultiplyAdd(Int16Pairs.InterleaveLower(xa, xb), wLow);
+                high1 += Int16Pairs.MultiplyAdd(Int16Pairs.InterleaveUpper(xa, xb), wHigh);
+            }
         }
         sums[0] = low0;
         sums[1] = high0;

@@ -93,6 +93,14 @@ public class Int8ConvolutionKernelTests
         data.Add(new Case(true, 7, 3, 8, 8, 3, 3, Batches: 2));
         data.Add(new Case(true, 5, 1, 40, 40, 3, 3));
         data.Add(new Case(true, 6, 3, 16, 16, 3, 3, StrideH: 2, StrideW: 2, Padding: 1));
+        // Runs of pixels that end in a partial tile (1 to 3 of 4 at 32 channels, 1 of 2 at 16, 1 to 3 of 4 at 8): rows of 7
+        // and 14 as in MobileNet's late layers, whole images and rings of rows.
+        data.Add(new Case(true, 1, 7, 48, 48, 3, 3, Weights: "extreme", Inputs: "extreme", InputZero: -128));
+        data.Add(new Case(true, 2, 7, 40, 40, 3, 3));
+        data.Add(new Case(true, 3, 3, 40, 40, 3, 3, Wrap: true, Gain: 0.3));
+        data.Add(new Case(true, 3, 9, 40, 40, 3, 3, Padding: 1));
+        data.Add(new Case(true, 14, 14, 384, 384, 3, 3));
+        data.Add(new Case(true, 7, 7, 960, 960, 3, 3, Weights: "extreme", Inputs: "extreme", InputZero: 127));
         // Channels that do not fill blocks of 32, column stride 1: adjacent pixels are one pixel of whole blocks to the kernel.
         data.Add(new Case(true, 5, 8, 8, 8, 3, 3));
         data.Add(new Case(true, 4, 8, 24, 24, 3, 3, Weights: "extreme", Inputs: "extreme", InputZero: -128));
