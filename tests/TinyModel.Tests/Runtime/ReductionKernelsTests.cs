@@ -207,10 +207,116 @@ public class ReductionKernelsTests
         return indices;
     }
 
+    /// <summary>Run lengths around every tier's lane count for int8 (16, 32, 64) and int16 (8, 16, 32): 1, lane − 1, lane, lane + 1, several lanes and a tail.</summary>
+    private static readonly (int Runs, int Length)[] RunShapes =
+        new[] { 1, 2, 3, 7, 8, 9, 15, 16, 17, 31, 32, 33, 47, 63, 64, 65, 100, 127, 128, 129, 200, 1000 }
+            .SelectMany(n => new[] { (1, n), (3, n) })
+            .Concat(new[] { (0, 5), (49, 49) })
+            .ToArray();
+
+    [Theory]
+    [InlineData(0, 1 << 30, 1, 0)]
+    [InlineData(-128, 1431655765, -5, -3)]
+    [InlineData(127, int.MaxValue, -31, -128)]
+    [InlineData(-7, 1500000000, 4, 100)]
+    public void Int8RunSumsAreTheScalarLoop(int zeroPoint, int multiplier, int shift, int outputZeroPoint)
+    {
+        var random = new Random(zeroPoint + shift + 20);
+        foreach ((int runs, int length) in RunShapes)
+        {
+            sbyte[] input = Enumerable.Range(0, runs * length).Select(i => (sbyte)(i % 9 == 0 ? (i % 2 == 0 ? -128 : 127) : random.Next(-128, 128))).ToArray();
+            sbyte[] actual = new sbyte[runs];
+            ReductionKernels.SumRuns(input, length, zeroPoint, multiplier, shift, outputZeroPoint, actual);
+            Assert.Equal(RunSumReference(input, runs, length, zeroPoint, multiplier, shift, outputZeroPoint, -128, 127).Select(v => (sbyte)v), actual);
+        }
+    }
+
+    [Theory]
+    [InlineData(0, 1 << 30, 1, 0)]
+    [InlineData(-300, 1717986918, -10, 12)]
+    [InlineData(7, 1500000000, 4, 100)]
+    [InlineData(0, 1 << 30, 16, 0)]           // all-extreme runs wrap the int32 sum: the wrap must match too
+    public void Int16RunSumsAreTheScalarLoop(int zeroPoint, int multiplier, int shift, int outputZeroPoint)
+    {
+        var random = new Random(zeroPoint + shift + 30);
+        foreach ((int runs, int length) in RunShapes.Concat(new[] { (2, 70000) }))
+        {
+            short[] input = Enumerable.Range(0, runs * length).Select(i => (short)(length == 70000 ? short.MaxValue : i % 9 == 0 ? (i % 2 == 0 ? short.MinValue : short.MaxValue) : random.Next(-32768, 32768))).ToArray();
+            short[] actual = new short[runs];
+            ReductionKernels.SumRuns(input, length, zeroPoint, multiplier, shift, outputZeroPoint, actual);
+            Assert.Equal(RunSumReference(input, runs, length, zeroPoint, multiplier, shift, outputZeroPoint, short.MinValue, short.MaxValue).Select(v => (short)v), actual);
+        }
+    }
+
+    /// <summary>The generated loop: <c>int sum</c> in input order (wrapping), then TFLM's requantization.</summary>
+    private static int[] RunSumReference<T>(T[] input, int runs, int length, int zeroPoint, int multiplier, int shift, int outputZeroPoint, int min, int max)
+        where T : IConvertible
+    {
+        var result = new int[runs];
+        for (int o = 0; o < runs; o++)
+        {
+            int sum = 0;
+            for (int i = 0; i < length; i++)
+            {
+                sum = unchecked(sum + input[o * length + i].ToInt32(null));
+            }
+            int shifted = (int)(sum - (long)zeroPoint * length);
+            result[o] = Math.Min(Math.Max(FixedPoint.MultiplyByQuantizedMultiplier(shifted, multiplier, shift) + outputZeroPoint, min), max);
+        }
+        return result;
+    }
+
+    [Fact]
+    public void Int8RunExtremesAreTheScalarComparisons()
+    {
+        var random = new Random(40);
+        foreach ((int runs, int length) in RunShapes)
+        {
+            // The extreme in every position in turn (first, last, each lane), and runs of one repeated value.
+            sbyte[] input = Enumerable.Range(0, runs * length).Select(i => (sbyte)random.Next(-100, 100)).ToArray();
+            for (int o = 0; o < runs; o++)
+            {
+                int at = (o * 7 + length / 3) % length;
+                input[o * length + at] = (sbyte)(o % 2 == 0 ? 127 : -128);
+            }
+            sbyte[] max = new sbyte[runs], min = new sbyte[runs];
+            ReductionKernels.MaxRuns(input, length, max);
+            ReductionKernels.MinRuns(input, length, min);
+            for (int o = 0; o < runs; o++)
+            {
+                sbyte hi = sbyte.MinValue, lo = sbyte.MaxValue;
+                for (int i = 0; i < length; i++)
+                {
+                    sbyte v = input[o * length + i];
+                    hi = v > hi ? v : hi;
+                    lo = v < lo ? v : lo;
+                }
+                Assert.Equal(hi, max[o]);
+                Assert.Equal(lo, min[o]);
+            }
+        }
+        for (int length = 1; length <= 130; length++)
+        {
+            for (int at = 0; at < length; at++)
+            {
+                sbyte[] input = new sbyte[length];
+                input[at] = 5;
+                sbyte[] max = new sbyte[1], min = new sbyte[1];
+                ReductionKernels.MaxRuns(input, length, max);
+                input[at] = -5;
+                ReductionKernels.MinRuns(input, length, min);
+                Assert.Equal((sbyte)5, max[0]);
+                Assert.Equal((sbyte)-5, min[0]);
+            }
+        }
+    }
+
     [Fact]
     public void RowsMustFitTheInput()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => ReductionKernels.Sum(new float[10], 2, 8, new float[4]));
         Assert.Throws<ArgumentOutOfRangeException>(() => ReductionKernels.Sum(new float[10], 0, 8, new float[4]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ReductionKernels.MaxRuns(new sbyte[10], 3, new sbyte[4]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ReductionKernels.MaxRuns(new sbyte[10], 0, new sbyte[4]));
     }
 }
