@@ -13,7 +13,8 @@ public static partial class ReductionKernels
 {
     /// <summary>
     /// The widest vectors the run kernels (<see cref="SumRuns(ReadOnlySpan{sbyte}, int, int, int, int, int, Span{sbyte})"/>,
-    /// <see cref="MaxRuns"/>, <see cref="MinRuns"/>) take on this machine: the portable tiers, 512, 256 or 128 bits, else scalar.
+    /// <see cref="MaxRuns"/>, <see cref="MinRuns"/>, <see cref="ArgMaxRuns(ReadOnlySpan{float}, int, Span{int})"/> and the other
+    /// ARG_MAX/ARG_MIN runs) take on this machine: the portable tiers, 512, 256 or 128 bits, else scalar.
     /// </summary>
     public static InstructionTier Tier
     {

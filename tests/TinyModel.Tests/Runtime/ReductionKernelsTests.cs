@@ -311,6 +311,63 @@ public class ReductionKernelsTests
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void FloatArgRunsAreTflmsLoop(bool maximum)
+    {
+        // Few distinct values, so ties are common; NaN (at index 0 too), ±0 and ±infinity among them.
+        float[] values = { float.NaN, -0f, 0f, 1f, -1f, float.PositiveInfinity, float.NegativeInfinity, 2.5f, float.MaxValue, -float.MaxValue };
+        var random = new Random(maximum ? 50 : 51);
+        foreach ((int runs, int length) in RunShapes.Concat(new[] { (40, 4), (40, 1), (20, 33) }))
+        {
+            float[] input = Enumerable.Range(0, runs * length).Select(_ => values[random.Next(values.Length)]).ToArray();
+            CheckArgRuns(input, runs, length, maximum, (v, b) => v > b, (v, b) => v < b, ReductionKernels.ArgMaxRuns, ReductionKernels.ArgMinRuns);
+            // Runs of one value repeated (ties everywhere) and of all-infinite values, where the extreme is the start.
+            float[] flat = Enumerable.Range(0, runs * length).Select(i => (i / length) % 3 == 0 ? float.NegativeInfinity : (i / length) % 3 == 1 ? float.PositiveInfinity : -0f).ToArray();
+            CheckArgRuns(flat, runs, length, maximum, (v, b) => v > b, (v, b) => v < b, ReductionKernels.ArgMaxRuns, ReductionKernels.ArgMinRuns);
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Int8ArgRunsAreTflmsLoop(bool maximum)
+    {
+        var random = new Random(maximum ? 52 : 53);
+        foreach ((int runs, int length) in RunShapes.Concat(new[] { (40, 4), (40, 1), (20, 33) }))
+        {
+            sbyte[] input = Enumerable.Range(0, runs * length)
+                .Select(i => (sbyte)(i % 2 == 0 ? random.Next(-2, 3) : i % 7 == 0 ? (i % 3 == 0 ? -128 : 127) : random.Next(-128, 128))).ToArray();
+            CheckArgRuns(input, runs, length, maximum, (v, b) => v > b, (v, b) => v < b, ReductionKernels.ArgMaxRuns, ReductionKernels.ArgMinRuns);
+        }
+        // The extreme alone at every position of runs around every lane count.
+        for (int length = 1; length <= 130; length++)
+        {
+            for (int at = 0; at < length; at++)
+            {
+                sbyte[] input = new sbyte[length];
+                input[at] = (sbyte)(maximum ? 1 : -1);
+                CheckArgRuns(input, 1, length, maximum, (v, b) => v > b, (v, b) => v < b, ReductionKernels.ArgMaxRuns, ReductionKernels.ArgMinRuns);
+            }
+        }
+    }
+
+    private delegate void ArgRunKernel<T>(ReadOnlySpan<T> input, int runLength, Span<int> output);
+
+    private static void CheckArgRuns<T>(T[] input, int runs, int length, bool maximum, Func<T, T, bool> greater, Func<T, T, bool> less, ArgRunKernel<T> argMax, ArgRunKernel<T> argMin)
+    {
+        int[] actual = new int[runs];
+        (maximum ? argMax : argMin)(input, length, actual);
+        // TFLM's loop on each run: one column, its rows one element apart.
+        int[] expected = new int[runs];
+        for (int o = 0; o < runs; o++)
+        {
+            expected[o] = ArgReference(input.Skip(o * length).Take(length).ToArray(), length, 1, 1, maximum ? greater : less)[0];
+        }
+        Assert.Equal(expected, actual);
+    }
+
     [Fact]
     public void RowsMustFitTheInput()
     {
