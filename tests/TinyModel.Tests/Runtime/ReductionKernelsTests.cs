@@ -368,6 +368,38 @@ public class ReductionKernelsTests
         Assert.Equal(expected, actual);
     }
 
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    public void FloatCumSumsAreTflmsLoop(bool exclusive, bool reverse)
+    {
+        var random = new Random((exclusive ? 60 : 61) + (reverse ? 2 : 0));
+        foreach ((int rows, int columns, int _) in ArgShapes.Concat(new[] { (100, 33, 0), (3, 1000, 0), (0, 8, 0) }))
+        {
+            float[] input = Floats(rows * columns, random, specials: true);
+            float[] expected = new float[input.Length];
+            for (int j = 0; j < columns; j++)
+            {
+                float sum = 0f;
+                for (int d = reverse ? rows - 1 : 0; reverse ? d >= 0 : d < rows; d += reverse ? -1 : 1)
+                {
+                    int i = d * columns + j;
+                    float before = sum;
+                    sum += input[i];
+                    expected[i] = exclusive ? before : sum;
+                }
+            }
+            float[] actual = new float[input.Length];
+            ReductionKernels.CumSum(input, rows, columns, exclusive, reverse, actual);
+            Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), actual.Select(BitConverter.SingleToInt32Bits));
+            // In place, as a model whose output shares the input's buffer would run it.
+            ReductionKernels.CumSum(input, rows, columns, exclusive, reverse, input);
+            Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), input.Select(BitConverter.SingleToInt32Bits));
+        }
+    }
+
     [Fact]
     public void RowsMustFitTheInput()
     {
