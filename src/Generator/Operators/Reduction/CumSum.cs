@@ -152,14 +152,7 @@ internal sealed class CumSum : OperatorDefinition<CumSumLayer>
         string flags = $"exclusive: {(layer.Exclusive ? "true" : "false")}, reverse: {(layer.Reverse ? "true" : "false")}";
         long block = (long)layer.Depth * layer.After;
         writer.WriteLine($"// Vector kernel: the {layer.After} columns after the axis summed side by side, each down its {layer.Depth} rows in order.");
-        if (layer.Before == 1)
-        {
-            writer.WriteLine($"global::TinyModel.ReductionKernels.CumSum(input, {layer.Depth}, {layer.After}, {flags}, output);");
-            return;
-        }
-        writer.OpenBlock($"for (int b = 0; b < {layer.Before}; b++)");
-        writer.WriteLine($"global::TinyModel.ReductionKernels.CumSum(input.Slice(b * {block}, {block}), {layer.Depth}, {layer.After}, {flags}, output.Slice(b * {block}, {block}));");
-        writer.CloseBlock();
+        SingleAxis.WriteBlockCalls(writer, layer.Before, block, block, (input, output) => $"global::TinyModel.ReductionKernels.CumSum({input}, {layer.Depth}, {layer.After}, {flags}, {output});");
     }
 
     private static string Scaled(string x, CumSumLayer layer) => ElementwiseCode.MultiplySmallerThanOne(x, layer.InputMultiplier, layer.InputShift);
