@@ -128,7 +128,7 @@ public static partial class ReductionKernels
             {
                 sum += QuantizedBinaryKernels.ToInt(Unsafe.Add(ref x, r * rowStride + j));
             }
-            int v = Math.Min(Math.Max(FixedPoint.MultiplyByQuantizedMultiplier(unchecked(sum - offset), multiplier, shift) + outputZeroPoint, min), max);
+            int v = RequantizeSum(sum, offset, multiplier, shift, outputZeroPoint, min, max);
             Unsafe.Add(ref y, j) = typeof(T) == typeof(sbyte) ? Unsafe.BitCast<sbyte, T>((sbyte)v) : Unsafe.BitCast<short, T>((short)v);
         }
     }
@@ -268,6 +268,8 @@ public static partial class ReductionKernels
         static abstract Vector128<sbyte> Combine(Vector128<sbyte> running, Vector128<sbyte> value);
 
         static abstract Vector256<sbyte> Combine(Vector256<sbyte> running, Vector256<sbyte> value);
+
+        static abstract Vector512<sbyte> Combine(Vector512<sbyte> running, Vector512<sbyte> value);
     }
 
     /// <summary>A column reduction: its starting value, how a value joins the running one, and the last step.</summary>
@@ -342,6 +344,8 @@ public static partial class ReductionKernels
 
         public static Vector256<sbyte> Combine(Vector256<sbyte> running, Vector256<sbyte> value) => Vector256.Max(running, value);
 
+        public static Vector512<sbyte> Combine(Vector512<sbyte> running, Vector512<sbyte> value) => Vector512.Max(running, value);
+
         public static float Initial => float.MinValue;
 
         public static float Combine(float running, float value) => value > running ? value : running;
@@ -368,6 +372,8 @@ public static partial class ReductionKernels
         public static Vector128<sbyte> Combine(Vector128<sbyte> running, Vector128<sbyte> value) => Vector128.Min(running, value);
 
         public static Vector256<sbyte> Combine(Vector256<sbyte> running, Vector256<sbyte> value) => Vector256.Min(running, value);
+
+        public static Vector512<sbyte> Combine(Vector512<sbyte> running, Vector512<sbyte> value) => Vector512.Min(running, value);
 
         public static float Initial => float.MaxValue;
 

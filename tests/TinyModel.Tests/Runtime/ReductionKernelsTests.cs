@@ -207,10 +207,205 @@ public class ReductionKernelsTests
         return indices;
     }
 
+    /// <summary>Run lengths around every tier's lane count for int8 (16, 32, 64) and int16 (8, 16, 32): 1, lane − 1, lane, lane + 1, several lanes and a tail.</summary>
+    private static readonly (int Runs, int Length)[] RunShapes =
+        new[] { 1, 2, 3, 7, 8, 9, 15, 16, 17, 31, 32, 33, 47, 63, 64, 65, 100, 127, 128, 129, 200, 1000 }
+            .SelectMany(n => new[] { (1, n), (3, n) })
+            .Concat(new[] { (0, 5), (49, 49) })
+            .ToArray();
+
+    [Theory]
+    [InlineData(0, 1 << 30, 1, 0)]
+    [InlineData(-128, 1431655765, -5, -3)]
+    [InlineData(127, int.MaxValue, -31, -128)]
+    [InlineData(-7, 1500000000, 4, 100)]
+    public void Int8RunSumsAreTheScalarLoop(int zeroPoint, int multiplier, int shift, int outputZeroPoint)
+    {
+        var random = new Random(zeroPoint + shift + 20);
+        foreach ((int runs, int length) in RunShapes)
+        {
+            sbyte[] input = Enumerable.Range(0, runs * length).Select(i => (sbyte)(i % 9 == 0 ? (i % 2 == 0 ? -128 : 127) : random.Next(-128, 128))).ToArray();
+            sbyte[] actual = new sbyte[runs];
+            ReductionKernels.SumRuns(input, length, zeroPoint, multiplier, shift, outputZeroPoint, actual);
+            Assert.Equal(RunSumReference(input, runs, length, zeroPoint, multiplier, shift, outputZeroPoint, -128, 127).Select(v => (sbyte)v), actual);
+        }
+    }
+
+    [Theory]
+    [InlineData(0, 1 << 30, 1, 0)]
+    [InlineData(-300, 1717986918, -10, 12)]
+    [InlineData(7, 1500000000, 4, 100)]
+    [InlineData(0, 1 << 30, 16, 0)]           // all-extreme runs wrap the int32 sum: the wrap must match too
+    public void Int16RunSumsAreTheScalarLoop(int zeroPoint, int multiplier, int shift, int outputZeroPoint)
+    {
+        var random = new Random(zeroPoint + shift + 30);
+        foreach ((int runs, int length) in RunShapes.Concat(new[] { (2, 70000) }))
+        {
+            short[] input = Enumerable.Range(0, runs * length).Select(i => (short)(length == 70000 ? short.MaxValue : i % 9 == 0 ? (i % 2 == 0 ? short.MinValue : short.MaxValue) : random.Next(-32768, 32768))).ToArray();
+            short[] actual = new short[runs];
+            ReductionKernels.SumRuns(input, length, zeroPoint, multiplier, shift, outputZeroPoint, actual);
+            Assert.Equal(RunSumReference(input, runs, length, zeroPoint, multiplier, shift, outputZeroPoint, short.MinValue, short.MaxValue).Select(v => (short)v), actual);
+        }
+    }
+
+    /// <summary>The generated loop: <c>int sum</c> in input order (wrapping), then TFLM's requantization.</summary>
+    private static int[] RunSumReference<T>(T[] input, int runs, int length, int zeroPoint, int multiplier, int shift, int outputZeroPoint, int min, int max)
+        where T : IConvertible
+    {
+        var result = new int[runs];
+        for (int o = 0; o < runs; o++)
+        {
+            int sum = 0;
+            for (int i = 0; i < length; i++)
+            {
+                sum = unchecked(sum + input[o * length + i].ToInt32(null));
+            }
+            int shifted = (int)(sum - (long)zeroPoint * length);
+            result[o] = Math.Min(Math.Max(FixedPoint.MultiplyByQuantizedMultiplier(shifted, multiplier, shift) + outputZeroPoint, min), max);
+        }
+        return result;
+    }
+
+    [Fact]
+    public void Int8RunExtremesAreTheScalarComparisons()
+    {
+        var random = new Random(40);
+        foreach ((int runs, int length) in RunShapes)
+        {
+            // The extreme in every position in turn (first, last, each lane), and runs of one repeated value.
+            sbyte[] input = Enumerable.Range(0, runs * length).Select(i => (sbyte)random.Next(-100, 100)).ToArray();
+            for (int o = 0; o < runs; o++)
+            {
+                int at = (o * 7 + length / 3) % length;
+                input[o * length + at] = (sbyte)(o % 2 == 0 ? 127 : -128);
+            }
+            sbyte[] max = new sbyte[runs], min = new sbyte[runs];
+            ReductionKernels.MaxRuns(input, length, max);
+            ReductionKernels.MinRuns(input, length, min);
+            for (int o = 0; o < runs; o++)
+            {
+                sbyte hi = sbyte.MinValue, lo = sbyte.MaxValue;
+                for (int i = 0; i < length; i++)
+                {
+                    sbyte v = input[o * length + i];
+                    hi = v > hi ? v : hi;
+                    lo = v < lo ? v : lo;
+                }
+                Assert.Equal(hi, max[o]);
+                Assert.Equal(lo, min[o]);
+            }
+        }
+        for (int length = 1; length <= 130; length++)
+        {
+            for (int at = 0; at < length; at++)
+            {
+                sbyte[] input = new sbyte[length];
+                input[at] = 5;
+                sbyte[] max = new sbyte[1], min = new sbyte[1];
+                ReductionKernels.MaxRuns(input, length, max);
+                input[at] = -5;
+                ReductionKernels.MinRuns(input, length, min);
+                Assert.Equal((sbyte)5, max[0]);
+                Assert.Equal((sbyte)-5, min[0]);
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void FloatArgRunsAreTflmsLoop(bool maximum)
+    {
+        // Few distinct values, so ties are common; NaN (at index 0 too), ±0 and ±infinity among them.
+        float[] values = { float.NaN, -0f, 0f, 1f, -1f, float.PositiveInfinity, float.NegativeInfinity, 2.5f, float.MaxValue, -float.MaxValue };
+        var random = new Random(maximum ? 50 : 51);
+        foreach ((int runs, int length) in RunShapes.Concat(new[] { (40, 4), (40, 1), (20, 33) }))
+        {
+            float[] input = Enumerable.Range(0, runs * length).Select(_ => values[random.Next(values.Length)]).ToArray();
+            CheckArgRuns(input, runs, length, maximum, (v, b) => v > b, (v, b) => v < b, ReductionKernels.ArgMaxRuns, ReductionKernels.ArgMinRuns);
+            // Runs of one value repeated (ties everywhere) and of all-infinite values, where the extreme is the start.
+            float[] flat = Enumerable.Range(0, runs * length).Select(i => (i / length) % 3 == 0 ? float.NegativeInfinity : (i / length) % 3 == 1 ? float.PositiveInfinity : -0f).ToArray();
+            CheckArgRuns(flat, runs, length, maximum, (v, b) => v > b, (v, b) => v < b, ReductionKernels.ArgMaxRuns, ReductionKernels.ArgMinRuns);
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Int8ArgRunsAreTflmsLoop(bool maximum)
+    {
+        var random = new Random(maximum ? 52 : 53);
+        foreach ((int runs, int length) in RunShapes.Concat(new[] { (40, 4), (40, 1), (20, 33) }))
+        {
+            sbyte[] input = Enumerable.Range(0, runs * length)
+                .Select(i => (sbyte)(i % 2 == 0 ? random.Next(-2, 3) : i % 7 == 0 ? (i % 3 == 0 ? -128 : 127) : random.Next(-128, 128))).ToArray();
+            CheckArgRuns(input, runs, length, maximum, (v, b) => v > b, (v, b) => v < b, ReductionKernels.ArgMaxRuns, ReductionKernels.ArgMinRuns);
+        }
+        // The extreme alone at every position of runs around every lane count.
+        for (int length = 1; length <= 130; length++)
+        {
+            for (int at = 0; at < length; at++)
+            {
+                sbyte[] input = new sbyte[length];
+                input[at] = (sbyte)(maximum ? 1 : -1);
+                CheckArgRuns(input, 1, length, maximum, (v, b) => v > b, (v, b) => v < b, ReductionKernels.ArgMaxRuns, ReductionKernels.ArgMinRuns);
+            }
+        }
+    }
+
+    private delegate void ArgRunKernel<T>(ReadOnlySpan<T> input, int runLength, Span<int> output);
+
+    private static void CheckArgRuns<T>(T[] input, int runs, int length, bool maximum, Func<T, T, bool> greater, Func<T, T, bool> less, ArgRunKernel<T> argMax, ArgRunKernel<T> argMin)
+    {
+        int[] actual = new int[runs];
+        (maximum ? argMax : argMin)(input, length, actual);
+        // TFLM's loop on each run: one column, its rows one element apart.
+        int[] expected = new int[runs];
+        for (int o = 0; o < runs; o++)
+        {
+            expected[o] = ArgReference(input.Skip(o * length).Take(length).ToArray(), length, 1, 1, maximum ? greater : less)[0];
+        }
+        Assert.Equal(expected, actual);
+    }
+
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    public void FloatCumSumsAreTflmsLoop(bool exclusive, bool reverse)
+    {
+        var random = new Random((exclusive ? 60 : 61) + (reverse ? 2 : 0));
+        foreach ((int rows, int columns, int _) in ArgShapes.Concat(new[] { (100, 33, 0), (3, 1000, 0), (0, 8, 0) }))
+        {
+            float[] input = Floats(rows * columns, random, specials: true);
+            float[] expected = new float[input.Length];
+            for (int j = 0; j < columns; j++)
+            {
+                float sum = 0f;
+                for (int d = reverse ? rows - 1 : 0; reverse ? d >= 0 : d < rows; d += reverse ? -1 : 1)
+                {
+                    int i = d * columns + j;
+                    float before = sum;
+                    sum += input[i];
+                    expected[i] = exclusive ? before : sum;
+                }
+            }
+            float[] actual = new float[input.Length];
+            ReductionKernels.CumSum(input, rows, columns, exclusive, reverse, actual);
+            Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), actual.Select(BitConverter.SingleToInt32Bits));
+            // In place, as a model whose output shares the input's buffer would run it.
+            ReductionKernels.CumSum(input, rows, columns, exclusive, reverse, input);
+            Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), input.Select(BitConverter.SingleToInt32Bits));
+        }
+    }
+
     [Fact]
     public void RowsMustFitTheInput()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => ReductionKernels.Sum(new float[10], 2, 8, new float[4]));
         Assert.Throws<ArgumentOutOfRangeException>(() => ReductionKernels.Sum(new float[10], 0, 8, new float[4]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ReductionKernels.MaxRuns(new sbyte[10], 3, new sbyte[4]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ReductionKernels.MaxRuns(new sbyte[10], 0, new sbyte[4]));
     }
 }

@@ -77,6 +77,14 @@ internal sealed class ArgMinMax : OperatorDefinition<ArgMinMaxLayer>
             writer.CloseBlock();
             return;
         }
+        if (layer.Inner == 1)
+        {
+            // The innermost axis: one contiguous run per output.
+            writer.WriteLine($"// Vector kernel: the extreme of each run of {layer.AxisSize}, then the first index holding it (a NaN never wins; one at index 0 answers 0).");
+            writer.WriteLine($"global::TinyModel.ReductionKernels.{(layer.Maximum ? "ArgMaxRuns" : "ArgMinRuns")}(input, {layer.AxisSize}, output);");
+            writer.CloseBlock();
+            return;
+        }
         writer.OpenBlock($"for (int outer = 0; outer < {layer.Outer}; outer++)");
         writer.OpenBlock($"for (int inner = 0; inner < {layer.Inner}; inner++)");
         writer.WriteLine($"int start = outer * {(long)layer.AxisSize * layer.Inner} + inner;");
@@ -105,14 +113,7 @@ internal sealed class ArgMinMax : OperatorDefinition<ArgMinMaxLayer>
         string kernel = $"global::TinyModel.ReductionKernels.{(layer.Maximum ? "ArgMax" : "ArgMin")}";
         long block = (long)layer.AxisSize * layer.Inner;
         writer.WriteLine($"// Vector kernel: the {layer.Inner} columns after the axis searched at once, a lane per column (value and index), rows {layer.AxisSize} apart by {layer.Inner}.");
-        if (layer.Outer == 1)
-        {
-            writer.WriteLine($"{kernel}(input, {layer.AxisSize}, {layer.Inner}, output);");
-            return;
-        }
-        writer.OpenBlock($"for (int outer = 0; outer < {layer.Outer}; outer++)");
-        writer.WriteLine($"{kernel}(input.Slice(outer * {block}, {block}), {layer.AxisSize}, {layer.Inner}, output.Slice(outer * {layer.Inner}, {layer.Inner}));");
-        writer.CloseBlock();
+        SingleAxis.WriteBlockCalls(writer, layer.Outer, block, layer.Inner, (input, output) => $"{kernel}({input}, {layer.AxisSize}, {layer.Inner}, {output});");
     }
 }
 

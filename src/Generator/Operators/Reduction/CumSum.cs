@@ -3,6 +3,7 @@ using TinyModel.Generator.Emitting;
 using TinyModel.Generator.Lowering;
 using TinyModel.Generator.Model;
 using TinyModel.Generator.Operators.Elementwise;
+using TinyModel.Generator.Operators.ElementwiseBinary;
 using TinyModel.Generator.Reading;
 
 namespace TinyModel.Generator.Operators.Reduction;
@@ -93,6 +94,12 @@ internal sealed class CumSum : OperatorDefinition<CumSumLayer>
         }
         writer.WriteLine("/// </summary>");
         writer.OpenBlock(context.Signature(layer));
+        if (isFloat && layer.After >= BinaryKernel.MinRun)
+        {
+            WriteColumnKernelCalls(writer, layer);
+            writer.CloseBlock();
+            return;
+        }
         writer.OpenBlock($"for (int b = 0; b < {layer.Before}; b++)");
         writer.OpenBlock($"for (int a = 0; a < {layer.After}; a++)");
         writer.WriteLine($"int start = b * {(long)layer.Depth * layer.After} + a;");
@@ -133,6 +140,19 @@ internal sealed class CumSum : OperatorDefinition<CumSumLayer>
         writer.CloseBlock();
         writer.CloseBlock();
         writer.CloseBlock();
+    }
+
+    /// <summary>
+    /// Float along an axis that is not the innermost: the <c>after</c> values are columns, and
+    /// <c>TinyModel.ReductionKernels.CumSum</c> runs their sums side by side (a lane per column, each in TFLM's order),
+    /// once per block before the axis.
+    /// </summary>
+    private static void WriteColumnKernelCalls(SourceWriter writer, CumSumLayer layer)
+    {
+        string flags = $"exclusive: {(layer.Exclusive ? "true" : "false")}, reverse: {(layer.Reverse ? "true" : "false")}";
+        long block = (long)layer.Depth * layer.After;
+        writer.WriteLine($"// Vector kernel: the {layer.After} columns after the axis summed side by side, each down its {layer.Depth} rows in order.");
+        SingleAxis.WriteBlockCalls(writer, layer.Before, block, block, (input, output) => $"global::TinyModel.ReductionKernels.CumSum({input}, {layer.Depth}, {layer.After}, {flags}, {output});");
     }
 
     private static string Scaled(string x, CumSumLayer layer) => ElementwiseCode.MultiplySmallerThanOne(x, layer.InputMultiplier, layer.InputShift);

@@ -239,6 +239,13 @@ internal sealed partial class Reduce : OperatorDefinition<ReduceLayer>
             writer.CloseBlock();
             return;
         }
+        if (spanKernels && RunKernel(layer, input) is string runKernel)
+        {
+            writer.WriteLine($"// Vector kernel: each output combines {layer.Count} contiguous values (integer results do not depend on their order).");
+            writer.WriteLine($"global::TinyModel.ReductionKernels.{runKernel}(input, {layer.Count}{QuantizationArguments(layer)}, output);");
+            writer.CloseBlock();
+            return;
+        }
 
         writer.WriteLine($"int o = {firstOutput};");
         string position = firstInput;
@@ -328,6 +335,26 @@ internal sealed partial class Reduce : OperatorDefinition<ReduceLayer>
         };
     }
 
+    /// <summary>
+    /// The <c>TinyModel.ReductionKernels</c> run kernel for an integer reduction over the innermost axes (one
+    /// contiguous run per output), or null. Integer sums, maxima and minima are exact in any order, so the run is
+    /// reduced across vector lanes; float runs keep the loops (a horizontal float sum would change the bits).
+    /// </summary>
+    private static string? RunKernel(ReduceLayer layer, ValueSpec input)
+    {
+        if (layer.Count == 0 || layer.ReducedCounts.Count != 1 || !layer.Axes.Contains(input.Shape.Count - 1))
+        {
+            return null;
+        }
+        return (layer.Type, layer.Kind) switch
+        {
+            (ElementType.Int8 or ElementType.Int16, ReduceKind.Sum or ReduceKind.Mean) => "SumRuns",
+            (ElementType.Int8, ReduceKind.Max) => "MaxRuns",
+            (ElementType.Int8, ReduceKind.Min) => "MinRuns",
+            _ => null,
+        };
+    }
+
     /// <summary>Writes the loops over the outer kept dimensions, each calling the column kernel on one block of rows.</summary>
     private static void WriteColumnReduction(SourceWriter writer, ReduceLayer layer, string kernel)
     {
@@ -345,10 +372,7 @@ internal sealed partial class Reduce : OperatorDefinition<ReduceLayer>
         }
         string rows = outer > 0 ? $"input.Slice({position})" : "input";
         string columnsOut = outer > 0 ? $"output.Slice(o, {columns})" : "output";
-        string quantization = layer.Requantize
-            ? $", {Literals.Int(layer.InputZeroPoint)}, {Literals.Int(layer.Multiplier)}, {Literals.Int(layer.Shift)}, {Literals.Int(layer.OutputZeroPoint)}"
-            : string.Empty;
-        writer.WriteLine($"global::TinyModel.ReductionKernels.{kernel}({rows}, {layer.ReducedCounts[0]}, {layer.ReducedStrides[0]}{quantization}, {columnsOut});");
+        writer.WriteLine($"global::TinyModel.ReductionKernels.{kernel}({rows}, {layer.ReducedCounts[0]}, {layer.ReducedStrides[0]}{QuantizationArguments(layer)}, {columnsOut});");
         if (outer > 0)
         {
             writer.WriteLine($"o += {columns};");
@@ -358,6 +382,11 @@ internal sealed partial class Reduce : OperatorDefinition<ReduceLayer>
             writer.CloseBlock();
         }
     }
+
+    /// <summary>The requantization arguments a kernel takes after its shape (zero points, multiplier, shift), or nothing.</summary>
+    private static string QuantizationArguments(ReduceLayer layer) => layer.Requantize
+        ? $", {Literals.Int(layer.InputZeroPoint)}, {Literals.Int(layer.Multiplier)}, {Literals.Int(layer.Shift)}, {Literals.Int(layer.OutputZeroPoint)}"
+        : string.Empty;
 
     private static int LeadingZeroCount(ulong value)
     {

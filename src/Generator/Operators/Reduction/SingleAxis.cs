@@ -1,3 +1,5 @@
+using System;
+using TinyModel.Generator.Common;
 using TinyModel.Generator.Lowering;
 using TinyModel.Generator.Model;
 using TinyModel.Generator.Reading;
@@ -31,5 +33,21 @@ internal readonly record struct SingleAxis(int Axis, int Before, int After)
             after *= input.Shape[d];
         }
         return new SingleAxis(axis, before, after);
+    }
+
+    /// <summary>
+    /// Writes a column kernel's calls, one per block before the axis: <paramref name="call"/> makes the call from a
+    /// block's input and output spans (the whole tensors when there is one block).
+    /// </summary>
+    public static void WriteBlockCalls(SourceWriter writer, int before, long inputBlock, long outputBlock, Func<string, string, string> call)
+    {
+        if (before == 1)
+        {
+            writer.WriteLine(call("input", "output"));
+            return;
+        }
+        writer.OpenBlock($"for (int outer = 0; outer < {before}; outer++)");
+        writer.WriteLine(call($"input.Slice(outer * {inputBlock}, {inputBlock})", $"output.Slice(outer * {outputBlock}, {outputBlock})"));
+        writer.CloseBlock();
     }
 }
