@@ -80,19 +80,7 @@ internal sealed partial class UnidirectionalSequenceLstm
         }
         else
         {
-            writer.WriteLine("// Cell update: c = f·c + i·g, in TFLM's order.");
-            writer.WriteLine("float forgotten = forgetGate * input2[c + s];");
-            writer.WriteLine("float added = inputGate * cellGate;");
-            writer.WriteLine("float cell = forgotten + added;");
-            if (layer.CellClip > 0)
-            {
-                string clip = Literals.Float(layer.CellClip), negative = Literals.Float(-layer.CellClip);
-                writer.WriteLine($"cell = cell < {clip} ? cell : {clip};");
-                writer.WriteLine($"cell = cell < {negative} ? {negative} : cell;");
-            }
-            writer.WriteLine("input2[c + s] = cell;");
-            writer.WriteLine("// Hidden update: h = tanh(c)·o.");
-            writer.WriteLine($"output[y + s] = {math}.Tanh(cell) * outputGate;");
+            WriteFloatCellAndHidden(writer, layer, "input2[c + s]", "output[y + s]", $"{math}.Tanh");
         }
         writer.CloseBlock();
         writer.WriteLine("// Every unit has read the old hidden state: the new one is this step's output row.");

@@ -401,19 +401,7 @@ internal sealed partial class UnidirectionalSequenceLstm : OperatorDefinition<Un
         }
         else
         {
-            writer.WriteLine("// Cell update: c = f·c + i·g, in TFLM's order.");
-            writer.WriteLine("float forgotten = forgetGate * c[s];");
-            writer.WriteLine("float added = inputGate * cellGate;");
-            writer.WriteLine("float cell = forgotten + added;");
-            if (layer.CellClip > 0)
-            {
-                string clip = Literals.Float(layer.CellClip), negative = Literals.Float(-layer.CellClip);
-                writer.WriteLine($"cell = cell < {clip} ? cell : {clip};");
-                writer.WriteLine($"cell = cell < {negative} ? {negative} : cell;");
-            }
-            writer.WriteLine("c[s] = cell;");
-            writer.WriteLine("// Hidden update: h = tanh(c)·o.");
-            writer.WriteLine("y[s] = global::System.MathF.Tanh(cell) * outputGate;");
+            WriteFloatCellAndHidden(writer, layer, "c[s]", "y[s]", "global::System.MathF.Tanh");
         }
         writer.CloseBlock();
         writer.WriteLine("// Every unit has read the old hidden state: the new one is this step's output row.");
@@ -430,6 +418,27 @@ internal sealed partial class UnidirectionalSequenceLstm : OperatorDefinition<Un
     }
 
     /// <summary>The layer method's summary, both flavors: the gates, the state, the integer arithmetic, without the closing tag.</summary>
+    /// <summary>
+    /// The float cell and hidden updates of one unit, the same in both flavors but for where the cell state and the
+    /// output live and which tanh they call.
+    /// </summary>
+    private static void WriteFloatCellAndHidden(SourceWriter writer, UnidirectionalSequenceLstmLayer layer, string cellState, string output, string tanh)
+    {
+        writer.WriteLine("// Cell update: c = f·c + i·g, in TFLM's order.");
+        writer.WriteLine($"float forgotten = forgetGate * {cellState};");
+        writer.WriteLine("float added = inputGate * cellGate;");
+        writer.WriteLine("float cell = forgotten + added;");
+        if (layer.CellClip > 0)
+        {
+            string clip = Literals.Float(layer.CellClip), negative = Literals.Float(-layer.CellClip);
+            writer.WriteLine($"cell = cell < {clip} ? cell : {clip};");
+            writer.WriteLine($"cell = cell < {negative} ? {negative} : cell;");
+        }
+        writer.WriteLine($"{cellState} = cell;");
+        writer.WriteLine("// Hidden update: h = tanh(c)·o.");
+        writer.WriteLine($"{output} = {tanh}(cell) * outputGate;");
+    }
+
     private static void WriteSummary(SourceWriter writer, UnidirectionalSequenceLstmLayer layer, ModelSpec model)
     {
         ValueSpec input = model.Value(layer.Inputs[0]);
