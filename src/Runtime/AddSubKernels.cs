@@ -17,6 +17,21 @@ namespace TinyModel;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static partial class AddSubKernels
 {
+    /// <summary>The float loops' widest vectors on this machine: 256 or 128 bits, else scalar.</summary>
+    public static InstructionTier FloatTier => InstructionTiers.Portable256;
+
+    /// <summary>
+    /// The int8 loops' widest lanes on this machine (ADD, SUB and ADD_N's input steps): AVX-512, AVX2, SSE4.1 or
+    /// AdvSimd, else scalar. A layer whose rescaling has no exact vector form (<see cref="AddSubQuantization.VectorizesInt8"/>)
+    /// runs scalar on any machine.
+    /// </summary>
+    public static InstructionTier Int8Tier =>
+        Vector512.IsHardwareAccelerated && Avx512BW.IsSupported ? InstructionTier.Avx512
+        : Avx2.IsSupported ? InstructionTier.Avx2
+        : Vector128.IsHardwareAccelerated && Sse41.IsSupported ? InstructionTier.Sse
+        : Vector128.IsHardwareAccelerated && AdvSimd.IsSupported ? InstructionTier.AdvSimd
+        : InstructionTier.Scalar;
+
     /// <summary><c>output[i] = clamp(x[i] + y[i], min, max)</c>, clamped as TFLM's <c>ActivationFunctionWithMinMax</c> (<c>std::max</c>, then <c>std::min</c>).</summary>
     /// <param name="x">The first input.</param>
     /// <param name="y">The second input, as long as the first.</param>

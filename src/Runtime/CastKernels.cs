@@ -16,6 +16,9 @@ namespace TinyModel;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class CastKernels
 {
+    /// <summary>The widest vectors the conversions take on this machine: 256 or 128 bits, else scalar.</summary>
+    public static InstructionTier Tier => InstructionTiers.Portable256;
+
     /// <summary><c>output[i] = static_cast&lt;TTo&gt;(input[i])</c>, for two different types of the ones above.</summary>
     /// <typeparam name="TFrom">The input's element type.</typeparam>
     /// <typeparam name="TTo">The output's element type.</typeparam>

@@ -63,6 +63,22 @@ internal static class InstructionTiers
         : AdvSimd.Arm64.IsSupported ? InstructionTier.AdvSimd
         : InstructionTier.Scalar;
 
+    /// <summary>Portable vectors up to 256 bits, for loops with no 512-bit form: <c>Vector256</c>, else <c>Vector128</c>, else scalar.</summary>
+    public static InstructionTier Portable256 =>
+        Vector256.IsHardwareAccelerated ? InstructionTier.Vector256
+        : Vector128.IsHardwareAccelerated ? InstructionTier.Vector128
+        : InstructionTier.Scalar;
+
+    /// <summary>
+    /// The fixed-point lanes of <see cref="FixedPointLanes"/> (TFLM's rounding doubling high multiply and rounding shift):
+    /// eight lanes with AVX2, four with SSE4.1 or ARM64's AdvSimd, else scalar.
+    /// </summary>
+    public static InstructionTier FixedPoint =>
+        Avx2.IsSupported ? InstructionTier.Avx2
+        : Sse41.IsSupported ? InstructionTier.Sse
+        : AdvSimd.IsSupported ? InstructionTier.AdvSimd
+        : InstructionTier.Scalar;
+
     /// <summary>Whether a <see cref="Portable"/> tier has 256-bit vectors (it is <c>Vector256</c> or <c>Vector512</c>, which implies them).</summary>
     public static bool Has256(InstructionTier portable) => portable is InstructionTier.Vector512 or InstructionTier.Vector256;
 

@@ -23,6 +23,12 @@ public static class QuantizationKernels
 {
     private const int Block = 16;
 
+    /// <summary>The widest vectors QUANTIZE and DEQUANTIZE take on this machine: 256 or 128 bits, else scalar.</summary>
+    public static InstructionTier FloatTier => InstructionTiers.Portable256;
+
+    /// <summary>The widest fixed-point lanes the int-to-int requantizations take on this machine: AVX2, SSE4.1 or AdvSimd, else scalar.</summary>
+    public static InstructionTier RequantizeTier => InstructionTiers.FixedPoint;
+
     /// <summary>DEQUANTIZE int8: <c>output[i] = scale · (input[i] − zeroPoint)</c>.</summary>
     /// <param name="input">The quantized values.</param>
     /// <param name="scale">The input's scale.</param>

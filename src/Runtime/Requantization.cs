@@ -21,6 +21,9 @@ namespace TinyModel;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class Requantization
 {
+    /// <summary>The widest lanes these loops take on this machine: AVX2 (eight), SSE4.1 or AdvSimd (four), else scalar.</summary>
+    public static InstructionTier Tier => InstructionTiers.FixedPoint;
+
     /// <summary>Requantizes to int8 with one multiplier and exponent per channel.</summary>
     public static void ToInt8(ReadOnlySpan<int> acc, ReadOnlySpan<int> multipliers, ReadOnlySpan<int> shifts, int zeroPoint, int min, int max, Span<sbyte> output)
     {
