@@ -5,9 +5,10 @@
 #      with x86-64-v3 (when this CPU has AVX2) and with `native` (every instruction this CPU has, as the JIT uses),
 #      and the same program under the JIT, run model by model,
 #      interleaved, for $ROUNDS rounds (default 3) into artifacts/benchmarks/nativeaot.tsv. NATIVEAOT=0 skips it.
-#   2. BenchmarkDotNet: TinyModel's Invoke, ONNX Runtime on the same model (../shared/peers), and the generator
-#      on a 5 MB model; then the report. Extra arguments go to BenchmarkDotNet, e.g. --filter '*Invoke*' (both
-#      TinyModel and ONNX Runtime, without the generator).
+#   2. BenchmarkDotNet: TinyModel's Invoke, ONNX Runtime on the same model (../shared/peers), this machine's peak
+#      MAC rates (PeakBenchmarks, for the report's "% of peak"), and the generator on a 5 MB model; then the report.
+#      Extra arguments go to BenchmarkDotNet, e.g. --filter '*Invoke*' '*Peak*' (TinyModel, ONNX Runtime and the
+#      peaks, without the generator).
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1

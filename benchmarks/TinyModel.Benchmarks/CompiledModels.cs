@@ -23,6 +23,10 @@ internal static class CompiledModels
     public static long MacCount(string name) =>
         Find(name)?.GetField("MacCount", BindingFlags.Public | BindingFlags.Static)?.GetRawConstantValue() is long macs ? macs : 0;
 
+    /// <summary>Whether the model computes in float (its first input holds real values, not quantized ones).</summary>
+    public static bool IsFloat(string name) =>
+        Create(name).Inputs[0] is { ElementType: TensorElementType.Float32, IsQuantized: false };
+
     private static Type? Find(string name)
     {
         string className = TinyModelGenerator.DefaultClassName(name + ".tflite");

@@ -77,6 +77,7 @@ internal static class PerformanceReport
         }
         Dictionary<string, (double Fastest, double Allocated)> onnx = Fastest(summaries, nameof(InvokeBenchmarks.OnnxRuntime));
         NativeAotResults? aot = nativeAotResults is null ? null : NativeAotResults.Read(nativeAotResults);
+        MachinePeak? peak = MachinePeak.Read(summaries);
 
         var text = new StringBuilder();
         text.AppendLine("# Invoke latency");
@@ -93,6 +94,13 @@ internal static class PerformanceReport
         text.AppendLine("  inter-op thread, all graph optimizations, inputs and outputs bound once (`RunWithBinding`).");
         text.AppendLine("  **ORT ÷ TinyModel** above 1 means TinyModel is faster. **GMAC/s**: the model's multiply-accumulates");
         text.AppendLine("  (`MacCount`) per second of TinyModel's figure.");
+        if (peak is not null)
+        {
+            text.AppendLine("- **% of peak**: GMAC/s over this machine's peak for the instruction mix the model's convolutions run, measured");
+            text.AppendLine("  in the same run (`PeakBenchmarks`: independent accumulators in registers, no memory traffic): int8 models");
+            text.AppendLine("  multiply int16 pairs into int32 sums (`vpmaddwd` + `vpaddd`), float models multiply, then add (no fused");
+            text.AppendLine("  multiply-add, to keep TFLM's rounding). " + peak.Describe() + ".");
+        }
         if (aot is not null)
         {
             text.AppendLine("- **NativeAOT**: benchmarks/TinyModel.NativeAotBenchmarks, published with NativeAOT's default instruction set");
@@ -106,8 +114,8 @@ internal static class PerformanceReport
         text.AppendLine("- **TFLM**: its reference interpreter on this kind of machine, not in this run (`tflm_invoke_us.min` in");
         text.AppendLine("  ../shared/golden/<model>/meta.json, pinned to one core).");
         text.AppendLine();
-        text.AppendLine("| Model | TinyModel µs | ONNX Runtime µs | ORT ÷ TinyModel | GMAC/s | NativeAOT µs | ÷ JIT | NativeAOT x86-64-v3 µs | ÷ JIT | NativeAOT native µs | ÷ JIT | TFLM µs | TFLM ÷ TinyModel | Allocated B/call (TinyModel, ORT) |");
-        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine("| Model | TinyModel µs | ONNX Runtime µs | ORT ÷ TinyModel | GMAC/s | % of peak | NativeAOT µs | ÷ JIT | NativeAOT x86-64-v3 µs | ÷ JIT | NativeAOT native µs | ÷ JIT | TFLM µs | TFLM ÷ TinyModel | Allocated B/call (TinyModel, ORT) |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach ((string model, (double fastest, double allocated)) in tinyModel.OrderBy(m => m.Key, StringComparer.Ordinal))
         {
             double? tflm = TflmFastest(model);
@@ -115,9 +123,12 @@ internal static class PerformanceReport
             string ortAllocated = onnx.TryGetValue(model, out o) ? o.Allocated.ToString("0", CultureInfo.InvariantCulture) : "–";
             long macs = CompiledModels.MacCount(model);
             string gmacs = macs > 0 ? (macs / (fastest * 1e3)).ToString("0.00", CultureInfo.InvariantCulture) : "–";
+            string ofPeak = macs > 0 && peak is not null
+                ? (100 * macs / (fastest * 1e3) / peak.For(CompiledModels.IsFloat(model))).ToString("0", CultureInfo.InvariantCulture) + "%"
+                : "–";
             double? jit = aot?.Fastest("jit", model), aotDefault = aot?.Fastest("aot-default", model), aotV3 = aot?.Fastest("aot-x86-64-v3", model),
                 aotNative = aot?.Fastest("aot-native", model);
-            text.AppendLine($"| {model} | {F(fastest)} | {F(ort)} | {Ratio(ort, fastest)} | {gmacs} | {F(aotDefault)} | {Ratio(aotDefault, jit)} | {F(aotV3)} | {Ratio(aotV3, jit)} | {F(aotNative)} | {Ratio(aotNative, jit)} | {F(tflm)} | {Ratio(tflm, fastest)} | {allocated:0}, {ortAllocated} |");
+            text.AppendLine($"| {model} | {F(fastest)} | {F(ort)} | {Ratio(ort, fastest)} | {gmacs} | {ofPeak} | {F(aotDefault)} | {Ratio(aotDefault, jit)} | {F(aotV3)} | {Ratio(aotV3, jit)} | {F(aotNative)} | {Ratio(aotNative, jit)} | {F(tflm)} | {Ratio(tflm, fastest)} | {allocated:0}, {ortAllocated} |");
         }
 
         string path = Path.Combine(Paths.RepositoryRoot, "docs", "performance.md");
