@@ -84,6 +84,19 @@ public static partial class ReductionKernels
     public static void SumRuns(ReadOnlySpan<short> input, int blocks, int blockStride, int runLength, int inputZeroPoint, int multiplier, int shift, int outputZeroPoint, Span<short> output) =>
         QuantizedSumRuns(input, blocks, blockStride, runLength, inputZeroPoint, multiplier, shift, outputZeroPoint, short.MinValue, short.MaxValue, output);
 
+    /// <summary>
+    /// float REDUCE_MAX over two groups of reduced axes, the innermost reduced: TFLM's strict maximum of each output's runs
+    /// from <see cref="float.MinValue"/>; a zero maximum has the sign of the first zero in memory order.
+    /// </summary>
+    /// <inheritdoc cref="MaxRuns(ReadOnlySpan{sbyte}, int, int, int, Span{sbyte})"/>
+    public static void MaxRuns(ReadOnlySpan<float> input, int blocks, int blockStride, int runLength, Span<float> output) =>
+        ExtremeRuns<Maximum>(input, blocks, blockStride, runLength, output);
+
+    /// <summary>float REDUCE_MIN over two groups of reduced axes, the innermost reduced: as <see cref="MaxRuns(ReadOnlySpan{float}, int, int, int, Span{float})"/> with <c>&lt;</c>.</summary>
+    /// <inheritdoc cref="MaxRuns(ReadOnlySpan{sbyte}, int, int, int, Span{sbyte})"/>
+    public static void MinRuns(ReadOnlySpan<float> input, int blocks, int blockStride, int runLength, Span<float> output) =>
+        ExtremeRuns<Minimum>(input, blocks, blockStride, runLength, output);
+
     /// <summary>int8 REDUCE_MAX over two groups of reduced axes, the innermost reduced: the largest value of each output's runs.</summary>
     /// <param name="input">The first block's first run onward.</param>
     /// <param name="blocks">Runs combined into each output (at least 1): the outer group of reduced axes.</param>

@@ -62,12 +62,12 @@ public static partial class ReductionKernels
     /// </summary>
     /// <inheritdoc cref="MaxRuns(ReadOnlySpan{sbyte}, int, Span{sbyte})"/>
     public static void MaxRuns(ReadOnlySpan<float> input, int runLength, Span<float> output) =>
-        ExtremeRuns<Maximum>(input, runLength, output);
+        ExtremeRuns<Maximum>(input, 1, 0, runLength, output);
 
     /// <summary>float REDUCE_MIN over the innermost axes: as <see cref="MaxRuns(ReadOnlySpan{float}, int, Span{float})"/> with <c>&lt;</c> from <see cref="float.MaxValue"/>.</summary>
     /// <inheritdoc cref="MaxRuns(ReadOnlySpan{sbyte}, int, Span{sbyte})"/>
     public static void MinRuns(ReadOnlySpan<float> input, int runLength, Span<float> output) =>
-        ExtremeRuns<Minimum>(input, runLength, output);
+        ExtremeRuns<Minimum>(input, 1, 0, runLength, output);
 
     /// <summary>The runs' span, checked once: <c>runs · runLength</c> elements.</summary>
     private static ReadOnlySpan<T> Runs<T>(ReadOnlySpan<T> input, int runLength, int runs) =>
@@ -203,16 +203,29 @@ public static partial class ReductionKernels
         }
     }
 
-    private static void ExtremeRuns<TOperation>(ReadOnlySpan<float> input, int runLength, Span<float> output)
+    private static void ExtremeRuns<TOperation>(ReadOnlySpan<float> input, int blocks, int blockStride, int runLength, Span<float> output)
         where TOperation : struct, IFloatReduction
     {
-        ref float x = ref MemoryMarshal.GetReference(Runs(input, runLength, output.Length));
+        ref float x = ref MemoryMarshal.GetReference(Runs(input, blocks, blockStride, runLength, output.Length));
         for (int o = 0; o < output.Length; o++)
         {
-            ref float run = ref Unsafe.Add(ref x, o * runLength);
-            float best = RunExtreme<TOperation>(ref run, runLength, TOperation.Initial);
-            // The lanes may disagree on a zero's sign; TFLM's loop keeps the first zero (a later one never compares past it).
-            output[o] = best == 0f ? Unsafe.Add(ref run, FirstIndexOf(ref run, runLength, 0f)) : best;
+            float best = TOperation.Initial;
+            for (int b = 0, p = o * runLength; b < blocks; b++, p += blockStride)
+            {
+                best = TOperation.Combine(best, RunExtreme<TOperation>(ref Unsafe.Add(ref x, p), runLength, TOperation.Initial));
+            }
+            // The lanes may disagree on a zero's sign; TFLM's loop keeps the first zero in memory order (a later one never
+            // compares past it): it lies in the first run whose own extreme is zero (the runs before it hold no zero).
+            for (int b = 0, p = o * runLength; best == 0f && b < blocks; b++, p += blockStride)
+            {
+                ref float run = ref Unsafe.Add(ref x, p);
+                if (RunExtreme<TOperation>(ref run, runLength, TOperation.Initial) == 0f)
+                {
+                    best = Unsafe.Add(ref run, FirstIndexOf(ref run, runLength, 0f));
+                    break;
+                }
+            }
+            output[o] = best;
         }
     }
 

@@ -83,6 +83,50 @@ public class ReductionKernelsBlocksTests
         }
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void FloatRunBlockExtremesAreTflmsLoop(bool maximum)
+    {
+        var random = new Random(maximum ? 7 : 8);
+        foreach (int length in Lengths)
+        {
+            foreach ((int blocks, int runs, int blockStride) in new[] { (3, 4, 4 * length), (1, 2, 0), (2, 3, 3 * length + 7), (5, 1, length) })
+            {
+                float[] input = Enumerable.Range(0, (blocks - 1) * blockStride + runs * length).Select(_ => Values[random.Next(Values.Length)]).ToArray();
+                // Also: no zero in the first block, the first zero (negative or positive) in a later one, its opposite after it.
+                float[] zeros = Enumerable.Range(0, input.Length).Select(_ => maximum ? -1f : 1f).ToArray();
+                for (int o = 0; o < runs; o++)
+                {
+                    int b = blocks - 1 - o % blocks, at = b * blockStride + o * length + (o * 5) % length;
+                    zeros[at] = o % 2 == 0 ? -0f : 0f;
+                    if (at + 1 < (b * blockStride + (o + 1) * length))
+                    {
+                        zeros[at + 1] = o % 2 == 0 ? 0f : -0f;
+                    }
+                }
+                foreach (float[] values in new[] { input, zeros })
+                {
+                    float[] actual = new float[runs];
+                    if (maximum)
+                    {
+                        ReductionKernels.MaxRuns(values, blocks, blockStride, length, actual);
+                    }
+                    else
+                    {
+                        ReductionKernels.MinRuns(values, blocks, blockStride, length, actual);
+                    }
+                    for (int o = 0; o < runs; o++)
+                    {
+                        float[] members = Enumerable.Range(0, blocks).SelectMany(b => values.Skip(b * blockStride + o * length).Take(length)).ToArray();
+                        float expected = ExtremeReference(members, maximum);
+                        Assert.True(Bits(expected) == Bits(actual[o]), $"length {length}, blocks {blocks}, run {o}: expected {expected:R}, got {actual[o]:R}");
+                    }
+                }
+            }
+        }
+    }
+
     /// <summary>(blocks, blockStride, rows, rowStride, width): axes 0 and 2 of [blocks, 2, rows, width] and wider strides.</summary>
     private static readonly (int Blocks, int BlockStride, int Rows, int RowStride, int Width)[] BlockShapes =
         Lengths.SelectMany(w => new[] { (3, 2 * 4 * w, 4, w, w), (1, 0, 2, w, w), (2, 3 * w + 5, 3, w + 1, w) }).ToArray();

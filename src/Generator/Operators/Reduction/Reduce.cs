@@ -351,9 +351,8 @@ internal sealed partial class Reduce : OperatorDefinition<ReduceLayer>
     /// The <c>TinyModel.ReductionKernels</c> run kernel for a reduction over the innermost axes (one contiguous run per
     /// output, or one per block of the outer reduced axes), or null. Integer sums, maxima and minima and logical ands are
     /// exact in any order, so the runs are reduced across vector lanes. A float maximum or minimum is too, up to the sign
-    /// of a zero, which the kernel takes from the run's first zero; over several runs per output that first zero would
-    /// be searched across blocks, so that form keeps the loops, as float sums do (a horizontal float sum would change
-    /// the bits).
+    /// of a zero, which the kernel takes from the first zero in memory order. Float sums keep the loops (a horizontal
+    /// float sum would change the bits).
     /// </summary>
     private static string? RunKernel(ReduceLayer layer)
     {
@@ -366,8 +365,8 @@ internal sealed partial class Reduce : OperatorDefinition<ReduceLayer>
             (ElementType.Int8 or ElementType.Int16, ReduceKind.Sum or ReduceKind.Mean) => "SumRuns",
             (ElementType.Int8, ReduceKind.Max) => "MaxRuns",
             (ElementType.Int8, ReduceKind.Min) => "MinRuns",
-            (ElementType.Float32, ReduceKind.Max) when layer.ReducedCounts.Count == 1 => "MaxRuns",
-            (ElementType.Float32, ReduceKind.Min) when layer.ReducedCounts.Count == 1 => "MinRuns",
+            (ElementType.Float32, ReduceKind.Max) => "MaxRuns",
+            (ElementType.Float32, ReduceKind.Min) => "MinRuns",
             (ElementType.Bool, ReduceKind.All) when layer.ReducedCounts[layer.ReducedCounts.Count - 1] >= MinBoolLanes => "AllRuns",
             _ => null,
         };
