@@ -49,7 +49,7 @@ public static partial class ReductionKernels
             ref float run = ref Unsafe.Add(ref x, o * runLength);
             output[o] = !vectors ? ArgLoop<float, TComparison>(ref run, runLength)
                 : float.IsNaN(run) ? 0
-                : FirstIndexOf(ref run, runLength, RunExtreme<TOperation>(ref run, runLength));
+                : FirstIndexOf(ref run, runLength, RunExtreme<TOperation>(ref run, runLength, run));
         }
     }
 
@@ -86,15 +86,16 @@ public static partial class ReductionKernels
     }
 
     /// <summary>
-    /// The largest or smallest of <paramref name="n"/> floats by TFLM's strict comparison, starting from <c>x[0]</c>
-    /// (not a NaN): every lane starts there, so no NaN ever enters, and the lanes are combined in any order (exact: a
-    /// maximum of non-NaN values; ±0 compare equal, and the index search treats them alike).
+    /// The largest or smallest of <paramref name="n"/> floats by TFLM's strict comparison, starting from
+    /// <paramref name="start"/> (not a NaN): every lane starts there, so no NaN ever enters, and the lanes are combined
+    /// in any order (exact: a maximum of non-NaN values), except that ±0 compare equal, so a zero result may carry
+    /// either sign (the callers settle it by the first zero of the run).
     /// </summary>
-    private static float RunExtreme<TOperation>(ref float x, int n)
+    private static float RunExtreme<TOperation>(ref float x, int n, float start)
         where TOperation : struct, IFloatReduction
     {
         int i = 0;
-        float best = x;
+        float best = start;
         InstructionTier tier = Tier;
         if (tier >= InstructionTier.Vector128 && n >= Vector128<float>.Count)
         {

@@ -5,15 +5,16 @@ using System.Runtime.Intrinsics;
 
 namespace TinyModel;
 
-// Integer reductions over the innermost axes: each output combines one contiguous run of the input. Integer sums
-// (wrapping int32), maxima and minima do not depend on the order the values meet in, so a run is reduced across
-// vector lanes and then horizontally, with the scalar loop's result. (Float runs keep the generated loop: a
-// horizontal float sum would change the bits.)
+// Reductions over the innermost axes: each output combines one contiguous run of the input. Integer sums (wrapping
+// int32), maxima and minima do not depend on the order the values meet in, so a run is reduced across vector lanes
+// and then horizontally, with the scalar loop's result. A float maximum or minimum is order-free too but for the sign
+// of a zero, which the run's first zero settles (TFLM's strict comparison keeps the first of equal values). (Float
+// sums keep the generated loop: a horizontal float sum would change the bits.)
 public static partial class ReductionKernels
 {
     /// <summary>
     /// The widest vectors the run kernels (<see cref="SumRuns(ReadOnlySpan{sbyte}, int, int, int, int, int, Span{sbyte})"/>,
-    /// <see cref="MaxRuns"/>, <see cref="MinRuns"/>, <see cref="ArgMaxRuns(ReadOnlySpan{float}, int, Span{int})"/> and the other
+    /// <see cref="MaxRuns(ReadOnlySpan{float}, int, Span{float})"/>, <see cref="MinRuns(ReadOnlySpan{sbyte}, int, Span{sbyte})"/>, <see cref="ArgMaxRuns(ReadOnlySpan{float}, int, Span{int})"/> and the other
     /// ARG_MAX/ARG_MIN runs) take on this machine: the portable tiers, 512, 256 or 128 bits, else scalar.
     /// </summary>
     public static InstructionTier Tier
@@ -34,50 +35,70 @@ public static partial class ReductionKernels
     /// <param name="shift">Its power-of-two exponent.</param>
     /// <param name="outputZeroPoint">The output zero point.</param>
     /// <param name="output">One value per run.</param>
-    public static void SumRuns(ReadOnlySpan<sbyte> input, int runLength, int inputZeroPoint, int multiplier, int shift, int outputZeroPoint, Span<sbyte> output)
-    {
-        ref sbyte x = ref MemoryMarshal.GetReference(Runs(input, runLength, output.Length));
-        int offset = unchecked(inputZeroPoint * runLength);
-        for (int o = 0; o < output.Length; o++)
-        {
-            int sum = RunSum(ref Unsafe.Add(ref x, o * runLength), runLength);
-            output[o] = (sbyte)RequantizeSum(sum, offset, multiplier, shift, outputZeroPoint, sbyte.MinValue, sbyte.MaxValue);
-        }
-    }
+    public static void SumRuns(ReadOnlySpan<sbyte> input, int runLength, int inputZeroPoint, int multiplier, int shift, int outputZeroPoint, Span<sbyte> output) =>
+        QuantizedSumRuns(input, 1, 0, runLength, inputZeroPoint, multiplier, shift, outputZeroPoint, sbyte.MinValue, sbyte.MaxValue, output);
 
     /// <summary>int16 SUM or MEAN over the innermost axes, as the int8 one, clamped to int16.</summary>
     /// <inheritdoc cref="SumRuns(ReadOnlySpan{sbyte}, int, int, int, int, int, Span{sbyte})"/>
-    public static void SumRuns(ReadOnlySpan<short> input, int runLength, int inputZeroPoint, int multiplier, int shift, int outputZeroPoint, Span<short> output)
-    {
-        ref short x = ref MemoryMarshal.GetReference(Runs(input, runLength, output.Length));
-        int offset = unchecked(inputZeroPoint * runLength);
-        for (int o = 0; o < output.Length; o++)
-        {
-            int sum = RunSum(ref Unsafe.Add(ref x, o * runLength), runLength);
-            output[o] = (short)RequantizeSum(sum, offset, multiplier, shift, outputZeroPoint, short.MinValue, short.MaxValue);
-        }
-    }
+    public static void SumRuns(ReadOnlySpan<short> input, int runLength, int inputZeroPoint, int multiplier, int shift, int outputZeroPoint, Span<short> output) =>
+        QuantizedSumRuns(input, 1, 0, runLength, inputZeroPoint, multiplier, shift, outputZeroPoint, short.MinValue, short.MaxValue, output);
 
     /// <summary>int8 REDUCE_MAX over the innermost axes: the largest value of each run.</summary>
     /// <param name="input"><c>output.Length</c> runs, one after the other.</param>
     /// <param name="runLength">Values combined into each output (at least 1).</param>
     /// <param name="output">One value per run.</param>
     public static void MaxRuns(ReadOnlySpan<sbyte> input, int runLength, Span<sbyte> output) =>
-        ExtremeRuns<Maximum>(input, runLength, output);
+        ExtremeRuns<Maximum>(input, 1, 0, runLength, output);
 
     /// <summary>int8 REDUCE_MIN over the innermost axes: the smallest value of each run.</summary>
-    /// <inheritdoc cref="MaxRuns"/>
+    /// <inheritdoc cref="MaxRuns(ReadOnlySpan{sbyte}, int, Span{sbyte})"/>
     public static void MinRuns(ReadOnlySpan<sbyte> input, int runLength, Span<sbyte> output) =>
-        ExtremeRuns<Minimum>(input, runLength, output);
+        ExtremeRuns<Minimum>(input, 1, 0, runLength, output);
+
+    /// <summary>
+    /// float REDUCE_MAX over the innermost axes, as TFLM's <c>best = v &gt; best ? v : best</c> from
+    /// <see cref="float.MinValue"/> along each run: NaNs and −∞ never win (a run of them gives <see cref="float.MinValue"/>),
+    /// and a zero maximum has the sign of the run's first zero.
+    /// </summary>
+    /// <inheritdoc cref="MaxRuns(ReadOnlySpan{sbyte}, int, Span{sbyte})"/>
+    public static void MaxRuns(ReadOnlySpan<float> input, int runLength, Span<float> output) =>
+        ExtremeRuns<Maximum>(input, 1, 0, runLength, output);
+
+    /// <summary>float REDUCE_MIN over the innermost axes: as <see cref="MaxRuns(ReadOnlySpan{float}, int, Span{float})"/> with <c>&lt;</c> from <see cref="float.MaxValue"/>.</summary>
+    /// <inheritdoc cref="MaxRuns(ReadOnlySpan{sbyte}, int, Span{sbyte})"/>
+    public static void MinRuns(ReadOnlySpan<float> input, int runLength, Span<float> output) =>
+        ExtremeRuns<Minimum>(input, 1, 0, runLength, output);
 
     /// <summary>The runs' span, checked once: <c>runs · runLength</c> elements.</summary>
-    private static ReadOnlySpan<T> Runs<T>(ReadOnlySpan<T> input, int runLength, int runs)
+    private static ReadOnlySpan<T> Runs<T>(ReadOnlySpan<T> input, int runLength, int runs) =>
+        Runs(input, 1, 0, runLength, runs);
+
+    /// <summary>The span of blocks of runs, checked once: <c>(blocks − 1) · blockStride + runs · runLength</c> elements.</summary>
+    private static ReadOnlySpan<T> Runs<T>(ReadOnlySpan<T> input, int blocks, int blockStride, int runLength, int runs)
     {
-        if (runLength < 1)
+        if (runLength < 1 || blocks < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(runLength), runLength, "A reduction combines at least one value.");
+            throw new ArgumentOutOfRangeException(runLength < 1 ? nameof(runLength) : nameof(blocks), Math.Min(runLength, blocks), "A reduction combines at least one value.");
         }
-        return input.Slice(0, checked(runs * runLength));
+        return input.Slice(0, checked((blocks - 1) * blockStride + runs * runLength));
+    }
+
+    /// <summary>The int8 and int16 run SUM: each output's runs (one per block) summed in int32, requantized and clamped to <c>[min, max]</c>.</summary>
+    private static void QuantizedSumRuns<T>(ReadOnlySpan<T> input, int blocks, int blockStride, int runLength, int inputZeroPoint, int multiplier, int shift, int outputZeroPoint, int min, int max, Span<T> output)
+        where T : unmanaged
+    {
+        ref T x = ref MemoryMarshal.GetReference(Runs(input, blocks, blockStride, runLength, output.Length));
+        int offset = unchecked(inputZeroPoint * runLength * blocks);
+        for (int o = 0; o < output.Length; o++)
+        {
+            int sum = 0;
+            for (int b = 0, p = o * runLength; b < blocks; b++, p += blockStride)
+            {
+                sum += RunSum(ref Unsafe.Add(ref x, p), runLength);
+            }
+            int v = RequantizeSum(sum, offset, multiplier, shift, outputZeroPoint, min, max);
+            output[o] = typeof(T) == typeof(sbyte) ? Unsafe.BitCast<sbyte, T>((sbyte)v) : Unsafe.BitCast<short, T>((short)v);
+        }
     }
 
     /// <summary>TFLM's requantization of an int32 sum, clamped to <c>[min, max]</c> (shared by the column and run kernels).</summary>
@@ -167,13 +188,44 @@ public static partial class ReductionKernels
         return c + d;
     }
 
-    private static void ExtremeRuns<TOperation>(ReadOnlySpan<sbyte> input, int runLength, Span<sbyte> output)
+    private static void ExtremeRuns<TOperation>(ReadOnlySpan<sbyte> input, int blocks, int blockStride, int runLength, Span<sbyte> output)
         where TOperation : struct, IInt8Extreme
     {
-        ref sbyte x = ref MemoryMarshal.GetReference(Runs(input, runLength, output.Length));
+        ref sbyte x = ref MemoryMarshal.GetReference(Runs(input, blocks, blockStride, runLength, output.Length));
         for (int o = 0; o < output.Length; o++)
         {
-            output[o] = RunExtreme<TOperation>(ref Unsafe.Add(ref x, o * runLength), runLength);
+            sbyte best = RunExtreme<TOperation>(ref Unsafe.Add(ref x, o * runLength), runLength);
+            for (int b = 1, p = o * runLength + blockStride; b < blocks; b++, p += blockStride)
+            {
+                best = TOperation.Combine(best, RunExtreme<TOperation>(ref Unsafe.Add(ref x, p), runLength));
+            }
+            output[o] = best;
+        }
+    }
+
+    private static void ExtremeRuns<TOperation>(ReadOnlySpan<float> input, int blocks, int blockStride, int runLength, Span<float> output)
+        where TOperation : struct, IFloatReduction
+    {
+        ref float x = ref MemoryMarshal.GetReference(Runs(input, blocks, blockStride, runLength, output.Length));
+        for (int o = 0; o < output.Length; o++)
+        {
+            float best = TOperation.Initial;
+            for (int b = 0, p = o * runLength; b < blocks; b++, p += blockStride)
+            {
+                best = TOperation.Combine(best, RunExtreme<TOperation>(ref Unsafe.Add(ref x, p), runLength, TOperation.Initial));
+            }
+            // The lanes may disagree on a zero's sign; TFLM's loop keeps the first zero in memory order (a later one never
+            // compares past it): it lies in the first run whose own extreme is zero (the runs before it hold no zero).
+            for (int b = 0, p = o * runLength; best == 0f && b < blocks; b++, p += blockStride)
+            {
+                ref float run = ref Unsafe.Add(ref x, p);
+                if (RunExtreme<TOperation>(ref run, runLength, TOperation.Initial) == 0f)
+                {
+                    best = Unsafe.Add(ref run, FirstIndexOf(ref run, runLength, 0f));
+                    break;
+                }
+            }
+            output[o] = best;
         }
     }
 

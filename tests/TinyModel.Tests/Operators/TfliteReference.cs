@@ -254,6 +254,38 @@ internal static class TfliteReference
         return (int)((x * reduced + (1L << (totalShift - 1))) >> totalShift);
     }
 
+    /// <summary>
+    /// reference/cumsum.h quantized <c>CumSum</c> over a tensor seen as [before, depth, after]: every value offset, shifted
+    /// left by 20 and scaled by <c>MultiplyByQuantizedMultiplierSmallerThanOneExp</c>; the accumulator starts at the
+    /// same scaling of the offset alone (TFLM's quirk); each running sum (before the value when exclusive) rescaled to
+    /// the output. Shifts are at most 0, where <see cref="MultiplyByQuantizedMultiplier(int, int, int)"/> is that function.
+    /// </summary>
+    public static sbyte[] CumSumInt8(sbyte[] input, int before, int depth, int after, bool exclusive, bool reverse,
+        int inputOffset, int inputMultiplier, int inputShift, int outputOffset, int outputMultiplier, int outputShift)
+    {
+        var output = new sbyte[input.Length];
+        for (int b = 0; b < before; b++)
+        {
+            for (int a = 0; a < after; a++)
+            {
+                int accumulator = MultiplyByQuantizedMultiplier(inputOffset * (1 << 20), inputMultiplier, inputShift);
+                for (int d = 0; d < depth; d++)
+                {
+                    int index = (b * depth + (reverse ? depth - 1 - d : d)) * after + a;
+                    int scaled = MultiplyByQuantizedMultiplier((inputOffset + input[index]) * (1 << 20), inputMultiplier, inputShift);
+                    int scaledOutput = accumulator;
+                    accumulator = unchecked(accumulator + scaled);
+                    if (!exclusive)
+                    {
+                        scaledOutput = accumulator;
+                    }
+                    output[index] = (sbyte)Math.Clamp(MultiplyByQuantizedMultiplier(scaledOutput, outputMultiplier, outputShift) + outputOffset, -128, 127);
+                }
+            }
+        }
+        return output;
+    }
+
     /// <summary>The NumPy-broadcast flat index into <paramref name="shape"/> of the output element <paramref name="flat"/>.</summary>
     public static int BroadcastIndex(int flat, int[] outputShape, int[] shape)
     {

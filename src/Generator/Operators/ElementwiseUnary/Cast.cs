@@ -53,6 +53,11 @@ internal sealed class Cast : OperatorDefinition<CastLayer>
         {
             writer.WriteLine($"global::TinyModel.CastKernels.Convert<{layer.InputType.CSharpName()}, {layer.OutputType.CSharpName()}>(input, output);");
         }
+        else if (layer.InputType == layer.OutputType)
+        {
+            // A copy: the runtime's block copy (vectorized, and safe when the output shares the input's storage).
+            writer.WriteLine($"input.Slice(0, {layer.ElementCount}).CopyTo(output);");
+        }
         else
         {
             writer.OpenBlock($"for (int i = 0; i < {layer.ElementCount}; i++)");
@@ -65,7 +70,7 @@ internal sealed class Cast : OperatorDefinition<CastLayer>
     /// <summary>
     /// Whether <c>TinyModel.CastKernels</c> converts the pair, with the same bits as <see cref="Convert"/>: two different
     /// types among int8, int16, int32, uint32 and float32, except uint32 ↔ float32 (conversions through 64 bits there).
-    /// Bools and copies keep the loop.
+    /// Bools keep the loop; copies are a block copy.
     /// </summary>
     private static bool Vectorized(ElementType from, ElementType to) =>
         from != to && from != ElementType.Bool

@@ -23,6 +23,12 @@ internal sealed class CumSum : OperatorDefinition<CumSumLayer>
     private const int OptionReverse = 1; // CumsumOptions.reverse
     private const int LeftShift = 20; // TFLM's kCumSumIntegerShift
 
+    /// <summary>
+    /// int8 columns fewer than a vector are rescaled a column's rows at a time: worth the kernel's call from this
+    /// many rows (measured 0.5× for 4 rows of one column, 2× and more for 256).
+    /// </summary>
+    private const int MinInt8Rows = 16;
+
     public CumSum()
         : base(BuiltinCode)
     {
@@ -94,7 +100,7 @@ internal sealed class CumSum : OperatorDefinition<CumSumLayer>
         }
         writer.WriteLine("/// </summary>");
         writer.OpenBlock(context.Signature(layer));
-        if (isFloat && layer.After >= BinaryKernel.MinRun)
+        if (layer.After >= BinaryKernel.MinRun || (!isFloat && layer.Depth >= MinInt8Rows))
         {
             WriteColumnKernelCalls(writer, layer);
             writer.CloseBlock();
@@ -143,16 +149,20 @@ internal sealed class CumSum : OperatorDefinition<CumSumLayer>
     }
 
     /// <summary>
-    /// Float along an axis that is not the innermost: the <c>after</c> values are columns, and
-    /// <c>TinyModel.ReductionKernels.CumSum</c> runs their sums side by side (a lane per column, each in TFLM's order),
-    /// once per block before the axis.
+    /// Float along an axis that is not the innermost, and int8 with enough columns or rows: the <c>after</c> values are columns, and
+    /// <c>TinyModel.ReductionKernels.CumSum</c> runs their sums (float: a lane per column, each in TFLM's order; int8:
+    /// TFLM's per-value rescaling lane-wise, the int32 sums exact in any order), once per block before the axis.
     /// </summary>
     private static void WriteColumnKernelCalls(SourceWriter writer, CumSumLayer layer)
     {
         string flags = $"exclusive: {(layer.Exclusive ? "true" : "false")}, reverse: {(layer.Reverse ? "true" : "false")}";
+        string scales = layer.Type == ElementType.Float32 ? string.Empty
+            : $", {Literals.Int(layer.InputOffset)}, {Literals.Int(layer.InputMultiplier)}, {layer.InputShift}, {Literals.Int(layer.OutputOffset)}, {Literals.Int(layer.OutputMultiplier)}, {layer.OutputShift}";
         long block = (long)layer.Depth * layer.After;
-        writer.WriteLine($"// Vector kernel: the {layer.After} columns after the axis summed side by side, each down its {layer.Depth} rows in order.");
-        SingleAxis.WriteBlockCalls(writer, layer.Before, block, block, (input, output) => $"global::TinyModel.ReductionKernels.CumSum({input}, {layer.Depth}, {layer.After}, {flags}, {output});");
+        writer.WriteLine(layer.Type == ElementType.Float32
+            ? $"// Vector kernel: the {layer.After} columns after the axis summed side by side, each down its {layer.Depth} rows in order."
+            : $"// Vector kernel: the {layer.After} columns after the axis, each down its {layer.Depth} rows; the rescaling of every value and running sum lane-wise.");
+        SingleAxis.WriteBlockCalls(writer, layer.Before, block, block, (input, output) => $"global::TinyModel.ReductionKernels.CumSum({input}, {layer.Depth}, {layer.After}, {flags}{scales}, {output});");
     }
 
     private static string Scaled(string x, CumSumLayer layer) => ElementwiseCode.MultiplySmallerThanOne(x, layer.InputMultiplier, layer.InputShift);

@@ -22,6 +22,12 @@ internal sealed partial class Reduce : OperatorDefinition<ReduceLayer>
 {
     private const int OptionKeepDims = 0; // ReducerOptions.keep_dims in schema.fbs
 
+    /// <summary>
+    /// REDUCE_ALL calls its kernels from a vector of bools (16 bytes) across the columns or along the runs: below
+    /// that the call costs more than the loop (measured 0.6× on a 2×6 input).
+    /// </summary>
+    private const int MinBoolLanes = 16;
+
     public Reduce(ReduceKind kind)
         : base(kind switch
         {
@@ -116,6 +122,11 @@ internal sealed partial class Reduce : OperatorDefinition<ReduceLayer>
             else
             {
                 outputCount *= size;
+            }
+            if (size == 1)
+            {
+                // A dimension of one steps nowhere: no loop, and the dimensions around it may merge.
+                continue;
             }
             if (previousReduced == reduced && counts.Count > 0)
             {
@@ -233,16 +244,15 @@ internal sealed partial class Reduce : OperatorDefinition<ReduceLayer>
             return;
         }
 
-        if (spanKernels && ColumnKernel(layer, input) is string kernel)
+        if (spanKernels && ColumnKernel(layer) is string kernel)
         {
-            WriteColumnReduction(writer, layer, kernel);
+            WriteKernelCalls(writer, layer, kernel, runs: false);
             writer.CloseBlock();
             return;
         }
-        if (spanKernels && RunKernel(layer, input) is string runKernel)
+        if (spanKernels && RunKernel(layer) is string runKernel)
         {
-            writer.WriteLine($"// Vector kernel: each output combines {layer.Count} contiguous values (integer results do not depend on their order).");
-            writer.WriteLine($"global::TinyModel.ReductionKernels.{runKernel}(input, {layer.Count}{QuantizationArguments(layer)}, output);");
+            WriteKernelCalls(writer, layer, runKernel, runs: true);
             writer.CloseBlock();
             return;
         }
@@ -312,13 +322,14 @@ internal sealed partial class Reduce : OperatorDefinition<ReduceLayer>
 
     /// <summary>
     /// The <c>TinyModel.ReductionKernels</c> method that computes the layer across its innermost, kept, contiguous
-    /// columns (vectorized, each column's values combined in the scalar loop's order), or null when the layer does
-    /// not have that form: the innermost dimension reduced, reduced dimensions in more than one run, or
-    /// REDUCE_ALL (bool), which keep the loops below. (REDUCE_MAX/MIN take float32 and int8 only, as TFLM.)
+    /// columns (vectorized, each column's values combined in the scalar loop's order: blocks of the outer reduced
+    /// axes, rows of the inner ones), or null when the layer does not have that form: the innermost dimension
+    /// reduced, or the reduced dimensions in more than two groups (kept dimensions between them), which keep the
+    /// loops below. (REDUCE_MAX/MIN take float32 and int8 only, as TFLM.)
     /// </summary>
-    private static string? ColumnKernel(ReduceLayer layer, ValueSpec input)
+    private static string? ColumnKernel(ReduceLayer layer)
     {
-        if (layer.Count == 0 || layer.ReducedCounts.Count != 1 || layer.Axes.Contains(input.Shape.Count - 1))
+        if (layer.Count == 0 || layer.ReducedCounts.Count is < 1 or > 2 || layer.KeptCounts.Count == 0 || layer.KeptStrides[layer.KeptCounts.Count - 1] != 1)
         {
             return null;
         }
@@ -331,18 +342,21 @@ internal sealed partial class Reduce : OperatorDefinition<ReduceLayer>
             (ElementType.Int8 or ElementType.Int16, ReduceKind.Sum or ReduceKind.Mean) => "Sum",
             (ElementType.Int8, ReduceKind.Max) => "Max",
             (ElementType.Int8, ReduceKind.Min) => "Min",
+            (ElementType.Bool, ReduceKind.All) when layer.KeptCounts[layer.KeptCounts.Count - 1] >= MinBoolLanes => "All",
             _ => null,
         };
     }
 
     /// <summary>
-    /// The <c>TinyModel.ReductionKernels</c> run kernel for an integer reduction over the innermost axes (one
-    /// contiguous run per output), or null. Integer sums, maxima and minima are exact in any order, so the run is
-    /// reduced across vector lanes; float runs keep the loops (a horizontal float sum would change the bits).
+    /// The <c>TinyModel.ReductionKernels</c> run kernel for a reduction over the innermost axes (one contiguous run per
+    /// output, or one per block of the outer reduced axes), or null. Integer sums, maxima and minima and logical ands are
+    /// exact in any order, so the runs are reduced across vector lanes. A float maximum or minimum is too, up to the sign
+    /// of a zero, which the kernel takes from the first zero in memory order. Float sums keep the loops (a horizontal
+    /// float sum would change the bits).
     /// </summary>
-    private static string? RunKernel(ReduceLayer layer, ValueSpec input)
+    private static string? RunKernel(ReduceLayer layer)
     {
-        if (layer.Count == 0 || layer.ReducedCounts.Count != 1 || !layer.Axes.Contains(input.Shape.Count - 1))
+        if (layer.Count == 0 || layer.ReducedCounts.Count is < 1 or > 2 || layer.ReducedStrides[layer.ReducedCounts.Count - 1] != 1)
         {
             return null;
         }
@@ -351,33 +365,51 @@ internal sealed partial class Reduce : OperatorDefinition<ReduceLayer>
             (ElementType.Int8 or ElementType.Int16, ReduceKind.Sum or ReduceKind.Mean) => "SumRuns",
             (ElementType.Int8, ReduceKind.Max) => "MaxRuns",
             (ElementType.Int8, ReduceKind.Min) => "MinRuns",
+            (ElementType.Float32, ReduceKind.Max) => "MaxRuns",
+            (ElementType.Float32, ReduceKind.Min) => "MinRuns",
+            (ElementType.Bool, ReduceKind.All) when layer.ReducedCounts[layer.ReducedCounts.Count - 1] >= MinBoolLanes => "AllRuns",
             _ => null,
         };
     }
 
-    /// <summary>Writes the loops over the outer kept dimensions, each calling the column kernel on one block of rows.</summary>
-    private static void WriteColumnReduction(SourceWriter writer, ReduceLayer layer, string kernel)
+    /// <summary>
+    /// Writes the kernel calls: loops over every group of kept dimensions but the last, each calling the kernel on the
+    /// last group's outputs (its columns, or with <paramref name="runs"/> its runs). The reduced groups become the
+    /// kernel's rows or runs, and with two groups, its blocks (the outer group).
+    /// </summary>
+    private static void WriteKernelCalls(SourceWriter writer, ReduceLayer layer, string kernel, bool runs)
     {
-        int columns = layer.KeptCounts[layer.KeptCounts.Count - 1];
-        int outer = layer.KeptCounts.Count - 1;
+        int kept = layer.KeptCounts.Count;
+        int perCall = kept > 0 ? layer.KeptCounts[kept - 1] : 1;
+        int outer = Math.Max(0, kept - 1);
+        int groups = layer.ReducedCounts.Count;
+        string blocks = groups == 2 ? $"{layer.ReducedCounts[0]}, {layer.ReducedStrides[0]}, " : string.Empty;
+        string shape = runs
+            ? $"{blocks}{layer.ReducedCounts[groups - 1]}"
+            : $"{blocks}{layer.ReducedCounts[groups - 1]}, {layer.ReducedStrides[groups - 1]}";
+        writer.WriteLine(runs
+            ? $"// Vector kernel: each output combines {layer.Count} values, {(groups == 2 ? $"{layer.ReducedCounts[0]} runs" : "a run")} of {layer.ReducedCounts[groups - 1]} contiguous ones (the result does not depend on their order{(layer.Type == ElementType.Float32 ? " but for a zero's sign, the run's first zero's" : string.Empty)})."
+            : $"// Vector kernel: {perCall} columns side by side, each combining its {layer.Count} values in input memory order.");
+        // Kept groups of one dimension step nowhere: no loop for them.
+        int[] loops = Enumerable.Range(0, outer).Where(k => layer.KeptCounts[k] > 1).ToArray();
         string position = "0";
-        if (outer > 0)
+        if (loops.Length > 0)
         {
             writer.WriteLine("int o = 0;");
         }
-        for (int k = 0; k < outer; k++)
+        foreach (int k in loops)
         {
             writer.OpenBlock($"for (int k{k} = 0, p{k} = {position}; k{k} < {layer.KeptCounts[k]}; k{k}++, p{k} += {layer.KeptStrides[k]})");
             position = "p" + k;
         }
-        string rows = outer > 0 ? $"input.Slice({position})" : "input";
-        string columnsOut = outer > 0 ? $"output.Slice(o, {columns})" : "output";
-        writer.WriteLine($"global::TinyModel.ReductionKernels.{kernel}({rows}, {layer.ReducedCounts[0]}, {layer.ReducedStrides[0]}{QuantizationArguments(layer)}, {columnsOut});");
-        if (outer > 0)
+        string source = loops.Length > 0 ? $"input.Slice({position})" : "input";
+        string target = loops.Length > 0 ? $"output.Slice(o, {perCall})" : "output";
+        writer.WriteLine($"global::TinyModel.ReductionKernels.{kernel}({source}, {shape}{QuantizationArguments(layer)}, {target});");
+        if (loops.Length > 0)
         {
-            writer.WriteLine($"o += {columns};");
+            writer.WriteLine($"o += {perCall};");
         }
-        for (int k = 0; k < outer; k++)
+        foreach (int k in loops)
         {
             writer.CloseBlock();
         }
@@ -417,7 +449,8 @@ internal enum ReduceKind
 /// <summary>
 /// A reduction over a set of axes. The loops run over the kept dimensions (outer, in output order) and, for
 /// each output, over the reduced dimensions (inner) in input memory order, which is the order TFLM combines
-/// the values in. Adjacent dimensions of the same kind are merged.
+/// the values in. Adjacent dimensions of the same kind are merged; dimensions of one have no loop (and do not
+/// keep the dimensions around them apart).
 /// </summary>
 /// <param name="Requantize">Whether an integer sum is requantized (MEAN and SUM of int8/int16).</param>
 /// <param name="Axes">The reduced axes, resolved (non-negative, without duplicates, sorted).</param>
