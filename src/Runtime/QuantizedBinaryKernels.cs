@@ -159,7 +159,7 @@ public static class QuantizedBinaryKernels
 
     /// <summary>Four int8 or int16 elements from <paramref name="i"/>, sign-extended to 32-bit lanes (or the one value, repeated).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<int> Widen4<T, TForm>(ref T source, int i)
+    internal static Vector128<int> Widen4<T, TForm>(ref T source, int i)
         where T : unmanaged
         where TForm : struct, IOperandForm
     {
@@ -178,7 +178,7 @@ public static class QuantizedBinaryKernels
 
     /// <summary>Eight int8 or int16 elements from <paramref name="i"/>, sign-extended to 32-bit lanes (AVX2 only).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<int> Widen8<T, TForm>(ref T source, int i)
+    internal static Vector256<int> Widen8<T, TForm>(ref T source, int i)
         where T : unmanaged
         where TForm : struct, IOperandForm
     {
@@ -229,7 +229,7 @@ public static class QuantizedBinaryKernels
 
     /// <summary>Stores four clamped lanes as int8 or int16.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store4<T>(Vector128<int> v, ref T destination, int i)
+    internal static void Store4<T>(Vector128<int> v, ref T destination, int i)
         where T : unmanaged
     {
         ref byte target = ref Unsafe.As<T, byte>(ref Unsafe.Add(ref destination, i));
@@ -245,7 +245,7 @@ public static class QuantizedBinaryKernels
 
     /// <summary>Stores eight clamped lanes as int8 or int16 (AVX2 only).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store8<T>(Vector256<int> v, ref T destination, int i)
+    internal static void Store8<T>(Vector256<int> v, ref T destination, int i)
         where T : unmanaged
     {
         ref byte target = ref Unsafe.As<T, byte>(ref Unsafe.Add(ref destination, i));

@@ -4,6 +4,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace TinyModel;
 
@@ -95,6 +96,87 @@ public static class SoftmaxKernels
         for (; i < output.Length; i++)
         {
             Unsafe.Add(ref y, i) /= sum;
+        }
+    }
+
+    /// <summary>
+    /// TFLM's int16 SOFTMAX of one row (Q0.15 output): each difference to the row maximum scaled by
+    /// <c>MultiplyByQuantizedMultiplier</c> onto [−10, 0] and looked up in the interpolated exp table, the Q16.15 sum
+    /// inverted with the 1 / (1 + x) table, then each exponential scaled by the reciprocal. The scaling and the output
+    /// stage run in lanes; the two table look-ups are gathers (which SSE and AdvSimd lack), value by value.
+    /// </summary>
+    /// <param name="input">The row.</param>
+    /// <param name="inputMultiplier">The Q0.31 multiplier of the differences.</param>
+    /// <param name="inputShift">Its exponent, in [−31, 30].</param>
+    /// <param name="expLut">TFLM's exp table (513 entries).</param>
+    /// <param name="reciprocalLut">TFLM's 1 / (1 + x) table (513 entries).</param>
+    /// <param name="output">The row's probabilities, as long as <paramref name="input"/>.</param>
+    /// <exception cref="ArgumentException">The lengths differ, or a table has fewer than 513 entries.</exception>
+    public static void Int16(ReadOnlySpan<short> input, int inputMultiplier, int inputShift, ReadOnlySpan<short> expLut, ReadOnlySpan<short> reciprocalLut, Span<short> output)
+    {
+        CheckLengths(input.Length, output.Length);
+        if (expLut.Length < 513 || reciprocalLut.Length < 513)
+        {
+            ThrowHelper.ThrowWrongLength(expLut.Length < 513 ? nameof(expLut) : nameof(reciprocalLut), "softmax look-up table", 513, Math.Min(expLut.Length, reciprocalLut.Length));
+        }
+        QuantizedBinaryKernels.CheckShift(inputShift, nameof(inputShift));
+        int n = input.Length;
+        if (n == 0)
+        {
+            return;
+        }
+        int max = MaxOf(input);
+        ref short x = ref MemoryMarshal.GetReference(input);
+        ref short y = ref MemoryMarshal.GetReference(output);
+        int sum = 0; // Q16.15; int32 sums wrap the same in any order.
+        int i = 0;
+        bool vector = Tier == InstructionTier.Vector128;
+        if (vector)
+        {
+            Vector128<int> multiplier = Vector128.Create(inputMultiplier), maximum = Vector128.Create(max), sums = Vector128<int>.Zero;
+            for (; i <= n - 4; i += 4)
+            {
+                Vector128<int> differences = QuantizedBinaryKernels.Widen4<short, BinaryKernels.Elements>(ref x, i) - maximum;
+                Vector128<int> scaled = Requantization.Clamp(FixedPointLanes.MultiplyByQuantizedMultiplier(differences, multiplier, inputShift), 32767, short.MinValue, short.MaxValue);
+                Vector128<int> e = Vector128.Create(
+                    (int)SoftmaxMath.LookupInt16(scaled.GetElement(0), expLut), SoftmaxMath.LookupInt16(scaled.GetElement(1), expLut),
+                    SoftmaxMath.LookupInt16(scaled.GetElement(2), expLut), SoftmaxMath.LookupInt16(scaled.GetElement(3), expLut));
+                sums += e;
+                // The output holds the exponentials until the sum is known, as in TFLM.
+                QuantizedBinaryKernels.Store4(e, ref y, i);
+            }
+            sum = Vector128.Sum(sums);
+        }
+        for (; i < n; i++)
+        {
+            int scaled = FixedPoint.MultiplyByQuantizedMultiplier(Unsafe.Add(ref x, i) - max, inputMultiplier, inputShift) + 32767;
+            short e = SoftmaxMath.LookupInt16(Math.Min(Math.Max(scaled, short.MinValue), short.MaxValue), expLut);
+            Unsafe.Add(ref y, i) = e;
+            sum += e;
+        }
+
+        int headroomPlusOne = BitOperations.LeadingZeroCount((uint)sum);
+        int shiftedSum = (int)((((long)sum << (headroomPlusOne - 1)) + (1 << 13)) >> 14);
+        int reciprocal = SoftmaxMath.LookupInt16(Math.Min(Math.Max(shiftedSum - ((1 << 15) + (1 << 16)), short.MinValue), short.MaxValue), reciprocalLut);
+        int rightShift = 31 - headroomPlusOne;
+        long round = 1L << (rightShift - 1);
+        i = 0;
+        // e · reciprocal + round < 2^30 + 2^29 whenever the shift is in [1, 30] (both factors are below 2^15): int32 lanes hold it.
+        if (vector && rightShift is >= 1 and <= 30)
+        {
+            Vector128<int> factor = Vector128.Create(reciprocal), rounding = Vector128.Create((int)round);
+            for (; i <= n - 4; i += 4)
+            {
+                Vector128<int> e = QuantizedBinaryKernels.Widen4<short, BinaryKernels.Elements>(ref y, i);
+                Vector128<int> product = Sse41.IsSupported ? Sse41.MultiplyLow(e, factor) : e * factor;
+                Vector128<int> result = Vector128.ShiftRightArithmetic(product + rounding, rightShift);
+                QuantizedBinaryKernels.Store4(Requantization.Clamp(result, 0, 0, short.MaxValue), ref y, i);
+            }
+        }
+        for (; i < n; i++)
+        {
+            int result = (int)(((long)Unsafe.Add(ref y, i) * reciprocal + round) >> rightShift);
+            Unsafe.Add(ref y, i) = (short)Math.Min(Math.Max(result, 0), short.MaxValue);
         }
     }
 

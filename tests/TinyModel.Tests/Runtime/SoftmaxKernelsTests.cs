@@ -54,6 +54,47 @@ public class SoftmaxKernelsTests
 
     [Theory]
     [MemberData(nameof(Lengths))]
+    public void Int16RowEqualsTflmsLoop(int n)
+    {
+        var random = new Random(n * 11);
+        // Tables shaped like TFLM's: exp over [-10, 0] and 1 / (1 + x) over [0, 1], 513 entries in Q0.15.
+        short[] expLut = Enumerable.Range(0, 513).Select(i => (short)Math.Min(32767, Math.Round(Math.Exp((i - 512) * 10.0 / 512) * 32768))).ToArray();
+        short[] reciprocalLut = Enumerable.Range(0, 513).Select(i => (short)Math.Min(32767, Math.Round(32768 / (1 + i / 512.0)))).ToArray();
+        foreach ((int multiplier, int shift) in new[] { (1518500250, -3), (1073741824, 0), (2147483647, 2) })
+        {
+            short[] x = Enumerable.Range(0, n).Select(_ => (short)random.Next(short.MinValue, short.MaxValue + 1)).ToArray();
+            var actual = new short[n];
+            SoftmaxKernels.Int16(x, multiplier, shift, expLut, reciprocalLut, actual);
+            Assert.Equal(Int16Reference(x, multiplier, shift, expLut, reciprocalLut), actual);
+        }
+    }
+
+    /// <summary>TFLM's int16 SoftmaxInt16 (reference/softmax.h), value by value.</summary>
+    private static short[] Int16Reference(short[] x, int multiplier, int shift, short[] expLut, short[] reciprocalLut)
+    {
+        int max = x.Max();
+        var y = new short[x.Length];
+        int sum = 0;
+        for (int c = 0; c < x.Length; c++)
+        {
+            int scaled = FixedPoint.MultiplyByQuantizedMultiplier(x[c] - max, multiplier, shift) + 32767;
+            y[c] = SoftmaxMath.LookupInt16(Math.Clamp(scaled, -32768, 32767), expLut);
+            sum += y[c];
+        }
+        int headroomPlusOne = System.Numerics.BitOperations.LeadingZeroCount((uint)sum);
+        int shiftedSum = (int)((((long)sum << (headroomPlusOne - 1)) + (1 << 13)) >> 14);
+        int reciprocal = SoftmaxMath.LookupInt16(Math.Clamp(shiftedSum - ((1 << 15) + (1 << 16)), -32768, 32767), reciprocalLut);
+        int rightShift = 31 - headroomPlusOne;
+        long round = 1L << (rightShift - 1);
+        for (int c = 0; c < x.Length; c++)
+        {
+            y[c] = (short)Math.Clamp((int)(((long)y[c] * reciprocal + round) >> rightShift), 0, 32767);
+        }
+        return y;
+    }
+
+    [Theory]
+    [MemberData(nameof(Lengths))]
     public void FloatRowEqualsTflmsLoop(int n)
     {
         var random = new Random(n * 3);

@@ -20,7 +20,6 @@ internal sealed partial class Softmax : OperatorDefinition<SoftmaxLayer>
     private const int OptionBeta = 0; // SoftmaxOptions.beta in schema.fbs
 
     // The run-time half of the quantized kernels (TinyModel.Runtime), called from the generated code.
-    private const string RuntimeSoftmaxMath = "global::TinyModel.SoftmaxMath";
     private const string RuntimeSoftmaxKernels = "global::TinyModel.SoftmaxKernels";
 
     public Softmax()
@@ -134,7 +133,6 @@ internal sealed partial class Softmax : OperatorDefinition<SoftmaxLayer>
         ValueSpec input = context.Model.Value(layer.Inputs[0]);
         ValueSpec output = context.Model.Value(layer.Outputs[0]);
         string inType = input.Type.CSharpName(), outType = output.Type.CSharpName();
-        string m = EmitContext.MathClass;
 
         writer.WriteLine("/// <summary>");
         writer.WriteLine($"/// Node {layer.NodeIndex}, SOFTMAX: {Literals.Xml(input.Describe())} → {Literals.Xml(output.Describe())}.");
@@ -181,7 +179,6 @@ internal sealed partial class Softmax : OperatorDefinition<SoftmaxLayer>
             writer.WriteLine($"{EmitContext.Span}<{outType}> y = output.Slice(0, {layer.Depth});");
         }
 
-        string d = Literals.Int(layer.Depth);
         switch (layer.Kernel)
         {
             case SoftmaxKernel.Float:
@@ -193,24 +190,7 @@ internal sealed partial class Softmax : OperatorDefinition<SoftmaxLayer>
                 break;
 
             case SoftmaxKernel.Int16:
-                writer.WriteLine($"int max = {RuntimeSoftmaxKernels}.Max(x);");
-                writer.WriteLine("// The interpolated exp and 1 / (1 + x) look-ups are gathers (neither SSE nor AdvSimd has them): value by value.");
-                writer.WriteLine("int sum = 0; // Q16.15");
-                writer.OpenBlock($"for (int c = 0; c < {d}; c++)");
-                writer.WriteLine($"int scaled = {EmitContext.FixedPoint}.MultiplyByQuantizedMultiplier(x[c] - max, {Literals.Int(layer.InputMultiplier)}, {layer.InputShift}) + 32767;");
-                writer.WriteLine($"short e = {RuntimeSoftmaxMath}.LookupInt16({m}.Min({m}.Max(scaled, -32768), 32767), expLut);");
-                writer.WriteLine("y[c] = e; // the output holds the exponentials until the sum is known, as in TFLM");
-                writer.WriteLine("sum += e;");
-                writer.CloseBlock();
-                writer.WriteLine("int headroomPlusOne = global::System.Numerics.BitOperations.LeadingZeroCount((uint)sum);");
-                writer.WriteLine("int shiftedSum = (int)((((long)sum << (headroomPlusOne - 1)) + (1 << 13)) >> 14);");
-                writer.WriteLine($"int reciprocal = {RuntimeSoftmaxMath}.LookupInt16({m}.Min({m}.Max(shiftedSum - ((1 << 15) + (1 << 16)), -32768), 32767), reciprocalLut);");
-                writer.WriteLine("int rightShift = 31 - headroomPlusOne;");
-                writer.WriteLine("long round = 1L << (rightShift - 1);");
-                writer.OpenBlock($"for (int c = 0; c < {d}; c++)");
-                writer.WriteLine("int result = (int)(((long)y[c] * reciprocal + round) >> rightShift);");
-                writer.WriteLine($"y[c] = (short){m}.Min({m}.Max(result, 0), 32767);");
-                writer.CloseBlock();
+                writer.WriteLine($"{RuntimeSoftmaxKernels}.Int16(x, {Literals.Int(layer.InputMultiplier)}, {layer.InputShift}, expLut, reciprocalLut, y);");
                 break;
         }
         if (loop)

@@ -145,7 +145,7 @@ internal abstract class Pool2D : OperatorDefinition<PoolingLayer>
         {
             writer.WriteLine("/// The integer sum is divided by the window's element count, rounded half away from zero, as TFLM does.");
         }
-        bool windowSums = runtimeKernels && layer.Kind == PoolKind.Average && layer.Type == ElementType.Int8;
+        bool windowSums = runtimeKernels && layer.Kind == PoolKind.Average && layer.Type is ElementType.Int8 or ElementType.Int16;
         // Fewer channels than one 128-bit vector holds leave the kernels nothing to vectorize: the inline loop is quicker.
         bool vectorWide = layer.Depth * layer.Type.Size() >= 16;
         string? windowKernel = !runtimeKernels || !vectorWide ? null : layer.Kind switch

@@ -228,6 +228,11 @@ internal sealed partial class Svdf : OperatorDefinition<SvdfLayer>
             writer.WriteLine($"{EmitContext.ReadOnlySpan}<int> timeOffsets = {context.Constant(layer.TimeOffsets)};");
         }
         writer.WriteLine($"{EmitContext.Span}<{stateType}> state = {EmitContext.InputName(1)};");
+        if (quantized)
+        {
+            writer.WriteLine($"{EmitContext.Span}<int> projections = stackalloc int[{layer.Filters}];");
+            writer.WriteLine($"{EmitContext.Span}<int> sums = stackalloc int[{layer.Units}];");
+        }
         writer.WriteLine();
         writer.WriteLine("// Forget the oldest input: the whole state moves left by one element. Each filter's newest slot receives");
         writer.WriteLine("// the next filter's oldest value, which the projection below overwrites.");
@@ -248,48 +253,38 @@ internal sealed partial class Svdf : OperatorDefinition<SvdfLayer>
             writer.WriteLine($"{EmitContext.Span}<{(quantized ? "sbyte" : "float")}> y = output;");
         }
 
-        // Feature projection into the newest memory slot of each filter.
-        writer.OpenBlock($"for (int f = 0; f < {layer.Filters}; f++)");
         if (quantized)
         {
-            // An integer sum: the vectorized dot product equals TFLM's sequential one.
-            writer.WriteLine($"int dot = {(layer.FeatureOffsets is not null ? "featureOffsets[f] + " : "")}global::TinyModel.DotProduct.Int8(x, weightsFeature.Slice(f * {layer.InputSize}, {layer.InputSize}));");
-        }
-        else
-        {
-            writer.WriteLine($"{EmitContext.ReadOnlySpan}<{weightType}> w = weightsFeature.Slice(f * {layer.InputSize}, {layer.InputSize});");
-            writer.WriteLine("float dot = 0f;");
-            writer.OpenBlock($"for (int i = 0; i < {layer.InputSize}; i++)");
-            writer.WriteLine("dot += w[i] * x[i];");
+            WriteIntegerStages(writer, layer, bias is not null);
+            if (batched)
+            {
+                writer.CloseBlock();
+            }
             writer.CloseBlock();
+            return;
         }
-        if (quantized)
-        {
-            string min = Literals.Int(layer.StateType.MinValue()), max = Literals.Int(layer.StateType.MaxValue());
-            writer.WriteLine($"int scaled = {EmitContext.FixedPoint}.MultiplyByQuantizedMultiplier(dot, {layer.FeatureMultiplier}, {layer.FeatureShift});");
-            // TFLM clamps the requantized projection to the state type, then adds the state zero point, so an
-            // int8 state with a nonzero zero point can wrap (tflite-micro#2721; the proposed fix, #3627, adds it
-            // before the clamp but was not merged when this was written). TinyModel matches TFLM as it is.
-            string sum = Literals.PlusTerm(layer.StateZeroPoint);
-            writer.WriteLine($"memory[f * {layer.Memory} + {layer.Memory - 1}] = unchecked(({stateType})({EmitContext.MathClass}.Min({EmitContext.MathClass}.Max(scaled, {min}), {max}){sum}));");
-        }
-        else
-        {
-            writer.WriteLine($"memory[f * {layer.Memory} + {layer.Memory - 1}] = dot;");
-        }
+
+        // Feature projection into the newest memory slot of each filter, each dot product sequential as TFLM's.
+        writer.OpenBlock($"for (int f = 0; f < {layer.Filters}; f++)");
+        writer.WriteLine($"{EmitContext.ReadOnlySpan}<{weightType}> w = weightsFeature.Slice(f * {layer.InputSize}, {layer.InputSize});");
+        writer.WriteLine("float dot = 0f;");
+        writer.OpenBlock($"for (int i = 0; i < {layer.InputSize}; i++)");
+        writer.WriteLine("dot += w[i] * x[i];");
+        writer.CloseBlock();
+        writer.WriteLine($"memory[f * {layer.Memory} + {layer.Memory - 1}] = dot;");
         writer.CloseBlock();
 
         // Time: per unit, the bias then each of its rank filters' memory · time weights, in TFLM's order.
         writer.OpenBlock($"for (int u = 0; u < {layer.Units}; u++)");
-        writer.WriteLine($"{acc} sum = {(bias is not null ? "bias[u]" : quantized ? "0" : "0f")};");
+        writer.WriteLine($"float sum = {(bias is not null ? "bias[u]" : "0f")};");
         string filter = layer.Rank == 1 ? "u" : "f";
         if (layer.Rank > 1)
         {
             writer.OpenBlock($"for (int f = u * {layer.Rank}; f < u * {layer.Rank} + {layer.Rank}; f++)");
         }
-        writer.WriteLine($"{EmitContext.ReadOnlySpan}<{stateType}> w = weightsTime.Slice({filter} * {layer.Memory}, {layer.Memory});");
-        writer.WriteLine($"{EmitContext.ReadOnlySpan}<{stateType}> m = memory.Slice({filter} * {layer.Memory}, {layer.Memory});");
-        writer.WriteLine($"{acc} dot = {(layer.TimeOffsets is not null ? $"timeOffsets[{filter}]" : quantized ? "0" : "0f")};");
+        writer.WriteLine($"{EmitContext.ReadOnlySpan}<float> w = weightsTime.Slice({filter} * {layer.Memory}, {layer.Memory});");
+        writer.WriteLine($"{EmitContext.ReadOnlySpan}<float> m = memory.Slice({filter} * {layer.Memory}, {layer.Memory});");
+        writer.WriteLine("float dot = 0f;");
         writer.OpenBlock($"for (int j = 0; j < {layer.Memory}; j++)");
         writer.WriteLine("dot += w[j] * m[j];");
         writer.CloseBlock();
@@ -298,21 +293,33 @@ internal sealed partial class Svdf : OperatorDefinition<SvdfLayer>
         {
             writer.CloseBlock();
         }
-        if (quantized)
-        {
-            writer.WriteLine($"int scaled = {EmitContext.FixedPoint}.MultiplyByQuantizedMultiplier(sum, {layer.OutputMultiplier}, {layer.OutputShift}){Literals.PlusTerm(layer.OutputZeroPoint)};");
-            writer.WriteLine($"y[u] = (sbyte){EmitContext.MathClass}.Min({EmitContext.MathClass}.Max(scaled, -128), 127);");
-        }
-        else
-        {
-            writer.WriteLine($"y[u] = {FloatActivation(layer.Activation, "sum")};");
-        }
+        writer.WriteLine($"y[u] = {FloatActivation(layer.Activation, "sum")};");
         writer.CloseBlock();
         if (batched)
         {
             writer.CloseBlock();
         }
         writer.CloseBlock();
+    }
+
+    /// <summary>
+    /// The integer stages for one batch: the feature dot products (vectorized; integer sums equal TFLM's sequential
+    /// ones), then <c>SvdfKernels</c> for the projections' requantization into the memory and the time sums, and
+    /// <c>Requantization</c> for the output.
+    /// </summary>
+    private static void WriteIntegerStages(SourceWriter writer, SvdfLayer layer, bool hasBias)
+    {
+        writer.WriteLine("// Feature projection of each filter, requantized into its newest memory slot.");
+        writer.OpenBlock($"for (int f = 0; f < {layer.Filters}; f++)");
+        writer.WriteLine($"projections[f] = {(layer.FeatureOffsets is not null ? "featureOffsets[f] + " : "")}global::TinyModel.DotProduct.Int8(x, weightsFeature.Slice(f * {layer.InputSize}, {layer.InputSize}));");
+        writer.CloseBlock();
+        // TFLM clamps the requantized projection to the state type, then adds the state zero point, so an
+        // int8 state with a nonzero zero point can wrap (tflite-micro#2721; the proposed fix, #3627, adds it
+        // before the clamp but was not merged when this was written). TinyModel matches TFLM as it is.
+        writer.WriteLine($"global::TinyModel.SvdfKernels.StoreProjections(projections, {layer.FeatureMultiplier}, {layer.FeatureShift}, {layer.StateZeroPoint}, memory, {layer.Memory});");
+        writer.WriteLine($"// Time: per unit, the bias plus its {layer.Rank} filter(s)' time weights · memory; then requantized to the output.");
+        writer.WriteLine($"global::TinyModel.SvdfKernels.TimeSums<{layer.StateType.CSharpName()}>(weightsTime, memory, {layer.Memory}, {layer.Rank}, {(hasBias ? "bias" : "default")}, {(layer.TimeOffsets is not null ? "timeOffsets" : "default")}, sums);");
+        writer.WriteLine($"global::TinyModel.Requantization.ToInt8(sums, {layer.OutputMultiplier}, {layer.OutputShift}, {layer.OutputZeroPoint}, -128, 127, y);");
     }
 
     private static string ActivationName(FusedActivation activation) => activation switch

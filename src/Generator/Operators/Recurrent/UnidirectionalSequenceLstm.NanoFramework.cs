@@ -90,7 +90,7 @@ internal sealed partial class UnidirectionalSequenceLstm
         writer.CloseBlock();
     }
 
-    /// <summary>One gate for unit <c>s</c>, as <see cref="WriteGate"/> writes it for .NET: two sequential dot products, combined and activated into <c>{name}Gate</c>.</summary>
+    /// <summary>One gate for unit <c>s</c>, as <see cref="WriteGateProducts"/> and <see cref="WriteGateActivation"/> write it for .NET: two sequential dot products, combined and activated into <c>{name}Gate</c>.</summary>
     private static void WriteNanoGate(SourceWriter writer, UnidirectionalSequenceLstmLayer layer, LstmGate gate,
         System.Func<string, string> inputWeights, System.Func<string, string> recurrentWeights, bool hasInputBias, string acc, string math)
     {

@@ -6,6 +6,7 @@ using TinyModel.Generator.Common;
 using TinyModel.Generator.Emitting;
 using TinyModel.Generator.Lowering;
 using TinyModel.Generator.Model;
+using TinyModel.Generator.Operators.Convolution;
 using TinyModel.Generator.Reading;
 
 namespace TinyModel.Generator.Operators.Recurrent;
@@ -20,11 +21,11 @@ namespace TinyModel.Generator.Operators.Recurrent;
 /// type combinations, whose omitted operands say so.
 /// </summary>
 /// <remarks>
-/// The emitter writes, per time step and unit, the four gates (each two dot products, requantized and added
-/// as TFLM's <c>CalculateLstmGate</c> does), then the cell and hidden updates of <c>UpdateLstmCell</c> and
-/// <c>UpdateLstmHidden</c>. The new hidden row is written straight into the step's output row and copied
-/// into the hidden state once every unit has read the old one, so the kernel needs none of TFLM's four
-/// scratch buffers.
+/// The emitter writes, per time step, each unit's eight dot products into the step's gate arrays (stack
+/// scratch), then calls <c>LstmKernels</c> for what TFLM does element-wise over a gate: the products requantized
+/// and added (<c>CalculateLstmGate</c>), the nonlinearity, and the cell and hidden updates of <c>UpdateLstmCell</c>
+/// and <c>UpdateLstmHidden</c>, in lanes where the machine has them. The new hidden row is written straight into
+/// the step's output row and copied into the hidden state once every unit has read the old one.
 /// </remarks>
 internal sealed partial class UnidirectionalSequenceLstm : OperatorDefinition<UnidirectionalSequenceLstmLayer>
 {
@@ -53,7 +54,7 @@ internal sealed partial class UnidirectionalSequenceLstm : OperatorDefinition<Un
     /// <summary>The gate output scale: Q0.15.</summary>
     private const float GateOutputScale = 0.000030517578125f;
 
-    private const string ActivationMath = "global::TinyModel.ActivationMath";
+    private const string LstmKernels = "global::TinyModel.LstmKernels";
 
     /// <summary>The gates in the order TFLM computes them, with their weight and bias positions.</summary>
     private static readonly (string Name, int InputWeights, int RecurrentWeights, int Bias)[] GateInputs =
@@ -294,7 +295,7 @@ internal sealed partial class UnidirectionalSequenceLstm : OperatorDefinition<Un
     }
 
     /// <summary>
-    /// Per time step and unit, the four gates, then the cell and hidden updates (see the class remarks).
+    /// Per time step, the gates' products unit by unit, then the gates, the cell and hidden updates over all units (see the class remarks).
     /// The gate weights keep the model's row-major [units, depth] layout, one row per unit, which the dot
     /// products read in order.
     /// </summary>
@@ -311,7 +312,8 @@ internal sealed partial class UnidirectionalSequenceLstm : OperatorDefinition<Un
         string prefix = $"Layer{layer.NodeIndex}";
         ElementType weightElementType = quantized ? ElementType.Int8 : ElementType.Float32;
         var constants = new List<(LstmGate Gate, string InputWeights, string RecurrentWeights, string? InputBias)>();
-        foreach (LstmGate gate in layer.Gates)
+        (string Input, string Recurrent, string Bias)? packed = quantized ? null : AddPackedFloatWeights(layer, context, prefix);
+        foreach (LstmGate gate in quantized ? layer.Gates : Enumerable.Empty<LstmGate>())
         {
             string title = Title(gate.Name);
             string inputWeights = context.AddConstant($"{prefix}InputTo{title}Weights", weightElementType, gate.InputWeights.AsImmutableArray().ToArray(),
@@ -327,6 +329,10 @@ internal sealed partial class UnidirectionalSequenceLstm : OperatorDefinition<Un
         WriteSummary(writer, layer, context.Model);
         writer.WriteLine("/// </summary>");
         writer.OpenBlock(context.Signature(layer));
+        writer.WriteLine($"// Each step's gates, [forget, input, cell, output] × {units} units: the products, then the gate values.");
+        writer.WriteLine($"{EmitContext.Span}<{acc}> fromInput = stackalloc {acc}[{4 * units}];");
+        writer.WriteLine($"{EmitContext.Span}<{acc}> fromHidden = stackalloc {acc}[{4 * units}];");
+        writer.WriteLine($"{EmitContext.Span}<{cellType}> gates = stackalloc {cellType}[{4 * units}];");
 
         foreach ((LstmGate gate, string inputWeights, string recurrentWeights, string? inputBias) in constants)
         {
@@ -340,6 +346,12 @@ internal sealed partial class UnidirectionalSequenceLstm : OperatorDefinition<Un
             {
                 writer.WriteLine($"{EmitContext.ReadOnlySpan}<{acc}> {gate.Name}RecurrentBias = {context.Constant(gate.RecurrentBias)};");
             }
+        }
+        if (packed is { } floatWeights)
+        {
+            writer.WriteLine($"{EmitContext.ReadOnlySpan}<float> inputWeights = {context.Constant(floatWeights.Input)};");
+            writer.WriteLine($"{EmitContext.ReadOnlySpan}<float> recurrentWeights = {context.Constant(floatWeights.Recurrent)};");
+            writer.WriteLine($"{EmitContext.ReadOnlySpan}<float> gateBias = {context.Constant(floatWeights.Bias)};");
         }
         writer.WriteLine($"{EmitContext.Span}<{t}> hiddenState = {EmitContext.InputName(1)};");
         writer.WriteLine($"{EmitContext.Span}<{cellType}> cellState = {EmitContext.InputName(2)};");
@@ -375,35 +387,45 @@ internal sealed partial class UnidirectionalSequenceLstm : OperatorDefinition<Un
         writer.WriteLine(row is null
             ? $"{EmitContext.Span}<{t}> y = output;"
             : $"{EmitContext.Span}<{t}> y = output.Slice({row} * {units}, {units});");
-        writer.OpenBlock($"for (int s = 0; s < {units}; s++)");
-        foreach ((LstmGate gate, _, _, string? inputBias) in constants)
-        {
-            WriteGate(writer, layer, gate, inputBias is not null, acc, quantized);
-        }
-
-        writer.WriteLine();
         if (quantized)
         {
-            string saturate = ActivationMath + ".SaturateToInt16";
-            writer.WriteLine("// Cell update: c = f·c + i·g, each product requantized to the cell state, the sum saturated.");
-            writer.WriteLine($"short forgotten = {saturate}({EmitContext.FixedPoint}.MultiplyByQuantizedMultiplier(forgetGate * c[s], {layer.ForgetMultiplier}, {layer.ForgetShift}));");
-            writer.WriteLine($"short added = {saturate}({EmitContext.FixedPoint}.MultiplyByQuantizedMultiplier(inputGate * cellGate, {layer.InputMultiplier}, {layer.InputShift}));");
-            writer.WriteLine($"short cell = {saturate}(forgotten + added);");
-            if (layer.CellClip > 0)
+            writer.WriteLine("// Per unit, each gate's two products, into the step's gate arrays.");
+            writer.OpenBlock($"for (int s = 0; s < {units}; s++)");
+            for (int g = 0; g < constants.Count; g++)
             {
-                writer.WriteLine($"cell = (short){EmitContext.MathClass}.Max({EmitContext.MathClass}.Min(cell, (short){layer.QuantizedCellClip}), (short){-layer.QuantizedCellClip}); // cell clip ±{layer.CellClip.ToString("R", CultureInfo.InvariantCulture)}");
+                (LstmGate gate, _, _, string? inputBias) = constants[g];
+                WriteGateProducts(writer, layer, gate, g, inputBias is not null, acc);
             }
-            writer.WriteLine("c[s] = cell;");
-            writer.WriteLine($"// Hidden update: h = o·tanh(c), requantized to the hidden state.");
-            writer.WriteLine($"short cellTanh = {ActivationMath}.Tanh(cell, {layer.CellTanhMultiplier}, {layer.CellTanhShift});");
-            writer.WriteLine($"int hiddenValue = {EmitContext.FixedPoint}.MultiplyByQuantizedMultiplier(cellTanh * outputGate, {layer.HiddenMultiplier}, {layer.HiddenShift}){Literals.PlusTerm(layer.HiddenZeroPoint)};");
-            writer.WriteLine($"y[s] = ({t}){EmitContext.MathClass}.Min({EmitContext.MathClass}.Max(hiddenValue, {layer.Type.MinValue()}), {layer.Type.MaxValue()});");
+            writer.CloseBlock();
         }
         else
         {
-            WriteFloatCellAndHidden(writer, layer, "c[s]", "y[s]", "global::System.MathF.Tanh");
+            // TFLM's float gate products are fully connected layers with activation NONE: clamped to the finite floats.
+            writer.WriteLine("// All four gates' products at once, each unit's sum in TFLM's order: W·x + b, then R·h.");
+            writer.WriteLine("global::TinyModel.FullyConnectedKernels.Float(x, inputWeights, gateBias, float.MinValue, float.MaxValue, fromInput);");
+            writer.WriteLine("global::TinyModel.FullyConnectedKernels.Float(h, recurrentWeights, default, float.MinValue, float.MaxValue, fromHidden);");
         }
-        writer.CloseBlock();
+        writer.WriteLine();
+        for (int g = 0; g < layer.Gates.Count; g++)
+        {
+            WriteGateActivation(writer, layer, layer.Gates[g], g, quantized);
+        }
+        string Gate(int g) => $"gates.Slice({g * units}, {units})";
+        if (quantized)
+        {
+            string clip = layer.CellClip > 0 ? $"{-layer.QuantizedCellClip}, {layer.QuantizedCellClip}" : "short.MinValue, short.MaxValue";
+            writer.WriteLine($"// Cell update: c = f·c + i·g, each product requantized to the cell state, the sum saturated{(layer.CellClip > 0 ? $" and clipped to ±{layer.CellClip.ToString("R", CultureInfo.InvariantCulture)}" : "")}.");
+            writer.WriteLine($"{LstmKernels}.UpdateCell(c, {Gate(0)}, {Gate(1)}, {Gate(2)}, {layer.ForgetMultiplier}, {layer.ForgetShift}, {layer.InputMultiplier}, {layer.InputShift}, {clip});");
+            writer.WriteLine("// Hidden update: h = o·tanh(c), requantized to the hidden state.");
+            writer.WriteLine($"{LstmKernels}.UpdateHidden(c, {Gate(3)}, {layer.CellTanhMultiplier}, {layer.CellTanhShift}, {layer.HiddenMultiplier}, {layer.HiddenShift}, {layer.HiddenZeroPoint}, y);");
+        }
+        else
+        {
+            writer.WriteLine("// Cell update: c = f·c + i·g, in TFLM's order.");
+            writer.WriteLine($"{LstmKernels}.UpdateCell(c, {Gate(0)}, {Gate(1)}, {Gate(2)}, {Literals.Float(layer.CellClip)});");
+            writer.WriteLine("// Hidden update: h = tanh(c)·o.");
+            writer.WriteLine($"{LstmKernels}.UpdateHidden(c, {Gate(3)}, y);");
+        }
         writer.WriteLine("// Every unit has read the old hidden state: the new one is this step's output row.");
         writer.WriteLine("y.CopyTo(h);");
         if (stepped)
@@ -462,51 +484,72 @@ internal sealed partial class UnidirectionalSequenceLstm : OperatorDefinition<Un
         writer.WriteLine($"/// {layer.MacCount} multiply-accumulates.");
     }
 
-    /// <summary>Writes one gate for unit <c>s</c>: two dot products, combined and activated into <c>{name}Gate</c>.</summary>
-    private static void WriteGate(SourceWriter writer, UnidirectionalSequenceLstmLayer layer, LstmGate gate, bool hasInputBias, string acc, bool quantized)
+    /// <summary>
+    /// The float layer's weights as <c>FullyConnectedKernels.Float</c> reads them: the four gates' input weights stacked
+    /// into one [4 · units, inputSize] matrix (and the recurrent ones into [4 · units, units]), packed in panels, and
+    /// the four biases in the same order.
+    /// </summary>
+    private static (string Input, string Recurrent, string Bias) AddPackedFloatWeights(UnidirectionalSequenceLstmLayer layer, EmitContext context, string prefix)
+    {
+        int units = layer.Units, rows = 4 * units;
+        float[] Stack(Func<LstmGate, EquatableArray<byte>> part) =>
+            layer.Gates.SelectMany(g => ConstantData.As<float>(part(g).AsImmutableArray().ToArray())).ToArray();
+        string Pack(string name, float[] weights, int depth, string what) => context.AddConstant(prefix + name, ElementType.Float32,
+            ConstantData.ToBytes(FullyConnectedPacking.PackFloat(weights, rows, depth)),
+            $"{what} weights of the forget, input, cell and output gates, float32[{rows},{depth}] packed in panels of {FullyConnectedPacking.PanelUnits} units: [panel][input][unit in panel], zero-padded");
+        string input = Pack("InputWeights", Stack(g => g.InputWeights), layer.InputSize, "input");
+        string recurrent = Pack("RecurrentWeights", Stack(g => g.RecurrentWeights), units, "recurrent");
+        string bias = context.AddConstant(prefix + "GateBias", ElementType.Float32, ConstantData.ToBytes(Stack(g => g.Bias!.Value)),
+            $"biases of the forget, input, cell and output gates, float32[{rows}]");
+        return (input, recurrent, bias);
+    }
+
+    /// <summary>Writes gate <paramref name="index"/>'s two products for unit <c>s</c> into <c>fromInput</c> and <c>fromHidden</c>.</summary>
+    private static void WriteGateProducts(SourceWriter writer, UnidirectionalSequenceLstmLayer layer, LstmGate gate, int index, bool hasInputBias, string acc)
     {
         string name = gate.Name;
         string title = Title(name);
-        string activation = name == "cell" ? "tanh" : "σ";
-        writer.WriteLine($"// {title} gate: {activation}(W·x + R·h + b){(quantized ? $", products requantized with {gate.InputMultiplier} · 2^{gate.InputShift} (≈ {Literals.Double(gate.InputRealMultiplier)}) and {gate.RecurrentMultiplier} · 2^{gate.RecurrentShift} (≈ {Literals.Double(gate.RecurrentRealMultiplier)})" : "")}.");
-        string zero = quantized ? "0" : "0f";
-
-        WriteProduct(writer, layer, $"{name}FromInput", $"inputTo{title}", "x", layer.InputSize, quantized && hasInputBias ? $"{name}Bias[s]" : zero,
+        const string zero = "0";
+        string slot = index == 0 ? "s" : $"{index * layer.Units} + s";
+        writer.WriteLine($"// {title} gate: W·x{(hasInputBias ? " + b" : "")} and R·h.");
+        WriteProduct(writer, layer, $"fromInput[{slot}]", $"{name}FromInput", $"inputTo{title}", "x", layer.InputSize, hasInputBias ? $"{name}Bias[s]" : zero,
             gate.InputWeightsOffset, acc, "d");
-        WriteProduct(writer, layer, $"{name}FromHidden", $"recurrentTo{title}", "h", layer.Units, gate.RecurrentBias is not null ? $"{name}RecurrentBias[s]" : zero,
+        WriteProduct(writer, layer, $"fromHidden[{slot}]", $"{name}FromHidden", $"recurrentTo{title}", "h", layer.Units, gate.RecurrentBias is not null ? $"{name}RecurrentBias[s]" : zero,
             gate.RecurrentWeightsOffset, acc, "k");
+    }
 
+    /// <summary>Writes gate <paramref name="index"/>'s sum and nonlinearity over every unit, into its slice of <c>gates</c>.</summary>
+    private static void WriteGateActivation(SourceWriter writer, UnidirectionalSequenceLstmLayer layer, LstmGate gate, int index, bool quantized)
+    {
+        int units = layer.Units;
+        string slice = $"({index * units}, {units})";
+        string function = gate.Name == "cell" ? "Tanh" : "Logistic";
         if (quantized)
         {
-            string saturate = ActivationMath + ".SaturateToInt16";
-            string sum = $"{saturate}({saturate}({EmitContext.FixedPoint}.MultiplyByQuantizedMultiplier({name}FromInput, {gate.InputMultiplier}, {gate.InputShift}))"
-                + $" + {saturate}({EmitContext.FixedPoint}.MultiplyByQuantizedMultiplier({name}FromHidden, {gate.RecurrentMultiplier}, {gate.RecurrentShift})))";
-            string function = name == "cell" ? "Tanh" : "Logistic";
-            writer.WriteLine($"short {name}Gate = {ActivationMath}.{function}({sum}, 0, 0);");
+            writer.WriteLine($"// {Title(gate.Name)} gate: {(gate.Name == "cell" ? "tanh" : "σ")} of the products requantized to Q3.12 with {gate.InputMultiplier} · 2^{gate.InputShift} (≈ {Literals.Double(gate.InputRealMultiplier)}) and {gate.RecurrentMultiplier} · 2^{gate.RecurrentShift} (≈ {Literals.Double(gate.RecurrentRealMultiplier)}), added with saturation.");
+            writer.WriteLine($"{LstmKernels}.Gate(fromInput.Slice{slice}, fromHidden.Slice{slice}, {gate.InputMultiplier}, {gate.InputShift}, {gate.RecurrentMultiplier}, {gate.RecurrentShift}, gates.Slice{slice});");
         }
         else
         {
-            // TFLM adds the bias to the input product, then the recurrent product.
-            string sum = $"({name}FromInput + {name}Bias[s]) + {name}FromHidden";
-            writer.WriteLine(name == "cell"
-                ? $"float {name}Gate = global::System.MathF.Tanh({sum});"
-                : $"float {name}Gate = {ActivationMath}.Logistic({sum});");
+            writer.WriteLine($"// {Title(gate.Name)} gate: {(gate.Name == "cell" ? "tanh" : "σ")}((W·x + b) + R·h).");
+            writer.WriteLine($"{LstmKernels}.Gate(fromInput.Slice{slice}, fromHidden.Slice{slice}, gates.Slice{slice});");
         }
+        writer.WriteLine($"{LstmKernels}.{function}(gates.Slice{slice});");
     }
 
     /// <summary>
-    /// Writes <c>{acc} sum = start + Σ activation[j] · (weights[s, j] + offset)</c>. An int8 product with
+    /// Writes <c>target = start + Σ activation[j] · (weights[s, j] + offset)</c>. An int8 product with
     /// symmetric weights (the usual case) uses <c>DotProduct.Int8</c>, vectorized and, as an integer sum,
     /// identical to TFLM's sequential one; float and int16 products keep TFLM's sequential loop.
     /// </summary>
-    private static void WriteProduct(SourceWriter writer, UnidirectionalSequenceLstmLayer layer, string sum, string weights, string activation,
+    private static void WriteProduct(SourceWriter writer, UnidirectionalSequenceLstmLayer layer, string target, string sum, string weights, string activation,
         int depth, string start, int weightsOffset, string acc, string index)
     {
         string row = $"{weights}.Slice(s * {depth}, {depth})";
         if (layer.Type == ElementType.Int8 && weightsOffset == 0)
         {
             string total = start == "0" ? "" : start + " + ";
-            writer.WriteLine($"int {sum} = {total}global::TinyModel.DotProduct.Int8({activation}, {row});");
+            writer.WriteLine($"{target} = {total}global::TinyModel.DotProduct.Int8({activation}, {row});");
             return;
         }
         writer.WriteLine($"{EmitContext.ReadOnlySpan}<{(layer.Type == ElementType.Float32 ? "float" : "sbyte")}> {sum}Row = {row};");
@@ -515,6 +558,7 @@ internal sealed partial class UnidirectionalSequenceLstm : OperatorDefinition<Un
         writer.OpenBlock($"for (int {index} = 0; {index} < {depth}; {index}++)");
         writer.WriteLine($"{sum} += {activation}[{index}] * {weight};");
         writer.CloseBlock();
+        writer.WriteLine($"{target} = {sum};");
     }
 
     /// <summary>A gate's name as it starts a C# identifier: <c>forget</c> → <c>Forget</c>.</summary>
