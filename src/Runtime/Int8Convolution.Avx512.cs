@@ -90,6 +90,13 @@ public static partial class Int8Convolution
             }
         }
         nint next = shape.OutputPixelStride;
+        if (shape.BoundedAccumulators && valid == 16)
+        {
+            BoundedOutput512 output = new(ref table, stride, shape.OutputMin, shape.OutputMax);
+            output.Store4(a0, a1, a2, a3, ref y, next);
+            output.Store4(a4, a5, a6, a7, ref Unsafe.Add(ref y, 4 * next), next);
+            return;
+        }
         Output16(a0, ref table, stride, shape, ref y, valid);
         Output16(a1, ref table, stride, shape, ref Unsafe.Add(ref y, next), valid);
         Output16(a2, ref table, stride, shape, ref Unsafe.Add(ref y, 2 * next), valid);
@@ -128,6 +135,11 @@ public static partial class Int8Convolution
             }
         }
         nint next = shape.OutputPixelStride;
+        if (shape.BoundedAccumulators && valid == 16)
+        {
+            new BoundedOutput512(ref table, stride, shape.OutputMin, shape.OutputMax).Store4(a0, a1, a2, a3, ref y, next);
+            return;
+        }
         Output16(a0, ref table, stride, shape, ref y, valid);
         Output16(a1, ref table, stride, shape, ref Unsafe.Add(ref y, next), valid);
         Output16(a2, ref table, stride, shape, ref Unsafe.Add(ref y, 2 * next), valid);
