@@ -117,7 +117,36 @@ public static partial class Int8Convolution
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void StoreAvx2(ref Sums256 sums, int pixels, ref int table, int stride, in Int8ConvolutionShape shape, ref sbyte y, int valid)
     {
-        for (int p = 0; p < pixels; p++)
+        int p = 0;
+        if (shape.BoundedAccumulators && valid == 16)
+        {
+            // Two pixels at a time: their 32 values saturated to bytes together, clamped once (for bounds within int8,
+            // clamping after the saturation equals clamping before it), and put in channel order by one permutation.
+            bool clampsMin = shape.OutputMin != sbyte.MinValue, clampsMax = shape.OutputMax != sbyte.MaxValue;
+            Vector256<sbyte> min = Vector256.Create((sbyte)shape.OutputMin), max = Vector256.Create((sbyte)shape.OutputMax);
+            ref int high = ref Unsafe.Add(ref table, 8);
+            for (; p + 1 < pixels; p += 2)
+            {
+                Vector256<short> first = Avx2.PackSignedSaturate(Int8OutputStage.RequantizeBounded8(sums[2 * p], ref table, stride),
+                    Int8OutputStage.RequantizeBounded8(sums[2 * p + 1], ref high, stride));
+                Vector256<short> second = Avx2.PackSignedSaturate(Int8OutputStage.RequantizeBounded8(sums[2 * p + 2], ref table, stride),
+                    Int8OutputStage.RequantizeBounded8(sums[2 * p + 3], ref high, stride));
+                // Dwords: channels 0-3, 8-11 of the first pixel, the same of the second, then channels 4-7, 12-15 of each.
+                Vector256<sbyte> bytes = Avx2.PackSignedSaturate(first, second);
+                if (clampsMin)
+                {
+                    bytes = Avx2.Max(bytes, min);
+                }
+                if (clampsMax)
+                {
+                    bytes = Avx2.Min(bytes, max);
+                }
+                Vector256<sbyte> pixelsInOrder = Avx2.PermuteVar8x32(bytes.AsInt32(), Vector256.Create(0, 4, 1, 5, 2, 6, 3, 7)).AsSByte();
+                pixelsInOrder.GetLower().StoreUnsafe(ref Unsafe.Add(ref y, (nint)p * shape.OutputPixelStride));
+                pixelsInOrder.GetUpper().StoreUnsafe(ref Unsafe.Add(ref y, (nint)(p + 1) * shape.OutputPixelStride));
+            }
+        }
+        for (; p < pixels; p++)
         {
             Vector128<sbyte> values = shape.BoundedAccumulators
                 ? Int8OutputStage.Narrow16(Int8OutputStage.RequantizeBounded8(sums[2 * p], ref table, stride),

@@ -61,12 +61,28 @@ internal sealed partial class Transpose : OperatorDefinition<TransposeLayer>
             perm.ToEquatableArray(), copy);
     }
 
-    /// <summary>A loop nest over the output in memory order, reading the input with literal strides.</summary>
+    /// <summary>
+    /// A loop nest over the output in memory order, reading the input with literal strides; or, for one-byte values
+    /// whose transpose interleaves a few whole planes (channels-first to channels-last), the runtime's vector kernel
+    /// (mobilenet_v2's 3 × 224 × 224 input: 83 µs element by element).
+    /// </summary>
     protected override void EmitLayer(SourceWriter writer, TransposeLayer layer, EmitContext context)
     {
         WriteSummary(writer, layer, context.Model);
         writer.OpenBlock(context.Signature(layer));
-        StridedCopyWriter.Write(writer, layer.Copy, "input", "output");
+        StridedCopy copy = layer.Copy;
+        ElementType type = context.Model.Value(layer.Inputs[0]).Type;
+        bool interleaves = copy.Counts.Count == 2 && copy.InputOffset == 0 && copy.OutputOffset == 0
+            && copy.InputStrides[0] == 1 && copy.InputStrides[1] == copy.Counts[0] && copy.OutputStrides[0] == copy.Counts[1] && copy.OutputStrides[1] == 1;
+        if (interleaves && type is ElementType.Int8 or ElementType.UInt8)
+        {
+            string bytes = "global::System.Runtime.InteropServices.MemoryMarshal.AsBytes";
+            writer.WriteLine($"global::TinyModel.InterleaveKernels.Interleave({bytes}(input), {Literals.Int(copy.Counts[1])}, {bytes}(output));");
+        }
+        else
+        {
+            StridedCopyWriter.Write(writer, copy, "input", "output");
+        }
         writer.CloseBlock();
     }
 
