@@ -128,6 +128,14 @@ public static class RealFftInt16
     {
         int p = factors[factor], m = factors[factor + 1];
         int end = at + p * m;
+        if (m == 1 && p == 4 && Tier >= InstructionTier.Vector128)
+        {
+            ref int tw1 = ref Unsafe.Add(ref Unsafe.As<short, int>(ref MemoryMarshal.GetReference(stageTwiddles)), twiddleAt);
+            Vector128<int> values = Vector128.Create(SamplePair(input, from), SamplePair(input, from + stride), SamplePair(input, from + 2 * stride), SamplePair(input, from + 3 * stride));
+            Vector128<int> leafTwiddles = Vector128.Create(0, tw1, Unsafe.Add(ref tw1, 1), Unsafe.Add(ref tw1, 2));
+            LeafButterfly4(values, leafTwiddles).StoreUnsafe(ref Unsafe.Add(ref Unsafe.As<short, int>(ref MemoryMarshal.GetReference(fout)), at));
+            return;
+        }
         if (m == 1)
         {
             for (int k = at; k < end; k++, from += stride)
@@ -215,6 +223,26 @@ public static class RealFftInt16
         return k;
     }
 
+    /// <summary>
+    /// The butterfly of a first-stage radix-4 group (one butterfly, m = 1) within one vector, as <see cref="Butterfly4"/>
+    /// computes it: lane q holds the group's value q, lanes 1 to 3 of <paramref name="twiddles"/> their twiddles.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<int> LeafButterfly4(Vector128<int> values, Vector128<int> twiddles)
+    {
+        Vector128<int> first = Vector128.Create(-1, 0, 0, 0), lowHalf = Vector128.Create(-1, -1, 0, 0), odd = Vector128.Create(0, -1, 0, -1);
+        Vector128<int> scaled = Scale<Int32Lanes128, Vector128<int>>(values, 8191);
+        // [f0, s0, s1, s2]: f1..f3 times their twiddles.
+        Vector128<int> a = Vector128.ConditionalSelect(first, scaled, ComplexMultiply<Int32Lanes128, Vector128<int>>(scaled, twiddles));
+        Vector128<int> low = Vector128.Shuffle(a, Vector128.Create(0, 1, 0, 1)), high = Vector128.Shuffle(a, Vector128.Create(2, 3, 2, 3));
+        // [f0 + s1, s3 = s0 + s2, s5 = f0 - s1, s4 = s0 - s2].
+        Vector128<int> u = Vector128.ConditionalSelect(lowHalf, Int32Lanes128.Add16(low, high), Int32Lanes128.Subtract16(low, high));
+        Vector128<int> w = Vector128.Shuffle(u, Vector128.Create(0, 2, 0, 2)), r = Vector128.Shuffle(u, Vector128.Create(1, 3, 1, 3));
+        // [s3, s4 times -i, s3, s4 times -i].
+        Vector128<int> z = Vector128.ConditionalSelect(odd, Conjugate<Int32Lanes128, Vector128<int>>(Swap<Int32Lanes128, Vector128<int>>(r)), r);
+        return Vector128.ConditionalSelect(lowHalf, Int32Lanes128.Add16(w, z), Int32Lanes128.Subtract16(w, z));
+    }
+
     /// <summary>KISS FFT's <c>kf_bfly2</c> for butterfly <paramref name="k"/> of a group.</summary>
     private static void Butterfly2(Span<short> f, ReadOnlySpan<short> twiddles, int m, int k)
     {
@@ -258,6 +286,13 @@ public static class RealFftInt16
         f[f3] = unchecked((short)(s5R - s4I));
         f[f3 + 1] = unchecked((short)(s5I + s4R));
     }
+
+    /// <summary>Samples 2·<paramref name="pair"/> and the next as one int32 (the first in the low half), zeros past the end.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int SamplePair(ReadOnlySpan<short> input, int pair) =>
+        2 * pair + 1 < input.Length
+            ? Unsafe.ReadUnaligned<int>(ref Unsafe.As<short, byte>(ref Unsafe.Add(ref MemoryMarshal.GetReference(input), 2 * pair)))
+            : (ushort)Sample(input, 2 * pair) | (Sample(input, 2 * pair + 1) << 16);
 
     /// <summary>The sample at <paramref name="index"/>, or 0 past the end (the zero padding).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
