@@ -6,8 +6,8 @@ using Xunit;
 namespace TinyModel.Tests.Runtime;
 
 /// <summary>
-/// SignalKernels and RealFftInt16 against TFLM's signal library written value by value (signal/src/window.cc,
-/// energy.cc, fft_auto_scale.cc, max_abs.cc, and KISS FFT's <c>kf_work</c>/<c>kiss_fftr</c> with
+/// SignalKernels, FilterBankKernels and RealFftInt16 against TFLM's signal library written value by value (signal/src/window.cc,
+/// energy.cc, fft_auto_scale.cc, max_abs.cc, filter_bank.cc, and KISS FFT's <c>kf_work</c>/<c>kiss_fftr</c> with
 /// <c>FIXED_POINT=16</c>), on random values and the extremes (-32768 above all). Lengths cover every vector width
 /// and the leftovers; the path taken depends on the machine, so CI also runs these under DOTNET_EnableAVX512=0,
 /// DOTNET_EnableAVX2=0 and DOTNET_EnableHWIntrinsic=0 (and ARM64 under qemu).
@@ -98,6 +98,41 @@ public class SignalKernelsTests
             short[] output = new short[2 * (n + 1)];
             RealFftInt16.Transform(input, stageTwiddles, superTwiddles, factors, new short[2 * n], output);
             Assert.Equal(KissFftr(input, n, twiddles, superTwiddles, factors), output);
+        }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void FilterBankSumsModulo2To64(int seed)
+    {
+        // Bands of 0 to 20 bins over the whole uint32 range of energies and int16 weights of either sign.
+        var random = new Random(seed);
+        const int channels = 12, bins = 200;
+        uint[] input = Enumerable.Range(0, bins).Select(_ => (uint)random.NextInt64(0, 1L << 32)).ToArray();
+        input[0] = uint.MaxValue;
+        short[] weights = Samples(random, bins), unweights = Samples(random, bins);
+        short[] widths = Enumerable.Range(0, channels + 1).Select(_ => (short)random.Next(0, 21)).ToArray();
+        short[] frequencyStarts = widths.Select(w => (short)random.Next(0, bins - w + 1)).ToArray();
+        short[] weightStarts = widths.Select(w => (short)random.Next(0, bins - w + 1)).ToArray();
+        ulong[] output = new ulong[channels];
+        FilterBankKernels.Accumulate(input, weights, unweights, frequencyStarts, weightStarts, widths, output);
+
+        ulong weighted = 0, unweighted = 0;
+        for (int c = 0; c <= channels; c++)
+        {
+            for (int j = 0; j < widths[c]; j++)
+            {
+                ulong energy = input[frequencyStarts[c] + j];
+                weighted += (ulong)(long)weights[weightStarts[c] + j] * energy;
+                unweighted += (ulong)(long)unweights[weightStarts[c] + j] * energy;
+            }
+            if (c > 0)
+            {
+                Assert.Equal(weighted, output[c - 1]);
+            }
+            (weighted, unweighted) = (unweighted, 0);
         }
     }
 
