@@ -195,32 +195,53 @@ public static class RealFftInt16
         {
             if (p == 4)
             {
-                TV f0 = Scale<TL, TV>(TL.Load(ref Unsafe.Add(ref f, k)), 8191);
-                TV f1 = Scale<TL, TV>(TL.Load(ref Unsafe.Add(ref f, k + m)), 8191);
-                TV f2 = Scale<TL, TV>(TL.Load(ref Unsafe.Add(ref f, k + 2 * m)), 8191);
-                TV f3 = Scale<TL, TV>(TL.Load(ref Unsafe.Add(ref f, k + 3 * m)), 8191);
-                TV s0 = ComplexMultiply<TL, TV>(f1, TL.Load(ref Unsafe.Add(ref tw, k)));
-                TV s1 = ComplexMultiply<TL, TV>(f2, TL.Load(ref Unsafe.Add(ref tw, k + m)));
-                TV s2 = ComplexMultiply<TL, TV>(f3, TL.Load(ref Unsafe.Add(ref tw, k + 2 * m)));
-                TV s5 = TL.Subtract16(f0, s1), g0 = TL.Add16(f0, s1);
-                TV s3 = TL.Add16(s0, s2), s4 = TL.Subtract16(s0, s2);
-                // (s4I, -s4R): s4 times -i.
-                TV rotated = Conjugate<TL, TV>(Swap<TL, TV>(s4));
-                TL.Store(TL.Add16(g0, s3), ref Unsafe.Add(ref f, k));
-                TL.Store(TL.Add16(s5, rotated), ref Unsafe.Add(ref f, k + m));
-                TL.Store(TL.Subtract16(g0, s3), ref Unsafe.Add(ref f, k + 2 * m));
-                TL.Store(TL.Subtract16(s5, rotated), ref Unsafe.Add(ref f, k + 3 * m));
+                Butterflies4<TL, TV>(ref Unsafe.Add(ref f, k), ref Unsafe.Add(ref tw, k), m);
             }
             else
             {
-                TV a = Scale<TL, TV>(TL.Load(ref Unsafe.Add(ref f, k)), 16383);
-                TV b = Scale<TL, TV>(TL.Load(ref Unsafe.Add(ref f, k + m)), 16383);
-                TV t = ComplexMultiply<TL, TV>(b, TL.Load(ref Unsafe.Add(ref tw, k)));
-                TL.Store(TL.Subtract16(a, t), ref Unsafe.Add(ref f, k + m));
-                TL.Store(TL.Add16(a, t), ref Unsafe.Add(ref f, k));
+                Butterflies2<TL, TV>(ref Unsafe.Add(ref f, k), ref Unsafe.Add(ref tw, k), m);
             }
         }
         return k;
+    }
+
+    /// <summary>
+    /// A vector of radix-4 butterflies (<see cref="Butterfly4"/>), the first at <paramref name="f"/>. Not inlined: within
+    /// a larger caller the JIT runs out of inlining budget and calls the lane helpers instead.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Butterflies4<TL, TV>(ref int f, ref int tw, int m)
+        where TL : struct, IInt32Lanes<TV>
+        where TV : struct
+    {
+        TV f0 = Scale<TL, TV>(TL.Load(ref f), 8191);
+        TV f1 = Scale<TL, TV>(TL.Load(ref Unsafe.Add(ref f, m)), 8191);
+        TV f2 = Scale<TL, TV>(TL.Load(ref Unsafe.Add(ref f, 2 * m)), 8191);
+        TV f3 = Scale<TL, TV>(TL.Load(ref Unsafe.Add(ref f, 3 * m)), 8191);
+        TV s0 = ComplexMultiply<TL, TV>(f1, TL.Load(ref tw));
+        TV s1 = ComplexMultiply<TL, TV>(f2, TL.Load(ref Unsafe.Add(ref tw, m)));
+        TV s2 = ComplexMultiply<TL, TV>(f3, TL.Load(ref Unsafe.Add(ref tw, 2 * m)));
+        TV s5 = TL.Subtract16(f0, s1), g0 = TL.Add16(f0, s1);
+        TV s3 = TL.Add16(s0, s2), s4 = TL.Subtract16(s0, s2);
+        // (s4I, -s4R): s4 times -i.
+        TV rotated = Conjugate<TL, TV>(Swap<TL, TV>(s4));
+        TL.Store(TL.Add16(g0, s3), ref f);
+        TL.Store(TL.Add16(s5, rotated), ref Unsafe.Add(ref f, m));
+        TL.Store(TL.Subtract16(g0, s3), ref Unsafe.Add(ref f, 2 * m));
+        TL.Store(TL.Subtract16(s5, rotated), ref Unsafe.Add(ref f, 3 * m));
+    }
+
+    /// <summary>A vector of radix-2 butterflies (<see cref="Butterfly2"/>), the first at <paramref name="f"/>; not inlined, as <see cref="Butterflies4"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Butterflies2<TL, TV>(ref int f, ref int tw, int m)
+        where TL : struct, IInt32Lanes<TV>
+        where TV : struct
+    {
+        TV a = Scale<TL, TV>(TL.Load(ref f), 16383);
+        TV b = Scale<TL, TV>(TL.Load(ref Unsafe.Add(ref f, m)), 16383);
+        TV t = ComplexMultiply<TL, TV>(b, TL.Load(ref tw));
+        TL.Store(TL.Subtract16(a, t), ref Unsafe.Add(ref f, m));
+        TL.Store(TL.Add16(a, t), ref f);
     }
 
     /// <summary>
