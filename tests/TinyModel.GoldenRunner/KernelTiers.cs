@@ -14,7 +14,7 @@ internal static class KernelTiers
 {
     /// <summary>Kernels no property covers: scalar on every machine, so ARM64 loses nothing to x64 there.</summary>
     private const string ScalarEverywhere =
-        "scalar everywhere: loops generated code writes inline (LSTM/SVDF gates, the signal operators, int16 softmax's table look-ups), SoftmaxMath, SignalMath, RealFftInt16";
+        "scalar everywhere: loops generated code writes inline (LSTM/SVDF gates, signal spectral subtraction and PCAN, int16 softmax's table look-ups), SoftmaxMath, SignalMath (square roots, logs, PCAN gains)";
 
     /// <summary>The table: one line per kernel (family), then what stays scalar on every machine.</summary>
     public static string Table()
