@@ -75,7 +75,7 @@ public class SignalKernelsTests
         foreach (int fftLength in new[] { 4, 8, 16, 32, 64, 128, 256, 512, 1024 })
         {
             data.Add(fftLength, fftLength);
-            data.Add(fftLength, fftLength * 3 / 4 + 1);
+            data.Add(fftLength, fftLength / 2 + 1);
         }
         return data;
     }
