@@ -30,40 +30,30 @@ public static class SignalMath
     public static int MostSignificantBit64(ulong x) => x == 0 ? 64 : 64 - BitOperations.LeadingZeroCount(x);
 
     /// <summary>TFLM's <c>Sqrt32</c>: the rounded integer square root, truncated to 16 bits.</summary>
-    public static ushort Sqrt32(uint num) => num == 0 ? (ushort)0 : unchecked((ushort)DigitByDigitSqrt(num, 32));
+    public static ushort Sqrt32(uint num) => unchecked((ushort)RoundedSqrt(num, ushort.MaxValue));
 
     /// <summary>TFLM's <c>Sqrt64</c>: <see cref="Sqrt32"/> when the high word is clear, else the 64-bit digit loop.</summary>
-    public static uint Sqrt64(ulong num) => (num >> 32) == 0 ? Sqrt32((uint)num) : unchecked((uint)DigitByDigitSqrt(num, 64));
+    public static uint Sqrt64(ulong num) => (num >> 32) == 0 ? Sqrt32((uint)num) : unchecked((uint)RoundedSqrt(num, uint.MaxValue));
 
     /// <summary>
-    /// The digit-by-digit square root of TFLM's <c>Sqrt32</c> and <c>Sqrt64</c> on a <paramref name="width"/>-bit
-    /// value, rounded up when the remainder exceeds the root unless the root already fills half the width.
+    /// What TFLM's digit-by-digit <c>Sqrt32</c> and <c>Sqrt64</c> compute: the floor of the square root and the
+    /// remainder, rounded up when the remainder exceeds the root unless the root is already
+    /// <paramref name="maxRoot"/> (all ones in half the width). The floor comes from the double square root (correctly
+    /// rounded on every platform, so within one of it), settled by integer checks: the same bits as the digit loop,
+    /// without its one iteration per two bits.
     /// </summary>
-    private static ulong DigitByDigitSqrt(ulong num, int width)
+    private static ulong RoundedSqrt(ulong num, ulong maxRoot)
     {
-        ulong res = 0;
-        int msb = width == 32 ? MostSignificantBit32((uint)num) : MostSignificantBit64(num);
-        int maxBitNumber = (width - msb) | 1;
-        ulong bit = 1UL << (width - 1 - maxBitNumber);
-        int iterations = (width - 1 - maxBitNumber) / 2 + 1;
-        while (iterations-- > 0)
+        ulong root = Math.Min((ulong)Math.Sqrt(num), maxRoot);
+        while (root * root > num)
         {
-            if (num >= res + bit)
-            {
-                num -= res + bit;
-                res = (res >> 1) + bit;
-            }
-            else
-            {
-                res >>= 1;
-            }
-            bit >>= 2;
+            root--;
         }
-        if (num > res && res != (1UL << (width / 2)) - 1)
+        while (root < maxRoot && (root + 1) * (root + 1) <= num)
         {
-            ++res;
+            root++;
         }
-        return res;
+        return num - root * root > root && root != maxRoot ? root + 1 : root;
     }
 
     /// <summary>

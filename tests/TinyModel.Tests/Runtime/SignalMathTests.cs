@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using Xunit;
 
 namespace TinyModel.Tests.Runtime;
@@ -41,6 +42,36 @@ public class SignalMathTests
             ulong expected = x - floor * floor > floor ? floor + 1 : floor;
             Assert.Equal(Math.Min(expected, uint.MaxValue), SignalMath.Sqrt64(x));
         }
+    }
+
+    [Fact]
+    public void SqrtRoundsAtEveryBoundaryOfTheRoot()
+    {
+        // x = f², f² + f (rounds down), f² + f + 1 (rounds up), (f + 1)² - 1, for roots around each power of two
+        // (where a double's square root is least exact) up to the largest, whose rounding TFLM suppresses.
+        foreach (int bits in Enumerable.Range(1, 32))
+        {
+            foreach (long delta in new long[] { -2, -1, 0, 1 })
+            {
+                ulong f = (ulong)((1L << bits) + delta);
+                if (f > uint.MaxValue)
+                {
+                    continue;
+                }
+                foreach (ulong x in new[] { f * f, f * f + f, f * f + f + 1, f * f + 2 * f })
+                {
+                    // Below 2^32 Sqrt64 is Sqrt32, whose root stops at 65535.
+                    ulong max = x <= uint.MaxValue ? ushort.MaxValue : uint.MaxValue;
+                    ulong expected = x - f * f > f && f != max ? f + 1 : f;
+                    Assert.Equal(expected, SignalMath.Sqrt64(x));
+                    if (x <= uint.MaxValue)
+                    {
+                        Assert.Equal(expected, SignalMath.Sqrt32((uint)x));
+                    }
+                }
+            }
+        }
+        Assert.Equal(uint.MaxValue, SignalMath.Sqrt64(ulong.MaxValue));
     }
 
     [Theory]

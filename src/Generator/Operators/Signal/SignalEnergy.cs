@@ -48,10 +48,7 @@ internal sealed class SignalEnergy : SignalDefinition<SignalEnergyLayer>
         WriteSummary(writer, layer, context,
             $"Bins [{layer.Start}, {layer.End}): re² + im² in int32, stored as uint32 (SpectrumToEnergy); the other bins are not written.");
         writer.OpenBlock(context.Signature(layer));
-        writer.OpenBlock($"for (int i = {layer.Start}; i < {layer.End}; i++)");
-        writer.WriteLine("int real = input[2 * i], imaginary = input[2 * i + 1];");
-        writer.WriteLine("output[i] = unchecked((uint)(real * real + imaginary * imaginary));");
-        writer.CloseBlock();
+        writer.WriteLine($"global::TinyModel.SignalKernels.Energy(input, {layer.Start}, {layer.End}, output);");
         writer.CloseBlock();
     }
 }

@@ -46,24 +46,7 @@ internal sealed class SignalFftAutoScale : SignalDefinition<SignalFftAutoScaleLa
             $"The largest magnitude of the {layer.Count} samples (MaxAbs16, -32768 counting as itself) gives the free headroom, 16 - msb - 1 bits (at least 0);",
             "the samples are multiplied by 2^headroom and the headroom is output 1 (FftAutoScale).");
         writer.OpenBlock(context.Signature(layer));
-        writer.WriteLine("short max = 0;");
-        writer.OpenBlock($"for (int i = 0; i < {layer.Count}; i++)");
-        writer.WriteLine("short value = input[i];");
-        writer.OpenBlock("if (value > max)");
-        writer.WriteLine("max = value;");
-        writer.CloseBlock();
-        writer.OpenBlock("else if (-value > max)");
-        writer.WriteLine("max = unchecked((short)-value);");
-        writer.CloseBlock();
-        writer.CloseBlock();
-        writer.WriteLine("int scaleBits = 16 - global::TinyModel.SignalMath.MostSignificantBit32(unchecked((uint)max)) - 1;");
-        writer.OpenBlock("if (scaleBits <= 0)");
-        writer.WriteLine("scaleBits = 0;");
-        writer.CloseBlock();
-        writer.OpenBlock($"for (int i = 0; i < {layer.Count}; i++)");
-        writer.WriteLine("output[i] = unchecked((short)(input[i] * (1 << scaleBits)));");
-        writer.CloseBlock();
-        writer.WriteLine("output1[0] = scaleBits;");
+        writer.WriteLine($"output1[0] = global::TinyModel.SignalKernels.FftAutoScale(input.Slice(0, {layer.Count}), output.Slice(0, {layer.Count}));");
         writer.CloseBlock();
     }
 }

@@ -65,23 +65,8 @@ internal sealed class SignalFilterBank : SignalDefinition<SignalFilterBankLayer>
         WriteSummary(writer, layer, context,
             $"{layer.Channels} channels (+ scratch channel 0): sums of weight · energy in uint64, each band's unweighted part carried to the next channel (FilterbankAccumulateChannels).");
         writer.OpenBlock(context.Signature(layer));
-        writer.WriteLine($"{EmitContext.ReadOnlySpan}<short> weights = {context.Constant(layer.Weights)}, unweights = {context.Constant(layer.Unweights)};");
-        writer.WriteLine($"{EmitContext.ReadOnlySpan}<short> frequencyStarts = {context.Constant(layer.FrequencyStarts)}, weightStarts = {context.Constant(layer.WeightStarts)}, widths = {context.Constant(layer.Widths)};");
-        writer.WriteLine("ulong weighted = 0, unweighted = 0;");
-        writer.OpenBlock($"for (int c = 0; c <= {layer.Channels}; c++)");
-        writer.WriteLine("int frequencyStart = frequencyStarts[c], weightStart = weightStarts[c];");
-        writer.OpenBlock("for (int j = 0; j < widths[c]; j++)");
-        writer.WriteLine("ulong energy = input[frequencyStart + j];");
-        writer.WriteLine("// int16 weights widen to uint64 as C++ converts them (sign-extended, modulo 2^64).");
-        writer.WriteLine("weighted = unchecked(weighted + (ulong)(long)weights[weightStart + j] * energy);");
-        writer.WriteLine("unweighted = unchecked(unweighted + (ulong)(long)unweights[weightStart + j] * energy);");
-        writer.CloseBlock();
-        writer.OpenBlock("if (c > 0)");
-        writer.WriteLine("output[c - 1] = weighted;");
-        writer.CloseBlock();
-        writer.WriteLine("weighted = unweighted;");
-        writer.WriteLine("unweighted = 0;");
-        writer.CloseBlock();
+        writer.WriteLine($"global::TinyModel.FilterBankKernels.Accumulate(input, {context.Constant(layer.Weights)}, {context.Constant(layer.Unweights)},");
+        writer.WriteLine($"    {context.Constant(layer.FrequencyStarts)}, {context.Constant(layer.WeightStarts)}, {context.Constant(layer.Widths)}, output);");
         writer.CloseBlock();
     }
 }

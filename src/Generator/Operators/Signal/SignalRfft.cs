@@ -62,11 +62,11 @@ internal sealed class SignalRfft : SignalDefinition<SignalRfftLayer>
         }
 
         int complexLength = fftLength / 2;
-        string twiddles = context.AddConstant($"Layer{op.Index}Twiddles", ElementType.Int16, Bytes(Twiddles(complexLength)),
-            $"KISS FFT's twiddles of the {complexLength}-point complex FFT, Q15 (real, imaginary)");
+        int[] factors = Factors(complexLength);
+        string twiddles = context.AddConstant($"Layer{op.Index}Twiddles", ElementType.Int16, Bytes(StageTwiddles(complexLength, factors)),
+            $"KISS FFT's twiddles of the {complexLength}-point complex FFT, Q15 (real, imaginary), as each stage reads them");
         string superTwiddles = context.AddConstant($"Layer{op.Index}SuperTwiddles", ElementType.Int16, Bytes(SuperTwiddles(complexLength)),
             "kiss_fftr's split twiddles, Q15 (real, imaginary)");
-        int[] factors = Factors(complexLength);
         string factorConstant = context.AddConstant($"Layer{op.Index}Factors", ElementType.Int32, factors.SelectMany(BitConverter.GetBytes).ToArray(),
             $"KISS FFT's stages of {complexLength}: radix, remaining length");
         return new SignalRfftLayer(op.Index, new[] { input.Id }.ToEquatableArray(), new[] { output.Id }.ToEquatableArray(),
@@ -89,7 +89,7 @@ internal sealed class SignalRfft : SignalDefinition<SignalRfftLayer>
     }
 
     /// <summary><c>kiss_fft_alloc</c>'s twiddles: <c>exp(-2πi·k/n)</c> as <c>floor(0.5 + 32767·cos)</c>, <c>floor(0.5 + 32767·sin)</c>.</summary>
-    private static short[] Twiddles(int n)
+    internal static short[] Twiddles(int n)
     {
         const double pi = 3.141592653589793238462643383279502884197169399375105820974944;
         var values = new short[2 * n];
@@ -102,8 +102,33 @@ internal sealed class SignalRfft : SignalDefinition<SignalRfftLayer>
         return values;
     }
 
+    /// <summary>
+    /// The twiddles stage by stage, in the order of <paramref name="factors"/> (see <c>TinyModel.RealFftInt16.Transform</c>):
+    /// for a stage of radix p, m butterflies per group and stride s, run j = 1..p-1 holds twiddle j·k·s for k = 0..m-1.
+    /// </summary>
+    internal static short[] StageTwiddles(int n, int[] factors)
+    {
+        short[] all = Twiddles(n);
+        var values = new List<short>();
+        int stride = 1;
+        for (int f = 0; f < factors.Length; f += 2)
+        {
+            int p = factors[f], m = factors[f + 1];
+            for (int j = 1; j < p; j++)
+            {
+                for (int k = 0; k < m; k++)
+                {
+                    values.Add(all[2 * (j * k * stride)]);
+                    values.Add(all[2 * (j * k * stride) + 1]);
+                }
+            }
+            stride *= p;
+        }
+        return values.ToArray();
+    }
+
     /// <summary><c>kiss_fftr_alloc</c>'s super-twiddles: phase <c>-π·((k + 1) / n + 1/2)</c> for k below n/2.</summary>
-    private static short[] SuperTwiddles(int n)
+    internal static short[] SuperTwiddles(int n)
     {
         var values = new short[n];
         for (int i = 0; i < n / 2; i++)
@@ -118,7 +143,7 @@ internal sealed class SignalRfft : SignalDefinition<SignalRfftLayer>
     private static short Q15(double x) => (short)Math.Floor(.5 + 32767 * x);
 
     /// <summary><c>kf_factor</c>: radix 4 while it divides, then 2, as (radix, remaining length) pairs.</summary>
-    private static int[] Factors(int n)
+    internal static int[] Factors(int n)
     {
         var factors = new List<int>();
         while (n > 1)

@@ -46,13 +46,7 @@ internal sealed class SignalWindow : SignalDefinition<SignalWindowLayer>
         WriteSummary(writer, layer, context,
             $"Each {layer.WindowLength}-sample frame times the window, in int32, shifted right by {layer.Shift} and saturated to int16 (ApplyWindow).");
         writer.OpenBlock(context.Signature(layer));
-        writer.WriteLine($"{EmitContext.ReadOnlySpan}<short> window = {context.Constant(layer.Window)};");
-        writer.OpenBlock($"for (int frame = 0; frame < {layer.ElementCount}; frame += {layer.WindowLength})");
-        writer.OpenBlock($"for (int i = 0; i < {layer.WindowLength}; i++)");
-        writer.WriteLine($"int raw = (input[frame + i] * window[i]) >> {layer.Shift};");
-        writer.WriteLine($"output[frame + i] = (short){EmitContext.MathClass}.Clamp(raw, short.MinValue, short.MaxValue);");
-        writer.CloseBlock();
-        writer.CloseBlock();
+        writer.WriteLine($"global::TinyModel.SignalKernels.ApplyWindow(input, {context.Constant(layer.Window)}, {layer.Shift}, output);");
         writer.CloseBlock();
     }
 }

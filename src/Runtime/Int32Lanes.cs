@@ -1,0 +1,245 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace TinyModel;
+
+/// <summary>
+/// The int32 vector operations of the signal kernels (<see cref="SignalKernels"/>, <see cref="RealFftInt16"/>), so
+/// that a loop is written once and instantiated per vector width: each implementation is a struct, and the JIT (or
+/// NativeAOT) compiles one copy of the loop per width with these inlined. Pairs of int16 values (an audio sample
+/// pair, or a complex value's real and imaginary parts) travel as one int32 lane, the first value in the low half.
+/// </summary>
+/// <typeparam name="TVector">The vector of int32 lanes.</typeparam>
+internal interface IInt32Lanes<TVector>
+    where TVector : struct
+{
+    /// <summary>Lanes per vector.</summary>
+    static abstract int Count { get; }
+
+    /// <summary>Loads a vector.</summary>
+    static abstract TVector Load(ref int source);
+
+    /// <summary>Stores a vector.</summary>
+    static abstract void Store(TVector value, ref int destination);
+
+    /// <summary>One value in every lane.</summary>
+    static abstract TVector Broadcast(int value);
+
+    /// <summary>Lane by lane <c>a + b</c>, wrapping.</summary>
+    static abstract TVector Add(TVector a, TVector b);
+
+    /// <summary>Lane by lane <c>a - b</c>, wrapping.</summary>
+    static abstract TVector Subtract(TVector a, TVector b);
+
+    /// <summary>Lane by lane the low 32 bits of <c>a · b</c>.</summary>
+    static abstract TVector Multiply(TVector a, TVector b);
+
+    /// <summary>Each int16 half of a lane plus the same half of <paramref name="b"/>, wrapping at 16 bits.</summary>
+    static abstract TVector Add16(TVector a, TVector b);
+
+    /// <summary>Each int16 half of a lane minus the same half of <paramref name="b"/>, wrapping at 16 bits.</summary>
+    static abstract TVector Subtract16(TVector a, TVector b);
+
+    /// <summary>Lane by lane <c>a &lt;&lt; count</c>.</summary>
+    static abstract TVector ShiftLeft(TVector value, int count);
+
+    /// <summary>Lane by lane <c>a &gt;&gt; count</c>, sign-extending.</summary>
+    static abstract TVector ShiftRightArithmetic(TVector value, int count);
+
+    /// <summary>Lane by lane <c>a &gt;&gt;&gt; count</c>, zero-extending.</summary>
+    static abstract TVector ShiftRightLogical(TVector value, int count);
+
+    /// <summary>Lane by lane <c>a &amp; b</c>.</summary>
+    static abstract TVector And(TVector a, TVector b);
+
+    /// <summary>Lane by lane <c>a | b</c>.</summary>
+    static abstract TVector Or(TVector a, TVector b);
+
+    /// <summary>Lane by lane the smaller (signed).</summary>
+    static abstract TVector Min(TVector a, TVector b);
+
+    /// <summary>Lane by lane the larger (signed).</summary>
+    static abstract TVector Max(TVector a, TVector b);
+
+    /// <summary>The largest lane (signed).</summary>
+    static abstract int MaxAcross(TVector value);
+
+    /// <summary>The lanes in reverse order.</summary>
+    static abstract TVector Reverse(TVector value);
+}
+
+/// <summary><see cref="IInt32Lanes{TVector}"/> on 512-bit vectors.</summary>
+internal readonly struct Int32Lanes512 : IInt32Lanes<Vector512<int>>
+{
+    public static int Count => 16;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<int> Load(ref int source) => Vector512.LoadUnsafe(ref source);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector512<int> value, ref int destination) => value.StoreUnsafe(ref destination);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<int> Broadcast(int value) => Vector512.Create(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<int> Add(Vector512<int> a, Vector512<int> b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<int> Subtract(Vector512<int> a, Vector512<int> b) => a - b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<int> Multiply(Vector512<int> a, Vector512<int> b) => a * b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<int> Add16(Vector512<int> a, Vector512<int> b) => (a.AsInt16() + b.AsInt16()).AsInt32();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<int> Subtract16(Vector512<int> a, Vector512<int> b) => (a.AsInt16() - b.AsInt16()).AsInt32();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<int> ShiftLeft(Vector512<int> value, int count) => Vector512.ShiftLeft(value, count);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<int> ShiftRightArithmetic(Vector512<int> value, int count) => Vector512.ShiftRightArithmetic(value, count);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<int> ShiftRightLogical(Vector512<int> value, int count) => Vector512.ShiftRightLogical(value, count);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<int> And(Vector512<int> a, Vector512<int> b) => a & b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<int> Or(Vector512<int> a, Vector512<int> b) => a | b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<int> Min(Vector512<int> a, Vector512<int> b) => Vector512.Min(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<int> Max(Vector512<int> a, Vector512<int> b) => Vector512.Max(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int MaxAcross(Vector512<int> value) => Int32Lanes256.MaxAcross(Vector256.Max(value.GetLower(), value.GetUpper()));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<int> Reverse(Vector512<int> value) =>
+        Vector512.Shuffle(value, Vector512.Create(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0));
+}
+
+/// <summary><see cref="IInt32Lanes{TVector}"/> on 256-bit vectors.</summary>
+internal readonly struct Int32Lanes256 : IInt32Lanes<Vector256<int>>
+{
+    public static int Count => 8;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<int> Load(ref int source) => Vector256.LoadUnsafe(ref source);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector256<int> value, ref int destination) => value.StoreUnsafe(ref destination);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<int> Broadcast(int value) => Vector256.Create(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<int> Add(Vector256<int> a, Vector256<int> b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<int> Subtract(Vector256<int> a, Vector256<int> b) => a - b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<int> Multiply(Vector256<int> a, Vector256<int> b) => a * b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<int> Add16(Vector256<int> a, Vector256<int> b) => (a.AsInt16() + b.AsInt16()).AsInt32();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<int> Subtract16(Vector256<int> a, Vector256<int> b) => (a.AsInt16() - b.AsInt16()).AsInt32();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<int> ShiftLeft(Vector256<int> value, int count) => Vector256.ShiftLeft(value, count);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<int> ShiftRightArithmetic(Vector256<int> value, int count) => Vector256.ShiftRightArithmetic(value, count);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<int> ShiftRightLogical(Vector256<int> value, int count) => Vector256.ShiftRightLogical(value, count);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<int> And(Vector256<int> a, Vector256<int> b) => a & b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<int> Or(Vector256<int> a, Vector256<int> b) => a | b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<int> Min(Vector256<int> a, Vector256<int> b) => Vector256.Min(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<int> Max(Vector256<int> a, Vector256<int> b) => Vector256.Max(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int MaxAcross(Vector256<int> value) => Int32Lanes128.MaxAcross(Vector128.Max(value.GetLower(), value.GetUpper()));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<int> Reverse(Vector256<int> value) => Vector256.Shuffle(value, Vector256.Create(7, 6, 5, 4, 3, 2, 1, 0));
+}
+
+/// <summary><see cref="IInt32Lanes{TVector}"/> on 128-bit vectors: SSE on x64, AdvSimd on ARM64.</summary>
+internal readonly struct Int32Lanes128 : IInt32Lanes<Vector128<int>>
+{
+    public static int Count => 4;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<int> Load(ref int source) => Vector128.LoadUnsafe(ref source);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector128<int> value, ref int destination) => value.StoreUnsafe(ref destination);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<int> Broadcast(int value) => Vector128.Create(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<int> Add(Vector128<int> a, Vector128<int> b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<int> Subtract(Vector128<int> a, Vector128<int> b) => a - b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<int> Multiply(Vector128<int> a, Vector128<int> b) => a * b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<int> Add16(Vector128<int> a, Vector128<int> b) => (a.AsInt16() + b.AsInt16()).AsInt32();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<int> Subtract16(Vector128<int> a, Vector128<int> b) => (a.AsInt16() - b.AsInt16()).AsInt32();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<int> ShiftLeft(Vector128<int> value, int count) => Vector128.ShiftLeft(value, count);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<int> ShiftRightArithmetic(Vector128<int> value, int count) => Vector128.ShiftRightArithmetic(value, count);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<int> ShiftRightLogical(Vector128<int> value, int count) => Vector128.ShiftRightLogical(value, count);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<int> And(Vector128<int> a, Vector128<int> b) => a & b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<int> Or(Vector128<int> a, Vector128<int> b) => a | b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<int> Min(Vector128<int> a, Vector128<int> b) => Vector128.Min(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<int> Max(Vector128<int> a, Vector128<int> b) => Vector128.Max(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int MaxAcross(Vector128<int> value)
+    {
+        Vector128<int> pairs = Vector128.Max(value, Vector128.Shuffle(value, Vector128.Create(2, 3, 0, 1)));
+        return Vector128.Max(pairs, Vector128.Shuffle(pairs, Vector128.Create(1, 0, 3, 2))).ToScalar();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<int> Reverse(Vector128<int> value) => Vector128.Shuffle(value, Vector128.Create(3, 2, 1, 0));
+}
