@@ -24,6 +24,10 @@ public static partial class Int8WinogradConvolution
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void Output(ref int m, in Int8WinogradShape shape, TilePixels pixel, ref int table, int stride, ref sbyte y, int valid) =>
             OutputAvx512(ref m, shape, pixel, ref table, stride, ref y, valid);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void OutputLarge(ref int m, in Int8WinogradShape shape, TilePixels pixel, ref int table, int stride, ref sbyte y, int valid, ref int scratch) =>
+            OutputLarge512(ref m, shape, pixel, ref table, stride, ref y, valid, ref scratch);
     }
 
     /// <summary>One position's products of eight tiles × 16 channels: each weight load serves eight tiles.</summary>
