@@ -45,6 +45,8 @@ public static partial class Int8WinogradConvolution
             b3.StoreUnsafe(ref m, 3 * TileProducts + 8);
         }
 
+        public static bool Products4(ref short values, int tileValues, ref short weights, int pairs, ref int m) => false;
+
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void Products1(ref short values, ref short weights, int pairs, ref int m)
         {

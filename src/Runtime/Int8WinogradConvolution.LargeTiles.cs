@@ -37,42 +37,32 @@ public static partial class Int8WinogradConvolution
     /// <summary>Int32 values of the output transform's scratch: 4 × 6 intermediate vectors and 16 pixels' sums, 16 channels each.</summary>
     private const int LargeScratch = (24 + 16) * 16;
 
-    /// <summary>Writes <c>V = Bᵀ d B</c> of 4×4 tiles <paramref name="first"/> on, laid out as <see cref="TransformInput"/> does (36 positions).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void TransformInputLarge(ref short x, in Int8WinogradShape shape, int first, int count, ref short v)
+    /// <summary>
+    /// The transform of one 6×6 window, every channel: 16, then 8 at a time up to <paramref name="wide"/> and
+    /// <paramref name="narrow"/>, then one by one, zeros for an odd last channel's partner (whose weights are zero too);
+    /// <paramref name="temp"/> holds 36 × 16 values.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void TransformWindowsLarge(ref short window, nint row, int ic, ref short target, nint plane, int wide, int narrow, int tileValues, ref short temp)
     {
-        int ic = shape.InputChannels, tilesX = shape.TilesX;
-        int tileValues = 2 * shape.Pairs;
-        nint row = (nint)shape.StagedWidth * ic, plane = Plane(count, tileValues);
-        int wide = Vector256.IsHardwareAccelerated ? ic / 16 * 16 : 0;
-        int narrow = Vector128.IsHardwareAccelerated ? ic / 8 * 8 : 0;
-        Span<short> scratch = stackalloc short[LargePositions * 16];
-        ref short temp = ref scratch[0];
-        int ty = first / tilesX, tx = first % tilesX;
-        for (int t = 0; t < count; t++, tx = tx + 1 == tilesX ? 0 : tx + 1, ty = tx == 0 ? ty + 1 : ty)
+        int c = 0;
+        for (; c < wide; c += 16)
         {
-            ref short window = ref Unsafe.Add(ref x, 4 * ty * row + (nint)4 * tx * ic);
-            ref short target = ref Unsafe.Add(ref v, (nint)t * tileValues);
-            int c = 0;
-            for (; c < wide; c += 16)
+            TransformWindow<Short256, Vector256<short>>(ref Unsafe.Add(ref window, c), row, ic, ref temp, ref Unsafe.Add(ref target, c), plane);
+        }
+        for (; c < narrow; c += 8)
+        {
+            TransformWindow<Short128, Vector128<short>>(ref Unsafe.Add(ref window, c), row, ic, ref temp, ref Unsafe.Add(ref target, c), plane);
+        }
+        for (; c < ic; c++)
+        {
+            TransformWindow<Short1, short>(ref Unsafe.Add(ref window, c), row, ic, ref temp, ref Unsafe.Add(ref target, c), plane);
+        }
+        for (; c < tileValues; c++)
+        {
+            for (int xi = 0; xi < LargePositions; xi++)
             {
-                TransformWindow<Short256, Vector256<short>>(ref Unsafe.Add(ref window, c), row, ic, ref temp, ref Unsafe.Add(ref target, c), plane);
-            }
-            for (; c < narrow; c += 8)
-            {
-                TransformWindow<Short128, Vector128<short>>(ref Unsafe.Add(ref window, c), row, ic, ref temp, ref Unsafe.Add(ref target, c), plane);
-            }
-            for (; c < ic; c++)
-            {
-                TransformWindow<Short1, short>(ref Unsafe.Add(ref window, c), row, ic, ref temp, ref Unsafe.Add(ref target, c), plane);
-            }
-            // An odd last channel's partner: zeros (its weights are zero too).
-            for (; c < tileValues; c++)
-            {
-                for (int xi = 0; xi < LargePositions; xi++)
-                {
-                    Unsafe.Add(ref target, xi * plane + c) = 0;
-                }
+                Unsafe.Add(ref target, xi * plane + c) = 0;
             }
         }
     }
@@ -131,7 +121,24 @@ public static partial class Int8WinogradConvolution
         where TLanes : struct, IIntLanes<TVector>
         where TVector : struct
     {
-        // A'ᵀ M, column by column: row k of the result at temp + 6k · 16.
+        TransformColumnsLarge<TLanes, TVector>(ref m, apart, ref temp);
+        for (int k = 0; k < 4; k++)
+        {
+            TransformRowLarge<TLanes, TVector>(ref temp, k, out TVector y0, out TVector y1, out TVector y2, out TVector y3);
+            ref int s = ref Unsafe.Add(ref sums, k * 4 * 16);
+            TLanes.Store(y0, ref s);
+            TLanes.Store(y1, ref Unsafe.Add(ref s, 16));
+            TLanes.Store(y2, ref Unsafe.Add(ref s, 2 * 16));
+            TLanes.Store(y3, ref Unsafe.Add(ref s, 3 * 16));
+        }
+    }
+
+    /// <summary>The first half of the output transform, <c>A'ᵀ M</c> column by column: row <c>k</c> of it at <paramref name="temp"/> + <c>6k · 16</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void TransformColumnsLarge<TLanes, TVector>(ref int m, nint apart, ref int temp)
+        where TLanes : struct, IIntLanes<TVector>
+        where TVector : struct
+    {
         for (int l = 0; l < 6; l++)
         {
             ref int c = ref Unsafe.Add(ref m, l * apart);
@@ -144,19 +151,25 @@ public static partial class Int8WinogradConvolution
             TLanes.Store(o2, ref Unsafe.Add(ref t, 12 * 16));
             TLanes.Store(o3, ref Unsafe.Add(ref t, 18 * 16));
         }
-        // Then (A'ᵀ M) A', row by row: 576 times the sums, modulo 2^32.
-        for (int k = 0; k < 4; k++)
-        {
-            ref int r = ref Unsafe.Add(ref temp, k * 6 * 16);
-            Back<TLanes, TVector>(TLanes.Load(ref r), TLanes.Load(ref Unsafe.Add(ref r, 16)), TLanes.Load(ref Unsafe.Add(ref r, 2 * 16)),
-                TLanes.Load(ref Unsafe.Add(ref r, 3 * 16)), TLanes.Load(ref Unsafe.Add(ref r, 4 * 16)), TLanes.Load(ref Unsafe.Add(ref r, 5 * 16)),
-                out TVector y0, out TVector y1, out TVector y2, out TVector y3);
-            ref int s = ref Unsafe.Add(ref sums, k * 4 * 16);
-            TLanes.Store(TLanes.Exact(y0), ref s);
-            TLanes.Store(TLanes.Exact(y1), ref Unsafe.Add(ref s, 16));
-            TLanes.Store(TLanes.Exact(y2), ref Unsafe.Add(ref s, 2 * 16));
-            TLanes.Store(TLanes.Exact(y3), ref Unsafe.Add(ref s, 3 * 16));
-        }
+    }
+
+    /// <summary>
+    /// The second half for output row <paramref name="k"/>, <c>(A'ᵀ M) A'</c> (576 times the sums modulo 2^32), made
+    /// exact: the row's four pixels' sums.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void TransformRowLarge<TLanes, TVector>(ref int temp, int k, out TVector y0, out TVector y1, out TVector y2, out TVector y3)
+        where TLanes : struct, IIntLanes<TVector>
+        where TVector : struct
+    {
+        ref int r = ref Unsafe.Add(ref temp, k * 6 * 16);
+        Back<TLanes, TVector>(TLanes.Load(ref r), TLanes.Load(ref Unsafe.Add(ref r, 16)), TLanes.Load(ref Unsafe.Add(ref r, 2 * 16)),
+            TLanes.Load(ref Unsafe.Add(ref r, 3 * 16)), TLanes.Load(ref Unsafe.Add(ref r, 4 * 16)), TLanes.Load(ref Unsafe.Add(ref r, 5 * 16)),
+            out y0, out y1, out y2, out y3);
+        y0 = TLanes.Exact(y0);
+        y1 = TLanes.Exact(y1);
+        y2 = TLanes.Exact(y2);
+        y3 = TLanes.Exact(y3);
     }
 
     /// <summary><c>A'ᵀ</c> times six values (see the class remarks), in wrapping int32.</summary>
@@ -224,21 +237,36 @@ public static partial class Int8WinogradConvolution
         }
     }
 
-    /// <summary>A 4×4 tile's output transform, bias and requantization for a block of 16 channels, one 512-bit vector each (AVX-512).</summary>
+    /// <summary>
+    /// A 4×4 tile's output transform, bias and requantization for a block of 16 channels, one 512-bit vector each
+    /// (AVX-512): each row of pixels requantized as the transform's second half computes it.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void OutputLarge512(ref int m, in Int8WinogradShape shape, TilePixels pixel, ref int table, int stride, ref sbyte y, int valid, ref int scratch)
     {
-        ref int sums = ref Unsafe.Add(ref scratch, 24 * 16);
-        TransformOutputLarge<Int512, Vector512<int>>(ref m, 16, ref scratch, ref sums);
+        TransformColumnsLarge<Int512, Vector512<int>>(ref m, 16, ref scratch);
         Vector512<int> bias = Vector512.LoadUnsafe(ref table);
         int rows = pixel.Rows(shape), columns = pixel.Columns(shape);
         nint channels = shape.OutputChannels, under = (nint)shape.OutputWidth * channels;
         ref sbyte origin = ref Unsafe.Add(ref y, pixel.Origin);
-        for (int i = 0; i < rows; i++)
+        for (int i = 0; i < rows; i++, origin = ref Unsafe.Add(ref origin, under))
         {
-            for (int j = 0; j < columns; j++)
+            TransformRowLarge<Int512, Vector512<int>>(ref scratch, i, out Vector512<int> y0, out Vector512<int> y1, out Vector512<int> y2, out Vector512<int> y3);
+            Output16(y0 + bias, shape, ref table, stride, ref origin, valid);
+            if (columns == 4)
             {
-                Output16(Vector512.LoadUnsafe(ref sums, (nuint)((4 * i + j) * 16)) + bias, shape, ref table, stride, ref Unsafe.Add(ref origin, i * under + j * channels), valid);
+                Output16(y1 + bias, shape, ref table, stride, ref Unsafe.Add(ref origin, channels), valid);
+                Output16(y2 + bias, shape, ref table, stride, ref Unsafe.Add(ref origin, 2 * channels), valid);
+                Output16(y3 + bias, shape, ref table, stride, ref Unsafe.Add(ref origin, 3 * channels), valid);
+                continue;
+            }
+            if (columns > 1)
+            {
+                Output16(y1 + bias, shape, ref table, stride, ref Unsafe.Add(ref origin, channels), valid);
+            }
+            if (columns > 2)
+            {
+                Output16(y2 + bias, shape, ref table, stride, ref Unsafe.Add(ref origin, 2 * channels), valid);
             }
         }
     }

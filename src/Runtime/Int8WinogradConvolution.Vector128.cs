@@ -46,6 +46,8 @@ public static partial class Int8WinogradConvolution
             d1.StoreUnsafe(ref m, TileProducts + 12);
         }
 
+        public static bool Products4(ref short values, int tileValues, ref short weights, int pairs, ref int m) => false;
+
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void Products1(ref short values, ref short weights, int pairs, ref int m)
         {

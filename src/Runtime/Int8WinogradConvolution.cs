@@ -135,14 +135,7 @@ public static partial class Int8WinogradConvolution
         for (int first = 0; first < tiles; first += strip)
         {
             int count = Math.Min(strip, tiles - first);
-            if (shape.TileSize == 4)
-            {
-                TransformInputLarge(ref x, shape, first, count, ref v);
-            }
-            else
-            {
-                TransformInput(ref x, shape, first, count, ref v);
-            }
+            TransformInput(ref x, shape, first, count, ref v);
             var tileSet = new TileSet(first, count);
             switch (Tier)
             {
@@ -187,6 +180,9 @@ public static partial class Int8WinogradConvolution
         /// <summary>As <see cref="Products"/>, for one tile.</summary>
         static abstract void Products1(ref short values, ref short weights, int pairs, ref int m);
 
+        /// <summary>As <see cref="Products"/>, for four tiles (a layer of fewer than <see cref="GroupTiles"/> tiles), where the kernels have a four-tile form; else does nothing and returns false.</summary>
+        static abstract bool Products4(ref short values, int tileValues, ref short weights, int pairs, ref int m);
+
         /// <summary>
         /// One tile's output transform, bias and requantization for a block of 16 channels (<paramref name="valid"/> of
         /// them real): <paramref name="table"/> and <paramref name="y"/> are at the block's first channel.
@@ -226,7 +222,8 @@ public static partial class Int8WinogradConvolution
                     }
                     else
                     {
-                        for (int t = 0; t < group; t++)
+                        int t = group >= 4 && TKernels.Products4(ref values, tileValues, ref weights, pairs, ref Unsafe.Add(ref m, xi * 16)) ? 4 : 0;
+                        for (; t < group; t++)
                         {
                             TKernels.Products1(ref Unsafe.Add(ref values, t * tileValues), ref weights, pairs, ref Unsafe.Add(ref m, t * TileProducts + xi * 16));
                         }
@@ -252,7 +249,7 @@ public static partial class Int8WinogradConvolution
     /// <summary>
     /// Writes <c>V = Bᵀ d B</c> of tiles <paramref name="first"/> to <paramref name="first"/> + <paramref name="count"/> − 1:
     /// position <c>ξ</c> of tile <c>t</c> of the strip at <c>(ξ · count + t) · 2 · pairs</c>, the channels in order
-    /// (a zero after an odd last one).
+    /// (a zero after an odd last one); 4×4 tiles by <see cref="TransformWindowsLarge"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TransformInput(ref short x, in Int8WinogradShape shape, int first, int count, ref short v)
@@ -262,11 +259,18 @@ public static partial class Int8WinogradConvolution
         nint row = (nint)shape.StagedWidth * ic, plane = Plane(count, tileValues);
         int wide = Vector256.IsHardwareAccelerated ? ic / 16 * 16 : 0;
         int narrow = Vector128.IsHardwareAccelerated ? ic / 8 * 8 : 0;
+        int size = shape.TileSize;
+        Span<short> scratch = stackalloc short[size == 4 ? LargePositions * 16 : 0];
         int ty = first / tilesX, tx = first % tilesX;
         for (int t = 0; t < count; t++, tx = tx + 1 == tilesX ? 0 : tx + 1, ty = tx == 0 ? ty + 1 : ty)
         {
-            ref short window = ref Unsafe.Add(ref x, 2 * ty * row + (nint)2 * tx * ic);
+            ref short window = ref Unsafe.Add(ref x, size * ty * row + (nint)size * tx * ic);
             ref short target = ref Unsafe.Add(ref v, (nint)t * tileValues);
+            if (size == 4)
+            {
+                TransformWindowsLarge(ref window, row, ic, ref target, plane, wide, narrow, tileValues, ref MemoryMarshal.GetReference(scratch));
+                continue;
+            }
             int c = 0;
             for (; c < wide; c += 16)
             {

@@ -148,7 +148,7 @@ public class Int8ConvolutionKernelTests
     public static TheoryData<Case> WinogradLayers() => new(WinogradCases());
 
     /// <summary>
-    /// Layers that take 4×4 tiles (F(4×4, 3×3): at most 64 input channels, at least 8 tiles): sizes off the tiles
+    /// Layers that take 4×4 tiles (F(4×4, 3×3): at most 64 input channels, at least 4 tiles): sizes off the tiles
     /// (tiles partly outside), SAME and VALID, input depths off the 16- and 8-channel vectors and odd, up to 64,
     /// output channels off the 16-channel blocks, extremes, wrapping biases.
     /// </summary>
@@ -160,6 +160,9 @@ public class Int8ConvolutionKernelTests
         new Case(false, 16, 10, 64, 17, 3, 3, Weights: "extreme", Inputs: "extreme", InputZero: -128),
         new Case(false, 17, 9, 33, 16, 3, 3, Padding: 1, Weights: "max", Inputs: "extreme", InputZero: 127, Gain: 0.0001),
         new Case(false, 8, 16, 16, 16, 3, 3, Gain: 40, Activation: 1, Batches: 2),
+        // 4 to 7 tiles: the four-tile micro-kernel, then single tiles.
+        new Case(false, 8, 8, 64, 64, 3, 3, Weights: "extreme", Inputs: "extreme", InputZero: -128),
+        new Case(false, 9, 14, 20, 16, 3, 3, Padding: 1),
     ];
 
     public static TheoryData<Case> LargeTileLayers() => new(LargeTileCases());

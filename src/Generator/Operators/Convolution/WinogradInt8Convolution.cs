@@ -14,7 +14,7 @@ namespace TinyModel.Generator.Operators.Convolution;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Layers with at most 64 input channels and at least 8 tiles of 4×4 output pixels take F(4×4, 3×3) instead (36
+/// Layers with at most 64 input channels and at least 4 tiles of 4×4 output pixels take F(4×4, 3×3) instead (36
 /// multiplies per 4×4 output pixels and input channel): its output transform is 576 times the sum, recovered exactly
 /// while the sum lies within ±(2^25 − 1), which 9 · 64 · 128 · 255 ≈ 18.8 M never exceeds (checked all the same).
 /// </para>
@@ -38,10 +38,10 @@ internal static class WinogradInt8Convolution
     private const int MaxInputChannelsLargeTiles = 64;
 
     /// <summary>
-    /// The fewest 4×4 tiles a layer takes them with: the kernel's widest micro-kernel computes 8 tiles per weight
-    /// load; with fewer it multiplies one tile at a time, slower than 2×2 tiles eight at a time.
+    /// The fewest 4×4 tiles a layer takes them with: the kernel's micro-kernels compute 8 or 4 tiles per weight load;
+    /// with fewer it multiplies one tile at a time, slower than 2×2 tiles several at a time.
     /// </summary>
-    private const int MinLargeTiles = 8;
+    private const int MinLargeTiles = 4;
 
     /// <summary>
     /// The smallest layer that takes the kernel, in output pixels: below it, transforming the input and output costs
