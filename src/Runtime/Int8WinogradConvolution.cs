@@ -8,8 +8,9 @@ namespace TinyModel;
 
 /// <summary>
 /// The int8 kernel generated CONV_2D layers with a 3×3 window, stride 1 and no dilation call when it pays: Winograd's
-/// F(2×2, 3×3) in integers, 16 multiplies per 2×2 output pixels and input channel instead of 36, bit-identical to
-/// TensorFlow Lite Micro's direct sum under a bound the generator proves per layer.
+/// F(2×2, 3×3) in integers, 16 multiplies per 2×2 output pixels and input channel instead of 36 (or F(4×4, 3×3), 36
+/// per 4×4 output pixels instead of 144), bit-identical to TensorFlow Lite Micro's direct sum under a bound the
+/// generator proves per layer.
 /// </summary>
 /// <remarks>
 /// <para>

@@ -8,8 +8,8 @@ namespace TinyModel.Generator.Operators.Convolution;
 
 /// <summary>
 /// The .NET flavor's int8 CONV_2D for 3×3 windows with stride 1 and no dilation, where it pays and is provably
-/// exact: Winograd's F(2×2, 3×3) in integers (TinyModel.Int8WinogradConvolution), 16 multiplies per 2×2 output
-/// pixels and input channel where the direct kernel does 36. This class decides which layers take it, transforms
+/// exact: Winograd's F(2×2, 3×3) or F(4×4, 3×3) in integers (TinyModel.Int8WinogradConvolution), 16 multiplies per
+/// 2×2 output pixels and input channel where the direct kernel does 36, or 36 per 4×4 where it does 144. This class decides which layers take it, transforms
 /// and packs the weights, and writes the layer's body.
 /// </summary>
 /// <remarks>
