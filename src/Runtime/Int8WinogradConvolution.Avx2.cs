@@ -45,6 +45,8 @@ public static partial class Int8WinogradConvolution
             b3.StoreUnsafe(ref m, 3 * TileProducts + 8);
         }
 
+        public static bool Products4(ref short values, int tileValues, ref short weights, int pairs, ref int m) => false;
+
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void Products1(ref short values, ref short weights, int pairs, ref int m)
         {
@@ -64,5 +66,9 @@ public static partial class Int8WinogradConvolution
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void Output(ref int m, in Int8WinogradShape shape, TilePixels pixel, ref int table, int stride, ref sbyte y, int valid) =>
             Output128(ref m, shape, pixel, ref table, stride, ref y, valid);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void OutputLarge(ref int m, in Int8WinogradShape shape, TilePixels pixel, ref int table, int stride, ref sbyte y, int valid, ref int scratch) =>
+            OutputLarge128<Int256, Vector256<int>>(ref m, shape, pixel, ref table, stride, ref y, valid, ref scratch);
     }
 }

@@ -16,19 +16,34 @@ public static partial class Int8WinogradConvolution
         public static int GroupTiles => 8;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Products(ref short values, int tileValues, ref short weights, int pairs, ref int m) => Products8Avx512(ref values, tileValues, ref weights, pairs, ref m);
+        public static void Products(ref short values, int tileValues, ref short weights, int pairs, ref int m) => ProductsAvx512<EightTiles>(ref values, tileValues, ref weights, pairs, ref m);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void Products1(ref short values, ref short weights, int pairs, ref int m) => Products1Avx512(ref values, ref weights, pairs, ref m);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static bool Products4(ref short values, int tileValues, ref short weights, int pairs, ref int m)
+        {
+            ProductsAvx512<FourTiles>(ref values, tileValues, ref weights, pairs, ref m);
+            return true;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void Output(ref int m, in Int8WinogradShape shape, TilePixels pixel, ref int table, int stride, ref sbyte y, int valid) =>
             OutputAvx512(ref m, shape, pixel, ref table, stride, ref y, valid);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void OutputLarge(ref int m, in Int8WinogradShape shape, TilePixels pixel, ref int table, int stride, ref sbyte y, int valid, ref int scratch) =>
+            OutputLarge512(ref m, shape, pixel, ref table, stride, ref y, valid, ref scratch);
     }
 
-    /// <summary>One position's products of eight tiles × 16 channels: each weight load serves eight tiles.</summary>
+    /// <summary>
+    /// One position's products of eight tiles × 16 channels (each weight load serves eight tiles), or, with
+    /// <typeparamref name="TCount"/> <see cref="FourTiles"/>, of four tiles (layers of 4 to 7 tiles: with 4×4 tiles, an 8×8 output).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Products8Avx512(ref short values, int tileValues, ref short weights, int pairs, ref int m)
+    private static void ProductsAvx512<TCount>(ref short values, int tileValues, ref short weights, int pairs, ref int m)
+        where TCount : struct, ITileCount
     {
         Vector512<int> a0 = Vector512<int>.Zero, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
         nint step = (nint)tileValues * 2;
@@ -42,19 +57,41 @@ public static partial class Int8WinogradConvolution
             a1 += Avx512BW.MultiplyAddAdjacent(Int8Convolution.Pair512(ref Unsafe.Add(ref p0, step)), w);
             a2 += Avx512BW.MultiplyAddAdjacent(Int8Convolution.Pair512(ref Unsafe.Add(ref p0, 2 * step)), w);
             a3 += Avx512BW.MultiplyAddAdjacent(Int8Convolution.Pair512(ref Unsafe.Add(ref p0, 3 * step)), w);
-            a4 += Avx512BW.MultiplyAddAdjacent(Int8Convolution.Pair512(ref p4), w);
-            a5 += Avx512BW.MultiplyAddAdjacent(Int8Convolution.Pair512(ref Unsafe.Add(ref p4, step)), w);
-            a6 += Avx512BW.MultiplyAddAdjacent(Int8Convolution.Pair512(ref Unsafe.Add(ref p4, 2 * step)), w);
-            a7 += Avx512BW.MultiplyAddAdjacent(Int8Convolution.Pair512(ref Unsafe.Add(ref p4, 3 * step)), w);
+            if (TCount.Tiles == 8)
+            {
+                a4 += Avx512BW.MultiplyAddAdjacent(Int8Convolution.Pair512(ref p4), w);
+                a5 += Avx512BW.MultiplyAddAdjacent(Int8Convolution.Pair512(ref Unsafe.Add(ref p4, step)), w);
+                a6 += Avx512BW.MultiplyAddAdjacent(Int8Convolution.Pair512(ref Unsafe.Add(ref p4, 2 * step)), w);
+                a7 += Avx512BW.MultiplyAddAdjacent(Int8Convolution.Pair512(ref Unsafe.Add(ref p4, 3 * step)), w);
+            }
         }
         a0.StoreUnsafe(ref m);
         a1.StoreUnsafe(ref m, TileProducts);
         a2.StoreUnsafe(ref m, 2 * TileProducts);
         a3.StoreUnsafe(ref m, 3 * TileProducts);
-        a4.StoreUnsafe(ref m, 4 * TileProducts);
-        a5.StoreUnsafe(ref m, 5 * TileProducts);
-        a6.StoreUnsafe(ref m, 6 * TileProducts);
-        a7.StoreUnsafe(ref m, 7 * TileProducts);
+        if (TCount.Tiles == 8)
+        {
+            a4.StoreUnsafe(ref m, 4 * TileProducts);
+            a5.StoreUnsafe(ref m, 5 * TileProducts);
+            a6.StoreUnsafe(ref m, 6 * TileProducts);
+            a7.StoreUnsafe(ref m, 7 * TileProducts);
+        }
+    }
+
+    /// <summary>How many tiles a micro-kernel instantiation computes.</summary>
+    private interface ITileCount
+    {
+        static abstract int Tiles { get; }
+    }
+
+    private readonly struct EightTiles : ITileCount
+    {
+        public static int Tiles => 8;
+    }
+
+    private readonly struct FourTiles : ITileCount
+    {
+        public static int Tiles => 4;
     }
 
     /// <summary>One position's products of one tile × 16 channels, for strips of fewer than eight tiles.</summary>

@@ -46,6 +46,8 @@ public static partial class Int8WinogradConvolution
             d1.StoreUnsafe(ref m, TileProducts + 12);
         }
 
+        public static bool Products4(ref short values, int tileValues, ref short weights, int pairs, ref int m) => false;
+
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void Products1(ref short values, ref short weights, int pairs, ref int m)
         {
@@ -69,6 +71,10 @@ public static partial class Int8WinogradConvolution
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void Output(ref int m, in Int8WinogradShape shape, TilePixels pixel, ref int table, int stride, ref sbyte y, int valid) =>
             Output128(ref m, shape, pixel, ref table, stride, ref y, valid);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void OutputLarge(ref int m, in Int8WinogradShape shape, TilePixels pixel, ref int table, int stride, ref sbyte y, int valid, ref int scratch) =>
+            OutputLarge128<Int128, Vector128<int>>(ref m, shape, pixel, ref table, stride, ref y, valid, ref scratch);
     }
 
     /// <summary>One tile's output transform, bias and requantization for 16 channels, four at a time (see the class remarks).</summary>

@@ -8,8 +8,9 @@ namespace TinyModel;
 
 /// <summary>
 /// The int8 kernel generated CONV_2D layers with a 3×3 window, stride 1 and no dilation call when it pays: Winograd's
-/// F(2×2, 3×3) in integers, 16 multiplies per 2×2 output pixels and input channel instead of 36, bit-identical to
-/// TensorFlow Lite Micro's direct sum under a bound the generator proves per layer.
+/// F(2×2, 3×3) in integers, 16 multiplies per 2×2 output pixels and input channel instead of 36 (or F(4×4, 3×3), 36
+/// per 4×4 output pixels instead of 144), bit-identical to TensorFlow Lite Micro's direct sum under a bound the
+/// generator proves per layer.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -37,7 +38,13 @@ namespace TinyModel;
 /// </para>
 /// <para>
 /// The transformed tiles of a strip of the image (at most <see cref="TransformedValues"/> int16 values) and the
-/// products of 8 tiles live on the stack: 41 KiB.
+/// products of 8 tiles live on the stack: 57 KiB.
+/// </para>
+/// <para>
+/// <b>4×4 tiles</b> (<see cref="Int8WinogradShape.TileSize"/> 4, Winograd's F(4×4, 3×3): 36 products per 16 output
+/// pixels and input channel instead of 144) follow the same steps with 6×6 transforms, scaled to integers: see
+/// <c>Int8WinogradConvolution.LargeTiles.cs</c>. Their output transform is 576 times the sum, so they are exact for
+/// smaller sums (within ±(2^25 − 1)), which the generator proves per layer in the same way.
 /// </para>
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
@@ -52,9 +59,10 @@ public static partial class Int8WinogradConvolution
 
     /// <summary>
     /// The int16 values of the transformed tiles of a strip of the image, at most: enough for 8 tiles of
-    /// <see cref="Int8WinogradShape.MaxInputChannels"/> channels (on the stack, 33 KiB).
+    /// <see cref="Int8WinogradShape.MaxInputChannels"/> channels at 16 positions, or of
+    /// <see cref="Int8WinogradShape.MaxInputChannelsLargeTiles"/> at 36 (on the stack, 39 KiB).
     /// </summary>
-    private const int TransformedValues = Positions * (GroupTiles * Int8WinogradShape.MaxInputChannels + PlanePadding);
+    private const int TransformedValues = LargePositions * (GroupTiles * Int8WinogradShape.MaxInputChannelsLargeTiles + PlanePadding);
 
     /// <summary>
     /// The int16 values a strip's transformed tiles should hold (16 KiB): they and the block's weights then stay in
@@ -63,14 +71,17 @@ public static partial class Int8WinogradConvolution
     /// </summary>
     private const int StripValues = 8 * 1024;
 
-    /// <summary>Positions of a tile's 4×4 transform.</summary>
+    /// <summary>Positions of a 2×2 tile's 4×4 transform.</summary>
     private const int Positions = 16;
+
+    /// <summary>Positions of a 4×4 tile's 6×6 transform.</summary>
+    private const int LargePositions = 36;
 
     /// <summary>Tiles whose products are kept at once (the widest micro-kernel's).</summary>
     private const int GroupTiles = 8;
 
-    /// <summary>The int32 products of one tile: 16 positions × 16 output channels.</summary>
-    private const int TileProducts = Positions * 16;
+    /// <summary>The int32 products of one tile: up to 36 positions × 16 output channels.</summary>
+    private const int TileProducts = LargePositions * 16;
 
     /// <summary>
     /// Computes every output pixel of a layer: each 2×2 tile's transformed windows times the transformed weights,
@@ -112,7 +123,7 @@ public static partial class Int8WinogradConvolution
         }
 
         Span<short> transformed = stackalloc short[TransformedValues];
-        Span<int> products = stackalloc int[GroupTiles * TileProducts];
+        Span<int> products = stackalloc int[GroupTiles * TileProducts + LargeScratch];
         ref short x = ref MemoryMarshal.GetReference(staged);
         ref short u = ref MemoryMarshal.GetReference(weights);
         ref int table = ref MemoryMarshal.GetReference(outputStage);
@@ -121,7 +132,7 @@ public static partial class Int8WinogradConvolution
         ref int m = ref MemoryMarshal.GetReference(products);
         int tiles = shape.TilesX * shape.TilesY;
         // Whole groups of tiles, at least one.
-        int strip = Math.Max(GroupTiles, StripValues / (Positions * 2 * shape.Pairs)) / GroupTiles * GroupTiles;
+        int strip = Math.Max(GroupTiles, StripValues / (shape.Positions * 2 * shape.Pairs)) / GroupTiles * GroupTiles;
         for (int first = 0; first < tiles; first += strip)
         {
             int count = Math.Min(strip, tiles - first);
@@ -170,11 +181,17 @@ public static partial class Int8WinogradConvolution
         /// <summary>As <see cref="Products"/>, for one tile.</summary>
         static abstract void Products1(ref short values, ref short weights, int pairs, ref int m);
 
+        /// <summary>As <see cref="Products"/>, for four tiles (a layer of fewer than <see cref="GroupTiles"/> tiles), where the kernels have a four-tile form; else does nothing and returns false.</summary>
+        static abstract bool Products4(ref short values, int tileValues, ref short weights, int pairs, ref int m);
+
         /// <summary>
         /// One tile's output transform, bias and requantization for a block of 16 channels (<paramref name="valid"/> of
         /// them real): <paramref name="table"/> and <paramref name="y"/> are at the block's first channel.
         /// </summary>
         static abstract void Output(ref int m, in Int8WinogradShape shape, TilePixels pixel, ref int table, int stride, ref sbyte y, int valid);
+
+        /// <summary>As <see cref="Output"/>, for a 4×4 tile (see <c>LargeTiles.cs</c>), with <see cref="LargeScratch"/> values of <paramref name="scratch"/>.</summary>
+        static abstract void OutputLarge(ref int m, in Int8WinogradShape shape, TilePixels pixel, ref int table, int stride, ref sbyte y, int valid, ref int scratch);
     }
 
     /// <summary>Every block of 16 output channels of a strip of tiles, a group of tiles at a time, with the micro-kernels of <typeparamref name="TKernels"/>.</summary>
@@ -182,8 +199,9 @@ public static partial class Int8WinogradConvolution
     private static void Multiply<TKernels>(ref short v, TileSet tiles, in Int8WinogradShape shape, ref short u, ref int table, int stride, ref int m, ref sbyte y)
         where TKernels : struct, IKernels
     {
-        int channels = shape.OutputChannels, pairs = shape.Pairs, tileValues = 2 * pairs, count = tiles.Count;
+        int channels = shape.OutputChannels, pairs = shape.Pairs, tileValues = 2 * pairs, count = tiles.Count, positions = shape.Positions;
         int groupTiles = TKernels.GroupTiles;
+        bool large = shape.TileSize == 4;
         nint plane = Plane(count, tileValues);
         for (int c = 0; c < channels; c += 16)
         {
@@ -195,7 +213,7 @@ public static partial class Int8WinogradConvolution
             {
                 int start = count >= groupTiles && g > count - groupTiles ? count - groupTiles : g;
                 int group = Math.Min(groupTiles, count - start);
-                for (int xi = 0; xi < Positions; xi++)
+                for (int xi = 0; xi < positions; xi++)
                 {
                     ref short values = ref Unsafe.Add(ref v, xi * plane + (nint)start * tileValues);
                     ref short weights = ref Unsafe.Add(ref blockU, (nint)xi * pairs * 32);
@@ -205,7 +223,8 @@ public static partial class Int8WinogradConvolution
                     }
                     else
                     {
-                        for (int t = 0; t < group; t++)
+                        int t = group >= 4 && TKernels.Products4(ref values, tileValues, ref weights, pairs, ref Unsafe.Add(ref m, xi * 16)) ? 4 : 0;
+                        for (; t < group; t++)
                         {
                             TKernels.Products1(ref Unsafe.Add(ref values, t * tileValues), ref weights, pairs, ref Unsafe.Add(ref m, t * TileProducts + xi * 16));
                         }
@@ -214,7 +233,15 @@ public static partial class Int8WinogradConvolution
                 var pixel = new TilePixels(shape, tiles.First + start);
                 for (int t = 0; t < group; t++, pixel.Next(shape))
                 {
-                    TKernels.Output(ref Unsafe.Add(ref m, t * TileProducts), shape, pixel, ref blockTable, stride, ref Unsafe.Add(ref y, c), valid);
+                    if (large)
+                    {
+                        TKernels.OutputLarge(ref Unsafe.Add(ref m, t * TileProducts), shape, pixel, ref blockTable, stride, ref Unsafe.Add(ref y, c), valid,
+                            ref Unsafe.Add(ref m, GroupTiles * TileProducts));
+                    }
+                    else
+                    {
+                        TKernels.Output(ref Unsafe.Add(ref m, t * TileProducts), shape, pixel, ref blockTable, stride, ref Unsafe.Add(ref y, c), valid);
+                    }
                 }
             }
         }
@@ -223,7 +250,7 @@ public static partial class Int8WinogradConvolution
     /// <summary>
     /// Writes <c>V = Bᵀ d B</c> of tiles <paramref name="first"/> to <paramref name="first"/> + <paramref name="count"/> − 1:
     /// position <c>ξ</c> of tile <c>t</c> of the strip at <c>(ξ · count + t) · 2 · pairs</c>, the channels in order
-    /// (a zero after an odd last one).
+    /// (a zero after an odd last one); 4×4 tiles by <see cref="TransformWindowsLarge"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TransformInput(ref short x, in Int8WinogradShape shape, int first, int count, ref short v)
@@ -233,11 +260,18 @@ public static partial class Int8WinogradConvolution
         nint row = (nint)shape.StagedWidth * ic, plane = Plane(count, tileValues);
         int wide = Vector256.IsHardwareAccelerated ? ic / 16 * 16 : 0;
         int narrow = Vector128.IsHardwareAccelerated ? ic / 8 * 8 : 0;
+        int size = shape.TileSize;
+        Span<short> scratch = stackalloc short[size == 4 ? LargePositions * 16 : 0];
         int ty = first / tilesX, tx = first % tilesX;
         for (int t = 0; t < count; t++, tx = tx + 1 == tilesX ? 0 : tx + 1, ty = tx == 0 ? ty + 1 : ty)
         {
-            ref short window = ref Unsafe.Add(ref x, 2 * ty * row + (nint)2 * tx * ic);
+            ref short window = ref Unsafe.Add(ref x, size * ty * row + (nint)size * tx * ic);
             ref short target = ref Unsafe.Add(ref v, (nint)t * tileValues);
+            if (size == 4)
+            {
+                TransformWindowsLarge(ref window, row, ic, ref target, plane, wide, narrow, tileValues, ref MemoryMarshal.GetReference(scratch));
+                continue;
+            }
             int c = 0;
             for (; c < wide; c += 16)
             {
@@ -356,9 +390,9 @@ public static partial class Int8WinogradConvolution
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MultiplyScalar(ref short v, TileSet tiles, in Int8WinogradShape shape, ref short u, ref int table, int stride, ref sbyte y)
     {
-        int channels = shape.OutputChannels, pairs = shape.Pairs, tileValues = 2 * pairs;
+        int channels = shape.OutputChannels, pairs = shape.Pairs, tileValues = 2 * pairs, positions = shape.Positions;
         nint plane = Plane(tiles.Count, tileValues);
-        Span<int> products = stackalloc int[Positions];
+        Span<int> products = stackalloc int[LargePositions + LargeScratch];
         ref int m = ref MemoryMarshal.GetReference(products);
         for (int t = 0; t < tiles.Count; t++)
         {
@@ -366,7 +400,7 @@ public static partial class Int8WinogradConvolution
             {
                 // Channel c is lane c % 16 of block c / 16: its two weights of position ξ, pair j at (ξ · pairs + j) · 32 + lane · 2.
                 ref short blockU = ref Unsafe.Add(ref u, (nint)(c / 16) * shape.BlockWeights + (c % 16) * 2);
-                for (int xi = 0; xi < Positions; xi++)
+                for (int xi = 0; xi < positions; xi++)
                 {
                     ref short values = ref Unsafe.Add(ref v, xi * plane + (nint)t * tileValues);
                     ref short wp = ref Unsafe.Add(ref blockU, (nint)xi * pairs * 32);
@@ -377,10 +411,15 @@ public static partial class Int8WinogradConvolution
                     }
                     Unsafe.Add(ref m, xi) = sum;
                 }
-                (int y00, int y01, int y10, int y11) = TransformOutput(ref m, 1);
                 ref int lane = ref Unsafe.Add(ref table, c);
-                int zeroPoint = shape.OutputZeroPoint, min = shape.OutputMin, max = shape.OutputMax;
                 var pixel = new TilePixels(shape, tiles.First + t);
+                if (positions == LargePositions)
+                {
+                    OutputLargeScalar(ref m, shape, pixel, ref lane, stride, ref Unsafe.Add(ref y, c), ref Unsafe.Add(ref m, LargePositions));
+                    continue;
+                }
+                (int y00, int y01, int y10, int y11) = TransformOutput(ref m, 1);
+                int zeroPoint = shape.OutputZeroPoint, min = shape.OutputMin, max = shape.OutputMax;
                 bool right = pixel.Right(shape), below = pixel.Below(shape);
                 ref sbyte origin = ref Unsafe.Add(ref y, pixel.Origin + c);
                 origin = Int8OutputStage.Requantize(unchecked(y00 + lane), ref lane, stride, zeroPoint, min, max);
@@ -402,9 +441,9 @@ public static partial class Int8WinogradConvolution
     }
 
     /// <summary>
-    /// A tile's output pixels: where its top left pixel starts (in values from the output's start), and whether the
-    /// pixels to its right and below lie inside the output (not when the width or height is odd). Stepped from tile
-    /// to tile without dividing.
+    /// A tile's output pixels: where its top left pixel starts (in values from the output's start), and which of its
+    /// rows and columns lie inside the output (not all of the last ones when the width or height is not a multiple of
+    /// the tile size). Stepped from tile to tile without dividing.
     /// </summary>
     private struct TilePixels
     {
@@ -412,10 +451,16 @@ public static partial class Int8WinogradConvolution
 
         public TilePixels(in Int8WinogradShape shape, int tile)
         {
-            _oy = 2 * (tile / shape.TilesX);
-            _ox = 2 * (tile % shape.TilesX);
+            _oy = shape.TileSize * (tile / shape.TilesX);
+            _ox = shape.TileSize * (tile % shape.TilesX);
             Origin = ((nint)_oy * shape.OutputWidth + _ox) * shape.OutputChannels;
         }
+
+        /// <summary>The tile's columns inside the output.</summary>
+        public readonly int Columns(in Int8WinogradShape shape) => Math.Min(shape.TileSize, shape.OutputWidth - _ox);
+
+        /// <summary>The tile's rows inside the output.</summary>
+        public readonly int Rows(in Int8WinogradShape shape) => Math.Min(shape.TileSize, shape.OutputHeight - _oy);
 
         /// <summary>The top left pixel's first value.</summary>
         public nint Origin { get; private set; }
@@ -429,11 +474,11 @@ public static partial class Int8WinogradConvolution
         /// <summary>Moves to the next tile, row by row.</summary>
         public void Next(in Int8WinogradShape shape)
         {
-            _ox += 2;
+            _ox += shape.TileSize;
             if (_ox >= shape.OutputWidth)
             {
                 _ox = 0;
-                _oy += 2;
+                _oy += shape.TileSize;
             }
             Origin = ((nint)_oy * shape.OutputWidth + _ox) * shape.OutputChannels;
         }

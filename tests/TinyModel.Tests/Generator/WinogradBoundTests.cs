@@ -41,4 +41,24 @@ public class WinogradBoundTests
         // Within the kernel's geometry limits the bound holds, and the layer takes the kernel.
         Assert.True(WinogradInt8Convolution.Applies(Layer(128, 16), Extreme, 128));
     }
+
+    [Fact]
+    public void LayersOfAtMost64ChannelsAndFourTilesTakeFourByFourTiles()
+    {
+        // 64 input channels at the extremes: 9 · 64 · 128 · 255 = 18 800 640 ≤ 2^25 − 1, so F(4×4, 3×3) is exact.
+        static sbyte Extreme(int oc, int ky, int kx, int ic) => -128;
+        Assert.True(WinogradInt8Convolution.SumBound(Layer(64), Extreme, 128) <= WinogradInt8Convolution.MaxExactSumLargeTiles);
+        Assert.Equal(4, WinogradInt8Convolution.TileSize(Layer(64), Extreme, 128));
+        // More channels than the kernel's buffer holds, or fewer than 4 tiles of 4×4 (an output of 7×7 has 4, 6×6 too; 4×4 has 1).
+        Assert.Equal(2, WinogradInt8Convolution.TileSize(Layer(65), Extreme, 128));
+        Assert.Equal(4, WinogradInt8Convolution.TileSize(Layer(16, size: 6), Extreme, 128));
+        Assert.Equal(2, WinogradInt8Convolution.TileSize(Layer(16, size: 4), Extreme, 128));
+    }
+
+    [Theory]
+    [InlineData(3, 16)]
+    [InlineData(4, 65)]
+    [InlineData(2, 129)]
+    public void TheKernelRefusesTileSizesAndDepthsItCannotHold(int tileSize, int inputChannels) =>
+        Assert.Throws<System.ArgumentOutOfRangeException>(() => new TinyModel.Int8WinogradShape(inputChannels, 20, 16, 16, 16, 0, -128, 127, tileSize: tileSize));
 }

@@ -141,10 +141,36 @@ public class Int8ConvolutionKernelTests
             cases.Add(new Case(false, 8, 9, 9, 17, 3, 3, Padding: 1, Weights: "extreme", Inputs: "extreme", InputZero: zero));
             cases.Add(new Case(false, 7, 6, 128, 5, 3, 3, Weights: "max", Inputs: "extreme", InputZero: zero, Gain: 0.0001));
         }
+        cases.AddRange(LargeTileCases());
         return cases.ToArray();
     }
 
     public static TheoryData<Case> WinogradLayers() => new(WinogradCases());
+
+    /// <summary>
+    /// Layers that take 4×4 tiles (F(4×4, 3×3): at most 64 input channels, at least 4 tiles): sizes off the tiles
+    /// (tiles partly outside), SAME and VALID, input depths off the 16- and 8-channel vectors and odd, up to 64,
+    /// output channels off the 16-channel blocks, extremes, wrapping biases.
+    /// </summary>
+    private static Case[] LargeTileCases() =>
+    [
+        new Case(false, 13, 18, 12, 20, 3, 3),
+        new Case(false, 18, 18, 9, 16, 3, 3, Padding: 1),
+        new Case(false, 11, 17, 24, 33, 3, 3, Wrap: true, Gain: 0.3),
+        new Case(false, 16, 10, 64, 17, 3, 3, Weights: "extreme", Inputs: "extreme", InputZero: -128),
+        new Case(false, 17, 9, 33, 16, 3, 3, Padding: 1, Weights: "max", Inputs: "extreme", InputZero: 127, Gain: 0.0001),
+        new Case(false, 8, 16, 16, 16, 3, 3, Gain: 40, Activation: 1, Batches: 2),
+        // 4 to 7 tiles: the four-tile micro-kernel, then single tiles.
+        new Case(false, 8, 8, 64, 64, 3, 3, Weights: "extreme", Inputs: "extreme", InputZero: -128),
+        new Case(false, 9, 14, 20, 16, 3, 3, Padding: 1),
+    ];
+
+    public static TheoryData<Case> LargeTileLayers() => new(LargeTileCases());
+
+    [Theory]
+    [MemberData(nameof(LargeTileLayers))]
+    public void LargeWinogradLayersTakeFourByFourTiles(Case c) =>
+        Assert.Contains("tileSize: 4", InMemoryModel.Compile(Build(c).Model, "/tests/int8_convolution.tflite").GeneratedSource, StringComparison.Ordinal);
 
     /// <summary>Depthwise layers whose padded image exceeds the stack budget, so that their rows are staged into a ring.</summary>
     private static Case[] RingCases() =>
