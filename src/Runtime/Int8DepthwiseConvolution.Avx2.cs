@@ -36,6 +36,12 @@ public static partial class Int8DepthwiseConvolution
         ref byte groupW = ref WeightsAt(ref w, c, pairs);
         ref int groupTable = ref Unsafe.Add(ref table, c);
         ref short groupX = ref Unsafe.Add(ref x, c);
+        // The bias and the bounded form's rows, read once for every pixel of the group.
+        Vector256<int> biasLow = Vector256.LoadUnsafe(ref groupTable), biasHigh = Vector256.LoadUnsafe(ref groupTable, 8);
+        bool bounded = shape.BoundedAccumulators;
+        Int8OutputStage.BoundedRows<Vector256<int>> stageLow = bounded ? Int8OutputStage.BoundedRows8(ref groupTable, stride) : default;
+        Int8OutputStage.BoundedRows<Vector256<int>> stageHigh = bounded ? Int8OutputStage.BoundedRows8(ref Unsafe.Add(ref groupTable, 8), stride) : default;
+        int zeroPoint = shape.OutputZeroPoint, min = shape.OutputMin, max = shape.OutputMax;
         Sums256 sums = default;
         for (int p = 0; p < pixels; p += 2)
         {
@@ -50,9 +56,10 @@ public static partial class Int8DepthwiseConvolution
             }
             for (int i = 0; i < count; i++)
             {
-                Vector256<int> low = sums[2 * i] + Vector256.LoadUnsafe(ref groupTable);
-                Vector256<int> high = sums[2 * i + 1] + Vector256.LoadUnsafe(ref groupTable, 8);
-                Vector128<sbyte> values = Int8OutputStage.Requantize16(low, high, ref groupTable, stride, shape.OutputZeroPoint, shape.OutputMin, shape.OutputMax);
+                Vector256<int> low = sums[2 * i] + biasLow, high = sums[2 * i + 1] + biasHigh;
+                Vector128<sbyte> values = bounded
+                    ? Int8OutputStage.Narrow16(Int8OutputStage.RequantizeBounded8(low, stageLow), Int8OutputStage.RequantizeBounded8(high, stageHigh), min, max)
+                    : Int8OutputStage.Requantize16(low, high, ref groupTable, stride, zeroPoint, min, max);
                 Int8OutputStage.Store(values, ref Unsafe.Add(ref y, (nint)(p + i) * channels + c), valid);
             }
         }
@@ -67,6 +74,10 @@ public static partial class Int8DepthwiseConvolution
         ref byte groupW = ref WeightsAt(ref w, c, pairs);
         ref int groupTable = ref Unsafe.Add(ref table, c);
         ref short groupX = ref Unsafe.Add(ref x, c);
+        Vector256<int> bias = Vector256.LoadUnsafe(ref groupTable);
+        bool bounded = shape.BoundedAccumulators;
+        Int8OutputStage.BoundedRows<Vector256<int>> stage = bounded ? Int8OutputStage.BoundedRows8(ref groupTable, stride) : default;
+        int zeroPoint = shape.OutputZeroPoint, min = shape.OutputMin, max = shape.OutputMax;
         Sums256 sums = default;
         for (int p = 0; p < pixels; p += 4)
         {
@@ -85,10 +96,11 @@ public static partial class Int8DepthwiseConvolution
             {
                 Tile8x4Avx2<FourPixels>(ref x0, ref x1, ref x2, ref x3, ref groupW, ref taps, pairs, ref sums);
             }
-            Vector256<int> bias = Vector256.LoadUnsafe(ref groupTable);
             for (int i = 0; i < 4 && first + i < pixels; i++)
             {
-                Vector128<sbyte> values = Int8OutputStage.Requantize8(sums[i] + bias, ref groupTable, stride, shape.OutputZeroPoint, shape.OutputMin, shape.OutputMax);
+                Vector128<sbyte> values = bounded
+                    ? Int8OutputStage.Narrow8(Int8OutputStage.RequantizeBounded8(sums[i] + bias, stage), min, max)
+                    : Int8OutputStage.Requantize8(sums[i] + bias, ref groupTable, stride, zeroPoint, min, max);
                 Int8OutputStage.Store(values, ref Unsafe.Add(ref y, (nint)(first + i) * channels + c), valid);
             }
         }

@@ -82,7 +82,11 @@ public static partial class Int8DepthwiseConvolution
         ref short x1 = ref n > 1 ? ref Unsafe.Add(ref groupX, grid.Offset(first + 1)) : ref x0;
         ref short x2 = ref n > 2 ? ref Unsafe.Add(ref groupX, grid.Offset(first + 2)) : ref x1;
         ref short x3 = ref n > 3 ? ref Unsafe.Add(ref groupX, grid.Offset(first + 3)) : ref x2;
-        Vector512<int> low0 = Vector512<int>.Zero, high0 = low0, low1 = low0, high1 = low0, low2 = low0, high2 = low0, low3 = low0, high3 = low0;
+        // The sums start at the bias, in the order the interleaved products leave the channels in (see below).
+        Vector512<long> bias0 = Vector512.LoadUnsafe(ref table).AsInt64(), bias1 = Vector512.LoadUnsafe(ref table, 16).AsInt64();
+        Vector512<int> low0 = Avx512F.PermuteVar8x64x2(bias0, Vector512.Create(0L, 1, 4, 5, 8, 9, 12, 13), bias1).AsInt32();
+        Vector512<int> high0 = Avx512F.PermuteVar8x64x2(bias0, Vector512.Create(2L, 3, 6, 7, 10, 11, 14, 15), bias1).AsInt32();
+        Vector512<int> low1 = low0, high1 = high0, low2 = low0, high2 = high0, low3 = low0, high3 = high0;
         ref byte wp = ref w;
         for (int k = 0; k < pairs; k++, wp = ref Unsafe.Add(ref wp, 64))
         {
@@ -108,19 +112,41 @@ public static partial class Int8DepthwiseConvolution
             }
         }
         // low: channels 0-3 | 8-11 | 16-19 | 24-27, high: 4-7 | 12-15 | 20-23 | 28-31; interleave their 128-bit lanes.
-        int channels = shape.Channels;
-        StorePixelAvx512(low0, high0, ref table, stride, shape, ref Unsafe.Add(ref groupY, (nint)first * channels), valid);
+        nint channels = shape.Channels;
+        ref sbyte y = ref Unsafe.Add(ref groupY, first * channels);
+        if (shape.BoundedAccumulators)
+        {
+            // The rows read once for the tile's pixels (a store in between would make the JIT read them again).
+            var stage = Int8OutputStage.BoundedRows16(ref table, stride);
+            var stage16 = Int8OutputStage.BoundedRows16(ref Unsafe.Add(ref table, 16), stride);
+            int min = shape.OutputMin, max = shape.OutputMax;
+            BoundedPixelAvx512(low0, high0, stage, stage16, min, max, ref y, valid);
+            if (n > 1)
+            {
+                BoundedPixelAvx512(low1, high1, stage, stage16, min, max, ref Unsafe.Add(ref y, channels), valid);
+            }
+            if (n > 2)
+            {
+                BoundedPixelAvx512(low2, high2, stage, stage16, min, max, ref Unsafe.Add(ref y, 2 * channels), valid);
+            }
+            if (n > 3)
+            {
+                BoundedPixelAvx512(low3, high3, stage, stage16, min, max, ref Unsafe.Add(ref y, 3 * channels), valid);
+            }
+            return;
+        }
+        StorePixelAvx512(low0, high0, ref table, stride, shape, ref y, valid);
         if (n > 1)
         {
-            StorePixelAvx512(low1, high1, ref table, stride, shape, ref Unsafe.Add(ref groupY, (nint)(first + 1) * channels), valid);
+            StorePixelAvx512(low1, high1, ref table, stride, shape, ref Unsafe.Add(ref y, channels), valid);
         }
         if (n > 2)
         {
-            StorePixelAvx512(low2, high2, ref table, stride, shape, ref Unsafe.Add(ref groupY, (nint)(first + 2) * channels), valid);
+            StorePixelAvx512(low2, high2, ref table, stride, shape, ref Unsafe.Add(ref y, 2 * channels), valid);
         }
         if (n > 3)
         {
-            StorePixelAvx512(low3, high3, ref table, stride, shape, ref Unsafe.Add(ref groupY, (nint)(first + 3) * channels), valid);
+            StorePixelAvx512(low3, high3, ref table, stride, shape, ref Unsafe.Add(ref y, 3 * channels), valid);
         }
     }
 
@@ -135,16 +161,31 @@ public static partial class Int8DepthwiseConvolution
         return Avx512BW.MultiplyAddAdjacent(upper ? Avx512BW.UnpackHigh(xa, xb) : Avx512BW.UnpackLow(xa, xb), weights);
     }
 
-    /// <summary>One pixel's 32 channels from the interleaved sums: bias, requantization, store.</summary>
+    /// <summary>One pixel's 32 channels from the interleaved sums (bias included): requantization in the general form, store.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void StorePixelAvx512(Vector512<int> low, Vector512<int> high, ref int table, int stride, in Int8DepthwiseShape shape, ref sbyte y, int valid)
     {
-        Vector512<int> first = Avx512F.PermuteVar8x64x2(low.AsInt64(), Vector512.Create(0L, 1, 8, 9, 2, 3, 10, 11), high.AsInt64()).AsInt32();
-        Vector512<int> second = Avx512F.PermuteVar8x64x2(low.AsInt64(), Vector512.Create(4L, 5, 12, 13, 6, 7, 14, 15), high.AsInt64()).AsInt32();
-        first += Vector512.LoadUnsafe(ref table);
-        second += Vector512.LoadUnsafe(ref table, 16);
-        Int8OutputStage.Store(Int8OutputStage.Requantize16(first, ref table, stride, shape.OutputZeroPoint, shape.OutputMin, shape.OutputMax), ref y, 16);
-        Int8OutputStage.Store(Int8OutputStage.Requantize16(second, ref Unsafe.Add(ref table, 16), stride, shape.OutputZeroPoint, shape.OutputMin, shape.OutputMax),
+        Int8OutputStage.Store(Int8OutputStage.Requantize16(First16(low, high), ref table, stride, shape.OutputZeroPoint, shape.OutputMin, shape.OutputMax), ref y, 16);
+        Int8OutputStage.Store(Int8OutputStage.Requantize16(Second16(low, high), ref Unsafe.Add(ref table, 16), stride, shape.OutputZeroPoint, shape.OutputMin, shape.OutputMax),
             ref Unsafe.Add(ref y, 16), valid - 16);
     }
+
+    /// <summary>One pixel's 32 channels from the interleaved sums (bias included): requantization in the bounded form, store.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void BoundedPixelAvx512(Vector512<int> low, Vector512<int> high, in Int8OutputStage.BoundedRows<Vector512<int>> stage, in Int8OutputStage.BoundedRows<Vector512<int>> stage16,
+        int min, int max, ref sbyte y, int valid)
+    {
+        Int8OutputStage.Store(Int8OutputStage.Narrow16(Int8OutputStage.RequantizeBounded16(First16(low, high), stage), min, max), ref y, 16);
+        Int8OutputStage.Store(Int8OutputStage.Narrow16(Int8OutputStage.RequantizeBounded16(Second16(low, high), stage16), min, max), ref Unsafe.Add(ref y, 16), valid - 16);
+    }
+
+    /// <summary>Channels 0-15 of the interleaved sums, in order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<int> First16(Vector512<int> low, Vector512<int> high) =>
+        Avx512F.PermuteVar8x64x2(low.AsInt64(), Vector512.Create(0L, 1, 8, 9, 2, 3, 10, 11), high.AsInt64()).AsInt32();
+
+    /// <summary>Channels 16-31 of the interleaved sums, in order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<int> Second16(Vector512<int> low, Vector512<int> high) =>
+        Avx512F.PermuteVar8x64x2(low.AsInt64(), Vector512.Create(4L, 5, 12, 13, 6, 7, 14, 15), high.AsInt64()).AsInt32();
 }

@@ -22,7 +22,9 @@ namespace TinyModel;
 /// <b>Weights</b> are packed per block of 32 channels (the last block padded with zeros): for each pair of taps
 /// (taps in the filter's row-major order, an odd last one paired with a zero weight), 64 bytes: the (first tap,
 /// second tap) weight pairs of channels 0–3, 8–11, 16–19 and 24–27, then of 4–7, 12–15, 20–23 and 28–31, the order
-/// in which interleaving within 128-bit lanes leaves them. <b>The output stage</b> is <see cref="Int8Convolution"/>'s table.
+/// in which interleaving within 128-bit lanes leaves them. <b>The output stage</b> is <see cref="Int8Convolution"/>'s table:
+/// its first <see cref="Int8Convolution.OutputStageRows"/> rows, or all <see cref="Int8Convolution.TableRows"/> with
+/// <see cref="Int8DepthwiseShape.BoundedAccumulators"/> (the dot-product bias row unused).
 /// </para>
 /// <para>
 /// Reads of a block of channels may run past a pixel's last channel (into the next pixel, or past the end by up to 31
@@ -145,9 +147,10 @@ public static partial class Int8DepthwiseConvolution
             ThrowTooShort(nameof(weights), weightsNeeded, weights.Length);
         }
         int stride = Int8Convolution.OutputStageStride(channels);
-        if (outputStage.Length < Int8Convolution.OutputStageRows * stride)
+        int tableRows = shape.BoundedAccumulators ? Int8Convolution.TableRows : Int8Convolution.OutputStageRows;
+        if (outputStage.Length < tableRows * stride)
         {
-            ThrowTooShort(nameof(outputStage), Int8Convolution.OutputStageRows * stride, outputStage.Length);
+            ThrowTooShort(nameof(outputStage), tableRows * stride, outputStage.Length);
         }
         var grid = new PixelGrid(width, shape.PixelStride, outputRowStride);
 

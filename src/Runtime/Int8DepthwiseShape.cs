@@ -11,10 +11,10 @@ namespace TinyModel;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public readonly struct Int8DepthwiseShape
 {
-    /// <summary>Describes a layer; see the properties for the meaning of each argument.</summary>
+    /// <summary>Describes a layer; see the properties for the meaning of each argument (<c>boundedAccumulators</c>: <see cref="BoundedAccumulators"/>).</summary>
     /// <exception cref="ArgumentOutOfRangeException">A count is not positive, a stride is negative, or the output range is not within int8.</exception>
     public Int8DepthwiseShape(int pixelStride, int rows, int rowStride, int columns, int columnStride, int channels,
-        int outputZeroPoint, int outputMin, int outputMax)
+        int outputZeroPoint, int outputMin, int outputMax, bool boundedAccumulators = false)
     {
         if (rows <= 0 || columns <= 0 || channels <= 0)
         {
@@ -39,6 +39,7 @@ public readonly struct Int8DepthwiseShape
         OutputZeroPoint = outputZeroPoint;
         OutputMin = outputMin;
         OutputMax = outputMax;
+        BoundedAccumulators = boundedAccumulators;
     }
 
     /// <summary>Staged values from one output pixel's first tap to the next pixel's (the column stride times the channels).</summary>
@@ -67,6 +68,14 @@ public readonly struct Int8DepthwiseShape
 
     /// <summary>The largest output value (the fused activation's upper bound).</summary>
     public int OutputMax { get; }
+
+    /// <summary>
+    /// Whether the generator proved the bounded requantization exact for every channel, as for
+    /// <see cref="Int8ConvolutionShape.BoundedAccumulators"/> (the bound on a channel's sum: the bias's magnitude plus the
+    /// largest staged magnitude times the sum of its taps' weight magnitudes); the output-stage table then has
+    /// <see cref="Int8Convolution.TableRows"/> rows, and the AVX2 and AVX-512 paths use that form.
+    /// </summary>
+    public bool BoundedAccumulators { get; }
 
     /// <summary>Taps of the filter, taken two at a time (an odd last one with a zero weight).</summary>
     internal int TapPairs => (Rows * Columns + 1) / 2;

@@ -109,14 +109,42 @@ internal static class Int8OutputStage
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<int> RequantizeBounded16(Vector512<int> acc, ref int table, nint stride)
     {
+        // The rows as loads, not through a BoundedRows: the JIT would keep that struct on the stack, a store and a load
+        // more per row in every caller's loop.
         ref int multipliers = ref Unsafe.Add(ref table, MultiplierRow * stride);
-        Vector512<long> even = Avx512F.Multiply(acc, Vector512.LoadUnsafe(ref multipliers));
-        Vector512<long> odd = Avx512F.Multiply(Avx512F.Shuffle(acc, OddToEven), Vector512.LoadUnsafe(ref multipliers, 1));
+        return RequantizeBounded16(acc, Vector512.LoadUnsafe(ref multipliers), Vector512.LoadUnsafe(ref multipliers, 1),
+            Vector512.LoadUnsafe(ref Unsafe.Add(ref table, BoundedOffsetRow * stride)), Vector512.LoadUnsafe(ref Unsafe.Add(ref table, BoundedSignRow * stride)),
+            Vector512.LoadUnsafe(ref Unsafe.Add(ref table, BoundedShiftRow * stride)));
+    }
+
+    /// <summary>
+    /// <see cref="RequantizeBounded16(Vector512{int}, ref int, nint)"/> with the table's rows already read
+    /// (<see cref="BoundedRows16"/>): a kernel that requantizes several pixels of the same channels reads them once.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<int> RequantizeBounded16(Vector512<int> acc, in BoundedRows<Vector512<int>> rows) =>
+        RequantizeBounded16(acc, rows.Multipliers, rows.OddMultipliers, rows.Offsets, rows.SignCorrections, rows.Shifts);
+
+    /// <summary>The bounded form of 16 lanes from its rows (the odd lanes' multipliers in even positions).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<int> RequantizeBounded16(Vector512<int> acc, Vector512<int> multipliers, Vector512<int> oddMultipliers,
+        Vector512<int> offsets, Vector512<int> signCorrections, Vector512<int> shifts)
+    {
+        Vector512<long> even = Avx512F.Multiply(acc, multipliers);
+        Vector512<long> odd = Avx512F.Multiply(Avx512F.Shuffle(acc, OddToEven), oddMultipliers);
         // Bits 30-61 of each product: the even lanes' shifted down, the odd lanes' shifted up into the high half.
         Vector512<int> high = Vector512.ConditionalSelect(OddLanes512, Avx512F.ShiftLeftLogical(odd, 2).AsInt32(), Avx512F.ShiftRightLogical(even, 30).AsInt32());
-        Vector512<int> offset = Vector512.LoadUnsafe(ref Unsafe.Add(ref table, BoundedOffsetRow * stride))
-            + (Avx512F.ShiftRightArithmetic(acc, 31) & Vector512.LoadUnsafe(ref Unsafe.Add(ref table, BoundedSignRow * stride)));
-        return Avx512F.ShiftRightArithmeticVariable(high + offset, Vector512.LoadUnsafe(ref Unsafe.Add(ref table, BoundedShiftRow * stride)).AsUInt32());
+        Vector512<int> offset = offsets + (Avx512F.ShiftRightArithmetic(acc, 31) & signCorrections);
+        return Avx512F.ShiftRightArithmeticVariable(high + offset, shifts.AsUInt32());
+    }
+
+    /// <summary>The bounded form's rows of 16 channels (<paramref name="table"/> at the first one's bias), for AVX-512.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static BoundedRows<Vector512<int>> BoundedRows16(ref int table, nint stride)
+    {
+        ref int multipliers = ref Unsafe.Add(ref table, MultiplierRow * stride);
+        return new(Vector512.LoadUnsafe(ref multipliers), Vector512.LoadUnsafe(ref multipliers, 1), Vector512.LoadUnsafe(ref Unsafe.Add(ref table, BoundedOffsetRow * stride)),
+            Vector512.LoadUnsafe(ref Unsafe.Add(ref table, BoundedSignRow * stride)), Vector512.LoadUnsafe(ref Unsafe.Add(ref table, BoundedShiftRow * stride)));
     }
 
     /// <summary>Eight lanes of <see cref="RequantizeBounded16(Vector512{int}, ref int, nint)"/> (AVX2), zero point included.</summary>
@@ -124,12 +152,70 @@ internal static class Int8OutputStage
     public static Vector256<int> RequantizeBounded8(Vector256<int> acc, ref int table, nint stride)
     {
         ref int multipliers = ref Unsafe.Add(ref table, MultiplierRow * stride);
-        Vector256<long> even = Avx2.Multiply(acc, Vector256.LoadUnsafe(ref multipliers));
-        Vector256<long> odd = Avx2.Multiply(Avx2.Shuffle(acc, OddToEven), Vector256.LoadUnsafe(ref multipliers, 1));
+        return RequantizeBounded8(acc, Vector256.LoadUnsafe(ref multipliers), Vector256.LoadUnsafe(ref multipliers, 1),
+            Vector256.LoadUnsafe(ref Unsafe.Add(ref table, BoundedOffsetRow * stride)), Vector256.LoadUnsafe(ref Unsafe.Add(ref table, BoundedSignRow * stride)),
+            Vector256.LoadUnsafe(ref Unsafe.Add(ref table, BoundedShiftRow * stride)));
+    }
+
+    /// <summary><see cref="RequantizeBounded8(Vector256{int}, ref int, nint)"/> with the table's rows already read (<see cref="BoundedRows8"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<int> RequantizeBounded8(Vector256<int> acc, in BoundedRows<Vector256<int>> rows) =>
+        RequantizeBounded8(acc, rows.Multipliers, rows.OddMultipliers, rows.Offsets, rows.SignCorrections, rows.Shifts);
+
+    /// <summary>The bounded form of 8 lanes from its rows (the odd lanes' multipliers in even positions).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> RequantizeBounded8(Vector256<int> acc, Vector256<int> multipliers, Vector256<int> oddMultipliers,
+        Vector256<int> offsets, Vector256<int> signCorrections, Vector256<int> shifts)
+    {
+        Vector256<long> even = Avx2.Multiply(acc, multipliers);
+        Vector256<long> odd = Avx2.Multiply(Avx2.Shuffle(acc, OddToEven), oddMultipliers);
         Vector256<int> high = Avx2.Blend(Avx2.ShiftRightLogical(even, 30).AsInt32(), Avx2.ShiftLeftLogical(odd, 2).AsInt32(), 0b1010_1010);
-        Vector256<int> offset = Vector256.LoadUnsafe(ref Unsafe.Add(ref table, BoundedOffsetRow * stride))
-            + (Avx2.ShiftRightArithmetic(acc, 31) & Vector256.LoadUnsafe(ref Unsafe.Add(ref table, BoundedSignRow * stride)));
-        return Avx2.ShiftRightArithmeticVariable(high + offset, Vector256.LoadUnsafe(ref Unsafe.Add(ref table, BoundedShiftRow * stride)).AsUInt32());
+        Vector256<int> offset = offsets + (Avx2.ShiftRightArithmetic(acc, 31) & signCorrections);
+        return Avx2.ShiftRightArithmeticVariable(high + offset, shifts.AsUInt32());
+    }
+
+    /// <summary>The bounded form's rows of 8 channels (<paramref name="table"/> at the first one's bias), for AVX2.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static BoundedRows<Vector256<int>> BoundedRows8(ref int table, nint stride)
+    {
+        ref int multipliers = ref Unsafe.Add(ref table, MultiplierRow * stride);
+        return new(Vector256.LoadUnsafe(ref multipliers), Vector256.LoadUnsafe(ref multipliers, 1), Vector256.LoadUnsafe(ref Unsafe.Add(ref table, BoundedOffsetRow * stride)),
+            Vector256.LoadUnsafe(ref Unsafe.Add(ref table, BoundedSignRow * stride)), Vector256.LoadUnsafe(ref Unsafe.Add(ref table, BoundedShiftRow * stride)));
+    }
+
+    /// <summary>
+    /// The bounded form's rows for one vector of channels (<see cref="BoundedOffsetRow"/> and after, and the multipliers
+    /// twice: the table read one entry on puts the odd lanes' multipliers in even positions, where pmuldq reads).
+    /// </summary>
+    /// <typeparam name="TVector">The vector of int: <see cref="Vector512{T}"/> or <see cref="Vector256{T}"/>.</typeparam>
+    public readonly struct BoundedRows<TVector>
+        where TVector : struct
+    {
+        /// <summary>Holds the rows given.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public BoundedRows(TVector multipliers, TVector oddMultipliers, TVector offsets, TVector signCorrections, TVector shifts)
+        {
+            Multipliers = multipliers;
+            OddMultipliers = oddMultipliers;
+            Offsets = offsets;
+            SignCorrections = signCorrections;
+            Shifts = shifts;
+        }
+
+        /// <summary>The multipliers (pmuldq reads the even lanes).</summary>
+        public TVector Multipliers { get; }
+
+        /// <summary>The odd lanes' multipliers, in even positions.</summary>
+        public TVector OddMultipliers { get; }
+
+        /// <summary>The offset row: rounding, the second rounding's half and the zero point.</summary>
+        public TVector Offsets { get; }
+
+        /// <summary>The sign correction row, taken where the sum is negative.</summary>
+        public TVector SignCorrections { get; }
+
+        /// <summary>The shift row, <c>e + 1</c>.</summary>
+        public TVector Shifts { get; }
     }
 
     /// <summary>Sixteen lanes of TFLite's <c>MultiplyByQuantizedMultiplier</c> (AVX-512), before the zero point.</summary>
@@ -184,9 +270,13 @@ internal static class Int8OutputStage
 
     /// <summary>Eight channels' sums (AVX2) to int8, in channel order, in the first 8 bytes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<sbyte> Requantize8(Vector256<int> acc, ref int table, nint stride, int zeroPoint, int min, int max)
+    public static Vector128<sbyte> Requantize8(Vector256<int> acc, ref int table, nint stride, int zeroPoint, int min, int max) =>
+        Narrow8(Requantize8(acc, ref table, stride) + Vector256.Create(zeroPoint), min, max);
+
+    /// <summary>Eight requantized values (AVX2, zero point included) clamped and narrowed to int8, in channel order, in the first 8 bytes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<sbyte> Narrow8(Vector256<int> values, int min, int max)
     {
-        Vector256<int> values = Requantize8(acc, ref table, stride) + Vector256.Create(zeroPoint);
         if (min != sbyte.MinValue || max != sbyte.MaxValue)
         {
             values = Avx2.Min(Avx2.Max(values, Vector256.Create(min)), Vector256.Create(max));

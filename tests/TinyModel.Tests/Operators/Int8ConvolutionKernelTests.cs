@@ -29,13 +29,15 @@ public class Int8ConvolutionKernelTests
     /// <param name="Wrap">A bias near int.MaxValue, so that the int32 sums wrap.</param>
     /// <param name="Gain">The real multiplier's scale: above 1 gives TFLite a left shift.</param>
     /// <param name="Activation">0 NONE, 1 RELU, 3 RELU6 (a clamp narrower than int8).</param>
+    /// <param name="Dead">Every third channel dead: "zero", a filter scale of 1e-12 (TFLite's multiplier 0, every output the zero point) and a
+    /// bias near int.MaxValue; "tiny", a filter scale of 1e-9 (a right shift of 29 or 30, every reachable output the zero point).</param>
     public sealed record Case(bool Depthwise, int Height, int Width, int InputChannels, int OutputChannels, int FilterH, int FilterW,
         int Padding = 0, int StrideH = 1, int StrideW = 1, int DilationH = 1, int DilationW = 1, int Multiplier = 1, int Batches = 1,
-        string Weights = "random", string Inputs = "random", int InputZero = -3, bool Wrap = false, double Gain = 0.01, int Activation = 0)
+        string Weights = "random", string Inputs = "random", int InputZero = -3, bool Wrap = false, double Gain = 0.01, int Activation = 0, string Dead = "")
     {
         public override string ToString() =>
             $"{(Depthwise ? $"dw m{Multiplier}" : "conv")} {Height}x{Width}x{InputChannels}->{OutputChannels} k{FilterH}x{FilterW} {(Padding == 0 ? "SAME" : "VALID")}" +
-            $" s{StrideH}x{StrideW} d{DilationH}x{DilationW} b{Batches} w:{Weights} x:{Inputs} zp{InputZero}{(Wrap ? " wrap" : "")} gain{Gain} act{Activation}";
+            $" s{StrideH}x{StrideW} d{DilationH}x{DilationW} b{Batches} w:{Weights} x:{Inputs} zp{InputZero}{(Wrap ? " wrap" : "")} gain{Gain} act{Activation}{(Dead.Length > 0 ? " dead:" + Dead : "")}";
     }
 
     public static TheoryData<Case> Cases()
@@ -74,6 +76,10 @@ public class Int8ConvolutionKernelTests
         data.Add(new Case(true, 4, 5, 13, 13, 3, 3, Gain: 40));
         data.Add(new Case(false, 6, 6, 8, 16, 3, 3, Activation: 3, Gain: 0.05));
         data.Add(new Case(true, 6, 6, 24, 24, 3, 3, Activation: 1, InputZero: 20));
+        foreach (Case dead in DeadChannelCases())
+        {
+            data.Add(dead);
+        }
         foreach (Case winograd in WinogradCases())
         {
             data.Add(winograd);
@@ -172,6 +178,28 @@ public class Int8ConvolutionKernelTests
     public void LargeWinogradLayersTakeFourByFourTiles(Case c) =>
         Assert.Contains("tileSize: 4", InMemoryModel.Compile(Build(c).Model, "/tests/int8_convolution.tflite").GeneratedSource, StringComparison.Ordinal);
 
+    /// <summary>
+    /// Layers with dead channels whose bias or shift alone would defeat the bounded requantization's proof: multiplier
+    /// 0, or a right shift so large that every reachable output is the zero point (given multiplier 0 and shift 0). The
+    /// proof leaves them out and the layer takes the bounded form.
+    /// </summary>
+    private static Case[] DeadChannelCases() =>
+    [
+        new Case(true, 6, 7, 40, 40, 3, 3, Dead: "zero", Inputs: "extreme", InputZero: -128),
+        new Case(true, 5, 8, 8, 8, 3, 3, Dead: "zero", Activation: 1),
+        new Case(false, 4, 6, 16, 35, 1, 1, Dead: "zero"),
+        new Case(true, 6, 7, 40, 40, 3, 3, Dead: "tiny", Weights: "extreme", Inputs: "extreme", InputZero: 127),
+        new Case(true, 4, 9, 24, 24, 3, 3, Dead: "tiny", Activation: 3),
+        new Case(false, 4, 6, 24, 19, 1, 1, Dead: "tiny", Inputs: "extreme", InputZero: -128),
+    ];
+
+    public static TheoryData<Case> DeadChannelLayers() => new(DeadChannelCases());
+
+    [Theory]
+    [MemberData(nameof(DeadChannelLayers))]
+    public void DeadChannelsKeepTheBoundedRequantization(Case c) =>
+        Assert.Contains("boundedAccumulators: true", InMemoryModel.Compile(Build(c).Model, "/tests/int8_convolution.tflite").GeneratedSource, StringComparison.Ordinal);
+
     /// <summary>Depthwise layers whose padded image exceeds the stack budget, so that their rows are staged into a ring.</summary>
     private static Case[] RingCases() =>
     [
@@ -235,10 +263,12 @@ public class Int8ConvolutionKernelTests
             "max" => (sbyte)-128,
             _ => (sbyte)random.Next(-128, 128),
         }).ToArray();
-        int[] b = Enumerable.Range(0, c.OutputChannels).Select(_ => c.Wrap ? int.MaxValue - random.Next(0, 1 << 20) : random.Next(-30000, 30001)).ToArray();
+        int[] b = Enumerable.Range(0, c.OutputChannels)
+            .Select(oc => c.Wrap || (c.Dead == "zero" && oc % 3 == 1) ? int.MaxValue - random.Next(0, 1 << 20) : random.Next(-30000, 30001)).ToArray();
         // Per-channel filter scales over a range wide enough that the channels' shifts differ.
         float inputScale = 0.05f, outputScale = 0.05f;
-        float[] filterScales = Enumerable.Range(0, c.OutputChannels).Select(_ => (float)(c.Gain * Math.Pow(2, random.NextDouble() * 6 - 3))).ToArray();
+        float[] filterScales = Enumerable.Range(0, c.OutputChannels)
+            .Select(oc => c.Dead.Length > 0 && oc % 3 == 1 ? (c.Dead == "zero" ? 1e-12f : 1e-9f) : (float)(c.Gain * Math.Pow(2, random.NextDouble() * 6 - 3))).ToArray();
         int outputZero = random.Next(-20, 21);
 
         var builder = new TfliteModelBuilder();

@@ -215,6 +215,42 @@ public class Int8OutputStageTests
     }
 
     [Fact]
+    public void BoundedFormOfADeadChannelIsItsZeroPointForEverySum()
+    {
+        // A dead channel (multiplier 0, any shift TFLite gave it) has no bound on its sum: the generator gives its bounded
+        // rows e = 0 (offset 1 + 2z, no sign correction, shift 1), and the product is 0 whatever the sum.
+        var random = new Random(5);
+        int[] lanes = new int[16], zeroPoints = new int[16], table = new int[Int8Convolution.TableRows * Stride];
+        int[] multipliers = new int[16], shifts = new int[16];
+        for (int c = 0; c < 16; c++)
+        {
+            shifts[c] = -random.Next(0, 32);
+            zeroPoints[c] = c < 2 ? (c == 0 ? sbyte.MinValue : sbyte.MaxValue) : random.Next(sbyte.MinValue, sbyte.MaxValue + 1);
+            Fill(table, c, 0, shifts[c]);
+            table[8 * Stride + c] = 1 + 2 * zeroPoints[c];
+            table[10 * Stride + c] = 1;
+        }
+        for (int vector = 0; vector < 2000; vector++)
+        {
+            for (int c = 0; c < 16; c++)
+            {
+                lanes[c] = vector < 4 ? new[] { int.MinValue, int.MaxValue, 0, -1 }[vector] : random.Next(int.MinValue, int.MaxValue) >> random.Next(32);
+                Assert.Equal(0, FixedPoint.MultiplyByQuantizedMultiplier(lanes[c], 0, shifts[c]));
+            }
+            if (Avx512BW.IsSupported)
+            {
+                AssertLanes(zeroPoints, Lanes(Int8OutputStage.RequantizeBounded16(Vector512.Create(lanes), ref table[0], Stride)), lanes, multipliers, shifts);
+            }
+            if (Avx2.IsSupported)
+            {
+                int[] actual = Lanes(Int8OutputStage.RequantizeBounded8(Vector256.Create(lanes, 0), ref table[0], Stride))
+                    .Concat(Lanes(Int8OutputStage.RequantizeBounded8(Vector256.Create(lanes, 8), ref table[8], Stride))).ToArray();
+                AssertLanes(zeroPoints, actual, lanes, multipliers, shifts);
+            }
+        }
+    }
+
+    [Fact]
     public void NeonRoundingShiftFormEqualsTflitesRoundingDivide()
     {
         // The ARM64 path's rounding right shift (gemmlowp's NEON form): sqadd of −1 where the value is negative and

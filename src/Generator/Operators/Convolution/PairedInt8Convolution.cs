@@ -65,9 +65,10 @@ internal static class PairedInt8Convolution
         // bounded requantization needs the largest staged magnitude (a value plus the offset; padding is 0) times Σ|w|.
         (long[] sums, long[] magnitudes) = WeightSums(packed, oc);
         long staged = Math.Max(Math.Abs(sbyte.MinValue + inputOffset), Math.Abs(sbyte.MaxValue + inputOffset));
+        long[] windowBounds = Array.ConvertAll(magnitudes, magnitude => staged * magnitude);
         string outputStage = Int8OutputStageTable.Add(context, layer, bias, requantization, oc,
-            inputOffsetShares: Array.ConvertAll(sums, sum => unchecked((int)(inputOffset * sum))), boundedRows: true);
-        bool bounded = Int8OutputStageTable.AccumulatorsBounded(context, bias, requantization, Array.ConvertAll(magnitudes, magnitude => staged * magnitude));
+            inputOffsetShares: Array.ConvertAll(sums, sum => unchecked((int)(inputOffset * sum))), boundedRows: true, windowBounds: windowBounds);
+        bool bounded = Int8OutputStageTable.AccumulatorsBounded(context, bias, requantization, windowBounds, constantChannelsZeroed: true);
 
         writer.WriteLine($"{EmitContext.ReadOnlySpan}<sbyte> weights = {context.Constant(weights)};");
         writer.WriteLine($"{EmitContext.ReadOnlySpan}<int> outputStage = {context.Constant(outputStage)};");

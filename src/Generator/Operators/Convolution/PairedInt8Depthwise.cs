@@ -49,7 +49,10 @@ internal static class PairedInt8Depthwise
         int pairs = (g.FilterHeight * g.FilterWidth + 1) / 2;
         string weights = LayerWeights.AddConstant(context, layer, ElementType.Int8, PackWeights(g, filter, pairs, lanes),
             $"filter, int8, packed for TinyModel.Int8DepthwiseConvolution: {Literals.Count((lanes + 31) / 32, "block")} of 32 channels × {Literals.Count(pairs, "pair")} of taps × 32 × 2");
-        string outputStage = Int8OutputStageTable.Add(context, layer, bias, requantization, lanes, lanes == channels ? 0 : channels);
+        long[] windowBounds = WindowBounds(g, filter, inputOffset);
+        bool bounded = Int8OutputStageTable.AccumulatorsBounded(context, bias, requantization, windowBounds, constantChannelsZeroed: true);
+        string outputStage = Int8OutputStageTable.Add(context, layer, bias, requantization, lanes, lanes == channels ? 0 : channels, boundedRows: bounded,
+            windowBounds: windowBounds);
 
         writer.WriteLine($"{EmitContext.ReadOnlySpan}<sbyte> weights = {context.Constant(weights)};");
         writer.WriteLine($"{EmitContext.ReadOnlySpan}<int> outputStage = {context.Constant(outputStage)};");
@@ -59,7 +62,8 @@ internal static class PairedInt8Depthwise
         }
         writer.WriteLine($"global::TinyModel.Int8DepthwiseShape shape = new(pixelStride: {I(g.StrideWidth * lanes)}, rows: {I(g.FilterHeight)}, " +
             $"rowStride: {I(Int8StagedInput.RowStride(g, Slack))}, columns: {I(g.FilterWidth)}, columnStride: {I(g.DilationWidth * channels)}, channels: {I(lanes)}, " +
-            $"outputZeroPoint: {I(requantization.OutputZeroPoint)}, outputMin: {I(activation.QuantizedMin)}, outputMax: {I(activation.QuantizedMax)});");
+            $"outputZeroPoint: {I(requantization.OutputZeroPoint)}, outputMin: {I(activation.QuantizedMin)}, outputMax: {I(activation.QuantizedMax)}" +
+            (bounded ? ", boundedAccumulators: true" : "") + ");");
         // A staged image goes to the kernel whole: it groups pixels into tiles across the ends of rows.
         int width = g.OutputWidth / (lanes / channels);
         if (UsesRing(g))
@@ -72,6 +76,22 @@ internal static class PairedInt8Depthwise
         Int8StagedInput.WriteRows(writer, g, inputOffset, Slack,
             (staged, output) => $"global::TinyModel.Int8DepthwiseConvolution.ConvolveRow({staged}, shape, weights, outputStage, {output});",
             (staged, output, rowStride) => $"global::TinyModel.Int8DepthwiseConvolution.ConvolveRows({staged}, shape, {I(width)}, {I(rowStride)}, weights, outputStage, {output});");
+    }
+
+    /// <summary>
+    /// Per channel, the largest magnitude its taps can sum to: the largest staged magnitude (a value plus the input
+    /// offset; the padding's zeros add nothing) times the sum of its weights' magnitudes.
+    /// </summary>
+    private static long[] WindowBounds(ConvolutionGeometry g, byte[] filter, int inputOffset)
+    {
+        int channels = g.OutputChannels;
+        long staged = Math.Max(Math.Abs(sbyte.MinValue + inputOffset), Math.Abs(sbyte.MaxValue + inputOffset));
+        long[] bounds = new long[channels];
+        for (int at = 0; at < g.FilterHeight * g.FilterWidth * channels; at++)
+        {
+            bounds[at % channels] += staged * Math.Abs((int)(sbyte)filter[at]);
+        }
+        return bounds;
     }
 
     /// <summary>
