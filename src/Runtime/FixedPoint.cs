@@ -1,8 +1,13 @@
-using System;
-using System.ComponentModel;
+// One source for both sides: generated kernels requantize with it at run time, and the generator evaluates TFLM's
+// integer kernels with it at build time (tables for LOGISTIC, TANH, SOFTMAX, RSQRT...), so the two cannot drift
+// apart. The generator compiles it (linked) as an internal class of its own namespace.
 using System.Runtime.CompilerServices;
 
+#if TINYMODEL_GENERATOR
+namespace TinyModel.Generator.Lowering;
+#else
 namespace TinyModel;
+#endif
 
 /// <summary>
 /// TensorFlow Lite's fixed-point primitives (gemmlowp's), bit for bit as TensorFlow Lite Micro's
@@ -14,8 +19,12 @@ namespace TinyModel;
 /// rounding right shift); optimized libraries that round once differ from them by one on a small
 /// fraction of outputs. TinyModel matches TFLM, so these deliberately keep the double rounding.
 /// </remarks>
-[EditorBrowsable(EditorBrowsableState.Never)]
+#if TINYMODEL_GENERATOR
+internal static class FixedPoint
+#else
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
 public static class FixedPoint
+#endif
 {
     /// <summary>
     /// The high 32 bits of <c>2 * a * b</c>, rounded to nearest, saturating the single overflowing case

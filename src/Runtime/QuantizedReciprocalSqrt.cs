@@ -1,7 +1,10 @@
-using System.ComponentModel;
-using System.Numerics;
-
+// One source for both sides: generated int16 layers call it per element at run time, and the generator fills int8
+// layers' tables with it at build time. The generator compiles it (linked) as an internal class of its own namespace.
+#if TINYMODEL_GENERATOR
+namespace TinyModel.Generator.Lowering;
+#else
 namespace TinyModel;
+#endif
 
 /// <summary>
 /// TFLM's quantized RSQRT of one element (elementwise.cc <c>RsqrtEvalQuantized</c>): the inverse square root
@@ -9,8 +12,12 @@ namespace TinyModel;
 /// five Newton-Raphson steps in gemmlowp fixed point), applied to 1 with 20 guard bits, then requantized.
 /// Generated int16 layers call it per element (int8 layers use a table the generator filled the same way).
 /// </summary>
-[EditorBrowsable(EditorBrowsableState.Never)]
+#if TINYMODEL_GENERATOR
+internal static class QuantizedReciprocalSqrt
+#else
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
 public static class QuantizedReciprocalSqrt
+#endif
 {
     /// <summary>The bits <c>RsqrtEvalQuantized</c> keeps between its two multiplications.</summary>
     private const int GuardShift = 20;
@@ -47,7 +54,7 @@ public static class QuantizedReciprocalSqrt
             input /= 4;
             shift++;
         }
-        int leftShiftBitPairs = (BitOperations.LeadingZeroCount((uint)input) - 1) / 2 - 1;
+        int leftShiftBitPairs = (LeadingZeroCount((uint)input) - 1) / 2 - 1;
         shift -= leftShiftBitPairs;
         input <<= 2 * leftShiftBitPairs;
 
@@ -70,6 +77,21 @@ public static class QuantizedReciprocalSqrt
     }
 
     private static int Mul(int a, int b) => FixedPoint.SaturatingRoundingDoublingHighMul(a, b);
+
+#if TINYMODEL_GENERATOR
+    /// <summary>The leading zero bits of a nonzero value (netstandard2.0 has no <c>BitOperations</c>).</summary>
+    private static int LeadingZeroCount(uint value)
+    {
+        int count = 0;
+        for (; (value & 0x80000000u) == 0; value <<= 1)
+        {
+            count++;
+        }
+        return count;
+    }
+#else
+    private static int LeadingZeroCount(uint value) => System.Numerics.BitOperations.LeadingZeroCount(value);
+#endif
 
     /// <summary>gemmlowp's <c>SaturatingRoundingMultiplyByPOT&lt;-1&gt;</c>: half, rounded to nearest.</summary>
     private static int RoundingHalf(int x) => FixedPoint.RoundingDivideByPOT(x, 1);

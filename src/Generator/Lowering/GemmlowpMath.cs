@@ -11,33 +11,12 @@ namespace TinyModel.Generator.Lowering;
 /// </summary>
 /// <remarks>
 /// A fixed-point value with <c>n</c> integer bits holds <c>raw / 2^(31 - n)</c>. The multiplication of
-/// two such values is <see cref="SaturatingRoundingDoublingHighMul"/> on their raw values and has the
+/// two such values is <see cref="FixedPoint.SaturatingRoundingDoublingHighMul"/> on their raw values and has the
 /// sum of their integer bits; "Rescale" changes the integer bits by a saturating, rounding power-of-two
 /// multiplication. gemmlowp's 32-bit constants are used as they are (their 16-bit rescaling does not apply).
 /// </remarks>
 internal static class GemmlowpMath
 {
-    /// <summary>gemmlowp's <c>SaturatingRoundingDoublingHighMul</c> (ARM's VQRDMULH) on int32.</summary>
-    public static int SaturatingRoundingDoublingHighMul(int a, int b)
-    {
-        if (a == b && a == int.MinValue)
-        {
-            return int.MaxValue;
-        }
-        long ab = (long)a * b;
-        long nudge = ab >= 0 ? (1L << 30) : (1L - (1L << 30));
-        return (int)((ab + nudge) / (1L << 31));
-    }
-
-    /// <summary>gemmlowp's <c>RoundingDivideByPOT</c>: <c>x / 2^exponent</c>, ties away from zero.</summary>
-    public static int RoundingDivideByPOT(int x, int exponent)
-    {
-        int mask = (int)((1L << exponent) - 1);
-        int remainder = x & mask;
-        int threshold = (mask >> 1) + (x < 0 ? 1 : 0);
-        return (x >> exponent) + (remainder > threshold ? 1 : 0);
-    }
-
     /// <summary>
     /// gemmlowp's <c>SaturatingRoundingMultiplyByPOT</c>: <c>x · 2^exponent</c>, saturating when the
     /// exponent is positive and rounding when it is negative.
@@ -50,7 +29,7 @@ internal static class GemmlowpMath
         }
         if (exponent < 0)
         {
-            return RoundingDivideByPOT(x, -exponent);
+            return FixedPoint.RoundingDivideByPOT(x, -exponent);
         }
         int threshold = (1 << (31 - exponent)) - 1;
         if (x > threshold)
@@ -78,7 +57,7 @@ internal static class GemmlowpMath
     /// <summary>The raw value of 1 with <paramref name="integerBits"/> integer bits (the largest value when there are none).</summary>
     private static int One(int integerBits) => integerBits == 0 ? int.MaxValue : 1 << (31 - integerBits);
 
-    private static int Mul(int a, int b) => SaturatingRoundingDoublingHighMul(a, b);
+    private static int Mul(int a, int b) => FixedPoint.SaturatingRoundingDoublingHighMul(a, b);
 
     /// <summary><c>exp(a)</c> for <c>a</c> in [-1/4, 0), in Q0.31 (a Taylor expansion around -1/8).</summary>
     private static int ExpOnIntervalBetweenNegativeOneQuarterAnd0Excl(int a)
@@ -233,51 +212,5 @@ internal static class GemmlowpMath
     /// left, then <c>MultiplyByQuantizedMultiplierSmallerThanOneExp</c> (a multiplier below one, <c>shift ≤ 0</c>).
     /// </summary>
     public static int ScaleInput(int value, int offset, int leftShift, int multiplier, int shift) =>
-        RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(unchecked((value + offset) * (1 << leftShift)), multiplier), -shift);
-
-    /// <summary>TFLite's 32-bit <c>MultiplyByQuantizedMultiplier</c>: a left shift, a rounding doubling high multiply, a rounding right shift.</summary>
-    public static int MultiplyByQuantizedMultiplier(int x, int multiplier, int shift) =>
-        RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(unchecked(x * (1 << Math.Max(shift, 0))), multiplier), Math.Max(-shift, 0));
-
-    /// <summary>
-    /// TFLite's <c>GetInvSqrtQuantizedMultiplierExp(input, kReverseShift = -1)</c>: <c>1 / sqrt(input)</c> as a Q0.31
-    /// multiplier and a left-shift exponent, by five Newton-Raphson steps in Q3.28; inputs up to 1 give the largest multiplier.
-    /// </summary>
-    public static (int Multiplier, int Shift) InvSqrtMultiplierExp(int input)
-    {
-        if (input <= 1)
-        {
-            return (int.MaxValue, 0);
-        }
-        int shift = 11;
-        while (input >= 1 << 29)
-        {
-            input /= 4;
-            shift++;
-        }
-        int leadingZeros = 0;
-        for (uint v = (uint)input; (v & 0x80000000u) == 0; v <<= 1)
-        {
-            leadingZeros++;
-        }
-        int leftShiftBitPairs = (leadingZeros - 1) / 2 - 1;
-        shift -= leftShiftBitPairs;
-        input <<= 2 * leftShiftBitPairs;
-
-        int halfInput = SaturatingRoundingMultiplyByPOT(input >> 1, -1);
-        const int halfThree = (1 << 28) + (1 << 27);
-        int x = One(3);
-        for (int i = 0; i < 5; i++)
-        {
-            int x3 = Rescale(Mul(Mul(x, x), x), 9, 3);
-            x = Rescale(unchecked(Mul(halfThree, x) - Mul(halfInput, x3)), 6, 3);
-        }
-        int result = Mul(x, 1518500250); // sqrt(2) / 2
-        if (shift < 0)
-        {
-            result <<= -shift;
-            shift = 0;
-        }
-        return (result, -shift);
-    }
+        FixedPoint.RoundingDivideByPOT(FixedPoint.SaturatingRoundingDoublingHighMul(unchecked((value + offset) * (1 << leftShift)), multiplier), -shift);
 }

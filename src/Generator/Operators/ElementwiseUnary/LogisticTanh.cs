@@ -184,16 +184,16 @@ internal abstract partial class LogisticTanhDefinition : OperatorDefinition<Logi
             else
             {
                 // MultiplyByQuantizedMultiplier with a left shift: shift, then a rounding doubling high multiply.
-                int inputInQ4 = GemmlowpMath.SaturatingRoundingDoublingHighMul(unchecked(input * (1 << leftShift)), multiplier);
+                int inputInQ4 = FixedPoint.SaturatingRoundingDoublingHighMul(unchecked(input * (1 << leftShift)), multiplier);
                 if (function == SigmoidFunction.Logistic)
                 {
                     int outputInQ0 = GemmlowpMath.Logistic(inputInQ4, 4);
-                    output = System.Math.Min(System.Math.Max(GemmlowpMath.RoundingDivideByPOT(outputInQ0, 31 - 8) - 128, sbyte.MinValue), sbyte.MaxValue);
+                    output = System.Math.Min(System.Math.Max(FixedPoint.RoundingDivideByPOT(outputInQ0, 31 - 8) - 128, sbyte.MinValue), sbyte.MaxValue);
                 }
                 else
                 {
                     int outputInQ0 = GemmlowpMath.Tanh(inputInQ4, 4);
-                    output = System.Math.Min(System.Math.Max(GemmlowpMath.RoundingDivideByPOT(outputInQ0, 31 - 7), sbyte.MinValue), sbyte.MaxValue);
+                    output = System.Math.Min(System.Math.Max(FixedPoint.RoundingDivideByPOT(outputInQ0, 31 - 7), sbyte.MinValue), sbyte.MaxValue);
                 }
             }
             table[q + 128] = (sbyte)output;

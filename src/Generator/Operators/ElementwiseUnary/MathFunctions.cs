@@ -185,7 +185,7 @@ internal sealed class Abs : MathFunctionDefinition
     private static int Quantized(int q, QuantizedMathFunction p, int min, int max)
     {
         int value = System.Math.Abs(q - p.InputZeroPoint);
-        int output = (p.Rescale ? GemmlowpMath.MultiplyByQuantizedMultiplier(value, p.Multiplier, p.Shift) : value) + p.OutputZeroPoint;
+        int output = (p.Rescale ? FixedPoint.MultiplyByQuantizedMultiplier(value, p.Multiplier, p.Shift) : value) + p.OutputZeroPoint;
         return System.Math.Min(System.Math.Max(output, min), max);
     }
 
@@ -253,19 +253,9 @@ internal sealed class Rsqrt : MathFunctionDefinition
         return layer with { Quantized = quantized, Table = name };
     }
 
-    /// <summary>TFLM's <c>RsqrtEvalQuantized</c> (int8) on one offset value.</summary>
-    private static int Quantized(int value, QuantizedMathFunction p)
-    {
-        if (value == 0)
-        {
-            return sbyte.MaxValue;
-        }
-        const int guardShift = 20;
-        (int invSqrt, int invShift) = GemmlowpMath.InvSqrtMultiplierExp(value);
-        int data = GemmlowpMath.MultiplyByQuantizedMultiplier(1, invSqrt, invShift + guardShift);
-        int output = GemmlowpMath.MultiplyByQuantizedMultiplier(data, p.Multiplier, p.Shift - guardShift) + p.OutputZeroPoint;
-        return System.Math.Min(System.Math.Max(output, sbyte.MinValue), sbyte.MaxValue);
-    }
+    /// <summary>TFLM's <c>RsqrtEvalQuantized</c> (int8) on one offset value: the kernel int16 layers call at run time.</summary>
+    private static int Quantized(int value, QuantizedMathFunction p) =>
+        QuantizedReciprocalSqrt.Compute(value, p.Multiplier, p.Shift, p.OutputZeroPoint, sbyte.MinValue, sbyte.MaxValue);
 
     protected override IEnumerable<string> Explain(MathFunctionLayer layer) => layer.Quantized is { } p
         ? new[]

@@ -60,9 +60,9 @@ internal sealed class LogSoftmax : OperatorDefinition<LogSoftmaxLayer>
             context.ReportUnsupported(op, $"the input scale {qi.Scale:R} is outside what TFLM's int8 LOG_SOFTMAX can rescale");
             return null;
         }
-        int diffMin = -SoftmaxMath.CalculateInputRadius(SoftmaxMath.ScaledDiffIntegerBits, leftShift);
+        int diffMin = -GemmlowpMath.CalculateInputRadius(SoftmaxMath.ScaledDiffIntegerBits, leftShift);
         int[] exponentials = SoftmaxMath.Int8ExpTable(multiplier, leftShift, diffMin).Select(SoftmaxMath.RescaleToAccumulator).ToArray();
-        int[] scaled = Enumerable.Range(0, 256).Select(k => GemmlowpMath.MultiplyByQuantizedMultiplier(-k, multiplier, leftShift)).ToArray();
+        int[] scaled = Enumerable.Range(0, 256).Select(k => FixedPoint.MultiplyByQuantizedMultiplier(-k, multiplier, leftShift)).ToArray();
         string exponentialTable = context.AddConstant($"Layer{op.Index}Exponentials", ElementType.Int32, ConstantData.ToBytes(exponentials),
             $"exp(scale · d) in Q12.19 for the differences d = 0..-255 to the row maximum (index -d); 0 below diff_min {diffMin}, as TFLM sums them");
         string scaledTable = context.AddConstant($"Layer{op.Index}ScaledDifferences", ElementType.Int32, ConstantData.ToBytes(scaled),

@@ -86,7 +86,7 @@ internal sealed partial class Softmax : OperatorDefinition<SoftmaxLayer>
                     context.ReportUnsupported(op, $"beta {beta} times the input scale {input.Quantization.Scale} is too small for TFLM's int8 softmax (its multiplier must exceed 1)");
                     return null;
                 }
-                int diffMin = -SoftmaxMath.CalculateInputRadius(SoftmaxMath.ScaledDiffIntegerBits, leftShift);
+                int diffMin = -GemmlowpMath.CalculateInputRadius(SoftmaxMath.ScaledDiffIntegerBits, leftShift);
                 int[] exp = SoftmaxMath.Int8ExpTable(multiplier, leftShift, diffMin);
                 int[] sumTerms = exp.Select(SoftmaxMath.RescaleToAccumulator).ToArray();
                 string expName = context.AddConstant(prefix + "Exp", ElementType.Int32, ConstantData.ToBytes(exp),

@@ -4,8 +4,8 @@ using TinyModel.Generator.Lowering;
 namespace TinyModel.Generator.Operators.Normalization;
 
 /// <summary>
-/// The build-time half of TFLM's quantized SOFTMAX: the input scaling (<c>PreprocessSoftmaxScaling</c>,
-/// <c>CalculateInputRadius</c>), gemmlowp's fixed-point <c>exp_on_negative_values</c> (evaluated here
+/// The build-time half of TFLM's quantized SOFTMAX: the input scaling (<c>PreprocessSoftmaxScaling</c>),
+/// gemmlowp's fixed-point <c>exp_on_negative_values</c> (<see cref="GemmlowpMath"/>, evaluated here
 /// for every input difference an int8 row can hold), and the int16 kernel's look-up tables
 /// (<c>gen_lut</c>, computed in float as TFLM computes them when it prepares the kernel).
 /// </summary>
@@ -30,13 +30,6 @@ internal static class SoftmaxMath
         return QuantizationMath.QuantizeMultiplier(real);
     }
 
-    /// <summary>TFLite's <c>CalculateInputRadius</c>: the largest input difference that cannot overflow when rescaled.</summary>
-    public static int CalculateInputRadius(int inputIntegerBits, int inputLeftShift, int totalSignedBits = 31)
-    {
-        double maxInputRescaled = 1.0 * ((1 << inputIntegerBits) - 1) * (1L << (totalSignedBits - inputIntegerBits)) / (1L << inputLeftShift);
-        return (int)Math.Floor(maxInputRescaled);
-    }
-
     /// <summary>
     /// exp(diff · beta · scale) in Q0.31 for every int8 input difference 0, -1, ..., -255 (index = -diff),
     /// as TFLM's int8 kernel computes it; 0 where the difference is below <paramref name="diffMin"/>,
@@ -53,14 +46,14 @@ internal static class SoftmaxMath
                 continue;
             }
             // MultiplyByQuantizedMultiplierGreaterThanOne; diff_min guarantees the shift does not overflow.
-            int rescaled = SaturatingRoundingDoublingHighMul(unchecked(diff * (1 << inputLeftShift)), inputMultiplier);
-            table[k] = ExpOnNegativeValues(rescaled, ScaledDiffIntegerBits);
+            int rescaled = FixedPoint.SaturatingRoundingDoublingHighMul(unchecked(diff * (1 << inputLeftShift)), inputMultiplier);
+            table[k] = GemmlowpMath.ExpOnNegativeValues(rescaled, ScaledDiffIntegerBits);
         }
         return table;
     }
 
     /// <summary>gemmlowp's <c>Rescale&lt;12&gt;</c> of a Q0.31 value: the term added to the sum of exponentials.</summary>
-    public static int RescaleToAccumulator(int q031) => RoundingDivideByPOT(q031, AccumulationIntegerBits);
+    public static int RescaleToAccumulator(int q031) => FixedPoint.RoundingDivideByPOT(q031, AccumulationIntegerBits);
 
     /// <summary>TFLM's int16 SOFTMAX table of exp(x) for x in [-10, 0], output in [-1, 1] (Q0.15).</summary>
     public static short[] Int16ExpLut() => GenerateLut(x => (float)Math.Exp(x), -10.0f, 0.0f, -1.0f, 1.0f);
@@ -98,92 +91,4 @@ internal static class SoftmaxMath
 
     /// <summary>TFLite's <c>TfLiteRound</c> on a float: to nearest, halves away from zero.</summary>
     private static float Round(float value) => (float)Math.Round(value, MidpointRounding.AwayFromZero);
-
-    /// <summary>gemmlowp's <c>exp_on_negative_values</c> for a FixedPoint&lt;int32, integerBits&gt; argument, result in Q0.31.</summary>
-    public static int ExpOnNegativeValues(int a, int integerBits)
-    {
-        unchecked
-        {
-            int fractionalBits = 31 - integerBits;
-            int oneQuarter = 1 << (fractionalBits - 2);
-            int mask = oneQuarter - 1;
-            int aModQuarterMinusOneQuarter = (a & mask) - oneQuarter;
-            int result = ExpOnIntervalBetweenNegativeOneQuarterAnd0Excl(SaturatingRoundingMultiplyByPOT(aModQuarterMinusOneQuarter, integerBits));
-            int remainder = aModQuarterMinusOneQuarter - a;
-
-            // The barrel shifter: exp(-2^e) for each bit of the remainder, from 2^-2 up to 2^4.
-            int[] multipliers = { 1672461947, 1302514674, 790015084, 290630308, 39332535, 720401, 242 };
-            for (int e = -2; e <= 4; e++)
-            {
-                if (integerBits > e)
-                {
-                    int shiftAmount = fractionalBits + e;
-                    if ((remainder & (1 << shiftAmount)) != 0)
-                    {
-                        result = SaturatingRoundingDoublingHighMul(result, multipliers[e + 2]);
-                    }
-                }
-            }
-            if (integerBits > 5)
-            {
-                int clamp = -(1 << (36 - integerBits));
-                if (a < clamp)
-                {
-                    result = 0;
-                }
-            }
-            return a == 0 ? int.MaxValue : result;
-        }
-    }
-
-    /// <summary>gemmlowp's exp(x) for x in [-1/4, 0), Q0.31 in and out: a Taylor expansion around -1/8.</summary>
-    private static int ExpOnIntervalBetweenNegativeOneQuarterAnd0Excl(int a)
-    {
-        unchecked
-        {
-            const int constantTerm = 1895147668; // exp(-1/8)
-            const int oneThird = 715827883;
-            int x = a + (1 << 28);
-            int x2 = SaturatingRoundingDoublingHighMul(x, x);
-            int x3 = SaturatingRoundingDoublingHighMul(x2, x);
-            int x4 = SaturatingRoundingDoublingHighMul(x2, x2);
-            int x4Over4 = RoundingDivideByPOT(x4, 2);
-            int polynomial = RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(x4Over4 + x3, oneThird) + x2, 1);
-            return constantTerm + SaturatingRoundingDoublingHighMul(constantTerm, x + polynomial);
-        }
-    }
-
-    /// <summary>gemmlowp's <c>SaturatingRoundingMultiplyByPOT</c>: a saturating left shift, or a rounding right shift.</summary>
-    private static int SaturatingRoundingMultiplyByPOT(int x, int exponent)
-    {
-        if (exponent == 0)
-        {
-            return x;
-        }
-        if (exponent < 0)
-        {
-            return RoundingDivideByPOT(x, -exponent);
-        }
-        int threshold = (1 << (31 - exponent)) - 1;
-        return x > threshold ? int.MaxValue : x < -threshold ? int.MinValue : x << exponent;
-    }
-
-    private static int SaturatingRoundingDoublingHighMul(int a, int b)
-    {
-        if (a == b && a == int.MinValue)
-        {
-            return int.MaxValue;
-        }
-        long ab = (long)a * b;
-        long nudge = ab >= 0 ? (1L << 30) : (1L - (1L << 30));
-        return (int)((ab + nudge) / (1L << 31));
-    }
-
-    private static int RoundingDivideByPOT(int x, int exponent)
-    {
-        int mask = (int)((1L << exponent) - 1);
-        int remainder = x & mask;
-        int threshold = (mask >> 1) + (x < 0 ? 1 : 0);
-        return (x >> exponent) + (remainder > threshold ? 1 : 0);
-    }
 }
