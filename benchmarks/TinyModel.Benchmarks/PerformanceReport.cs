@@ -99,7 +99,10 @@ internal static class PerformanceReport
             text.AppendLine("- **% of peak**: GMAC/s over this machine's peak for the instruction mix the model's convolutions run, measured");
             text.AppendLine("  in the same run (`PeakBenchmarks`: independent accumulators in registers, no memory traffic): int8 models");
             text.AppendLine("  multiply int16 pairs into int32 sums (`vpmaddwd` + `vpaddd`), float models multiply, then add (no fused");
-            text.AppendLine("  multiply-add, to keep TFLM's rounding). " + peak.Describe() + ".");
+            text.AppendLine("  multiply-add, to keep TFLM's rounding); the peak is the best of the vector widths. " + peak.Describe() + ".");
+            text.AppendLine("  `MacCount` counts a direct convolution's MACs, and a Winograd layer (3×3 int8 CONV_2D) does fewer");
+            text.AppendLine("  multiplications for the same outputs, so a model with such layers can pass 100%; a figure near 100% is a");
+            text.AppendLine("  model that runs at the peak loop's rate (both are measurements on a shared machine).");
         }
         if (aot is not null)
         {
