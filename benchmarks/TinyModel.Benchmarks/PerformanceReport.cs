@@ -104,6 +104,15 @@ internal static class PerformanceReport
             text.AppendLine("  multiplications for the same outputs, so a model with such layers can pass 100%; a figure near 100% is a");
             text.AppendLine("  model that runs at the peak loop's rate (both are measurements on a shared machine).");
         }
+        text.AppendLine("- **ORT GMAC/s**: the same multiply-accumulates per second of ONNX Runtime's figure.");
+        if (CpuFlags().Contains("avx512_vnni"))
+        {
+            text.AppendLine("  This CPU has AVX-512 VNNI, and ONNX Runtime's int8 GEMM (MLAS) runs on it: its hot loop is `vpdpbusds`, 64");
+            text.AppendLine("  u8 × s8 multiply-accumulates into int32 per 512-bit instruction, where `vpmaddwd` + `vpaddd` do 32. .NET 10");
+            text.AppendLine("  has no intrinsic for it (`AvxVnni` is the VEX-encoded AVX-VNNI, which this CPU lacks; `Avx10v1` needs AVX10;");
+            text.AppendLine("  AVX-512 VNNI arrives in .NET 11), so an int8 model that is mostly 1×1 convolution (mobilenet_v2) runs");
+            text.AppendLine("  against twice TinyModel's multiply rate: ORT's GMAC/s there passes the int16-pair peak above.");
+        }
         if (aot is not null)
         {
             text.AppendLine("- **NativeAOT**: benchmarks/TinyModel.NativeAotBenchmarks, published with NativeAOT's default instruction set");
@@ -117,21 +126,22 @@ internal static class PerformanceReport
         text.AppendLine("- **TFLM**: its reference interpreter on this kind of machine, not in this run (`tflm_invoke_us.min` in");
         text.AppendLine("  ../shared/golden/<model>/meta.json, pinned to one core).");
         text.AppendLine();
-        text.AppendLine("| Model | TinyModel µs | ONNX Runtime µs | ORT ÷ TinyModel | GMAC/s | % of peak | NativeAOT µs | ÷ JIT | NativeAOT x86-64-v3 µs | ÷ JIT | NativeAOT native µs | ÷ JIT | TFLM µs | TFLM ÷ TinyModel | Allocated B/call (TinyModel, ORT) |");
-        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine("| Model | TinyModel µs | ONNX Runtime µs | ORT ÷ TinyModel | GMAC/s | % of peak | ORT GMAC/s | NativeAOT µs | ÷ JIT | NativeAOT x86-64-v3 µs | ÷ JIT | NativeAOT native µs | ÷ JIT | TFLM µs | TFLM ÷ TinyModel | Allocated B/call (TinyModel, ORT) |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach ((string model, (double fastest, double allocated)) in tinyModel.OrderBy(m => m.Key, StringComparer.Ordinal))
         {
             double? tflm = TflmFastest(model);
             double? ort = onnx.TryGetValue(model, out var o) ? o.Fastest : null;
             string ortAllocated = onnx.TryGetValue(model, out o) ? o.Allocated.ToString("0", CultureInfo.InvariantCulture) : "–";
             long macs = CompiledModels.MacCount(model);
-            string gmacs = macs > 0 ? (macs / (fastest * 1e3)).ToString("0.00", CultureInfo.InvariantCulture) : "–";
+            string gmacs = Gmacs(macs, fastest);
+            string ortGmacs = Gmacs(macs, ort);
             string ofPeak = macs > 0 && peak is not null
                 ? (100 * macs / (fastest * 1e3) / peak.For(CompiledModels.IsFloat(model))).ToString("0", CultureInfo.InvariantCulture) + "%"
                 : "–";
             double? jit = aot?.Fastest("jit", model), aotDefault = aot?.Fastest("aot-default", model), aotV3 = aot?.Fastest("aot-x86-64-v3", model),
                 aotNative = aot?.Fastest("aot-native", model);
-            text.AppendLine($"| {model} | {F(fastest)} | {F(ort)} | {Ratio(ort, fastest)} | {gmacs} | {ofPeak} | {F(aotDefault)} | {Ratio(aotDefault, jit)} | {F(aotV3)} | {Ratio(aotV3, jit)} | {F(aotNative)} | {Ratio(aotNative, jit)} | {F(tflm)} | {Ratio(tflm, fastest)} | {allocated:0}, {ortAllocated} |");
+            text.AppendLine($"| {model} | {F(fastest)} | {F(ort)} | {Ratio(ort, fastest)} | {gmacs} | {ofPeak} | {ortGmacs} | {F(aotDefault)} | {Ratio(aotDefault, jit)} | {F(aotV3)} | {Ratio(aotV3, jit)} | {F(aotNative)} | {Ratio(aotNative, jit)} | {F(tflm)} | {Ratio(tflm, fastest)} | {allocated:0}, {ortAllocated} |");
         }
 
         string path = Path.Combine(Paths.RepositoryRoot, "docs", "performance.md");
@@ -155,12 +165,22 @@ internal static class PerformanceReport
         return fastest;
     }
 
+    /// <summary><paramref name="macs"/> per <paramref name="microseconds"/> in GMAC/s, or a dash when either is missing.</summary>
+    private static string Gmacs(long macs, double? microseconds) =>
+        macs > 0 && microseconds is double us ? (macs / (us * 1e3)).ToString("0.00", CultureInfo.InvariantCulture) : "–";
+
+    /// <summary>The CPU's feature flags, as Linux reports them (none elsewhere).</summary>
+    private static string[] CpuFlags() => (CpuInfo("flags") ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+
     /// <summary>The CPU's model name, as Linux reports it.</summary>
-    private static string CpuName()
+    private static string CpuName() => CpuInfo("model name") ?? "CPU unknown";
+
+    /// <summary>The value of the first line of /proc/cpuinfo that starts with <paramref name="field"/>, if any.</summary>
+    private static string? CpuInfo(string field)
     {
         const string cpuInfo = "/proc/cpuinfo";
-        string? line = File.Exists(cpuInfo) ? File.ReadLines(cpuInfo).FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal)) : null;
-        return line is null ? "CPU unknown" : line.Substring(line.IndexOf(':') + 1).Trim();
+        string? line = File.Exists(cpuInfo) ? File.ReadLines(cpuInfo).FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal)) : null;
+        return line?.Substring(line.IndexOf(':') + 1).Trim();
     }
 
     private static string F(double? value) => value is double v ? v.ToString(v < 10 ? "0.###" : "0.#", CultureInfo.InvariantCulture) : "–";
