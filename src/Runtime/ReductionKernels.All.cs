@@ -15,14 +15,18 @@ public static partial class ReductionKernels
     /// <param name="rowStride">Elements from one row to the next.</param>
     /// <param name="output">One value per column.</param>
     public static void All(ReadOnlySpan<bool> input, int rows, int rowStride, Span<bool> output) =>
-        All(input, 1, 0, rows, rowStride, output);
+        All(input, Blocks.One, rows, rowStride, output);
 
     /// <summary>REDUCE_ALL over two groups of reduced axes, the innermost kept: each column is true when none of the <c>blocks · rows</c> values is false.</summary>
     /// <inheritdoc cref="Sum(ReadOnlySpan{float}, int, int, int, int, Span{float})"/>
-    public static void All(ReadOnlySpan<bool> input, int blocks, int blockStride, int rows, int rowStride, Span<bool> output)
+    public static void All(ReadOnlySpan<bool> input, int blocks, int blockStride, int rows, int rowStride, Span<bool> output) =>
+        All(input, new Blocks(blocks, blockStride), rows, rowStride, output);
+
+    /// <summary>The column REDUCE_ALL every overload shares.</summary>
+    private static void All(ReadOnlySpan<bool> input, Blocks blocks, int rows, int rowStride, Span<bool> output)
     {
         int width = output.Length;
-        ref byte x = ref Unsafe.As<bool, byte>(ref MemoryMarshal.GetReference(Rows(input, blocks, blockStride, rows, rowStride, width)));
+        ref byte x = ref Unsafe.As<bool, byte>(ref MemoryMarshal.GetReference(Rows(input, blocks, rows, rowStride, width)));
         ref byte y = ref Unsafe.As<bool, byte>(ref MemoryMarshal.GetReference(output));
         int j = 0;
         InstructionTier tier = Tier;
@@ -31,8 +35,9 @@ public static partial class ReductionKernels
             for (; j <= width - Vector512<byte>.Count; j += Vector512<byte>.Count)
             {
                 Vector512<byte> anyFalse = Vector512<byte>.Zero;
-                for (int b = 0, p = j; b < blocks; b++, p += blockStride)
+                for (int b = 0; b < blocks.Count; b++)
                 {
+                    int p = j + blocks.Offset(b);
                     for (int r = 0, q = p; r < rows; r++, q += rowStride)
                     {
                         anyFalse |= Vector512.Equals(Vector512.LoadUnsafe(ref x, (nuint)q), Vector512<byte>.Zero);
@@ -46,8 +51,9 @@ public static partial class ReductionKernels
             for (; j <= width - Vector256<byte>.Count; j += Vector256<byte>.Count)
             {
                 Vector256<byte> anyFalse = Vector256<byte>.Zero;
-                for (int b = 0, p = j; b < blocks; b++, p += blockStride)
+                for (int b = 0; b < blocks.Count; b++)
                 {
+                    int p = j + blocks.Offset(b);
                     for (int r = 0, q = p; r < rows; r++, q += rowStride)
                     {
                         anyFalse |= Vector256.Equals(Vector256.LoadUnsafe(ref x, (nuint)q), Vector256<byte>.Zero);
@@ -61,8 +67,9 @@ public static partial class ReductionKernels
             for (; j <= width - Vector128<byte>.Count; j += Vector128<byte>.Count)
             {
                 Vector128<byte> anyFalse = Vector128<byte>.Zero;
-                for (int b = 0, p = j; b < blocks; b++, p += blockStride)
+                for (int b = 0; b < blocks.Count; b++)
                 {
+                    int p = j + blocks.Offset(b);
                     for (int r = 0, q = p; r < rows; r++, q += rowStride)
                     {
                         anyFalse |= Vector128.Equals(Vector128.LoadUnsafe(ref x, (nuint)q), Vector128<byte>.Zero);
@@ -74,8 +81,9 @@ public static partial class ReductionKernels
         for (; j < width; j++)
         {
             bool all = true;
-            for (int b = 0, p = j; b < blocks; b++, p += blockStride)
+            for (int b = 0; b < blocks.Count; b++)
             {
+                int p = j + blocks.Offset(b);
                 for (int r = 0, q = p; r < rows; r++, q += rowStride)
                 {
                     all &= Unsafe.Add(ref x, q) != 0;
@@ -88,18 +96,23 @@ public static partial class ReductionKernels
     /// <summary>REDUCE_ALL over the innermost axes: output <c>o</c> is true when none of the run <c>input[o · runLength ..]</c> is false.</summary>
     /// <inheritdoc cref="MaxRuns(ReadOnlySpan{sbyte}, int, Span{sbyte})"/>
     public static void AllRuns(ReadOnlySpan<bool> input, int runLength, Span<bool> output) =>
-        AllRuns(input, 1, 0, runLength, output);
+        AllRuns(input, Blocks.One, runLength, output);
 
     /// <summary>REDUCE_ALL over two groups of reduced axes, the innermost reduced: true when none of an output's runs holds a false.</summary>
     /// <inheritdoc cref="MaxRuns(ReadOnlySpan{sbyte}, int, int, int, Span{sbyte})"/>
-    public static void AllRuns(ReadOnlySpan<bool> input, int blocks, int blockStride, int runLength, Span<bool> output)
+    public static void AllRuns(ReadOnlySpan<bool> input, int blocks, int blockStride, int runLength, Span<bool> output) =>
+        AllRuns(input, new Blocks(blocks, blockStride), runLength, output);
+
+    /// <summary>The run REDUCE_ALL every overload shares.</summary>
+    private static void AllRuns(ReadOnlySpan<bool> input, Blocks blocks, int runLength, Span<bool> output)
     {
-        ref byte x = ref Unsafe.As<bool, byte>(ref MemoryMarshal.GetReference(Runs(input, blocks, blockStride, runLength, output.Length)));
+        ref byte x = ref Unsafe.As<bool, byte>(ref MemoryMarshal.GetReference(Runs(input, blocks, runLength, output.Length)));
         for (int o = 0; o < output.Length; o++)
         {
             bool all = true;
-            for (int b = 0, p = o * runLength; b < blocks && all; b++, p += blockStride)
+            for (int b = 0; b < blocks.Count && all; b++)
             {
+                int p = o * runLength + blocks.Offset(b);
                 all = !RunHasZero(ref Unsafe.Add(ref x, p), runLength);
             }
             output[o] = all;
