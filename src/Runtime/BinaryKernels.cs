@@ -122,6 +122,34 @@ public static class BinaryKernels
     public static void LogicalOr(ReadOnlySpan<bool> x, ReadOnlySpan<bool> y, Span<bool> output) =>
         Apply<byte, BinaryOperations.LogicalOr>(MemoryMarshal.AsBytes(x), MemoryMarshal.AsBytes(y), MemoryMarshal.AsBytes(output));
 
+    /// <summary>LOGICAL_AND of a bool span and one bool repeated over it (an input broadcast along the run).</summary>
+    /// <param name="x">The first input, as long as the output.</param>
+    /// <param name="y">The second input's one value.</param>
+    /// <param name="output">The result.</param>
+    public static void LogicalAnd(ReadOnlySpan<bool> x, bool y, Span<bool> output) =>
+        Apply<byte, BinaryOperations.LogicalAnd>(MemoryMarshal.AsBytes(x), Unsafe.BitCast<bool, byte>(y), MemoryMarshal.AsBytes(output));
+
+    /// <summary>LOGICAL_AND of one bool repeated over the run and a bool span.</summary>
+    /// <param name="x">The first input's one value.</param>
+    /// <param name="y">The second input, as long as the output.</param>
+    /// <param name="output">The result.</param>
+    public static void LogicalAnd(bool x, ReadOnlySpan<bool> y, Span<bool> output) =>
+        Apply<byte, BinaryOperations.LogicalAnd>(Unsafe.BitCast<bool, byte>(x), MemoryMarshal.AsBytes(y), MemoryMarshal.AsBytes(output));
+
+    /// <summary>LOGICAL_OR of a bool span and one bool repeated over it (an input broadcast along the run).</summary>
+    /// <param name="x">The first input, as long as the output.</param>
+    /// <param name="y">The second input's one value.</param>
+    /// <param name="output">The result.</param>
+    public static void LogicalOr(ReadOnlySpan<bool> x, bool y, Span<bool> output) =>
+        Apply<byte, BinaryOperations.LogicalOr>(MemoryMarshal.AsBytes(x), Unsafe.BitCast<bool, byte>(y), MemoryMarshal.AsBytes(output));
+
+    /// <summary>LOGICAL_OR of one bool repeated over the run and a bool span.</summary>
+    /// <param name="x">The first input's one value.</param>
+    /// <param name="y">The second input, as long as the output.</param>
+    /// <param name="output">The result.</param>
+    public static void LogicalOr(bool x, ReadOnlySpan<bool> y, Span<bool> output) =>
+        Apply<byte, BinaryOperations.LogicalOr>(Unsafe.BitCast<bool, byte>(x), MemoryMarshal.AsBytes(y), MemoryMarshal.AsBytes(output));
+
     /// <summary>The loop every overload shares, instantiated per operation, operand form and clamp.</summary>
     private static void Run<T, TOperation, TLeft, TRight, TClamp>(ref T x, ref T y, Span<T> output, T min, T max)
         where T : unmanaged, INumber<T>

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace TinyModel;
 
@@ -66,6 +67,19 @@ internal interface IInt32Lanes<TVector>
 
     /// <summary>The lanes in reverse order.</summary>
     static abstract TVector Reverse(TVector value);
+
+    /// <summary><see cref="Count"/> int8 values, sign-extended to the lanes (the quantized reductions' input).</summary>
+    static abstract TVector LoadInt8(ref sbyte source);
+
+    /// <summary>Stores the lanes as int8 (each lane already in [−128, 127]: its low byte).</summary>
+    static abstract void StoreInt8(TVector value, ref sbyte destination);
+
+    /// <summary>
+    /// Lane by lane TFLite's <c>MultiplyByQuantizedMultiplier</c> with one shift for all lanes, <paramref name="shift"/> holding
+    /// it in every lane, broadcast once before a loop (<see cref="FixedPointLanes"/>: the 512-bit form needs AVX-512F, the
+    /// 256-bit one AVX2, the 128-bit one <see cref="FixedPointLanes.IsVector128Supported"/> and shifts by lane 0's count).
+    /// </summary>
+    static abstract TVector MultiplyByQuantizedMultiplier(TVector x, TVector multiplier, TVector shift);
 }
 
 /// <summary><see cref="IInt32Lanes{TVector}"/> on 512-bit vectors.</summary>
@@ -120,6 +134,16 @@ internal readonly struct Int32Lanes512 : IInt32Lanes<Vector512<int>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int MaxAcross(Vector512<int> value) => Int32Lanes256.MaxAcross(Vector256.Max(value.GetLower(), value.GetUpper()));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<int> LoadInt8(ref sbyte source) => Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref source));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreInt8(Vector512<int> value, ref sbyte destination) => Avx512F.ConvertToVector128SByte(value).StoreUnsafe(ref destination);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<int> MultiplyByQuantizedMultiplier(Vector512<int> x, Vector512<int> multiplier, Vector512<int> shift) =>
+        FixedPointLanes.MultiplyByQuantizedMultiplier(x, multiplier, shift);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<int> Reverse(Vector512<int> value) =>
@@ -181,6 +205,21 @@ internal readonly struct Int32Lanes256 : IInt32Lanes<Vector256<int>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<int> Reverse(Vector256<int> value) => Vector256.Shuffle(value, Vector256.Create(7, 6, 5, 4, 3, 2, 1, 0));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<int> LoadInt8(ref sbyte source) =>
+        Avx2.ConvertToVector256Int32(Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<long>(ref Unsafe.As<sbyte, byte>(ref source))).AsSByte());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreInt8(Vector256<int> value, ref sbyte destination)
+    {
+        Vector128<short> shorts = Vector128.Narrow(value.GetLower(), value.GetUpper());
+        Unsafe.WriteUnaligned(ref Unsafe.As<sbyte, byte>(ref destination), Vector128.Narrow(shorts, shorts).AsInt64().ToScalar());
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<int> MultiplyByQuantizedMultiplier(Vector256<int> x, Vector256<int> multiplier, Vector256<int> shift) =>
+        FixedPointLanes.MultiplyByQuantizedMultiplier(x, multiplier, shift);
 }
 
 /// <summary><see cref="IInt32Lanes{TVector}"/> on 128-bit vectors: SSE on x64, AdvSimd on ARM64.</summary>
@@ -242,4 +281,19 @@ internal readonly struct Int32Lanes128 : IInt32Lanes<Vector128<int>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<int> Reverse(Vector128<int> value) => Vector128.Shuffle(value, Vector128.Create(3, 2, 1, 0));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<int> LoadInt8(ref sbyte source) => PortableLanes.SignExtend4(ref source);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreInt8(Vector128<int> value, ref sbyte destination)
+    {
+        Vector128<short> shorts = Vector128.Narrow(value, value);
+        Unsafe.WriteUnaligned(ref Unsafe.As<sbyte, byte>(ref destination), Vector128.Narrow(shorts, shorts).AsInt32().ToScalar());
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    // SSE4.1 has no per-lane shift counts: one count for all lanes is far cheaper than the per-lane form.
+    public static Vector128<int> MultiplyByQuantizedMultiplier(Vector128<int> x, Vector128<int> multiplier, Vector128<int> shift) =>
+        FixedPointLanes.MultiplyByQuantizedMultiplier(x, multiplier, shift.ToScalar());
 }

@@ -45,53 +45,39 @@ public static partial class ReductionKernels
         InstructionTier tier = Tier;
         if (tier == InstructionTier.Vector512)
         {
-            for (; j <= columns - Vector512<float>.Count; j += Vector512<float>.Count)
-            {
-                Vector512<float> sum = Vector512<float>.Zero;
-                for (int r = 0, p = first + j; r < rows; r++, p += step)
-                {
-                    Vector512<float> before = sum;
-                    sum += Vector512.LoadUnsafe(ref x, (nuint)p);
-                    (exclusive ? before : sum).StoreUnsafe(ref y, (nuint)p);
-                }
-            }
+            j = FloatCumSumColumns<PoolingLanes512<float>, Vector512<float>>(ref x, ref y, j, rows, columns, first, step, exclusive);
         }
         if (tier >= InstructionTier.Vector256)
         {
-            for (; j <= columns - Vector256<float>.Count; j += Vector256<float>.Count)
-            {
-                Vector256<float> sum = Vector256<float>.Zero;
-                for (int r = 0, p = first + j; r < rows; r++, p += step)
-                {
-                    Vector256<float> before = sum;
-                    sum += Vector256.LoadUnsafe(ref x, (nuint)p);
-                    (exclusive ? before : sum).StoreUnsafe(ref y, (nuint)p);
-                }
-            }
+            j = FloatCumSumColumns<PoolingLanes256<float>, Vector256<float>>(ref x, ref y, j, rows, columns, first, step, exclusive);
         }
         if (tier >= InstructionTier.Vector128)
         {
-            for (; j <= columns - Vector128<float>.Count; j += Vector128<float>.Count)
-            {
-                Vector128<float> sum = Vector128<float>.Zero;
-                for (int r = 0, p = first + j; r < rows; r++, p += step)
-                {
-                    Vector128<float> before = sum;
-                    sum += Vector128.LoadUnsafe(ref x, (nuint)p);
-                    (exclusive ? before : sum).StoreUnsafe(ref y, (nuint)p);
-                }
-            }
+            j = FloatCumSumColumns<PoolingLanes128<float>, Vector128<float>>(ref x, ref y, j, rows, columns, first, step, exclusive);
         }
-        for (; j < columns; j++)
+        FloatCumSumColumns<PoolingLanes1<float>, float>(ref x, ref y, j, rows, columns, first, step, exclusive);
+    }
+
+    /// <summary>
+    /// Float CUMSUM of the columns from <paramref name="j"/> while whole vectors of them remain, a column per lane, each
+    /// running sum walking its rows from <paramref name="first"/> by <paramref name="step"/>; returns the columns done.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int FloatCumSumColumns<TLanes, TVector>(ref float x, ref float y, int j, int rows, int columns, int first, int step, bool exclusive)
+        where TLanes : struct, IPoolingLanes<TVector, float>
+        where TVector : struct
+    {
+        for (; j <= columns - TLanes.Count; j += TLanes.Count)
         {
-            float sum = 0f;
+            TVector sum = TLanes.Broadcast(0f);
             for (int r = 0, p = first + j; r < rows; r++, p += step)
             {
-                float before = sum;
-                sum += Unsafe.Add(ref x, p);
-                Unsafe.Add(ref y, p) = exclusive ? before : sum;
+                TVector before = sum;
+                sum = TLanes.Add(sum, TLanes.Load(ref Unsafe.Add(ref x, p)));
+                TLanes.Store(exclusive ? before : sum, ref Unsafe.Add(ref y, p));
             }
         }
+        return j;
     }
 
     /// <summary>
@@ -173,63 +159,54 @@ public static partial class ReductionKernels
     private static int Int8CumSumColumns(ref sbyte x, ref sbyte y, int rows, int columns, int first, int step, bool exclusive, int start,
         int inputOffset, int inputMultiplier, int inputShift, int outputOffset, int outputMultiplier, int outputShift)
     {
+        var walk = new CumSumWalk(rows, first, step, exclusive, start, inputOffset, inputMultiplier, inputShift, outputOffset, outputMultiplier, outputShift);
         int j = 0;
         if (Avx512F.IsSupported)
         {
-            Vector512<int> offset = Vector512.Create(inputOffset), m = Vector512.Create(inputMultiplier), s = Vector512.Create(inputShift);
-            Vector512<int> om = Vector512.Create(outputMultiplier), os = Vector512.Create(outputShift), oo = Vector512.Create(outputOffset);
-            Vector512<int> lo = Vector512.Create((int)sbyte.MinValue), hi = Vector512.Create((int)sbyte.MaxValue);
-            for (; j <= columns - Vector512<int>.Count; j += Vector512<int>.Count)
-            {
-                Vector512<int> sum = Vector512.Create(start);
-                for (int r = 0, p = first + j; r < rows; r++, p += step)
-                {
-                    Vector512<int> v = Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref x, (nuint)p));
-                    Vector512<int> before = sum;
-                    sum += FixedPointLanes.MultiplyByQuantizedMultiplier(Vector512.ShiftLeft(v + offset, CumSumLeftShift), m, s);
-                    Vector512<int> o = FixedPointLanes.MultiplyByQuantizedMultiplier(exclusive ? before : sum, om, os) + oo;
-                    Avx512F.ConvertToVector128SByte(Vector512.Min(Vector512.Max(o, lo), hi)).StoreUnsafe(ref y, (nuint)p);
-                }
-            }
+            j = Int8CumSumColumns<Int32Lanes512, Vector512<int>>(ref x, ref y, j, columns, walk);
         }
         if (Avx2.IsSupported)
         {
-            Vector256<int> offset = Vector256.Create(inputOffset), m = Vector256.Create(inputMultiplier), s = Vector256.Create(inputShift);
-            Vector256<int> om = Vector256.Create(outputMultiplier), os = Vector256.Create(outputShift), oo = Vector256.Create(outputOffset);
-            Vector256<int> lo = Vector256.Create((int)sbyte.MinValue), hi = Vector256.Create((int)sbyte.MaxValue);
-            for (; j <= columns - Vector256<int>.Count; j += Vector256<int>.Count)
-            {
-                Vector256<int> sum = Vector256.Create(start);
-                for (int r = 0, p = first + j; r < rows; r++, p += step)
-                {
-                    Vector256<int> before = sum;
-                    sum += FixedPointLanes.MultiplyByQuantizedMultiplier(Vector256.ShiftLeft(SignExtend8(ref Unsafe.Add(ref x, p)) + offset, CumSumLeftShift), m, s);
-                    Vector256<int> o = Vector256.Min(Vector256.Max(FixedPointLanes.MultiplyByQuantizedMultiplier(exclusive ? before : sum, om, os) + oo, lo), hi);
-                    Vector128<short> shorts = Vector128.Narrow(o.GetLower(), o.GetUpper());
-                    Unsafe.WriteUnaligned(ref Unsafe.As<sbyte, byte>(ref Unsafe.Add(ref y, p)), Vector128.Narrow(shorts, shorts).AsInt64().ToScalar());
-                }
-            }
+            j = Int8CumSumColumns<Int32Lanes256, Vector256<int>>(ref x, ref y, j, columns, walk);
         }
         if (FixedPointLanes.IsVector128Supported)
         {
-            Vector128<int> offset = Vector128.Create(inputOffset), m = Vector128.Create(inputMultiplier);
-            Vector128<int> om = Vector128.Create(outputMultiplier), oo = Vector128.Create(outputOffset);
-            Vector128<int> lo = Vector128.Create((int)sbyte.MinValue), hi = Vector128.Create((int)sbyte.MaxValue);
-            for (; j <= columns - Vector128<int>.Count; j += Vector128<int>.Count)
+            j = Int8CumSumColumns<Int32Lanes128, Vector128<int>>(ref x, ref y, j, columns, walk);
+        }
+        return j;
+    }
+
+    /// <summary>The int8 CUMSUM of whole vectors of columns from <paramref name="j"/>, at one width; returns the columns done.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Int8CumSumColumns<TLanes, TVector>(ref sbyte x, ref sbyte y, int j, int columns, in CumSumWalk walk)
+        where TLanes : struct, IInt32Lanes<TVector>
+        where TVector : struct
+    {
+        TVector offset = TLanes.Broadcast(walk.InputOffset), m = TLanes.Broadcast(walk.InputMultiplier);
+        TVector om = TLanes.Broadcast(walk.OutputMultiplier), oo = TLanes.Broadcast(walk.OutputOffset);
+        TVector lo = TLanes.Broadcast(sbyte.MinValue), hi = TLanes.Broadcast(sbyte.MaxValue);
+        TVector inputShift = TLanes.Broadcast(walk.InputShift), outputShift = TLanes.Broadcast(walk.OutputShift);
+        // Locals, so that the loop keeps them in registers.
+        int rows = walk.Rows, first = walk.First, step = walk.Step;
+        bool exclusive = walk.Exclusive;
+        for (; j <= columns - TLanes.Count; j += TLanes.Count)
+        {
+            TVector sum = TLanes.Broadcast(walk.Start);
+            for (int r = 0, p = first + j; r < rows; r++, p += step)
             {
-                Vector128<int> sum = Vector128.Create(start);
-                for (int r = 0, p = first + j; r < rows; r++, p += step)
-                {
-                    Vector128<int> before = sum;
-                    sum += FixedPointLanes.MultiplyByQuantizedMultiplier(Vector128.ShiftLeft(PortableLanes.SignExtend4(ref Unsafe.Add(ref x, p)) + offset, CumSumLeftShift), m, inputShift);
-                    Vector128<int> o = FixedPointLanes.Min(FixedPointLanes.Max(FixedPointLanes.MultiplyByQuantizedMultiplier(exclusive ? before : sum, om, outputShift) + oo, lo), hi);
-                    Vector128<short> shorts = Vector128.Narrow(o, o);
-                    Unsafe.WriteUnaligned(ref Unsafe.As<sbyte, byte>(ref Unsafe.Add(ref y, p)), Vector128.Narrow(shorts, shorts).AsInt32().ToScalar());
-                }
+                TVector before = sum;
+                TVector scaled = TLanes.MultiplyByQuantizedMultiplier(TLanes.ShiftLeft(TLanes.Add(TLanes.LoadInt8(ref Unsafe.Add(ref x, p)), offset), CumSumLeftShift), m, inputShift);
+                sum = TLanes.Add(sum, scaled);
+                TVector o = TLanes.Add(TLanes.MultiplyByQuantizedMultiplier(exclusive ? before : sum, om, outputShift), oo);
+                TLanes.StoreInt8(TLanes.Min(TLanes.Max(o, lo), hi), ref Unsafe.Add(ref y, p));
             }
         }
         return j;
     }
+
+    /// <summary>An int8 CUMSUM's row walk and rescaling, as the width-generic column loop takes them.</summary>
+    private readonly record struct CumSumWalk(int Rows, int First, int Step, bool Exclusive, int Start,
+        int InputOffset, int InputMultiplier, int InputShift, int OutputOffset, int OutputMultiplier, int OutputShift);
 
     /// <summary>
     /// <c>values[k] = clamp(MultiplyByQuantizedMultiplier(values[k], multiplier, shift) + offset, min, max)</c>, lane-wise:
@@ -241,34 +218,34 @@ public static partial class ReductionKernels
         int n = values.Length, i = 0;
         if (Avx512F.IsSupported)
         {
-            Vector512<int> m = Vector512.Create(multiplier), s = Vector512.Create(shift), o = Vector512.Create(offset), lo = Vector512.Create(min), hi = Vector512.Create(max);
-            for (; i <= n - Vector512<int>.Count; i += Vector512<int>.Count)
-            {
-                Vector512<int> r = FixedPointLanes.MultiplyByQuantizedMultiplier(Vector512.LoadUnsafe(ref v, (nuint)i), m, s) + o;
-                Vector512.Min(Vector512.Max(r, lo), hi).StoreUnsafe(ref v, (nuint)i);
-            }
+            i = ScaleLanes<Int32Lanes512, Vector512<int>>(ref v, i, n, multiplier, shift, offset, min, max);
         }
         if (Avx2.IsSupported)
         {
-            Vector256<int> m = Vector256.Create(multiplier), s = Vector256.Create(shift), o = Vector256.Create(offset), lo = Vector256.Create(min), hi = Vector256.Create(max);
-            for (; i <= n - Vector256<int>.Count; i += Vector256<int>.Count)
-            {
-                Vector256<int> r = FixedPointLanes.MultiplyByQuantizedMultiplier(Vector256.LoadUnsafe(ref v, (nuint)i), m, s) + o;
-                Vector256.Min(Vector256.Max(r, lo), hi).StoreUnsafe(ref v, (nuint)i);
-            }
+            i = ScaleLanes<Int32Lanes256, Vector256<int>>(ref v, i, n, multiplier, shift, offset, min, max);
         }
         if (FixedPointLanes.IsVector128Supported)
         {
-            Vector128<int> m = Vector128.Create(multiplier), o = Vector128.Create(offset), lo = Vector128.Create(min), hi = Vector128.Create(max);
-            for (; i <= n - Vector128<int>.Count; i += Vector128<int>.Count)
-            {
-                Vector128<int> r = FixedPointLanes.MultiplyByQuantizedMultiplier(Vector128.LoadUnsafe(ref v, (nuint)i), m, shift) + o;
-                FixedPointLanes.Min(FixedPointLanes.Max(r, lo), hi).StoreUnsafe(ref v, (nuint)i);
-            }
+            i = ScaleLanes<Int32Lanes128, Vector128<int>>(ref v, i, n, multiplier, shift, offset, min, max);
         }
         for (; i < n; i++)
         {
             Unsafe.Add(ref v, i) = Math.Min(Math.Max(FixedPoint.MultiplyByQuantizedMultiplier(Unsafe.Add(ref v, i), multiplier, shift) + offset, min), max);
         }
+    }
+
+    /// <summary><see cref="ScaleLanes(Span{int}, int, int, int, int, int)"/> on whole vectors from <paramref name="i"/>, at one width; returns the values done.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int ScaleLanes<TLanes, TVector>(ref int v, int i, int n, int multiplier, int shift, int offset, int min, int max)
+        where TLanes : struct, IInt32Lanes<TVector>
+        where TVector : struct
+    {
+        TVector m = TLanes.Broadcast(multiplier), s = TLanes.Broadcast(shift), o = TLanes.Broadcast(offset), lo = TLanes.Broadcast(min), hi = TLanes.Broadcast(max);
+        for (; i <= n - TLanes.Count; i += TLanes.Count)
+        {
+            TVector r = TLanes.Add(TLanes.MultiplyByQuantizedMultiplier(TLanes.Load(ref Unsafe.Add(ref v, i)), m, s), o);
+            TLanes.Store(TLanes.Min(TLanes.Max(r, lo), hi), ref Unsafe.Add(ref v, i));
+        }
+        return i;
     }
 }

@@ -36,24 +36,24 @@ public static partial class ReductionKernels
     /// <param name="outputZeroPoint">The output zero point.</param>
     /// <param name="output">One value per run.</param>
     public static void SumRuns(ReadOnlySpan<sbyte> input, int runLength, int inputZeroPoint, int multiplier, int shift, int outputZeroPoint, Span<sbyte> output) =>
-        QuantizedSumRuns(input, 1, 0, runLength, inputZeroPoint, multiplier, shift, outputZeroPoint, sbyte.MinValue, sbyte.MaxValue, output);
+        QuantizedSumRuns(input, Blocks.One, runLength, inputZeroPoint, multiplier, shift, outputZeroPoint, sbyte.MinValue, sbyte.MaxValue, output);
 
     /// <summary>int16 SUM or MEAN over the innermost axes, as the int8 one, clamped to int16.</summary>
     /// <inheritdoc cref="SumRuns(ReadOnlySpan{sbyte}, int, int, int, int, int, Span{sbyte})"/>
     public static void SumRuns(ReadOnlySpan<short> input, int runLength, int inputZeroPoint, int multiplier, int shift, int outputZeroPoint, Span<short> output) =>
-        QuantizedSumRuns(input, 1, 0, runLength, inputZeroPoint, multiplier, shift, outputZeroPoint, short.MinValue, short.MaxValue, output);
+        QuantizedSumRuns(input, Blocks.One, runLength, inputZeroPoint, multiplier, shift, outputZeroPoint, short.MinValue, short.MaxValue, output);
 
     /// <summary>int8 REDUCE_MAX over the innermost axes: the largest value of each run.</summary>
     /// <param name="input"><c>output.Length</c> runs, one after the other.</param>
     /// <param name="runLength">Values combined into each output (at least 1).</param>
     /// <param name="output">One value per run.</param>
     public static void MaxRuns(ReadOnlySpan<sbyte> input, int runLength, Span<sbyte> output) =>
-        ExtremeRuns<Maximum>(input, 1, 0, runLength, output);
+        ExtremeRuns<Maximum>(input, Blocks.One, runLength, output);
 
     /// <summary>int8 REDUCE_MIN over the innermost axes: the smallest value of each run.</summary>
     /// <inheritdoc cref="MaxRuns(ReadOnlySpan{sbyte}, int, Span{sbyte})"/>
     public static void MinRuns(ReadOnlySpan<sbyte> input, int runLength, Span<sbyte> output) =>
-        ExtremeRuns<Minimum>(input, 1, 0, runLength, output);
+        ExtremeRuns<Minimum>(input, Blocks.One, runLength, output);
 
     /// <summary>
     /// float REDUCE_MAX over the innermost axes, as TFLM's <c>best = v &gt; best ? v : best</c> from
@@ -62,38 +62,39 @@ public static partial class ReductionKernels
     /// </summary>
     /// <inheritdoc cref="MaxRuns(ReadOnlySpan{sbyte}, int, Span{sbyte})"/>
     public static void MaxRuns(ReadOnlySpan<float> input, int runLength, Span<float> output) =>
-        ExtremeRuns<Maximum>(input, 1, 0, runLength, output);
+        ExtremeRuns<Maximum>(input, Blocks.One, runLength, output);
 
     /// <summary>float REDUCE_MIN over the innermost axes: as <see cref="MaxRuns(ReadOnlySpan{float}, int, Span{float})"/> with <c>&lt;</c> from <see cref="float.MaxValue"/>.</summary>
     /// <inheritdoc cref="MaxRuns(ReadOnlySpan{sbyte}, int, Span{sbyte})"/>
     public static void MinRuns(ReadOnlySpan<float> input, int runLength, Span<float> output) =>
-        ExtremeRuns<Minimum>(input, 1, 0, runLength, output);
+        ExtremeRuns<Minimum>(input, Blocks.One, runLength, output);
 
     /// <summary>The runs' span, checked once: <c>runs · runLength</c> elements.</summary>
     private static ReadOnlySpan<T> Runs<T>(ReadOnlySpan<T> input, int runLength, int runs) =>
-        Runs(input, 1, 0, runLength, runs);
+        Runs(input, Blocks.One, runLength, runs);
 
-    /// <summary>The span of blocks of runs, checked once: <c>(blocks − 1) · blockStride + runs · runLength</c> elements.</summary>
-    private static ReadOnlySpan<T> Runs<T>(ReadOnlySpan<T> input, int blocks, int blockStride, int runLength, int runs)
+    /// <summary>The span of blocks of runs, checked once: the last block's offset + <c>runs · runLength</c> elements.</summary>
+    private static ReadOnlySpan<T> Runs<T>(ReadOnlySpan<T> input, Blocks blocks, int runLength, int runs)
     {
-        if (runLength < 1 || blocks < 1)
+        if (runLength < 1)
         {
-            throw new ArgumentOutOfRangeException(runLength < 1 ? nameof(runLength) : nameof(blocks), Math.Min(runLength, blocks), "A reduction combines at least one value.");
+            throw new ArgumentOutOfRangeException(nameof(runLength), runLength, "A reduction combines at least one value.");
         }
-        return input.Slice(0, checked((blocks - 1) * blockStride + runs * runLength));
+        return input.Slice(0, checked(blocks.Extent() + runs * runLength));
     }
 
     /// <summary>The int8 and int16 run SUM: each output's runs (one per block) summed in int32, requantized and clamped to <c>[min, max]</c>.</summary>
-    private static void QuantizedSumRuns<T>(ReadOnlySpan<T> input, int blocks, int blockStride, int runLength, int inputZeroPoint, int multiplier, int shift, int outputZeroPoint, int min, int max, Span<T> output)
+    private static void QuantizedSumRuns<T>(ReadOnlySpan<T> input, Blocks blocks, int runLength, int inputZeroPoint, int multiplier, int shift, int outputZeroPoint, int min, int max, Span<T> output)
         where T : unmanaged
     {
-        ref T x = ref MemoryMarshal.GetReference(Runs(input, blocks, blockStride, runLength, output.Length));
-        int offset = unchecked(inputZeroPoint * runLength * blocks);
+        ref T x = ref MemoryMarshal.GetReference(Runs(input, blocks, runLength, output.Length));
+        int offset = unchecked(inputZeroPoint * runLength * blocks.Count);
         for (int o = 0; o < output.Length; o++)
         {
             int sum = 0;
-            for (int b = 0, p = o * runLength; b < blocks; b++, p += blockStride)
+            for (int b = 0; b < blocks.Count; b++)
             {
+                int p = o * runLength + blocks.Offset(b);
                 sum += RunSum(ref Unsafe.Add(ref x, p), runLength);
             }
             int v = RequantizeSum(sum, offset, multiplier, shift, outputZeroPoint, min, max);
@@ -188,36 +189,39 @@ public static partial class ReductionKernels
         return c + d;
     }
 
-    private static void ExtremeRuns<TOperation>(ReadOnlySpan<sbyte> input, int blocks, int blockStride, int runLength, Span<sbyte> output)
+    private static void ExtremeRuns<TOperation>(ReadOnlySpan<sbyte> input, Blocks blocks, int runLength, Span<sbyte> output)
         where TOperation : struct, IInt8Extreme
     {
-        ref sbyte x = ref MemoryMarshal.GetReference(Runs(input, blocks, blockStride, runLength, output.Length));
+        ref sbyte x = ref MemoryMarshal.GetReference(Runs(input, blocks, runLength, output.Length));
         for (int o = 0; o < output.Length; o++)
         {
-            sbyte best = RunExtreme<TOperation>(ref Unsafe.Add(ref x, o * runLength), runLength);
-            for (int b = 1, p = o * runLength + blockStride; b < blocks; b++, p += blockStride)
+            sbyte best = RunExtreme<TOperation>(ref Unsafe.Add(ref x, o * runLength + blocks.Offset(0)), runLength);
+            for (int b = 1; b < blocks.Count; b++)
             {
+                int p = o * runLength + blocks.Offset(b);
                 best = TOperation.Combine(best, RunExtreme<TOperation>(ref Unsafe.Add(ref x, p), runLength));
             }
             output[o] = best;
         }
     }
 
-    private static void ExtremeRuns<TOperation>(ReadOnlySpan<float> input, int blocks, int blockStride, int runLength, Span<float> output)
+    private static void ExtremeRuns<TOperation>(ReadOnlySpan<float> input, Blocks blocks, int runLength, Span<float> output)
         where TOperation : struct, IFloatReduction
     {
-        ref float x = ref MemoryMarshal.GetReference(Runs(input, blocks, blockStride, runLength, output.Length));
+        ref float x = ref MemoryMarshal.GetReference(Runs(input, blocks, runLength, output.Length));
         for (int o = 0; o < output.Length; o++)
         {
             float best = TOperation.Initial;
-            for (int b = 0, p = o * runLength; b < blocks; b++, p += blockStride)
+            for (int b = 0; b < blocks.Count; b++)
             {
+                int p = o * runLength + blocks.Offset(b);
                 best = TOperation.Combine(best, RunExtreme<TOperation>(ref Unsafe.Add(ref x, p), runLength, TOperation.Initial));
             }
             // The lanes may disagree on a zero's sign; TFLM's loop keeps the first zero in memory order (a later one never
             // compares past it): it lies in the first run whose own extreme is zero (the runs before it hold no zero).
-            for (int b = 0, p = o * runLength; best == 0f && b < blocks; b++, p += blockStride)
+            for (int b = 0; best == 0f && b < blocks.Count; b++)
             {
+                int p = o * runLength + blocks.Offset(b);
                 ref float run = ref Unsafe.Add(ref x, p);
                 if (RunExtreme<TOperation>(ref run, runLength, TOperation.Initial) == 0f)
                 {

@@ -24,22 +24,22 @@ public static partial class ReductionKernels
     /// <param name="rowStride">Elements from one row to the next.</param>
     /// <param name="output">One value per column.</param>
     public static void Sum(ReadOnlySpan<float> input, int rows, int rowStride, Span<float> output) =>
-        Reduce<Addition>(input, 1, 0, rows, rowStride, output);
+        Reduce<Addition>(input, Blocks.One, rows, rowStride, output);
 
     /// <summary>MEAN: the <see cref="Sum(ReadOnlySpan{float}, int, int, Span{float})"/> of each column divided by <paramref name="rows"/>.</summary>
     /// <inheritdoc cref="Sum(ReadOnlySpan{float}, int, int, Span{float})"/>
     public static void Mean(ReadOnlySpan<float> input, int rows, int rowStride, Span<float> output) =>
-        Reduce<Average>(input, 1, 0, rows, rowStride, output);
+        Reduce<Average>(input, Blocks.One, rows, rowStride, output);
 
     /// <summary>REDUCE_MAX: from <see cref="float.MinValue"/>, <c>best = v &gt; best ? v : best</c> (a NaN never replaces it, as in TFLM).</summary>
     /// <inheritdoc cref="Sum(ReadOnlySpan{float}, int, int, Span{float})"/>
     public static void Max(ReadOnlySpan<float> input, int rows, int rowStride, Span<float> output) =>
-        Reduce<Maximum>(input, 1, 0, rows, rowStride, output);
+        Reduce<Maximum>(input, Blocks.One, rows, rowStride, output);
 
     /// <summary>REDUCE_MIN: from <see cref="float.MaxValue"/>, <c>best = v &lt; best ? v : best</c>.</summary>
     /// <inheritdoc cref="Sum(ReadOnlySpan{float}, int, int, Span{float})"/>
     public static void Min(ReadOnlySpan<float> input, int rows, int rowStride, Span<float> output) =>
-        Reduce<Minimum>(input, 1, 0, rows, rowStride, output);
+        Reduce<Minimum>(input, Blocks.One, rows, rowStride, output);
 
     /// <summary>
     /// Quantized int8 SUM or MEAN as TFLM's <c>QuantizedMeanOrSum</c>: each column summed in int32, then
@@ -55,22 +55,22 @@ public static partial class ReductionKernels
     /// <param name="outputZeroPoint">The output zero point.</param>
     /// <param name="output">One value per column.</param>
     public static void Sum(ReadOnlySpan<sbyte> input, int rows, int rowStride, int inputZeroPoint, int multiplier, int shift, int outputZeroPoint, Span<sbyte> output) =>
-        QuantizedSum(input, 1, 0, rows, rowStride, inputZeroPoint, multiplier, shift, outputZeroPoint, sbyte.MinValue, sbyte.MaxValue, output);
+        QuantizedSum(input, Blocks.One, rows, rowStride, inputZeroPoint, multiplier, shift, outputZeroPoint, sbyte.MinValue, sbyte.MaxValue, output);
 
     /// <summary>Quantized int16 SUM or MEAN, as the int8 one (<see cref="Sum(ReadOnlySpan{sbyte}, int, int, int, int, int, int, Span{sbyte})"/>), clamped to int16.</summary>
     /// <inheritdoc cref="Sum(ReadOnlySpan{sbyte}, int, int, int, int, int, int, Span{sbyte})"/>
     public static void Sum(ReadOnlySpan<short> input, int rows, int rowStride, int inputZeroPoint, int multiplier, int shift, int outputZeroPoint, Span<short> output) =>
-        QuantizedSum(input, 1, 0, rows, rowStride, inputZeroPoint, multiplier, shift, outputZeroPoint, short.MinValue, short.MaxValue, output);
+        QuantizedSum(input, Blocks.One, rows, rowStride, inputZeroPoint, multiplier, shift, outputZeroPoint, short.MinValue, short.MaxValue, output);
 
     /// <summary>The int8 and int16 SUM: columns summed in int32 lanes (wrapping as the scalar sum does), requantized, clamped and narrowed.</summary>
-    private static void QuantizedSum<T>(ReadOnlySpan<T> input, int blocks, int blockStride, int rows, int rowStride, int inputZeroPoint, int multiplier, int shift, int outputZeroPoint, int min, int max, Span<T> output)
+    private static void QuantizedSum<T>(ReadOnlySpan<T> input, Blocks blocks, int rows, int rowStride, int inputZeroPoint, int multiplier, int shift, int outputZeroPoint, int min, int max, Span<T> output)
         where T : unmanaged
     {
         int width = output.Length;
-        input = Rows(input, blocks, blockStride, rows, rowStride, width);
+        input = Rows(input, blocks, rows, rowStride, width);
         ref T x = ref MemoryMarshal.GetReference(input);
         ref T y = ref MemoryMarshal.GetReference(output);
-        int offset = unchecked(inputZeroPoint * rows * blocks);
+        int offset = unchecked(inputZeroPoint * rows * blocks.Count);
         int j = 0;
         if (Avx2.IsSupported)
         {
@@ -78,8 +78,9 @@ public static partial class ReductionKernels
             for (; j <= width - 8; j += 8)
             {
                 Vector256<int> sum = Vector256<int>.Zero;
-                for (int b = 0, p = j; b < blocks; b++, p += blockStride)
+                for (int b = 0; b < blocks.Count; b++)
                 {
+                    int p = j + blocks.Offset(b);
                     for (int r = 0, q = p; r < rows; r++, q += rowStride)
                     {
                         sum += SignExtend8(ref Unsafe.Add(ref x, q));
@@ -105,8 +106,9 @@ public static partial class ReductionKernels
             for (; j <= width - 4; j += 4)
             {
                 Vector128<int> sum = Vector128<int>.Zero;
-                for (int b = 0, p = j; b < blocks; b++, p += blockStride)
+                for (int b = 0; b < blocks.Count; b++)
                 {
+                    int p = j + blocks.Offset(b);
                     for (int r = 0, q = p; r < rows; r++, q += rowStride)
                     {
                         ref T row = ref Unsafe.Add(ref x, q);
@@ -130,8 +132,9 @@ public static partial class ReductionKernels
         for (; j < width; j++)
         {
             int sum = 0;
-            for (int b = 0, p = j; b < blocks; b++, p += blockStride)
+            for (int b = 0; b < blocks.Count; b++)
             {
+                int p = j + blocks.Offset(b);
                 for (int r = 0, q = p; r < rows; r++, q += rowStride)
                 {
                     sum += QuantizedBinaryKernels.ToInt(Unsafe.Add(ref x, q));
@@ -153,19 +156,19 @@ public static partial class ReductionKernels
     /// <summary>REDUCE_MAX of int8 (input and output share their quantization, as TFLM demands): the largest value of each column.</summary>
     /// <inheritdoc cref="Sum(ReadOnlySpan{float}, int, int, Span{float})"/>
     public static void Max(ReadOnlySpan<sbyte> input, int rows, int rowStride, Span<sbyte> output) =>
-        Extreme<Maximum>(input, 1, 0, rows, rowStride, output);
+        Extreme<Maximum>(input, Blocks.One, rows, rowStride, output);
 
     /// <summary>REDUCE_MIN of int8: the smallest value of each column.</summary>
     /// <inheritdoc cref="Sum(ReadOnlySpan{float}, int, int, Span{float})"/>
     public static void Min(ReadOnlySpan<sbyte> input, int rows, int rowStride, Span<sbyte> output) =>
-        Extreme<Minimum>(input, 1, 0, rows, rowStride, output);
+        Extreme<Minimum>(input, Blocks.One, rows, rowStride, output);
 
     // Each column starts from its first value and meets every value, the first again (harmless: max(v, v) = v).
-    private static void Extreme<TOperation>(ReadOnlySpan<sbyte> input, int blocks, int blockStride, int rows, int rowStride, Span<sbyte> output)
+    private static void Extreme<TOperation>(ReadOnlySpan<sbyte> input, Blocks blocks, int rows, int rowStride, Span<sbyte> output)
         where TOperation : struct, IInt8Extreme
     {
         int width = output.Length;
-        input = Rows(input, blocks, blockStride, rows, rowStride, width);
+        input = Rows(input, blocks, rows, rowStride, width);
         ref sbyte x = ref MemoryMarshal.GetReference(input);
         ref sbyte y = ref MemoryMarshal.GetReference(output);
         int j = 0;
@@ -174,8 +177,9 @@ public static partial class ReductionKernels
             for (; j <= width - Vector256<sbyte>.Count; j += Vector256<sbyte>.Count)
             {
                 Vector256<sbyte> best = Vector256.LoadUnsafe(ref x, (nuint)j);
-                for (int b = 0, p = j; b < blocks; b++, p += blockStride)
+                for (int b = 0; b < blocks.Count; b++)
                 {
+                    int p = j + blocks.Offset(b);
                     for (int r = 0, q = p; r < rows; r++, q += rowStride)
                     {
                         best = TOperation.Combine(best, Vector256.LoadUnsafe(ref x, (nuint)q));
@@ -189,8 +193,9 @@ public static partial class ReductionKernels
             for (; j <= width - Vector128<sbyte>.Count; j += Vector128<sbyte>.Count)
             {
                 Vector128<sbyte> best = Vector128.LoadUnsafe(ref x, (nuint)j);
-                for (int b = 0, p = j; b < blocks; b++, p += blockStride)
+                for (int b = 0; b < blocks.Count; b++)
                 {
+                    int p = j + blocks.Offset(b);
                     for (int r = 0, q = p; r < rows; r++, q += rowStride)
                     {
                         best = TOperation.Combine(best, Vector128.LoadUnsafe(ref x, (nuint)q));
@@ -202,8 +207,9 @@ public static partial class ReductionKernels
         for (; j < width; j++)
         {
             sbyte best = Unsafe.Add(ref x, j);
-            for (int b = 0, p = j; b < blocks; b++, p += blockStride)
+            for (int b = 0; b < blocks.Count; b++)
             {
+                int p = j + blocks.Offset(b);
                 for (int r = 0, q = p; r < rows; r++, q += rowStride)
                 {
                     best = TOperation.Combine(best, Unsafe.Add(ref x, q));
@@ -215,35 +221,36 @@ public static partial class ReductionKernels
 
     /// <summary>The rows' span, checked once: <c>(rows − 1) · rowStride + width</c> elements.</summary>
     private static ReadOnlySpan<T> Rows<T>(ReadOnlySpan<T> input, int rows, int rowStride, int width) =>
-        Rows(input, 1, 0, rows, rowStride, width);
+        Rows(input, Blocks.One, rows, rowStride, width);
 
-    /// <summary>The span of blocks of rows, checked once: <c>(blocks − 1) · blockStride + (rows − 1) · rowStride + width</c> elements.</summary>
-    private static ReadOnlySpan<T> Rows<T>(ReadOnlySpan<T> input, int blocks, int blockStride, int rows, int rowStride, int width)
+    /// <summary>The span of blocks of rows, checked once: the last block's offset + <c>(rows − 1) · rowStride + width</c> elements.</summary>
+    private static ReadOnlySpan<T> Rows<T>(ReadOnlySpan<T> input, Blocks blocks, int rows, int rowStride, int width)
     {
-        if (rows < 1 || blocks < 1)
+        if (rows < 1)
         {
-            throw new ArgumentOutOfRangeException(rows < 1 ? nameof(rows) : nameof(blocks), Math.Min(rows, blocks), "A reduction combines at least one row.");
+            throw new ArgumentOutOfRangeException(nameof(rows), rows, "A reduction combines at least one row.");
         }
-        return input.Slice(0, checked((blocks - 1) * blockStride + (rows - 1) * rowStride + width));
+        return input.Slice(0, checked(blocks.Extent() + (rows - 1) * rowStride + width));
     }
 
     // Blocks outer, rows inner: each column meets its values in input memory order, as TFLM's loop does.
-    private static void Reduce<TOperation>(ReadOnlySpan<float> input, int blocks, int blockStride, int rows, int rowStride, Span<float> output)
+    private static void Reduce<TOperation>(ReadOnlySpan<float> input, Blocks blocks, int rows, int rowStride, Span<float> output)
         where TOperation : struct, IFloatReduction
     {
         int width = output.Length;
-        input = Rows(input, blocks, blockStride, rows, rowStride, width);
+        input = Rows(input, blocks, rows, rowStride, width);
         ref float x = ref MemoryMarshal.GetReference(input);
         ref float y = ref MemoryMarshal.GetReference(output);
-        float count = (float)((long)blocks * rows);
+        float count = (float)((long)blocks.Count * rows);
         int j = 0;
         if (Vector512.IsHardwareAccelerated)
         {
             for (; j <= width - Vector512<float>.Count; j += Vector512<float>.Count)
             {
                 Vector512<float> best = Vector512.Create(TOperation.Initial);
-                for (int b = 0, p = j; b < blocks; b++, p += blockStride)
+                for (int b = 0; b < blocks.Count; b++)
                 {
+                    int p = j + blocks.Offset(b);
                     for (int r = 0, q = p; r < rows; r++, q += rowStride)
                     {
                         best = TOperation.Combine(best, Vector512.LoadUnsafe(ref x, (nuint)q));
@@ -257,8 +264,9 @@ public static partial class ReductionKernels
             for (; j <= width - Vector256<float>.Count; j += Vector256<float>.Count)
             {
                 Vector256<float> best = Vector256.Create(TOperation.Initial);
-                for (int b = 0, p = j; b < blocks; b++, p += blockStride)
+                for (int b = 0; b < blocks.Count; b++)
                 {
+                    int p = j + blocks.Offset(b);
                     for (int r = 0, q = p; r < rows; r++, q += rowStride)
                     {
                         best = TOperation.Combine(best, Vector256.LoadUnsafe(ref x, (nuint)q));
@@ -272,8 +280,9 @@ public static partial class ReductionKernels
             for (; j <= width - Vector128<float>.Count; j += Vector128<float>.Count)
             {
                 Vector128<float> best = Vector128.Create(TOperation.Initial);
-                for (int b = 0, p = j; b < blocks; b++, p += blockStride)
+                for (int b = 0; b < blocks.Count; b++)
                 {
+                    int p = j + blocks.Offset(b);
                     for (int r = 0, q = p; r < rows; r++, q += rowStride)
                     {
                         best = TOperation.Combine(best, Vector128.LoadUnsafe(ref x, (nuint)q));
@@ -285,8 +294,9 @@ public static partial class ReductionKernels
         for (; j < width; j++)
         {
             float best = TOperation.Initial;
-            for (int b = 0, p = j; b < blocks; b++, p += blockStride)
+            for (int b = 0; b < blocks.Count; b++)
             {
+                int p = j + blocks.Offset(b);
                 for (int r = 0, q = p; r < rows; r++, q += rowStride)
                 {
                     best = TOperation.Combine(best, Unsafe.Add(ref x, q));

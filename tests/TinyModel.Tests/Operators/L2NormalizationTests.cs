@@ -8,7 +8,7 @@ namespace TinyModel.Tests.Operators;
 /// <summary>
 /// L2_NORMALIZATION beyond the opsets models: int8 rows of 1 to 1000 values (sums from 0, where TFLM's inverse
 /// square root takes 1, to millions), extreme zero points, and float32 rows including an all-zero row (the 1e-6
-/// floor). Expected values: <see cref="TfliteReference.L2NormalizationInt8"/> (TFLM's integer kernel) and TFLM's
+/// floor), rows divided in a loop or by a vector kernel. Expected values: <see cref="TfliteReference.L2NormalizationInt8"/> (TFLM's integer kernel) and TFLM's
 /// float formula.
 /// </summary>
 public class L2NormalizationTests
@@ -34,10 +34,13 @@ public class L2NormalizationTests
         AssertEqual(expected, Values<sbyte>(output));
     }
 
-    [Fact]
-    public void Float32Rows()
+    /// <summary>Rows of 3 (a loop), and of 5 and 37 (BinaryKernels' division: vectors and a tail).</summary>
+    [Theory]
+    [InlineData(3)]
+    [InlineData(5)]
+    [InlineData(37)]
+    public void Float32Rows(int depth)
     {
-        const int depth = 5;
         float[] input = RandomFloats(3 * depth, -3f, 3f, 9);
         for (int c = 0; c < depth; c++)
         {

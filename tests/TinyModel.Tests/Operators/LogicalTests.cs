@@ -18,6 +18,10 @@ public class LogicalTests
         { new[] { 4, 5 }, new[] { 4, 5 }, new[] { 4, 5 } },
         { new[] { 2, 1, 3, 1 }, new[] { 1, 4, 1, 5 }, new[] { 2, 4, 3, 5 } },
         { new[] { 1 }, new[] { 3, 2 }, new[] { 3, 2 } },
+        // Runs of at least 16 go to BinaryKernels: one input repeated along the run (either side), both spans, vectors and a tail.
+        { new[] { 5, 1 }, new[] { 5, 37 }, new[] { 5, 37 } },
+        { new[] { 2, 70 }, new[] { 2, 1 }, new[] { 2, 70 } },
+        { new[] { 3, 16 }, new[] { 16 }, new[] { 3, 16 } },
     };
 
     [Theory]
@@ -31,14 +35,16 @@ public class LogicalTests
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public void ConstantInputs(bool scalar)
+    [InlineData(true, 40)]
+    [InlineData(false, 40)]
+    public void ConstantInputs(bool scalar, int run = 6)
     {
-        int[] shape = scalar ? new[] { 1 } : new[] { 6 };
+        int[] shape = scalar ? new[] { 1 } : new[] { run };
         foreach (int value in new[] { 0, 1 })
         {
-            new BinaryCase(LogicalAnd, TfliteType.Bool, new[] { 3, 6 }, shape, new[] { 3, 6 }, Constant2: true) { Input2 = Enumerable.Repeat(value, shape[0]).ToArray() }
+            new BinaryCase(LogicalAnd, TfliteType.Bool, new[] { 3, run }, shape, new[] { 3, run }, Constant2: true) { Input2 = Enumerable.Repeat(value, shape[0]).ToArray() }
                 .AssertInteger((x, y) => x != 0 && y != 0 ? 1 : 0);
-            new BinaryCase(LogicalOr, TfliteType.Bool, shape, new[] { 3, 6 }, new[] { 3, 6 }, Constant1: true) { Input1 = Enumerable.Repeat(value, shape[0]).ToArray() }
+            new BinaryCase(LogicalOr, TfliteType.Bool, shape, new[] { 3, run }, new[] { 3, run }, Constant1: true) { Input1 = Enumerable.Repeat(value, shape[0]).ToArray() }
                 .AssertInteger((x, y) => x != 0 || y != 0 ? 1 : 0);
         }
     }

@@ -28,6 +28,9 @@ public class MeanTests
                 data.Add(type, new[] { 2, 3, 4 }, new[] { 0, 0, 2 }, true, requantize);
                 data.Add(type, new[] { 3, 5 }, new[] { 0 }, false, requantize);
                 data.Add(type, new[] { 2, 3, 2, 2, 3 }, new[] { 4, 0, 2 }, false, requantize);
+                // Three groups of reduced axes: the kernels' table of block offsets, the innermost axis kept (columns) or reduced (runs).
+                data.Add(type, new[] { 2, 3, 4, 2, 3, 20 }, new[] { 0, 2, 4 }, false, requantize);
+                data.Add(type, new[] { 3, 2, 2, 3, 2, 21 }, new[] { 1, 3, 5 }, true, requantize);
             }
         }
         return data;

@@ -11,7 +11,7 @@ namespace TinyModel.Tests.Operators;
 /// <summary>
 /// What the opsets models of SUM, REDUCE_MAX, REDUCE_MIN and REDUCE_ALL (checked bit-exact against TFLM there)
 /// leave out: an int8 REDUCE_MAX/MIN whose input and output quantization differ, which TFLM refuses, must be
-/// a clear diagnostic rather than a silently wrong kernel; reduced axes in two or three groups with kept axes
+/// a clear diagnostic rather than a silently wrong kernel; reduced axes in two, three or four groups with kept axes
 /// between them, dimensions of one, and float maxima of ±0 and NaN, against TFLM's reference loop (reduce.h:
 /// every input value, in memory order, combined into its output from the reducer's initial value).
 /// </summary>
@@ -32,11 +32,26 @@ public class ReduceTests
         Assert.Contains("same scale and zero point", error);
     }
 
+    /// <summary>Three groups of reduced axes, innermost kept: one kernel call per kept row, its blocks a constant table of offsets in memory order.</summary>
+    [Fact]
+    public void ThreeGroupsCallAKernelWithATableOfBlockOffsets()
+    {
+        var b = new TfliteModelBuilder();
+        int x = b.Tensor("x", TfliteType.Float32, new[] { 2, 3, 4, 5, 3, 40 });
+        int axis = b.Constant("axes", TfliteType.Int32, new[] { 3 }, Bytes(new[] { 0, 2, 4 }));
+        int y = b.Tensor("y", TfliteType.Float32, new[] { 3, 5, 40 });
+        b.Operator(BuiltinOperator.Sum, new[] { x, axis }, new[] { y }, ReducerOptions).Inputs(x).Outputs(y);
+        InMemoryModel model = InMemoryModel.Compile(b.Build());
+        Assert.Contains("global::TinyModel.ReductionKernels.Sum(input.Slice(p1), Constants.Layer0BlockOffsets, 3, 40, output.Slice(o, 40));", model.GeneratedSource);
+        // Axis 0 (stride 2400) outer, axis 2 (stride 120) inner: 0, 120, 240, 360, 2400, ...
+        Assert.Contains("int32[8]", model.ConstantsSource);
+    }
+
     public static TheoryData<int, TfliteType, int[], int[]> Shapes()
     {
         var data = new TheoryData<int, TfliteType, int[], int[]>();
         // input shape, axes: two groups with the innermost kept (column kernel with blocks) or reduced (runs with blocks),
-        // one group, three groups (the loops), dimensions of one around and between.
+        // one group, three groups, dimensions of one around and between.
         int[][][] shapes =
         {
             new[] { new[] { 3, 4, 5, 17 }, new[] { 0, 2 } },
@@ -46,6 +61,13 @@ public class ReduceTests
             new[] { new[] { 2, 3, 2, 2, 3 }, new[] { 4, 0, 2 } },
             new[] { new[] { 1, 6, 1, 33 }, new[] { 0, 3 } },
             new[] { new[] { 4, 1, 9 }, new[] { 0, 2 } },
+            // Three and four groups through the kernels (a table of block offsets): columns of 40 and 18 (and 17: REDUCE_ALL's
+            // columns need 16), runs of 33 and 20, dimensions of one between.
+            new[] { new[] { 2, 3, 4, 5, 3, 40 }, new[] { 0, 2, 4 } },
+            new[] { new[] { 3, 4, 2, 5, 2, 33 }, new[] { 1, 3, 5 } },
+            new[] { new[] { 2, 2, 3, 2, 1, 2, 2, 3, 18 }, new[] { 0, 2, 5, 7 } },
+            new[] { new[] { 2, 3, 2, 3, 2, 3, 2, 20 }, new[] { 1, 3, 5, 7 } },
+            new[] { new[] { 3, 2, 2, 2, 2, 17 }, new[] { 4, 2, 0 } },
         };
         foreach ((int code, TfliteType[] types) in new[]
         {

@@ -63,6 +63,7 @@ public class SelectV2Tests
         { new[] { 4 }, new[] { 2, 3, 1 }, new[] { 1 }, new[] { 2, 3, 4 } },
         { new[] { 2, 1, 3, 1, 2 }, new[] { 1, 2, 1, 2, 1 }, new[] { 2, 1, 1, 1, 2 }, new[] { 2, 2, 3, 2, 2 } },
         { new[] { 2, 37 }, new[] { 37 }, new[] { 2, 1 }, new[] { 2, 37 } },
+        { new[] { 3, 16 }, new[] { 3, 16 }, new[] { 16 }, new[] { 3, 16 } },
         // A condition per run (repeated along the innermost dimension): each run a copy of x's or y's, or a fill.
         { new[] { 7, 1 }, new[] { 7, 9 }, new[] { 1 }, new[] { 7, 9 } },
         { new[] { 4, 1, 1 }, new[] { 4, 3, 5 }, new[] { 3, 5 }, new[] { 4, 3, 5 } },

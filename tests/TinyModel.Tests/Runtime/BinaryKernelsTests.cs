@@ -105,6 +105,17 @@ public class BinaryKernelsTests
             BinaryKernels.LogicalOr(x, y, or);
             Assert.Equal(x.Zip(y, (a, b) => a && b), and);
             Assert.Equal(x.Zip(y, (a, b) => a || b), or);
+            foreach (bool repeated in new[] { false, true })
+            {
+                BinaryKernels.LogicalAnd(x, repeated, and);
+                Assert.Equal(x.Select(a => a && repeated), and);
+                BinaryKernels.LogicalAnd(repeated, y, and);
+                Assert.Equal(y.Select(b => repeated && b), and);
+                BinaryKernels.LogicalOr(x, repeated, or);
+                Assert.Equal(x.Select(a => a || repeated), or);
+                BinaryKernels.LogicalOr(repeated, y, or);
+                Assert.Equal(y.Select(b => repeated || b), or);
+            }
         }
     }
 

@@ -47,8 +47,8 @@ internal abstract class LogicalDefinition : BinaryDefinition<LogicalLayer>
         yield return layer.And ? "<c>x &amp;&amp; y</c>, elementwise." : "<c>x || y</c>, elementwise.";
     }
 
-    /// <remarks>Both inputs spans (a repeated bool stays a scalar loop).</remarks>
-    protected override BinaryKernel? Kernel(LogicalLayer layer) => BinaryKernel.Spans(layer.And ? "LogicalAnd" : "LogicalOr");
+    /// <remarks>Both inputs spans, or one a bool repeated over the run (broadcast along the innermost axis, or a literal).</remarks>
+    protected override BinaryKernel? Kernel(LogicalLayer layer) => BinaryKernel.Bools(layer.And ? "LogicalAnd" : "LogicalOr");
 
     protected override void WriteElement(SourceWriter writer, LogicalLayer layer, string x, string y, string target) =>
         writer.WriteLine($"{target} = {x} {(layer.And ? "&&" : "||")} {y};");

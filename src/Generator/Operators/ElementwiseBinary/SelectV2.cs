@@ -109,13 +109,13 @@ internal sealed class SelectV2 : OperatorDefinition<SelectLayer>
 
     /// <summary>
     /// Whether the layer's runs go to <c>SelectKernels</c>: an innermost dimension of at least
-    /// <see cref="BinaryKernel.MinRun"/> elements that the condition reads with stride 1 and x and y each with
-    /// stride 1 or 0 (or as a literal).
+    /// <see cref="BinaryKernel.MinBoolRun"/> elements (the kernel steps 16 conditions at a time) that the condition
+    /// reads with stride 1 and x and y each with stride 1 or 0 (or as a literal).
     /// </summary>
     private static bool RunsAsKernel(SelectLayer layer)
     {
         int last = layer.Dims.Count - 1;
-        return layer.Dims[last] >= BinaryKernel.MinRun
+        return layer.Dims[last] >= BinaryKernel.MinBoolRun
             && layer.Condition.Literal is null && layer.Condition.Strides[last] == 1
             && (layer.X.Literal is not null || layer.X.Strides[last] is 0 or 1)
             && (layer.Y.Literal is not null || layer.Y.Strides[last] is 0 or 1);

@@ -66,7 +66,7 @@ internal sealed class L2Normalization : OperatorDefinition<L2NormalizationLayer>
         writer.WriteLine($"/// Node {layer.NodeIndex}, L2_NORMALIZATION: {ElementwiseCode.Signature(context, layer)}, {layer.Outer} rows of {layer.Depth}.");
         writer.WriteLine(int8
             ? $"/// TFLM's int8 kernel: the squares of {ElementwiseCode.Offset("q", -layer.InputZeroPoint)} summed in int32, TFLite's fixed-point 1 / sqrt of the sum, each offset scaled by it into steps of 1/128 and clamped."
-            : "/// In float as TFLM: the sum of squares, its square root (at least 1e-6), then each value divided by it.");
+            : $"/// In float as TFLM: the sum of squares (sequential, TFLM's order), its square root (at least 1e-6), then each value divided by it{(layer.Depth >= ElementwiseBinary.BinaryKernel.MinRun ? " (a vector kernel per row)" : string.Empty)}.");
         writer.WriteLine("/// </summary>");
         writer.OpenBlock(context.Signature(layer));
         writer.OpenBlock($"for (int row = 0; row < {layer.Outer * layer.Depth}; row += {layer.Depth})");
@@ -94,9 +94,17 @@ internal sealed class L2Normalization : OperatorDefinition<L2NormalizationLayer>
             // std::max(norm, epsilon) keeps norm unless it is below epsilon.
             writer.WriteLine("float norm = global::System.MathF.Sqrt(sum);");
             writer.WriteLine("norm = norm < 1e-6f ? 1e-6f : norm;");
-            writer.OpenBlock($"for (int c = 0; c < {layer.Depth}; c++)");
-            writer.WriteLine("output[row + c] = input[row + c] / norm;");
-            writer.CloseBlock();
+            if (layer.Depth >= ElementwiseBinary.BinaryKernel.MinRun)
+            {
+                // A vector division is correctly rounded lane by lane: the bits of TFLM's `x / norm`.
+                writer.WriteLine($"global::TinyModel.BinaryKernels.Apply<float, global::TinyModel.BinaryOperations.Divide>(input.Slice(row, {layer.Depth}), norm, output.Slice(row, {layer.Depth}));");
+            }
+            else
+            {
+                writer.OpenBlock($"for (int c = 0; c < {layer.Depth}; c++)");
+                writer.WriteLine("output[row + c] = input[row + c] / norm;");
+                writer.CloseBlock();
+            }
         }
         writer.CloseBlock();
         writer.CloseBlock();

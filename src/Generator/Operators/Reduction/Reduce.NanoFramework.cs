@@ -21,6 +21,6 @@ internal sealed partial class Reduce
             _ => "0",
         };
         WriteKernel(writer, layer, context.Model, context.Signature(layer), math, math, "inputOffset", "outputOffset",
-            $"for (int i = 0; i < {context.Model.Value(layer.Outputs[0]).ElementCount}; i++) output[outputOffset + i] = {zero};", spanKernels: false);
+            $"for (int i = 0; i < {context.Model.Value(layer.Outputs[0]).ElementCount}; i++) output[outputOffset + i] = {zero};", spanKernels: null);
     }
 }

@@ -191,16 +191,16 @@ internal sealed partial class Reduce : OperatorDefinition<ReduceLayer>
 
     /// <summary>Writes the reduction: for each output (kept dimensions, in order) the reduced values are combined in input memory order, then divided or requantized.</summary>
     protected override void EmitLayer(SourceWriter writer, ReduceLayer layer, EmitContext context) =>
-        WriteKernel(writer, layer, context.Model, context.Signature(layer), EmitContext.MathClass, EmitContext.FixedPoint, "0", "0", "output.Clear();", spanKernels: true);
+        WriteKernel(writer, layer, context.Model, context.Signature(layer), EmitContext.MathClass, EmitContext.FixedPoint, "0", "0", "output.Clear();", context);
 
     /// <summary>
     /// Writes the kernel: loops over the kept dimensions, then the reduced ones, in input memory order.
     /// <paramref name="firstInput"/> and <paramref name="firstOutput"/> index the tensors' first elements;
     /// <paramref name="clear"/> zeroes the output of an empty reduction. With <paramref name="spanKernels"/> (the .NET
-    /// flavor), a layer of the right form calls a vectorized Runtime kernel instead.
+    /// flavor's context, where its kernels' constants go), a layer of the right form calls a vectorized Runtime kernel instead.
     /// </summary>
     private static void WriteKernel(SourceWriter writer, ReduceLayer layer, ModelSpec model, string signature, string m, string fixedPoint,
-        string firstInput, string firstOutput, string clear, bool spanKernels)
+        string firstInput, string firstOutput, string clear, EmitContext? spanKernels)
     {
         ValueSpec input = model.Value(layer.Inputs[0]);
         ValueSpec output = model.Value(layer.Outputs[0]);
@@ -244,15 +244,15 @@ internal sealed partial class Reduce : OperatorDefinition<ReduceLayer>
             return;
         }
 
-        if (spanKernels && ColumnKernel(layer) is string kernel)
+        if (spanKernels is not null && ColumnKernel(layer) is string kernel)
         {
-            WriteKernelCalls(writer, layer, kernel, runs: false);
+            WriteKernelCalls(writer, layer, kernel, runs: false, spanKernels);
             writer.CloseBlock();
             return;
         }
-        if (spanKernels && RunKernel(layer) is string runKernel)
+        if (spanKernels is not null && RunKernel(layer) is string runKernel)
         {
-            WriteKernelCalls(writer, layer, runKernel, runs: true);
+            WriteKernelCalls(writer, layer, runKernel, runs: true, spanKernels);
             writer.CloseBlock();
             return;
         }
@@ -323,13 +323,12 @@ internal sealed partial class Reduce : OperatorDefinition<ReduceLayer>
     /// <summary>
     /// The <c>TinyModel.ReductionKernels</c> method that computes the layer across its innermost, kept, contiguous
     /// columns (vectorized, each column's values combined in the scalar loop's order: blocks of the outer reduced
-    /// axes, rows of the inner ones), or null when the layer does not have that form: the innermost dimension
-    /// reduced, or the reduced dimensions in more than two groups (kept dimensions between them), which keep the
-    /// loops below. (REDUCE_MAX/MIN take float32 and int8 only, as TFLM.)
+    /// axes, rows of the inner ones), or null when the layer does not have that form (the innermost dimension
+    /// reduced), which keeps the loops below. (REDUCE_MAX/MIN take float32 and int8 only, as TFLM.)
     /// </summary>
     private static string? ColumnKernel(ReduceLayer layer)
     {
-        if (layer.Count == 0 || layer.ReducedCounts.Count is < 1 or > 2 || layer.KeptCounts.Count == 0 || layer.KeptStrides[layer.KeptCounts.Count - 1] != 1)
+        if (layer.Count == 0 || layer.ReducedCounts.Count < 1 || layer.KeptCounts.Count == 0 || layer.KeptStrides[layer.KeptCounts.Count - 1] != 1)
         {
             return null;
         }
@@ -356,7 +355,7 @@ internal sealed partial class Reduce : OperatorDefinition<ReduceLayer>
     /// </summary>
     private static string? RunKernel(ReduceLayer layer)
     {
-        if (layer.Count == 0 || layer.ReducedCounts.Count is < 1 or > 2 || layer.ReducedStrides[layer.ReducedCounts.Count - 1] != 1)
+        if (layer.Count == 0 || layer.ReducedCounts.Count < 1 || layer.ReducedStrides[layer.ReducedCounts.Count - 1] != 1)
         {
             return null;
         }
@@ -374,22 +373,29 @@ internal sealed partial class Reduce : OperatorDefinition<ReduceLayer>
 
     /// <summary>
     /// Writes the kernel calls: loops over every group of kept dimensions but the last, each calling the kernel on the
-    /// last group's outputs (its columns, or with <paramref name="runs"/> its runs). The reduced groups become the
-    /// kernel's rows or runs, and with two groups, its blocks (the outer group).
+    /// last group's outputs (its columns, or with <paramref name="runs"/> its runs). The innermost reduced group becomes
+    /// the kernel's rows or runs, the outer ones its blocks: with two groups a count and a stride, with more a constant
+    /// table of the blocks' offsets in input memory order (the outer groups walked as one odometer).
     /// </summary>
-    private static void WriteKernelCalls(SourceWriter writer, ReduceLayer layer, string kernel, bool runs)
+    private static void WriteKernelCalls(SourceWriter writer, ReduceLayer layer, string kernel, bool runs, EmitContext context)
     {
         int kept = layer.KeptCounts.Count;
         int perCall = kept > 0 ? layer.KeptCounts[kept - 1] : 1;
         int outer = Math.Max(0, kept - 1);
         int groups = layer.ReducedCounts.Count;
-        string blocks = groups == 2 ? $"{layer.ReducedCounts[0]}, {layer.ReducedStrides[0]}, " : string.Empty;
+        string blocks = groups switch
+        {
+            1 => string.Empty,
+            2 => $"{layer.ReducedCounts[0]}, {layer.ReducedStrides[0]}, ",
+            _ => context.Constant(BlockOffsets(layer, context)) + ", ",
+        };
+        int blockCount = layer.Count / layer.ReducedCounts[groups - 1];
         string shape = runs
             ? $"{blocks}{layer.ReducedCounts[groups - 1]}"
             : $"{blocks}{layer.ReducedCounts[groups - 1]}, {layer.ReducedStrides[groups - 1]}";
         writer.WriteLine(runs
-            ? $"// Vector kernel: each output combines {layer.Count} values, {(groups == 2 ? $"{layer.ReducedCounts[0]} runs" : "a run")} of {layer.ReducedCounts[groups - 1]} contiguous ones (the result does not depend on their order{(layer.Type == ElementType.Float32 ? " but for a zero's sign, the run's first zero's" : string.Empty)})."
-            : $"// Vector kernel: {perCall} columns side by side, each combining its {layer.Count} values in input memory order.");
+            ? $"// Vector kernel: each output combines {layer.Count} values, {(groups >= 2 ? $"{blockCount} runs" : "a run")} of {layer.ReducedCounts[groups - 1]} contiguous ones (the result does not depend on their order{(layer.Type == ElementType.Float32 ? " but for a zero's sign, the run's first zero's" : string.Empty)})."
+            : $"// Vector kernel: {perCall} columns side by side, each combining its {layer.Count} values in input memory order{(groups > 2 ? $" ({blockCount} blocks of {layer.ReducedCounts[groups - 1]} rows)" : string.Empty)}.");
         // Kept groups of one dimension step nowhere: no loop for them.
         int[] loops = Enumerable.Range(0, outer).Where(k => layer.KeptCounts[k] > 1).ToArray();
         string position = "0";
@@ -413,6 +419,24 @@ internal sealed partial class Reduce : OperatorDefinition<ReduceLayer>
         {
             writer.CloseBlock();
         }
+    }
+
+    /// <summary>
+    /// Adds the constant table of a layer's block offsets (three or more reduced groups): every combination of the outer
+    /// groups' indices, outermost slowest, as <c>Σ index · stride</c>, which is input memory order. Returns its name.
+    /// </summary>
+    private static string BlockOffsets(ReduceLayer layer, EmitContext context)
+    {
+        int levels = layer.ReducedCounts.Count - 1;
+        var offsets = new List<int> { 0 };
+        for (int level = 0; level < levels; level++)
+        {
+            int count = layer.ReducedCounts[level], stride = layer.ReducedStrides[level];
+            offsets = offsets.SelectMany(o => Enumerable.Range(0, count).Select(i => o + i * stride)).ToList();
+        }
+        string shape = string.Join(" × ", Enumerable.Range(0, levels).Select(l => $"{layer.ReducedCounts[l]} (stride {layer.ReducedStrides[l]})"));
+        return context.AddConstant($"Layer{layer.NodeIndex}BlockOffsets", ElementType.Int32, ConstantData.ToBytes(offsets.ToArray()),
+            $"offsets of the blocks each output combines: the outer reduced groups {shape}, in input memory order, int32[{offsets.Count}]");
     }
 
     /// <summary>The requantization arguments a kernel takes after its shape (zero points, multiplier, shift), or nothing.</summary>
