@@ -61,6 +61,10 @@ public class FloatConvolutionKernelTests
         data.Add(new Case(false, 4, 13, 5, 16, 3, 3));
         data.Add(new Case(false, 3, 3, 40, 24, 1, 1));
         data.Add(new Case(false, 30, 40, 8, 8, 3, 3, StrideH: 2, StrideW: 2));
+        // A few input channels (a first layer): the pixels inside read the input in place, the edges staged filter rows.
+        data.Add(new Case(false, 11, 13, 3, 16, 3, 3, StrideH: 2, StrideW: 2));
+        data.Add(new Case(false, 9, 12, 3, 8, 3, 3, DilationH: 2, DilationW: 2));
+        data.Add(new Case(false, 8, 10, 2, 9, 5, 5));
         // DEPTHWISE_CONV_2D: channel counts around the vector widths, odd and even tap counts, every window kind.
         foreach (int channels in new[] { 1, 3, 4, 7, 8, 9, 16, 17, 24, 29, 40 })
         {
@@ -73,6 +77,19 @@ public class FloatConvolutionKernelTests
         data.Add(new Case(true, 9, 9, 10, 10, 3, 3, StrideH: 1, StrideW: 2, Padding: 1, Batches: 2));
         data.Add(new Case(true, 3, 3, 16, 16, 3, 3));
         data.Add(new Case(true, 50, 52, 16, 16, 3, 3, StrideH: 2, StrideW: 2));
+        // 3-wide windows, six pixels of a row at a time: rows of exactly one tile, of tiles that overlap, shorter than a
+        // tile; stride 2 over even widths (no padding on the left) and odd ones (one column each side); VALID; an image
+        // smaller than the window; a dilated row.
+        foreach (int width in new[] { 6, 7, 12, 13, 5, 2 })
+        {
+            data.Add(new Case(true, 5, width, 8, 8, 3, 3));
+            data.Add(new Case(true, 5, 2 * width, 4, 4, 3, 3, StrideH: 2, StrideW: 2));
+            data.Add(new Case(true, 6, 2 * width + 1, 5, 5, 3, 3, StrideH: 2, StrideW: 2));
+            data.Add(new Case(true, 4, width + 2, 16, 16, 3, 3, Padding: 1));
+        }
+        data.Add(new Case(true, 8, 15, 8, 8, 3, 3, StrideH: 2, StrideW: 2, Padding: 1));
+        data.Add(new Case(true, 2, 9, 16, 16, 3, 3, DilationH: 2, DilationW: 1));
+        data.Add(new Case(true, 1, 1, 16, 16, 3, 3));
         // A depth multiplier keeps the general kernel; it must still be exact.
         data.Add(new Case(true, 6, 6, 3, 6, 3, 3, Multiplier: 2));
         // No bias, and every fused activation, in both kinds.
@@ -86,6 +103,7 @@ public class FloatConvolutionKernelTests
             }
             // An infinite weight: 0 · ∞ is NaN, so padded taps must be skipped, not multiplied.
             data.Add(new Case(depthwise, 5, 6, depthwise ? oc : 4, oc, 3, 3, Weights: "infinite"));
+            data.Add(new Case(depthwise, 5, 14, depthwise ? oc : 4, oc, 3, 3, StrideH: 2, StrideW: 2, Weights: "infinite"));
         }
         return data;
     }
@@ -105,9 +123,9 @@ public class FloatConvolutionKernelTests
 
     [Theory]
     [InlineData(false, 1, "TinyModel.FloatConvolution.ConvolveRow", "random")]
-    [InlineData(true, 1, "TinyModel.FloatDepthwiseConvolution.ConvolveRow", "random")]
+    [InlineData(true, 1, "TinyModel.FloatDepthwiseConvolution.Convolve", "random")]
     [InlineData(false, 1, "TinyModel.MultiplyAccumulate", "infinite")]
-    [InlineData(true, 1, "TinyModel.MultiplyAccumulate", "infinite")]
+    [InlineData(true, 1, "TinyModel.FloatDepthwiseConvolution.Convolve", "infinite")]
     [InlineData(true, 2, "TinyModel.MultiplyAccumulate", "random")]
     public void TheLayersTakeTheVectorKernels(bool depthwise, int multiplier, string kernel, string weights)
     {

@@ -13,8 +13,9 @@ public class FloatConvolutionArgumentTests
     private static readonly FloatConvolutionShape Shape = new(pixelStride: 4, rows: 3, rowStride: 40, segments: 1, segmentStride: 0, run: 12,
         outputChannels: 8, outputMin: float.MinValue, outputMax: float.MaxValue);
 
-    private static readonly FloatDepthwiseShape DepthwiseShape = new(pixelStride: 8, rows: 3, rowStride: 80, columns: 3, columnStride: 8, channels: 8,
-        outputMin: 0f, outputMax: 6f);
+    // A 5×10 image of 8 channels, a 3×3 window with SAME padding: a 5×10 output.
+    private static readonly FloatDepthwiseShape DepthwiseShape = new(inputHeight: 5, inputWidth: 10, channels: 8, outputHeight: 5, outputWidth: 10,
+        filterHeight: 3, filterWidth: 3, strideHeight: 1, strideWidth: 1, dilationHeight: 1, dilationWidth: 1, padTop: 1, padLeft: 1, outputMin: 0f, outputMax: 6f);
 
     [Fact]
     public void ConvolveRowChecksEverySpan()
@@ -34,20 +35,19 @@ public class FloatConvolutionArgumentTests
     }
 
     [Fact]
-    public void DepthwiseConvolveRowChecksEverySpan()
+    public void DepthwiseConvolveChecksEverySpan()
     {
-        // Two pixels: the taps span 2·80 + 2·8 + 8 values, the second pixel 8 further.
-        float[] input = new float[8 + 2 * 80 + 2 * 8 + 8];
+        float[] input = new float[5 * 10 * 8];
         float[] weights = new float[9 * 8];
         float[] bias = new float[8];
-        float[] output = new float[16];
-        FloatDepthwiseConvolution.ConvolveRow(input, DepthwiseShape, weights, bias, output);
-        FloatDepthwiseConvolution.ConvolveRow(input, DepthwiseShape, weights, default, output);
-        Assert.Throws<ArgumentException>(() => FloatDepthwiseConvolution.ConvolveRow(input.AsSpan(1), DepthwiseShape, weights, bias, output));
-        Assert.Throws<ArgumentException>(() => FloatDepthwiseConvolution.ConvolveRow(input, DepthwiseShape, weights.AsSpan(1), bias, output));
-        Assert.Throws<ArgumentException>(() => FloatDepthwiseConvolution.ConvolveRow(input, DepthwiseShape, weights, bias.AsSpan(1), output));
-        Assert.Throws<ArgumentException>(() => FloatDepthwiseConvolution.ConvolveRow(input, DepthwiseShape, weights, bias, output.AsSpan(1)));
-        Assert.Throws<ArgumentException>(() => FloatDepthwiseConvolution.ConvolveRow(input, default, weights, bias, output));
+        float[] output = new float[5 * 10 * 8];
+        FloatDepthwiseConvolution.Convolve(input, DepthwiseShape, weights, bias, output);
+        FloatDepthwiseConvolution.Convolve(input, DepthwiseShape, weights, default, output);
+        Assert.Throws<ArgumentException>(() => FloatDepthwiseConvolution.Convolve(input.AsSpan(1), DepthwiseShape, weights, bias, output));
+        Assert.Throws<ArgumentException>(() => FloatDepthwiseConvolution.Convolve(input, DepthwiseShape, weights.AsSpan(1), bias, output));
+        Assert.Throws<ArgumentException>(() => FloatDepthwiseConvolution.Convolve(input, DepthwiseShape, weights, bias.AsSpan(1), output));
+        Assert.Throws<ArgumentException>(() => FloatDepthwiseConvolution.Convolve(input, DepthwiseShape, weights, bias, output.AsSpan(1)));
+        Assert.Throws<ArgumentException>(() => FloatDepthwiseConvolution.Convolve(input, default, weights, bias, output));
     }
 
     [Fact]
@@ -56,7 +56,9 @@ public class FloatConvolutionArgumentTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new FloatConvolutionShape(4, 0, 40, 1, 0, 12, 8, 0f, 6f));
         Assert.Throws<ArgumentOutOfRangeException>(() => new FloatConvolutionShape(-4, 3, 40, 1, 0, 12, 8, 0f, 6f));
         Assert.Throws<ArgumentOutOfRangeException>(() => new FloatConvolutionShape(4, 3, 40, 1, 0, 12, 8, 6f, 0f));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new FloatDepthwiseShape(8, 3, 80, 3, 8, 0, 0f, 6f));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new FloatDepthwiseShape(8, 3, 80, 3, 8, 8, float.NaN, 6f));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new FloatDepthwiseShape(5, 10, 0, 5, 10, 3, 3, 1, 1, 1, 1, 1, 1, 0f, 6f));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new FloatDepthwiseShape(5, 10, 8, 5, 10, 3, 3, 0, 1, 1, 1, 1, 1, 0f, 6f));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new FloatDepthwiseShape(5, 10, 8, 5, 10, 3, 3, 1, 1, 1, 1, -1, 1, 0f, 6f));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new FloatDepthwiseShape(5, 10, 8, 5, 10, 3, 3, 1, 1, 1, 1, 1, 1, float.NaN, 6f));
     }
 }

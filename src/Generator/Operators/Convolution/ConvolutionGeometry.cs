@@ -1,3 +1,4 @@
+using System;
 using TinyModel.Generator.Lowering;
 using TinyModel.Generator.Reading;
 
@@ -29,10 +30,16 @@ internal sealed record ConvolutionGeometry(
     int PadLeft)
 {
     /// <summary>Whether some output row has filter rows that fall outside the input.</summary>
-    public bool ClipsRows => Clips(OutputHeight, StrideHeight, PadTop, FilterHeight, DilationHeight, InputHeight);
+    public bool ClipsRows => InsideRows != (0, OutputHeight);
 
     /// <summary>Whether some output column has filter columns that fall outside the input.</summary>
-    public bool ClipsColumns => Clips(OutputWidth, StrideWidth, PadLeft, FilterWidth, DilationWidth, InputWidth);
+    public bool ClipsColumns => InsideColumns != (0, OutputWidth);
+
+    /// <summary>The output rows whose filter rows all lie inside the input: from the first to one past the last (equal if none).</summary>
+    public (int Start, int End) InsideRows => Inside(OutputHeight, StrideHeight, PadTop, FilterHeight, DilationHeight, InputHeight);
+
+    /// <summary>The output columns whose filter columns all lie inside the input: from the first to one past the last (equal if none).</summary>
+    public (int Start, int End) InsideColumns => Inside(OutputWidth, StrideWidth, PadLeft, FilterWidth, DilationWidth, InputWidth);
 
     /// <summary>
     /// Checks strides and dilations, computes the padding as TFLite does and checks the output shape against
@@ -86,16 +93,12 @@ internal sealed record ConvolutionGeometry(
         return text + $", {Padding.ToString().ToUpperInvariant()} padding (top {PadTop}, left {PadLeft})";
     }
 
-    private static bool Clips(int outputSize, int stride, int pad, int filterSize, int dilation, int inputSize)
+    /// <summary>The outputs along one axis whose windows start at or after 0 and end before <paramref name="inputSize"/>.</summary>
+    private static (int Start, int End) Inside(int outputSize, int stride, int pad, int filterSize, int dilation, int inputSize)
     {
-        for (int o = 0; o < outputSize; o++)
-        {
-            int origin = o * stride - pad;
-            if (origin < 0 || origin + (filterSize - 1) * dilation >= inputSize)
-            {
-                return true;
-            }
-        }
-        return false;
+        int start = (pad + stride - 1) / stride;
+        int last = inputSize - 1 + pad - (filterSize - 1) * dilation;
+        int end = last < 0 ? 0 : Math.Min(outputSize, last / stride + 1);
+        return (Math.Min(start, outputSize), Math.Max(Math.Min(start, outputSize), end));
     }
 }

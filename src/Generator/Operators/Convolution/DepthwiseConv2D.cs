@@ -113,7 +113,7 @@ internal sealed partial class DepthwiseConv2D : OperatorDefinition<DepthwiseConv
         // With one input channel, each output channel is an ordinary convolution of that channel: CONV_2D's kernel.
         bool asConvolution = layer.Type == ElementType.Int8 && g.InputChannels == 1 && PairedInt8Convolution.Supports(g);
         bool paired = layer.Type == ElementType.Int8 && m == 1 && !asConvolution && PairedInt8Depthwise.Supports(g);
-        bool floatKernel = layer.Type == ElementType.Float32 && m == 1 && FloatConvolutionKernels.Supports(g, layer.Filter);
+        bool floatKernel = layer.Type == ElementType.Float32 && m == 1;
         string start = quantized && layer.Bias is not null ? "the bias" : "zero";
         writer.WriteLine(asConvolution
             ? $"/// With one input channel this is an ordinary convolution. {PairedInt8Convolution.Describe(g)}"

@@ -7,23 +7,25 @@ using TinyModel.Generator.Model;
 namespace TinyModel.Generator.Operators.Convolution;
 
 /// <summary>
-/// The .NET flavor's float32 CONV_2D (without groups) and DEPTHWISE_CONV_2D (depth multiplier 1) layers: each reads
-/// its input (or a copy staged with zeros in the padding, <see cref="FloatStagedInput"/>) output row by output row
-/// and calls <c>TinyModel.FloatConvolution.ConvolveRow</c> or <c>TinyModel.FloatDepthwiseConvolution.ConvolveRow</c>,
-/// which vectorize across output channels and keep TFLM's order of products per output value. This class lays out
-/// the weights the way those kernels read them and writes the layer's body.
+/// The .NET flavor's float32 CONV_2D (without groups) and DEPTHWISE_CONV_2D (depth multiplier 1) layers. CONV_2D reads
+/// its input (or a copy staged with zeros in the padding, <see cref="FloatStagedInput"/>) output row by output row and
+/// calls <c>TinyModel.FloatConvolution.ConvolveRow</c>; DEPTHWISE_CONV_2D passes the whole image to
+/// <c>TinyModel.FloatDepthwiseConvolution.Convolve</c>, which reads it in place and skips the padding's taps. Both
+/// vectorize across output channels and keep TFLM's order of products per output value. This class lays out the
+/// weights the way those kernels read them and writes the layer's body.
 /// </summary>
 /// <remarks>
 /// A staged zero times a weight adds a zero to a sum that is never −0, which is what TFLM's skipped padding tap adds,
-/// only when the weight is finite (0 · ∞ is NaN): layers with a non-finite weight keep the kernel that skips padding taps.
+/// only when the weight is finite (0 · ∞ is NaN): CONV_2D layers with a non-finite weight keep the kernel that skips
+/// padding taps. The depthwise kernel skips them itself, so it takes any weights.
 /// </remarks>
 internal static class FloatConvolutionKernels
 {
     /// <summary>Output channels per block of packed weights: <c>TinyModel.FloatConvolution.BlockChannels</c>.</summary>
     private const int BlockChannels = 16;
 
-    /// <summary>Whether these kernels compute a float layer of this geometry and filter.</summary>
-    public static bool Supports(ConvolutionGeometry g, EquatableArray<byte> filter) => FloatStagedInput.Fits(g) && AllFinite(filter);
+    /// <summary>Whether <c>TinyModel.FloatConvolution</c> computes a float CONV_2D layer of this geometry and filter.</summary>
+    public static bool SupportsConvolution(ConvolutionGeometry g, EquatableArray<byte> filter) => FloatStagedInput.Fits(g) && AllFinite(filter);
 
     /// <summary>A line of a CONV_2D layer's XML summary saying how the kernel computes it.</summary>
     public static string DescribeConvolution(ConvolutionGeometry g) =>
@@ -31,7 +33,10 @@ internal static class FloatConvolutionKernels
 
     /// <summary>A line of a DEPTHWISE_CONV_2D layer's XML summary saying how the kernel computes it.</summary>
     public static string DescribeDepthwise(ConvolutionGeometry g) =>
-        $"{FloatStagedInput.Describe(g)}; each channel sums its products in TFLM's order (filter row, column), one vector lane per channel, four pixels per weight load.";
+        "The kernel reads the input in place and skips the taps in the padding, as TFLM does; each channel sums its products in TFLM's order (filter row, column), one vector lane per channel, " +
+        (g.FilterWidth == 3 && g.DilationWidth == 1 && g.StrideWidth <= 2 && g.OutputWidth >= 6
+            ? "six pixels of a row at a time, each input column loaded once for the windows that hold it."
+            : "four pixels per weight load inside the row, the edge pixels one at a time.");
 
     /// <summary>Writes the body of a CONV_2D layer's method.</summary>
     public static void WriteConvolution(SourceWriter writer, EmitContext context, Conv2DLayer layer)
@@ -49,7 +54,7 @@ internal static class FloatConvolutionKernels
         writer.WriteLine($"global::TinyModel.FloatConvolutionShape shape = new(pixelStride: {I(g.StrideWidth * ic)}, rows: {I(g.FilterHeight)}, rowStride: {I(FloatStagedInput.RowStride(g))}, " +
             $"segments: {I(segments)}, segmentStride: {I(dilatedColumns ? g.DilationWidth * ic : 0)}, run: {I(run)}, outputChannels: {I(g.OutputChannels)}, " +
             $"outputMin: {Literals.Float(layer.Activation.FloatMin)}, outputMax: {Literals.Float(layer.Activation.FloatMax)});");
-        FloatStagedInput.Write(writer, g, (input, output) => $"global::TinyModel.FloatConvolution.ConvolveRow({input}, shape, weights, bias, {output});");
+        FloatStagedInput.Write(writer, g, (shape, input, output) => $"global::TinyModel.FloatConvolution.ConvolveRow({input}, {shape}, weights, bias, {output});");
     }
 
     /// <summary>Writes the body of a DEPTHWISE_CONV_2D layer's method (depth multiplier 1).</summary>
@@ -62,10 +67,18 @@ internal static class FloatConvolutionKernels
             $"filter, float32[{g.FilterHeight},{g.FilterWidth},{channels}] (ky, kx, channel)");
         writer.WriteLine($"{EmitContext.ReadOnlySpan}<float> weights = {context.Constant(weights)};");
         WriteBias(writer, context, layer.Bias);
-        writer.WriteLine($"global::TinyModel.FloatDepthwiseShape shape = new(pixelStride: {I(g.StrideWidth * channels)}, rows: {I(g.FilterHeight)}, rowStride: {I(FloatStagedInput.RowStride(g))}, " +
-            $"columns: {I(g.FilterWidth)}, columnStride: {I(g.DilationWidth * channels)}, channels: {I(channels)}, " +
-            $"outputMin: {Literals.Float(layer.Activation.FloatMin)}, outputMax: {Literals.Float(layer.Activation.FloatMax)});");
-        FloatStagedInput.Write(writer, g, (input, output) => $"global::TinyModel.FloatDepthwiseConvolution.ConvolveRow({input}, shape, weights, bias, {output});");
+        writer.WriteLine($"global::TinyModel.FloatDepthwiseShape shape = new(inputHeight: {I(g.InputHeight)}, inputWidth: {I(g.InputWidth)}, channels: {I(channels)}, " +
+            $"outputHeight: {I(g.OutputHeight)}, outputWidth: {I(g.OutputWidth)}, filterHeight: {I(g.FilterHeight)}, filterWidth: {I(g.FilterWidth)}, " +
+            $"strideHeight: {I(g.StrideHeight)}, strideWidth: {I(g.StrideWidth)}, dilationHeight: {I(g.DilationHeight)}, dilationWidth: {I(g.DilationWidth)}, " +
+            $"padTop: {I(g.PadTop)}, padLeft: {I(g.PadLeft)}, outputMin: {Literals.Float(layer.Activation.FloatMin)}, outputMax: {Literals.Float(layer.Activation.FloatMax)});");
+        if (g.Batches == 1)
+        {
+            writer.WriteLine("global::TinyModel.FloatDepthwiseConvolution.Convolve(input, shape, weights, bias, output);");
+            return;
+        }
+        ConvolutionLoops.OpenBatches(writer, g, "float", "float");
+        writer.WriteLine("global::TinyModel.FloatDepthwiseConvolution.Convolve(image, shape, weights, bias, result);");
+        ConvolutionLoops.CloseBatches(writer, g);
     }
 
     private static void WriteBias(SourceWriter writer, EmitContext context, string? bias) =>
