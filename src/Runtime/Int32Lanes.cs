@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 
 namespace TinyModel;
@@ -9,6 +10,11 @@ namespace TinyModel;
 /// that a loop is written once and instantiated per vector width: each implementation is a struct, and the JIT (or
 /// NativeAOT) compiles one copy of the loop per width with these inlined. Pairs of int16 values (an audio sample
 /// pair, or a complex value's real and imaginary parts) travel as one int32 lane, the first value in the low half.
+/// The audio front end's per-channel steps read the lanes as uint32 and keep their products in 64 bits
+/// (<see cref="MultiplyAddWideShiftRight"/>): x86's <c>pmuludq</c> (even lanes, then the odd ones shifted down) or
+/// ARM64's <c>umull</c>/<c>umlal</c> (lower, then upper half), exact 32×32→64-bit products either way. The 512- and
+/// 256-bit widths run only where <see cref="Vector512"/> or <see cref="Vector256"/> is accelerated, which on x64 means
+/// AVX-512F or AVX2.
 /// </summary>
 /// <typeparam name="TVector">The vector of int32 lanes.</typeparam>
 internal interface IInt32Lanes<TVector>
@@ -80,6 +86,30 @@ internal interface IInt32Lanes<TVector>
     /// 256-bit one AVX2, the 128-bit one <see cref="FixedPointLanes.IsVector128Supported"/> and shifts by lane 0's count).
     /// </summary>
     static abstract TVector MultiplyByQuantizedMultiplier(TVector x, TVector multiplier, TVector shift);
+    /// <summary>One value in the even lanes and another in the odd ones.</summary>
+    static abstract TVector BroadcastPair(int even, int odd);
+
+    /// <summary>
+    /// Lane by lane, as uint32: bits [<paramref name="shift"/>, <paramref name="shift"/> + 32) of the 64-bit
+    /// <c>a · b + c · d</c>, each product exact and the sum modulo 2^64 (C's <c>(uint32_t)(((uint64_t)a * b +
+    /// (uint64_t)c * d) &gt;&gt; shift)</c>); <paramref name="shift"/> in [0, 63].
+    /// </summary>
+    static abstract TVector MultiplyAddWideShiftRight(TVector a, TVector b, TVector c, TVector d, int shift);
+
+    /// <summary>Lane by lane, as uint32: bits [<paramref name="shift"/>, <paramref name="shift"/> + 32) of the exact 64-bit <c>a · b</c>; <paramref name="shift"/> in [0, 63].</summary>
+    static abstract TVector MultiplyWideShiftRight(TVector a, TVector b, int shift);
+
+    /// <summary>Lane by lane the smaller, as uint32.</summary>
+    static abstract TVector MinUnsigned(TVector a, TVector b);
+
+    /// <summary>Lane by lane the larger, as uint32.</summary>
+    static abstract TVector MaxUnsigned(TVector a, TVector b);
+
+    /// <summary>Lane by lane all ones where <c>a &lt; b</c> as uint32, else zero.</summary>
+    static abstract TVector LessThanUnsigned(TVector a, TVector b);
+
+    /// <summary>Lane by lane <paramref name="a"/> where <paramref name="mask"/> is all ones, else <paramref name="b"/>.</summary>
+    static abstract TVector Select(TVector mask, TVector a, TVector b);
 }
 
 /// <summary><see cref="IInt32Lanes{TVector}"/> on 512-bit vectors.</summary>
@@ -148,6 +178,40 @@ internal readonly struct Int32Lanes512 : IInt32Lanes<Vector512<int>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<int> Reverse(Vector512<int> value) =>
         Vector512.Shuffle(value, Vector512.Create(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<int> BroadcastPair(int even, int odd) => Vector512.Create(((ulong)(uint)odd << 32) | (uint)even).AsInt32();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<int> MultiplyWideShiftRight(Vector512<int> a, Vector512<int> b, int shift) =>
+        MultiplyAddWideShiftRight(a, b, Vector512<int>.Zero, Vector512<int>.Zero, shift);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<int> MinUnsigned(Vector512<int> a, Vector512<int> b) => Vector512.Min(a.AsUInt32(), b.AsUInt32()).AsInt32();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<int> MaxUnsigned(Vector512<int> a, Vector512<int> b) => Vector512.Max(a.AsUInt32(), b.AsUInt32()).AsInt32();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<int> LessThanUnsigned(Vector512<int> a, Vector512<int> b) => Vector512.LessThan(a.AsUInt32(), b.AsUInt32()).AsInt32();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<int> Select(Vector512<int> mask, Vector512<int> a, Vector512<int> b) => Vector512.ConditionalSelect(mask, a, b);
+
+    /// <summary>AVX-512F's <c>vpmuludq</c> on the even lanes, then on the odd ones shifted down.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<int> MultiplyAddWideShiftRight(Vector512<int> a, Vector512<int> b, Vector512<int> c, Vector512<int> d, int shift)
+    {
+        Vector512<ulong> even = Avx512F.Multiply(a.AsUInt32(), b.AsUInt32()) + Avx512F.Multiply(c.AsUInt32(), d.AsUInt32());
+        Vector512<ulong> odd = Avx512F.Multiply(Odd(a), Odd(b)) + Avx512F.Multiply(Odd(c), Odd(d));
+        return Vector512.ConditionalSelect(Vector512.Create(0xFFFFFFFFUL).AsInt32(),
+            Vector512.ShiftRightLogical(even, shift).AsInt32(), Vector512.ShiftLeft(Vector512.ShiftRightLogical(odd, shift), 32).AsInt32());
+    }
+
+    /// <summary>The odd lanes moved down to the even ones, where <c>vpmuludq</c> reads.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<uint> Odd(Vector512<int> value) => Vector512.ShiftRightLogical(value.AsUInt64(), 32).AsUInt32();
+
 }
 
 /// <summary><see cref="IInt32Lanes{TVector}"/> on 256-bit vectors.</summary>
@@ -220,6 +284,37 @@ internal readonly struct Int32Lanes256 : IInt32Lanes<Vector256<int>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<int> MultiplyByQuantizedMultiplier(Vector256<int> x, Vector256<int> multiplier, Vector256<int> shift) =>
         FixedPointLanes.MultiplyByQuantizedMultiplier(x, multiplier, shift);
+    public static Vector256<int> BroadcastPair(int even, int odd) => Vector256.Create(((ulong)(uint)odd << 32) | (uint)even).AsInt32();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<int> MultiplyWideShiftRight(Vector256<int> a, Vector256<int> b, int shift) =>
+        MultiplyAddWideShiftRight(a, b, Vector256<int>.Zero, Vector256<int>.Zero, shift);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<int> MinUnsigned(Vector256<int> a, Vector256<int> b) => Vector256.Min(a.AsUInt32(), b.AsUInt32()).AsInt32();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<int> MaxUnsigned(Vector256<int> a, Vector256<int> b) => Vector256.Max(a.AsUInt32(), b.AsUInt32()).AsInt32();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<int> LessThanUnsigned(Vector256<int> a, Vector256<int> b) => Vector256.LessThan(a.AsUInt32(), b.AsUInt32()).AsInt32();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<int> Select(Vector256<int> mask, Vector256<int> a, Vector256<int> b) => Vector256.ConditionalSelect(mask, a, b);
+
+    /// <summary>AVX2's <c>vpmuludq</c> on the even lanes, then on the odd ones shifted down.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<int> MultiplyAddWideShiftRight(Vector256<int> a, Vector256<int> b, Vector256<int> c, Vector256<int> d, int shift)
+    {
+        Vector256<ulong> even = Avx2.Multiply(a.AsUInt32(), b.AsUInt32()) + Avx2.Multiply(c.AsUInt32(), d.AsUInt32());
+        Vector256<ulong> odd = Avx2.Multiply(Odd(a), Odd(b)) + Avx2.Multiply(Odd(c), Odd(d));
+        return Avx2.Blend(Vector256.ShiftRightLogical(even, shift).AsInt32(), Vector256.ShiftLeft(Vector256.ShiftRightLogical(odd, shift), 32).AsInt32(), 0b1010_1010);
+    }
+
+    /// <summary>The odd lanes moved down to the even ones, where <c>vpmuludq</c> reads.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<uint> Odd(Vector256<int> value) => Vector256.ShiftRightLogical(value.AsUInt64(), 32).AsUInt32();
+
 }
 
 /// <summary><see cref="IInt32Lanes{TVector}"/> on 128-bit vectors: SSE on x64, AdvSimd on ARM64.</summary>
@@ -296,4 +391,60 @@ internal readonly struct Int32Lanes128 : IInt32Lanes<Vector128<int>>
     // SSE4.1 has no per-lane shift counts: one count for all lanes is far cheaper than the per-lane form.
     public static Vector128<int> MultiplyByQuantizedMultiplier(Vector128<int> x, Vector128<int> multiplier, Vector128<int> shift) =>
         FixedPointLanes.MultiplyByQuantizedMultiplier(x, multiplier, shift.ToScalar());
+    public static Vector128<int> BroadcastPair(int even, int odd) => Vector128.Create(((ulong)(uint)odd << 32) | (uint)even).AsInt32();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<int> MultiplyWideShiftRight(Vector128<int> a, Vector128<int> b, int shift) =>
+        MultiplyAddWideShiftRight(a, b, Vector128<int>.Zero, Vector128<int>.Zero, shift);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<int> MinUnsigned(Vector128<int> a, Vector128<int> b) => Vector128.Min(a.AsUInt32(), b.AsUInt32()).AsInt32();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<int> MaxUnsigned(Vector128<int> a, Vector128<int> b) => Vector128.Max(a.AsUInt32(), b.AsUInt32()).AsInt32();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<int> LessThanUnsigned(Vector128<int> a, Vector128<int> b) => Vector128.LessThan(a.AsUInt32(), b.AsUInt32()).AsInt32();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<int> Select(Vector128<int> mask, Vector128<int> a, Vector128<int> b) => Vector128.ConditionalSelect(mask, a, b);
+
+    /// <summary>
+    /// ARM64: <c>umull</c> and <c>umlal</c> on the lower halves, <c>umull2</c> and <c>umlal2</c> on the upper ones,
+    /// narrowed back. x86: SSE2's <c>pmuludq</c> on the even lanes, then on the odd ones shifted down. Elsewhere the
+    /// lanes widened to uint64.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<int> MultiplyAddWideShiftRight(Vector128<int> a, Vector128<int> b, Vector128<int> c, Vector128<int> d, int shift)
+    {
+        Vector128<uint> ua = a.AsUInt32(), ub = b.AsUInt32(), uc = c.AsUInt32(), ud = d.AsUInt32();
+        Vector128<ulong> lower, upper;
+        if (AdvSimd.IsSupported)
+        {
+            lower = AdvSimd.MultiplyWideningLowerAndAdd(AdvSimd.MultiplyWideningLower(ua.GetLower(), ub.GetLower()), uc.GetLower(), ud.GetLower());
+            upper = AdvSimd.MultiplyWideningUpperAndAdd(AdvSimd.MultiplyWideningUpper(ua, ub), uc, ud);
+        }
+        else if (Sse2.IsSupported)
+        {
+            Vector128<ulong> even = Sse2.Multiply(ua, ub) + Sse2.Multiply(uc, ud);
+            Vector128<ulong> odd = Sse2.Multiply(Odd(ua), Odd(ub)) + Sse2.Multiply(Odd(uc), Odd(ud));
+            return Vector128.ConditionalSelect(Vector128.Create(0xFFFFFFFFUL).AsInt32(),
+                Vector128.ShiftRightLogical(even, shift).AsInt32(), Vector128.ShiftLeft(Vector128.ShiftRightLogical(odd, shift), 32).AsInt32());
+        }
+        else
+        {
+            (Vector128<ulong> aLower, Vector128<ulong> aUpper) = Vector128.Widen(ua);
+            (Vector128<ulong> bLower, Vector128<ulong> bUpper) = Vector128.Widen(ub);
+            (Vector128<ulong> cLower, Vector128<ulong> cUpper) = Vector128.Widen(uc);
+            (Vector128<ulong> dLower, Vector128<ulong> dUpper) = Vector128.Widen(ud);
+            lower = aLower * bLower + cLower * dLower;
+            upper = aUpper * bUpper + cUpper * dUpper;
+        }
+        return Vector128.Narrow(Vector128.ShiftRightLogical(lower, shift), Vector128.ShiftRightLogical(upper, shift)).AsInt32();
+    }
+
+    /// <summary>The odd lanes moved down to the even ones, where <c>pmuludq</c> reads.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<uint> Odd(Vector128<uint> value) => Vector128.ShiftRightLogical(value.AsUInt64(), 32).AsUInt32();
+
 }

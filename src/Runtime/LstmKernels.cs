@@ -15,8 +15,9 @@ namespace TinyModel;
 /// update <c>c = f·c + i·g</c> (<c>UpdateLstmCell</c>) and the hidden update <c>h = o·tanh(c)</c>
 /// (<c>UpdateLstmHidden</c>), each product requantized by <c>MultiplyByQuantizedMultiplier</c>
 /// (<see cref="FixedPointLanes"/>, exact). Integer lanes: eight with AVX2, four with SSE4.1 or ARM64's AdvSimd
-/// (<see cref="IntegerTier"/>); float lanes: <c>Vector256</c> or <c>Vector128</c> (<see cref="FloatTier"/>),
-/// with TFLM's operation order per element and no fused multiply-add.
+/// (<see cref="IntegerTier"/>), each step's loop written once over <see cref="ILstmLanes{TVector}"/>, the int16 LSTM's
+/// 64-bit gate requantization included (<see cref="WideRequantizer"/>); float lanes: <c>Vector256</c> or
+/// <c>Vector128</c> (<see cref="FloatTier"/>), with TFLM's operation order per element and no fused multiply-add.
 /// </summary>
 /// <remarks>
 /// The nonlinearities stay value by value: the int16 sigmoid and tanh interpolate a 256-entry table
@@ -61,24 +62,11 @@ public static partial class LstmKernels
         InstructionTier tier = IntegerTier;
         if (tier == InstructionTier.Avx2)
         {
-            Vector256<int> ma = Vector256.Create(inputMultiplier), sa = Vector256.Create(inputShift);
-            Vector256<int> mb = Vector256.Create(recurrentMultiplier), sb = Vector256.Create(recurrentShift);
-            for (; i <= n - 8; i += 8)
-            {
-                Vector256<int> x = Saturate(FixedPointLanes.MultiplyByQuantizedMultiplier(Vector256.LoadUnsafe(ref a, (nuint)i), ma, sa));
-                Vector256<int> y = Saturate(FixedPointLanes.MultiplyByQuantizedMultiplier(Vector256.LoadUnsafe(ref b, (nuint)i), mb, sb));
-                QuantizedBinaryKernels.Store8(Saturate(x + y), ref o, i);
-            }
+            i = Gate<LstmLanes256, Vector256<int>>(ref a, ref b, inputMultiplier, inputShift, recurrentMultiplier, recurrentShift, ref o, n, i);
         }
         if (tier != InstructionTier.Scalar)
         {
-            Vector128<int> ma = Vector128.Create(inputMultiplier), mb = Vector128.Create(recurrentMultiplier);
-            for (; i <= n - 4; i += 4)
-            {
-                Vector128<int> x = Saturate(FixedPointLanes.MultiplyByQuantizedMultiplier(Vector128.LoadUnsafe(ref a, (nuint)i), ma, inputShift));
-                Vector128<int> y = Saturate(FixedPointLanes.MultiplyByQuantizedMultiplier(Vector128.LoadUnsafe(ref b, (nuint)i), mb, recurrentShift));
-                QuantizedBinaryKernels.Store4(Saturate(x + y), ref o, i);
-            }
+            i = Gate<LstmLanes128, Vector128<int>>(ref a, ref b, inputMultiplier, inputShift, recurrentMultiplier, recurrentShift, ref o, n, i);
         }
         for (; i < n; i++)
         {
@@ -90,8 +78,8 @@ public static partial class LstmKernels
 
     /// <summary>
     /// The int16 LSTM's gate input: as <see cref="Gate(ReadOnlySpan{int}, ReadOnlySpan{int}, int, int, int, int, Span{short})"/>
-    /// on int64 products, requantized by TFLite's 64-bit <c>MultiplyByQuantizedMultiplier</c> value by value: its
-    /// 64-bit products have no lane form on SSE4.1 or AdvSimd (neither multiplies 64-bit lanes).
+    /// on int64 products, requantized by TFLite's 64-bit <c>MultiplyByQuantizedMultiplier</c> (<see cref="WideRequantizer"/>:
+    /// exact 64-bit lane arithmetic from 32×32→64-bit products).
     /// </summary>
     /// <param name="fromInput">Per unit, the input product plus the bias.</param>
     /// <param name="fromHidden">Per unit, the recurrent product.</param>
@@ -105,11 +93,26 @@ public static partial class LstmKernels
         int n = gate.Length;
         Check(fromInput.Length, n, nameof(fromInput));
         Check(fromHidden.Length, n, nameof(fromHidden));
-        for (int i = 0; i < n; i++)
+        ref long a = ref MemoryMarshal.GetReference(fromInput);
+        ref long b = ref MemoryMarshal.GetReference(fromHidden);
+        ref short o = ref MemoryMarshal.GetReference(gate);
+        int i = 0;
+        InstructionTier tier = IntegerTier;
+        if (tier != InstructionTier.Scalar
+            && WideRequantizer.TryCreate(inputMultiplier, inputShift, out WideRequantizer input)
+            && WideRequantizer.TryCreate(recurrentMultiplier, recurrentShift, out WideRequantizer recurrent))
         {
-            int x = ActivationMath.SaturateToInt16(FixedPoint.MultiplyByQuantizedMultiplier(fromInput[i], inputMultiplier, inputShift));
-            int y = ActivationMath.SaturateToInt16(FixedPoint.MultiplyByQuantizedMultiplier(fromHidden[i], recurrentMultiplier, recurrentShift));
-            gate[i] = ActivationMath.SaturateToInt16(x + y);
+            if (tier == InstructionTier.Avx2)
+            {
+                i = Gate<LstmLanes256, Vector256<int>>(ref a, ref b, input, recurrent, ref o, n, i);
+            }
+            i = Gate<LstmLanes128, Vector128<int>>(ref a, ref b, input, recurrent, ref o, n, i);
+        }
+        for (; i < n; i++)
+        {
+            int x = ActivationMath.SaturateToInt16(FixedPoint.MultiplyByQuantizedMultiplier(Unsafe.Add(ref a, i), inputMultiplier, inputShift));
+            int y = ActivationMath.SaturateToInt16(FixedPoint.MultiplyByQuantizedMultiplier(Unsafe.Add(ref b, i), recurrentMultiplier, recurrentShift));
+            Unsafe.Add(ref o, i) = ActivationMath.SaturateToInt16(x + y);
         }
     }
 
@@ -166,26 +169,11 @@ public static partial class LstmKernels
         InstructionTier tier = IntegerTier;
         if (tier == InstructionTier.Avx2)
         {
-            Vector256<int> mf = Vector256.Create(forgetMultiplier), sf = Vector256.Create(forgetShift);
-            Vector256<int> mi = Vector256.Create(inputMultiplier), si = Vector256.Create(inputShift);
-            for (; i <= n - 8; i += 8)
-            {
-                Vector256<int> forgotten = Saturate(FixedPointLanes.MultiplyByQuantizedMultiplier(
-                    Avx2.MultiplyLow(Widen8(ref f, i), Widen8(ref c, i)), mf, sf));
-                Vector256<int> added = Saturate(FixedPointLanes.MultiplyByQuantizedMultiplier(
-                    Avx2.MultiplyLow(Widen8(ref ig, i), Widen8(ref g, i)), mi, si));
-                QuantizedBinaryKernels.Store8(Requantization.Clamp(forgotten + added, 0, min, max), ref c, i);
-            }
+            i = UpdateCell<LstmLanes256, Vector256<int>>(ref c, ref f, ref ig, ref g, forgetMultiplier, forgetShift, inputMultiplier, inputShift, min, max, n, i);
         }
         if (tier != InstructionTier.Scalar)
         {
-            Vector128<int> mf = Vector128.Create(forgetMultiplier), mi = Vector128.Create(inputMultiplier);
-            for (; i <= n - 4; i += 4)
-            {
-                Vector128<int> forgotten = Saturate(FixedPointLanes.MultiplyByQuantizedMultiplier(MultiplyLow(Widen4(ref f, i), Widen4(ref c, i)), mf, forgetShift));
-                Vector128<int> added = Saturate(FixedPointLanes.MultiplyByQuantizedMultiplier(MultiplyLow(Widen4(ref ig, i), Widen4(ref g, i)), mi, inputShift));
-                QuantizedBinaryKernels.Store4(Requantization.Clamp(forgotten + added, 0, min, max), ref c, i);
-            }
+            i = UpdateCell<LstmLanes128, Vector128<int>>(ref c, ref f, ref ig, ref g, forgetMultiplier, forgetShift, inputMultiplier, inputShift, min, max, n, i);
         }
         for (; i < n; i++)
         {
@@ -242,56 +230,91 @@ public static partial class LstmKernels
         InstructionTier tier = IntegerTier;
         if (tier == InstructionTier.Avx2)
         {
-            Vector256<int> m = Vector256.Create(hiddenMultiplier), s = Vector256.Create(hiddenShift);
-            for (; i <= n - 8; i += 8)
-            {
-                Vector256<int> t = Vector256.Create(
-                    CellTanh(ref c, i, tanhMultiplier, tanhShift), CellTanh(ref c, i + 1, tanhMultiplier, tanhShift),
-                    CellTanh(ref c, i + 2, tanhMultiplier, tanhShift), CellTanh(ref c, i + 3, tanhMultiplier, tanhShift),
-                    CellTanh(ref c, i + 4, tanhMultiplier, tanhShift), CellTanh(ref c, i + 5, tanhMultiplier, tanhShift),
-                    CellTanh(ref c, i + 6, tanhMultiplier, tanhShift), CellTanh(ref c, i + 7, tanhMultiplier, tanhShift));
-                Vector256<int> v = FixedPointLanes.MultiplyByQuantizedMultiplier(Avx2.MultiplyLow(t, Widen8(ref o, i)), m, s);
-                QuantizedBinaryKernels.Store8(Requantization.Clamp(v, zeroPoint, min, max), ref h, i);
-            }
+            i = UpdateHidden<LstmLanes256, Vector256<int>, T>(ref c, ref o, tanhMultiplier, tanhShift, hiddenMultiplier, hiddenShift, zeroPoint, min, max, ref h, n, i);
         }
         if (tier != InstructionTier.Scalar)
         {
-            Vector128<int> m = Vector128.Create(hiddenMultiplier);
-            for (; i <= n - 4; i += 4)
-            {
-                Vector128<int> t = Vector128.Create(
-                    CellTanh(ref c, i, tanhMultiplier, tanhShift), CellTanh(ref c, i + 1, tanhMultiplier, tanhShift),
-                    CellTanh(ref c, i + 2, tanhMultiplier, tanhShift), CellTanh(ref c, i + 3, tanhMultiplier, tanhShift));
-                Vector128<int> v = FixedPointLanes.MultiplyByQuantizedMultiplier(MultiplyLow(t, Widen4(ref o, i)), m, hiddenShift);
-                QuantizedBinaryKernels.Store4(Requantization.Clamp(v, zeroPoint, min, max), ref h, i);
-            }
+            i = UpdateHidden<LstmLanes128, Vector128<int>, T>(ref c, ref o, tanhMultiplier, tanhShift, hiddenMultiplier, hiddenShift, zeroPoint, min, max, ref h, n, i);
         }
         for (; i < n; i++)
         {
-            int v = FixedPoint.MultiplyByQuantizedMultiplier(CellTanh(ref c, i, tanhMultiplier, tanhShift) * Unsafe.Add(ref o, i), hiddenMultiplier, hiddenShift) + zeroPoint;
+            int v = FixedPoint.MultiplyByQuantizedMultiplier(LstmLanes128.Tanh(ref c, i, tanhMultiplier, tanhShift) * Unsafe.Add(ref o, i), hiddenMultiplier, hiddenShift) + zeroPoint;
             int clamped = Math.Min(Math.Max(v, min), max);
             Unsafe.Add(ref h, i) = typeof(T) == typeof(sbyte) ? Unsafe.BitCast<sbyte, T>((sbyte)clamped) : Unsafe.BitCast<short, T>((short)clamped);
         }
     }
 
+    /// <summary>Gate inputs of units <paramref name="i"/> onward from int32 products, a vector at a time; returns where it stopped.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int CellTanh(ref short cell, int i, int multiplier, int shift) => ActivationMath.Tanh(Unsafe.Add(ref cell, i), multiplier, shift);
+    private static int Gate<TL, TV>(ref int a, ref int b, int inputMultiplier, int inputShift, int recurrentMultiplier, int recurrentShift, ref short o, int n, int i)
+        where TL : struct, ILstmLanes<TV>
+        where TV : struct
+    {
+        LaneMultiplier<TV> ma = TL.Prepare(inputMultiplier, inputShift), mb = TL.Prepare(recurrentMultiplier, recurrentShift);
+        for (; i <= n - TL.Count; i += TL.Count)
+        {
+            TV x = Saturate<TL, TV>(TL.MultiplyByQuantizedMultiplier(TL.Load(ref Unsafe.Add(ref a, i)), ma));
+            TV y = Saturate<TL, TV>(TL.MultiplyByQuantizedMultiplier(TL.Load(ref Unsafe.Add(ref b, i)), mb));
+            TL.Store(Saturate<TL, TV>(TL.Add(x, y)), ref Unsafe.Add(ref o, i));
+        }
+        return i;
+    }
 
+    /// <summary>Gate inputs of units <paramref name="i"/> onward from int64 products, a vector at a time; returns where it stopped.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<int> Widen8(ref short source, int i) => QuantizedBinaryKernels.Widen8<short, Elements>(ref source, i);
+    private static int Gate<TL, TV>(ref long a, ref long b, in WideRequantizer input, in WideRequantizer recurrent, ref short o, int n, int i)
+        where TL : struct, ILstmLanes<TV>
+        where TV : struct
+    {
+        for (; i <= n - TL.Count; i += TL.Count)
+        {
+            TV x = Saturate<TL, TV>(TL.MultiplyByQuantizedMultiplier(ref Unsafe.Add(ref a, i), input));
+            TV y = Saturate<TL, TV>(TL.MultiplyByQuantizedMultiplier(ref Unsafe.Add(ref b, i), recurrent));
+            TL.Store(Saturate<TL, TV>(TL.Add(x, y)), ref Unsafe.Add(ref o, i));
+        }
+        return i;
+    }
 
+    /// <summary>The cell update of units <paramref name="i"/> onward, a vector at a time; returns where it stopped.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<int> Widen4(ref short source, int i) => QuantizedBinaryKernels.Widen4<short, Elements>(ref source, i);
+    private static int UpdateCell<TL, TV>(ref short c, ref short f, ref short ig, ref short g, int forgetMultiplier, int forgetShift, int inputMultiplier, int inputShift,
+        int min, int max, int n, int i)
+        where TL : struct, ILstmLanes<TV>
+        where TV : struct
+    {
+        LaneMultiplier<TV> mf = TL.Prepare(forgetMultiplier, forgetShift), mi = TL.Prepare(inputMultiplier, inputShift);
+        for (; i <= n - TL.Count; i += TL.Count)
+        {
+            TV forgotten = Saturate<TL, TV>(TL.MultiplyByQuantizedMultiplier(
+                TL.MultiplyLow(TL.Widen(ref Unsafe.Add(ref f, i)), TL.Widen(ref Unsafe.Add(ref c, i))), mf));
+            TV added = Saturate<TL, TV>(TL.MultiplyByQuantizedMultiplier(
+                TL.MultiplyLow(TL.Widen(ref Unsafe.Add(ref ig, i)), TL.Widen(ref Unsafe.Add(ref g, i))), mi));
+            TL.Store(TL.Clamp(TL.Add(forgotten, added), 0, min, max), ref Unsafe.Add(ref c, i));
+        }
+        return i;
+    }
 
-    /// <summary>The low 32 bits of each lane's product (exact for int16 products): SSE4.1's <c>pmulld</c> or AdvSimd's <c>mul</c>.</summary>
+    /// <summary>The hidden update of units <paramref name="i"/> onward, a vector at a time (the tanh value by value); returns where it stopped.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<int> MultiplyLow(Vector128<int> a, Vector128<int> b) => Sse41.IsSupported ? Sse41.MultiplyLow(a, b) : a * b;
+    private static int UpdateHidden<TL, TV, T>(ref short c, ref short o, int tanhMultiplier, int tanhShift, int hiddenMultiplier, int hiddenShift,
+        int zeroPoint, int min, int max, ref T h, int n, int i)
+        where TL : struct, ILstmLanes<TV>
+        where TV : struct
+        where T : unmanaged
+    {
+        LaneMultiplier<TV> m = TL.Prepare(hiddenMultiplier, hiddenShift);
+        for (; i <= n - TL.Count; i += TL.Count)
+        {
+            TV t = TL.CellTanh(ref Unsafe.Add(ref c, i), tanhMultiplier, tanhShift);
+            TV v = TL.MultiplyByQuantizedMultiplier(TL.MultiplyLow(t, TL.Widen(ref Unsafe.Add(ref o, i))), m);
+            TL.Store(TL.Clamp(v, zeroPoint, min, max), ref Unsafe.Add(ref h, i));
+        }
+        return i;
+    }
 
-    /// <summary>Eight lanes saturated to int16's range (AVX2 only).</summary>
+    /// <summary>Lanes saturated to int16's range.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<int> Saturate(Vector256<int> v) => Requantization.Clamp(v, 0, short.MinValue, short.MaxValue);
-
-    /// <summary>Four lanes saturated to int16's range.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<int> Saturate(Vector128<int> v) => Requantization.Clamp(v, 0, short.MinValue, short.MaxValue);
+    private static TV Saturate<TL, TV>(TV v)
+        where TL : struct, ILstmLanes<TV>
+        where TV : struct => TL.Clamp(v, 0, short.MinValue, short.MaxValue);
 }

@@ -15,7 +15,7 @@ namespace TinyModel;
 /// bits (SSE on x64, AdvSimd on ARM64), then a scalar tail.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public static class SignalKernels
+public static partial class SignalKernels
 {
     /// <summary>The widest vectors the kernels take on this machine (the portable tiers: 512, 256, 128 bits, else scalar).</summary>
     public static InstructionTier Tier

@@ -14,7 +14,7 @@ namespace TinyModel;
 public static class SignalMath
 {
     /// <summary>PCAN's fixed-point formats (pcan_argc_fixed.h): SNR with 12 fractional bits, output with 6.</summary>
-    private const int PcanSnrBits = 12, PcanOutputBits = 6;
+    internal const int PcanSnrBits = 12, PcanOutputBits = 6;
 
     private const int LogScaleLog2 = 16, LogSegmentsLog2 = 7, LogCoefficient = 45426;
 

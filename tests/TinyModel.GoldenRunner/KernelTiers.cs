@@ -14,7 +14,7 @@ internal static class KernelTiers
 {
     /// <summary>Kernels no property covers: scalar on every machine, so ARM64 loses nothing to x64 there.</summary>
     private const string ScalarEverywhere =
-        "scalar everywhere: table look-ups (int16 sigmoid, tanh and softmax), SoftmaxMath, SignalMath (square roots, logs, PCAN gains), the loops generated code writes inline for signal spectral subtraction and PCAN";
+        "scalar everywhere: table look-ups (int16 sigmoid, tanh and softmax), SoftmaxMath, SignalMath (square roots, logs, PCAN gains)";
 
     /// <summary>The table: one line per kernel (family), then what stays scalar on every machine.</summary>
     public static string Table()

@@ -20,6 +20,9 @@ public class LstmKernelsTests
     private static int[] Ints(Random random, int n) =>
         Enumerable.Range(0, n).Select(i => i % 9 == 4 ? (i % 2 == 0 ? int.MinValue : int.MaxValue) : random.Next(-5_000_000, 5_000_000)).ToArray();
 
+    /// <summary>TFLM's <c>CalculateLstmGate</c> sum: each requantized product saturated to int16, then their sum.</summary>
+    private static short SaturatedSum(int x, int y) => ActivationMath.SaturateToInt16(ActivationMath.SaturateToInt16(x) + ActivationMath.SaturateToInt16(y));
+
     [Theory]
     [MemberData(nameof(Units))]
     public void IntegerGateEqualsTflm(int n)
@@ -30,13 +33,42 @@ public class LstmKernelsTests
         {
             var gate = new short[n];
             LstmKernels.Gate(fromInput, fromHidden, m1, s1, m2, s2, gate);
-            short[] expected = Enumerable.Range(0, n).Select(i => ActivationMath.SaturateToInt16(
-                ActivationMath.SaturateToInt16(FixedPoint.MultiplyByQuantizedMultiplier(fromInput[i], m1, s1))
-                + ActivationMath.SaturateToInt16(FixedPoint.MultiplyByQuantizedMultiplier(fromHidden[i], m2, s2)))).ToArray();
+            short[] expected = Enumerable.Range(0, n).Select(i => SaturatedSum(
+                FixedPoint.MultiplyByQuantizedMultiplier(fromInput[i], m1, s1), FixedPoint.MultiplyByQuantizedMultiplier(fromHidden[i], m2, s2))).ToArray();
             Assert.Equal(expected, gate);
 
             LstmKernels.Logistic(gate);
             Assert.Equal(expected.Select(v => ActivationMath.Logistic(v, 0, 0)), gate);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Units))]
+    public void Int16GateEqualsTflmsWideRequantization(int n)
+    {
+        // int64 products of every size (int64's extremes too, whose products wrap), and multipliers and shifts across
+        // TFLite's range: the 16-bit reduction's cap (0x7FFF0000 and above), zero, a negative one (value by value), and
+        // shifts that leave a rounding shift of 0 or below (C#'s shift counts are taken modulo 64, as in the scalar form).
+        var random = new Random(n * 7);
+        long[] Longs() => Enumerable.Range(0, n).Select(i => (i % 11) switch
+        {
+            3 => long.MinValue,
+            7 => long.MaxValue,
+            5 => random.NextInt64() >> random.Next(0, 64),
+            _ => random.NextInt64(-(1L << 40), 1L << 40) >> random.Next(0, 40),
+        }).ToArray();
+        long[] fromInput = Longs(), fromHidden = Longs();
+        foreach ((int m1, int s1, int m2, int s2) in new[]
+        {
+            (1518500250, -12, 1073741824, -8), (0x7FFF0000, 0, 0x7FFFFFFF, -31), (0, -3, 1090519040, 14), (1073741824, 15, 1342177280, 30),
+            (-1073741824, -10, 1073741824, -10), (1073741824, -40, 1073741824, 20),
+        })
+        {
+            var gate = new short[n];
+            LstmKernels.Gate(fromInput, fromHidden, m1, s1, m2, s2, gate);
+            short[] expected = Enumerable.Range(0, n).Select(i => SaturatedSum(
+                FixedPoint.MultiplyByQuantizedMultiplier(fromInput[i], m1, s1), FixedPoint.MultiplyByQuantizedMultiplier(fromHidden[i], m2, s2))).ToArray();
+            Assert.Equal(expected, gate);
         }
     }
 

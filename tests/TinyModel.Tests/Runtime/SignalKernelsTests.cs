@@ -7,7 +7,7 @@ namespace TinyModel.Tests.Runtime;
 
 /// <summary>
 /// SignalKernels, FilterBankKernels and RealFftInt16 against TFLM's signal library written value by value (signal/src/window.cc,
-/// energy.cc, fft_auto_scale.cc, max_abs.cc, filter_bank.cc, and KISS FFT's <c>kf_work</c>/<c>kiss_fftr</c> with
+/// energy.cc, fft_auto_scale.cc, max_abs.cc, filter_bank.cc, filter_bank_spectral_subtraction.cc, pcan_argc_fixed.cc, and KISS FFT's <c>kf_work</c>/<c>kiss_fftr</c> with
 /// <c>FIXED_POINT=16</c>), on random values and the extremes (-32768 above all). Lengths cover every vector width
 /// and the leftovers; the path taken depends on the machine, so CI also runs these under DOTNET_EnableAVX512=0,
 /// DOTNET_EnableAVX2=0 and DOTNET_EnableHWIntrinsic=0 (and ARM64 under qemu).
@@ -133,6 +133,69 @@ public class SignalKernelsTests
                 Assert.Equal(weighted, output[c - 1]);
             }
             (weighted, unweighted) = (unweighted, 0);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Lengths))]
+    public void SpectralSubtractionKeepsTflmsEstimateOverSeveralWindows(int channels)
+    {
+        // micro_speech's settings, then full-range coefficients whose two products overflow 2^64, and odd shift counts.
+        var random = new Random(channels);
+        foreach ((uint smoothing, uint complement, uint alternate, uint alternateComplement, uint minimum, int bits, int scale, bool clamping) in new[]
+        {
+            (655u, 15729u, 655u, 15729u, 1638u, 10, 14, false),
+            (1000u, 15384u, 3000u, 13384u, 1638u, 0, 14, true),
+            (uint.MaxValue, uint.MaxValue - 5, 0x9E3779B9u, 0x7F4A7C15u, uint.MaxValue, 31, 63, true),
+            (0x12345678u, 0xFEDCBA98u, 1u, 0u, 0x80000000u, 17, 33, false),
+        })
+        {
+            uint[] estimate = Enumerable.Range(0, channels).Select(_ => (uint)random.NextInt64(0, 1L << 32)).ToArray();
+            uint[] expectedEstimate = (uint[])estimate.Clone();
+            for (int window = 0; window < 4; window++)
+            {
+                uint[] input = Enumerable.Range(0, channels).Select(i => i % 5 == 2 ? uint.MaxValue : (uint)random.NextInt64(0, window == 0 ? 1L << 32 : 1L << 20)).ToArray();
+                uint[] output = new uint[channels];
+                SignalKernels.SpectralSubtraction(input, estimate, output, smoothing, complement, alternate, alternateComplement, minimum, bits, scale, clamping);
+                for (int i = 0; i < channels; i++)
+                {
+                    // filter_bank_spectral_subtraction.cc, value by value.
+                    ulong s = (i & 1) == 0 ? smoothing : alternate, c = (i & 1) == 0 ? complement : alternateComplement;
+                    uint signalScaledUp = input[i] << bits;
+                    expectedEstimate[i] = unchecked((uint)((signalScaledUp * s + expectedEstimate[i] * c) >> scale));
+                    uint estimateScaledUp = expectedEstimate[i];
+                    if (estimateScaledUp > signalScaledUp)
+                    {
+                        estimateScaledUp = signalScaledUp;
+                        if (clamping)
+                        {
+                            expectedEstimate[i] = estimateScaledUp;
+                        }
+                    }
+                    uint floor = unchecked((uint)(((ulong)input[i] * minimum) >> scale));
+                    uint subtracted = (signalScaledUp - estimateScaledUp) >> bits;
+                    Assert.Equal(subtracted > floor ? subtracted : floor, output[i]);
+                }
+                Assert.Equal(expectedEstimate, estimate);
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Lengths))]
+    public void PcanGainsShiftsAndShrinksEachChannel(int channels)
+    {
+        var random = new Random(channels);
+        short[] table = Samples(random, 4 * 32 - 6 + 3);
+        foreach (int snrShift in new[] { 0, 6, 32, 63 })
+        {
+            // Noise estimates of every magnitude (0 to 2 read the table directly); signals small enough to land below 2 too.
+            uint[] noise = Enumerable.Range(0, channels).Select(i => (uint)(random.NextInt64(0, 1L << 32) >> (i % 33))).ToArray();
+            uint[] input = Enumerable.Range(0, channels).Select(i => (uint)(random.NextInt64(0, 1L << 32) >> (i % 29))).ToArray();
+            uint[] output = new uint[channels];
+            SignalKernels.Pcan(input, noise, table, snrShift, output);
+            Assert.Equal(Enumerable.Range(0, channels).Select(i => SignalMath.PcanShrink(
+                unchecked((uint)(((ulong)input[i] * unchecked((uint)SignalMath.PcanGain(noise[i], table))) >> snrShift)))), output);
         }
     }
 

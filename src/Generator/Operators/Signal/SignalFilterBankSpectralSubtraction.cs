@@ -55,26 +55,15 @@ internal sealed class SignalFilterBankSpectralSubtraction : SignalDefinition<Sig
             $"(odd channels {c.AlternateSmoothing}/{c.AlternateOneMinusSmoothing}) over 2^{c.SpectralSubtractionBits}{(c.Clamping ? ", clamped to the signal" : "")}; the output is the signal minus the estimate,",
             $"at least {c.MinSignalRemaining}/2^{c.SpectralSubtractionBits} of the signal (FilterbankSpectralSubtraction). Output 1 is the estimate.");
         writer.OpenBlock(context.Signature(layer));
-        writer.OpenBlock($"for (int i = 0; i < {layer.Channels}; i++)");
-        writer.WriteLine($"bool even = (i & 1) == 0;");
-        writer.WriteLine($"ulong smoothing = even ? {c.Smoothing}UL : {c.AlternateSmoothing}UL, oneMinusSmoothing = even ? {c.OneMinusSmoothing}UL : {c.AlternateOneMinusSmoothing}UL;");
-        writer.WriteLine($"uint signalScaledUp = input[i] << {c.SmoothingBits};");
-        writer.WriteLine($"input1[i] = unchecked((uint)((signalScaledUp * smoothing + input1[i] * oneMinusSmoothing) >> {c.SpectralSubtractionBits}));");
-        writer.WriteLine("uint estimateScaledUp = input1[i];");
-        writer.OpenBlock("if (estimateScaledUp > signalScaledUp)");
-        writer.WriteLine("estimateScaledUp = signalScaledUp;");
-        if (c.Clamping)
-        {
-            writer.WriteLine("input1[i] = estimateScaledUp;");
-        }
-        writer.CloseBlock();
-        writer.WriteLine($"uint floor = unchecked((uint)(((ulong)input[i] * {c.MinSignalRemaining}UL) >> {c.SpectralSubtractionBits}));");
-        writer.WriteLine($"uint subtracted = (signalScaledUp - estimateScaledUp) >> {c.SmoothingBits};");
-        writer.WriteLine("output[i] = subtracted > floor ? subtracted : floor;");
-        writer.CloseBlock();
+        writer.WriteLine($"global::TinyModel.SignalKernels.SpectralSubtraction({Prefix("input", layer.Channels, context.Model.Value(layer.Inputs[0]))}, input1, {Prefix("output", layer.Channels, context.Model.Value(layer.Outputs[0]))},");
+        writer.WriteLine($"    {c.Smoothing}u, {c.OneMinusSmoothing}u, {c.AlternateSmoothing}u, {c.AlternateOneMinusSmoothing}u, {c.MinSignalRemaining}u, {c.SmoothingBits}, {c.SpectralSubtractionBits}, {(c.Clamping ? "true" : "false")});");
         writer.WriteLine("input1.CopyTo(output1);");
         writer.CloseBlock();
     }
+
+    /// <summary>A span's first <paramref name="channels"/> values, or the span itself when it holds no more.</summary>
+    private static string Prefix(string span, int channels, ValueSpec value) =>
+        value.ElementCount == channels ? span : $"{span}.Slice(0, {channels})";
 }
 
 /// <summary>The spectral subtraction parameters, as TFLM's <c>SpectralSubtractionConfig</c> holds them.</summary>

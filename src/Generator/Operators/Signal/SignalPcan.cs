@@ -52,13 +52,7 @@ internal sealed class SignalPcan : SignalDefinition<SignalPcanLayer>
         WriteSummary(writer, layer, context,
             $"{layer.Channels} channels: gain = WideDynamicFunction(noise estimate), snr = (x · gain) &gt;&gt; {layer.SnrShift} in uint64, output PcanShrink(snr).");
         writer.OpenBlock(context.Signature(layer));
-        writer.WriteLine($"{EmitContext.ReadOnlySpan}<short> gainLut = {context.Constant(layer.GainLut)};");
-        writer.OpenBlock($"for (int i = 0; i < {layer.Channels}; i++)");
-        writer.WriteLine("// The int16 gain widens to uint32 as C++ converts it.");
-        writer.WriteLine("uint gain = unchecked((uint)global::TinyModel.SignalMath.PcanGain(input1[i], gainLut));");
-        writer.WriteLine($"uint snr = unchecked((uint)(((ulong)input[i] * gain) >> {layer.SnrShift}));");
-        writer.WriteLine("output[i] = global::TinyModel.SignalMath.PcanShrink(snr);");
-        writer.CloseBlock();
+        writer.WriteLine($"global::TinyModel.SignalKernels.Pcan(input, input1, {context.Constant(layer.GainLut)}, {layer.SnrShift}, output);");
         writer.CloseBlock();
     }
 }
