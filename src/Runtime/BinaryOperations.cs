@@ -1,3 +1,4 @@
+using System;
 using System.ComponentModel;
 using System.Numerics;
 using System.Runtime.CompilerServices;
@@ -91,10 +92,7 @@ public static class BinaryOperations
         public static Vector512<T> Invoke(Vector512<T> x, Vector512<T> y) => x * y;
     }
 
-    /// <summary>
-    /// DIV on floats: <c>x / y</c>, correctly rounded in every form. (Integer division has no vector instruction;
-    /// int32 DIV stays a scalar loop in the generated code.)
-    /// </summary>
+    /// <summary>DIV on floats: <c>x / y</c>, correctly rounded in every form (int32 DIV: <see cref="Int32Divide"/>).</summary>
     public readonly struct Divide : IBinaryOperation<float>
     {
         /// <inheritdoc/>
@@ -108,6 +106,49 @@ public static class BinaryOperations
 
         /// <inheritdoc/>
         public static Vector512<float> Invoke(Vector512<float> x, Vector512<float> y) => x / y;
+    }
+
+    /// <summary>
+    /// DIV on int32: C++'s (and C#'s) <c>x / y</c>, truncated toward zero. x86 has no integer vector division, so the
+    /// vector forms divide in doubles (<see cref="Int32Division"/>, which says why that is exact). The two divisions
+    /// C++ leaves undefined and TFLM's x86 build traps on, by zero and <c>int.MinValue / −1</c>, throw in every form
+    /// as the scalar C# division does (<see cref="DivideByZeroException"/>, <see cref="OverflowException"/>), for the
+    /// first such lane.
+    /// </summary>
+    public readonly struct Int32Divide : IBinaryOperation<int>
+    {
+        /// <inheritdoc/>
+        public static int Invoke(int x, int y) => x / y;
+
+        /// <inheritdoc/>
+        public static Vector128<int> Invoke(Vector128<int> x, Vector128<int> y)
+        {
+            if ((Vector128.Equals(y, Vector128<int>.Zero) | (Vector128.Equals(x, Vector128.Create(int.MinValue)) & Vector128.Equals(y, Vector128<int>.AllBitsSet))) != Vector128<int>.Zero)
+            {
+                Int32Division.Trap(x, y);
+            }
+            return Int32Division.Divide(x, y);
+        }
+
+        /// <inheritdoc/>
+        public static Vector256<int> Invoke(Vector256<int> x, Vector256<int> y)
+        {
+            if ((Vector256.Equals(y, Vector256<int>.Zero) | (Vector256.Equals(x, Vector256.Create(int.MinValue)) & Vector256.Equals(y, Vector256<int>.AllBitsSet))) != Vector256<int>.Zero)
+            {
+                Int32Division.Trap(x, y);
+            }
+            return Int32Division.Divide(x, y);
+        }
+
+        /// <inheritdoc/>
+        public static Vector512<int> Invoke(Vector512<int> x, Vector512<int> y)
+        {
+            if ((Vector512.Equals(y, Vector512<int>.Zero) | (Vector512.Equals(x, Vector512.Create(int.MinValue)) & Vector512.Equals(y, Vector512<int>.AllBitsSet))) != Vector512<int>.Zero)
+            {
+                Int32Division.Trap(x, y);
+            }
+            return Int32Division.Divide(x, y);
+        }
     }
 
     /// <summary>

@@ -7,19 +7,19 @@ using System.Runtime.Intrinsics;
 namespace TinyModel;
 
 /// <summary>
-/// CAST between int8, int16, int32, uint32 and float32 as TFLM's <c>static_cast</c> on x86-64 computes it, sixteen
-/// elements at a time (AVX2, SSE2, ARM64's AdvSimd): integers keep their low bits, integers to float round to
-/// nearest, floats truncate toward zero with <see cref="int.MinValue"/> out of range or NaN (see
-/// <see cref="CastConversions"/>), every lane with the scalar conversion's bits.
+/// CAST between int8, int16, int32, uint32 and float32, and from bool to those, as TFLM's <c>static_cast</c> on x86-64
+/// computes it, sixteen elements at a time (AVX2, SSE2, ARM64's AdvSimd): integers keep their low bits, integers to
+/// float round to nearest, floats truncate toward zero with <see cref="int.MinValue"/> out of range or NaN (see
+/// <see cref="CastConversions"/>), bools become 0 or 1, every lane with the scalar conversion's bits.
 /// </summary>
-/// <remarks>uint32 to float32 and float32 to uint32 (conversions through 64 bits) and bool inputs keep the generated scalar loop.</remarks>
+/// <remarks>uint32 to float32 and float32 to uint32 (conversions through 64 bits) keep the generated scalar loop.</remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class CastKernels
 {
     /// <summary>The widest vectors the conversions take on this machine: 256 or 128 bits, else scalar.</summary>
     public static InstructionTier Tier => InstructionTiers.Portable256;
 
-    /// <summary><c>output[i] = static_cast&lt;TTo&gt;(input[i])</c>, for two different types of the ones above.</summary>
+    /// <summary><c>output[i] = static_cast&lt;TTo&gt;(input[i])</c>, for two different types of the ones above (a bool input: 0 or 1).</summary>
     /// <typeparam name="TFrom">The input's element type.</typeparam>
     /// <typeparam name="TTo">The output's element type.</typeparam>
     /// <param name="input">The input.</param>
@@ -33,7 +33,11 @@ public static class CastKernels
         {
             throw new NotSupportedException("CAST to the same type is a copy.");
         }
-        if (typeof(TFrom) == typeof(sbyte))
+        if (typeof(TFrom) == typeof(bool))
+        {
+            To<BoolSource, byte, TTo>(MemoryMarshal.Cast<TFrom, byte>(input), output);
+        }
+        else if (typeof(TFrom) == typeof(sbyte))
         {
             To<Int8Source, sbyte, TTo>(MemoryMarshal.Cast<TFrom, sbyte>(input), output);
         }

@@ -31,7 +31,7 @@ public interface IComparison
 
 /// <summary>
 /// The comparison layers' kernels (EQUAL, NOT_EQUAL, GREATER, GREATER_EQUAL, LESS, LESS_EQUAL on inputs compared
-/// as stored: float32, int32, int64, bool): one run of the bool output, each input a span as long as the output
+/// as stored: float32, int32, int64, bool, and int8 where TFLM's rescaling changes no outcome): one run of the bool output, each input a span as long as the output
 /// or one value repeated over it. 64, 32 or 16 outputs per step: the lane masks narrowed to bytes, 512, 256 then
 /// 128 bits (SSE on x64's baseline, AdvSimd on ARM64), then a scalar tail.
 /// </summary>

@@ -42,17 +42,7 @@ internal static class FixedPointLanes
         Vector256<int> zero = Vector256<int>.Zero;
         Vector256<uint> left = Avx2.Max(shift, zero).AsUInt32();
         Vector256<uint> right = Avx2.Max(zero - shift, zero).AsUInt32();
-        x = Avx2.ShiftLeftLogicalVariable(x, left);
-
-        // Rounding doubling high multiply: (x · m + 2^30) >> 31 per lane, even and odd lanes apart.
-        Vector256<long> round = Vector256.Create(1L << 30);
-        Vector256<long> even = Avx2.ShiftRightLogical(Avx2.Multiply(x, multiplier) + round, 31);
-        Vector256<long> odd = Avx2.Multiply(Avx2.ShiftRightLogical(x.AsInt64(), 32).AsInt32(), Avx2.ShiftRightLogical(multiplier.AsInt64(), 32).AsInt32()) + round;
-        odd = Avx2.ShiftLeftLogical(Avx2.ShiftRightLogical(odd, 31), 32);
-        Vector256<int> high = Avx2.Blend(even.AsInt32(), odd.AsInt32(), 0b1010_1010);
-        Vector256<int> minValue = Vector256.Create(int.MinValue);
-        Vector256<int> overflow = Avx2.CompareEqual(x, minValue) & Avx2.CompareEqual(multiplier, minValue);
-        high = Avx2.BlendVariable(high, Vector256.Create(int.MaxValue), overflow);
+        Vector256<int> high = SaturatingRoundingDoublingHighMul(Avx2.ShiftLeftLogicalVariable(x, left), multiplier);
 
         // Rounding divide by 2^right, ties away from zero.
         Vector256<int> mask = Avx2.ShiftLeftLogicalVariable(Vector256<int>.One, right) - Vector256<int>.One;
@@ -71,17 +61,7 @@ internal static class FixedPointLanes
         Vector512<int> zero = Vector512<int>.Zero;
         Vector512<uint> left = Avx512F.Max(shift, zero).AsUInt32();
         Vector512<uint> right = Avx512F.Max(zero - shift, zero).AsUInt32();
-        x = Avx512F.ShiftLeftLogicalVariable(x, left);
-
-        // Rounding doubling high multiply: (x · m + 2^30) >> 31 per lane, even and odd lanes apart.
-        Vector512<long> round = Vector512.Create(1L << 30);
-        Vector512<long> even = Avx512F.ShiftRightLogical(Avx512F.Multiply(x, multiplier) + round, 31);
-        Vector512<long> odd = Avx512F.Multiply(Avx512F.ShiftRightLogical(x.AsInt64(), 32).AsInt32(), Avx512F.ShiftRightLogical(multiplier.AsInt64(), 32).AsInt32()) + round;
-        odd = Avx512F.ShiftLeftLogical(Avx512F.ShiftRightLogical(odd, 31), 32);
-        Vector512<int> high = Vector512.ConditionalSelect(Vector512.Create(0xFFFFFFFF00000000UL).AsInt32(), odd.AsInt32(), even.AsInt32());
-        Vector512<int> minValue = Vector512.Create(int.MinValue);
-        Vector512<int> overflow = Vector512.Equals(x, minValue) & Vector512.Equals(multiplier, minValue);
-        high = Vector512.ConditionalSelect(overflow, Vector512.Create(int.MaxValue), high);
+        Vector512<int> high = SaturatingRoundingDoublingHighMul(Avx512F.ShiftLeftLogicalVariable(x, left), multiplier);
 
         // Rounding divide by 2^right, ties away from zero.
         Vector512<int> mask = Avx512F.ShiftLeftLogicalVariable(Vector512<int>.One, right) - Vector512<int>.One;
@@ -136,11 +116,42 @@ internal static class FixedPointLanes
     }
 
     /// <summary>
-    /// <see cref="FixedPoint.SaturatingRoundingDoublingHighMul"/> per lane: ARM64's <c>sqrdmulh</c>, or on x86
-    /// the 64-bit products of the even and odd lanes (<c>pmuldq</c>) rounded and recombined.
+    /// Eight lanes of <see cref="FixedPoint.SaturatingRoundingDoublingHighMul"/> (AVX2 only): <c>(a · b + 2^30) &gt;&gt; 31</c>,
+    /// the even and odd lanes' 64-bit products apart, and the one overflowing case saturated.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<int> SaturatingRoundingDoublingHighMul(Vector128<int> a, Vector128<int> b)
+    public static Vector256<int> SaturatingRoundingDoublingHighMul(Vector256<int> a, Vector256<int> b)
+    {
+        Vector256<long> round = Vector256.Create(1L << 30);
+        Vector256<long> even = Avx2.ShiftRightLogical(Avx2.Multiply(a, b) + round, 31);
+        Vector256<long> odd = Avx2.Multiply(Avx2.ShiftRightLogical(a.AsInt64(), 32).AsInt32(), Avx2.ShiftRightLogical(b.AsInt64(), 32).AsInt32()) + round;
+        odd = Avx2.ShiftLeftLogical(Avx2.ShiftRightLogical(odd, 31), 32);
+        Vector256<int> high = Avx2.Blend(even.AsInt32(), odd.AsInt32(), 0b1010_1010);
+        Vector256<int> minValue = Vector256.Create(int.MinValue);
+        Vector256<int> overflow = Avx2.CompareEqual(a, minValue) & Avx2.CompareEqual(b, minValue);
+        return Avx2.BlendVariable(high, Vector256.Create(int.MaxValue), overflow);
+    }
+
+    /// <summary>Sixteen lanes of <see cref="FixedPoint.SaturatingRoundingDoublingHighMul"/> (AVX-512F only): the eight-lane form's steps.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<int> SaturatingRoundingDoublingHighMul(Vector512<int> a, Vector512<int> b)
+    {
+        Vector512<long> round = Vector512.Create(1L << 30);
+        Vector512<long> even = Avx512F.ShiftRightLogical(Avx512F.Multiply(a, b) + round, 31);
+        Vector512<long> odd = Avx512F.Multiply(Avx512F.ShiftRightLogical(a.AsInt64(), 32).AsInt32(), Avx512F.ShiftRightLogical(b.AsInt64(), 32).AsInt32()) + round;
+        odd = Avx512F.ShiftLeftLogical(Avx512F.ShiftRightLogical(odd, 31), 32);
+        Vector512<int> high = Vector512.ConditionalSelect(Vector512.Create(0xFFFFFFFF00000000UL).AsInt32(), odd.AsInt32(), even.AsInt32());
+        Vector512<int> minValue = Vector512.Create(int.MinValue);
+        Vector512<int> overflow = Vector512.Equals(a, minValue) & Vector512.Equals(b, minValue);
+        return Vector512.ConditionalSelect(overflow, Vector512.Create(int.MaxValue), high);
+    }
+
+    /// <summary>
+    /// Four lanes of <see cref="FixedPoint.SaturatingRoundingDoublingHighMul"/> (requires <see cref="IsVector128Supported"/>):
+    /// ARM64's <c>sqrdmulh</c>, or on x86 the 64-bit products of the even and odd lanes (<c>pmuldq</c>) rounded and recombined.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<int> SaturatingRoundingDoublingHighMul(Vector128<int> a, Vector128<int> b)
     {
         if (AdvSimd.IsSupported)
         {

@@ -55,6 +55,30 @@ internal readonly struct UInt8Source : ILanes16Source<byte>
     public static int ToInt(byte value) => value;
 }
 
+/// <summary>
+/// Bools as C#'s <c>b ? 1 : 0</c> reads them (any nonzero stored byte is true): the bytes widened as unsigned, then
+/// the smaller of each and 1.
+/// </summary>
+internal readonly struct BoolSource : ILanes16Source<byte>
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector256<int>, Vector256<int>) Load16(ref byte source)
+    {
+        (Vector256<int> a, Vector256<int> b) = UInt8Source.Load16(ref source);
+        return (Vector256.Min(a, Vector256<int>.One), Vector256.Min(b, Vector256<int>.One));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector128<int>, Vector128<int>, Vector128<int>, Vector128<int>) Load16Narrow(ref byte source)
+    {
+        // One byte-wise minimum before widening: the bytes are unsigned, so each becomes 0 or 1.
+        (Vector128<ushort> low, Vector128<ushort> high) = Vector128.Widen(Vector128.Min(Vector128.LoadUnsafe(ref source), Vector128<byte>.One));
+        return (Vector128.WidenLower(low).AsInt32(), Vector128.WidenUpper(low).AsInt32(), Vector128.WidenLower(high).AsInt32(), Vector128.WidenUpper(high).AsInt32());
+    }
+
+    public static int ToInt(byte value) => value != 0 ? 1 : 0;
+}
+
 internal readonly struct Int16Source : ILanes16Source<short>
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

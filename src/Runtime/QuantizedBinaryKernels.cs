@@ -11,9 +11,9 @@ namespace TinyModel;
 
 /// <summary>
 /// The int8 and int16 element-wise binary layers whose rescaling is TFLM's <c>MultiplyByQuantizedMultiplier</c>
-/// (MUL, PRELU, SQUARED_DIFFERENCE), bit for bit: inputs widened to 32-bit lanes, the arithmetic of TFLM's
-/// reference kernel per lane (<see cref="FixedPointLanes"/>: its rounding doubling high multiply and rounding
-/// shift, exactly), plus the output offset, clamped and narrowed. Sixteen lanes with AVX-512F, eight with AVX2,
+/// (MUL, PRELU, SQUARED_DIFFERENCE, int16 ADD and SUB, int8 comparisons into bools), bit for bit: inputs widened to
+/// 32-bit lanes, the arithmetic of TFLM's reference kernel per lane (<see cref="FixedPointLanes"/>: its rounding
+/// doubling high multiply and rounding shift, exactly), plus the output offset, clamped and narrowed. Sixteen lanes with AVX-512F, eight with AVX2,
 /// four with SSE4.1 or ARM64's AdvSimd, then a scalar tail (<see cref="Tier"/>). Each input is a span as long as the output or one value repeated over
 /// it; the output may be the first input.
 /// </summary>
@@ -87,6 +87,49 @@ public static class QuantizedBinaryKernels
         CheckTypes<TX, TY>();
         Check(y.Length, output.Length, nameof(y));
         Run<TX, TY, TOperation, Repeated, Elements>(ref x, ref MemoryMarshal.GetReference(y), operation, output);
+    }
+
+    /// <summary>
+    /// <c>output[i] = TOperation(x[i], y[i]) != 0</c> for int8 inputs and a bool output: TFLM's rescaled int8 comparisons
+    /// (<see cref="ComparisonQuantization{TComparison}"/>), in the same lanes as <see cref="Apply{TX, TY, TOperation}(ReadOnlySpan{TX}, ReadOnlySpan{TY}, in TOperation, Span{TX})"/>.
+    /// </summary>
+    /// <typeparam name="TOperation">The layer's rescaling and relation, giving 1 or 0.</typeparam>
+    /// <param name="x">The first input, as long as the output.</param>
+    /// <param name="y">The second input, as long as the output.</param>
+    /// <param name="operation">The layer's offsets, multipliers and shifts.</param>
+    /// <param name="output">The result.</param>
+    public static void Compare<TOperation>(ReadOnlySpan<sbyte> x, ReadOnlySpan<sbyte> y, in TOperation operation, Span<bool> output)
+        where TOperation : struct, IQuantizedOperation
+    {
+        Check(x.Length, output.Length, nameof(x));
+        Check(y.Length, output.Length, nameof(y));
+        Run<sbyte, sbyte, TOperation, Elements, Elements>(ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetReference(y), operation, MemoryMarshal.Cast<bool, sbyte>(output));
+    }
+
+    /// <summary><c>output[i] = TOperation(x[i], y) != 0</c> (see <see cref="Compare{TOperation}(ReadOnlySpan{sbyte}, ReadOnlySpan{sbyte}, in TOperation, Span{bool})"/>).</summary>
+    /// <typeparam name="TOperation">The layer's rescaling and relation, giving 1 or 0.</typeparam>
+    /// <param name="x">The first input, as long as the output.</param>
+    /// <param name="y">The second input's one value.</param>
+    /// <param name="operation">The layer's offsets, multipliers and shifts.</param>
+    /// <param name="output">The result.</param>
+    public static void Compare<TOperation>(ReadOnlySpan<sbyte> x, sbyte y, in TOperation operation, Span<bool> output)
+        where TOperation : struct, IQuantizedOperation
+    {
+        Check(x.Length, output.Length, nameof(x));
+        Run<sbyte, sbyte, TOperation, Elements, Repeated>(ref MemoryMarshal.GetReference(x), ref y, operation, MemoryMarshal.Cast<bool, sbyte>(output));
+    }
+
+    /// <summary><c>output[i] = TOperation(x, y[i]) != 0</c> (see <see cref="Compare{TOperation}(ReadOnlySpan{sbyte}, ReadOnlySpan{sbyte}, in TOperation, Span{bool})"/>).</summary>
+    /// <typeparam name="TOperation">The layer's rescaling and relation, giving 1 or 0.</typeparam>
+    /// <param name="x">The first input's one value.</param>
+    /// <param name="y">The second input, as long as the output.</param>
+    /// <param name="operation">The layer's offsets, multipliers and shifts.</param>
+    /// <param name="output">The result.</param>
+    public static void Compare<TOperation>(sbyte x, ReadOnlySpan<sbyte> y, in TOperation operation, Span<bool> output)
+        where TOperation : struct, IQuantizedOperation
+    {
+        Check(y.Length, output.Length, nameof(y));
+        Run<sbyte, sbyte, TOperation, Repeated, Elements>(ref x, ref MemoryMarshal.GetReference(y), operation, MemoryMarshal.Cast<bool, sbyte>(output));
     }
 
     private static void CheckTypes<TX, TY>()
@@ -196,7 +239,7 @@ public static class QuantizedBinaryKernels
 
     /// <summary>Sixteen int8 or int16 elements from <paramref name="i"/>, sign-extended to 32-bit lanes (AVX-512F only).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<int> Widen16<T, TForm>(ref T source, int i)
+    internal static Vector512<int> Widen16<T, TForm>(ref T source, int i)
         where T : unmanaged
         where TForm : struct, IOperandForm
     {
@@ -213,7 +256,7 @@ public static class QuantizedBinaryKernels
 
     /// <summary>Stores sixteen clamped lanes as int8 or int16 (AVX-512F only; the clamp keeps them in range, so truncating is exact).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store16<T>(Vector512<int> v, ref T destination, int i)
+    internal static void Store16<T>(Vector512<int> v, ref T destination, int i)
         where T : unmanaged
     {
         ref byte target = ref Unsafe.As<T, byte>(ref Unsafe.Add(ref destination, i));

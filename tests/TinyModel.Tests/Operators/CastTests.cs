@@ -54,6 +54,18 @@ public class CastTests
         Assert.Equal(new short[] { 0, 1, 1, 0 }, Values<short>(Run(TfliteType.Bool, TfliteType.Int16, values, values.Length)));
     }
 
+    /// <summary>From 16 values the layer calls CastKernels (16 a step, then the tail): each output type, 0 or 1.</summary>
+    [Fact]
+    public void LongBoolLayersBecomeZeroOrOne()
+    {
+        byte[] values = Enumerable.Range(0, 41).Select(i => (byte)(i % 3 == 0 ? 1 : 0)).ToArray();
+        int[] expected = values.Select(v => (int)v).ToArray();
+        Assert.Equal(expected.Select(v => (float)v), Values<float>(Run(TfliteType.Bool, TfliteType.Float32, values, values.Length)));
+        Assert.Equal(expected, Values<int>(Run(TfliteType.Bool, TfliteType.Int32, values, values.Length)));
+        Assert.Equal(expected.Select(v => (sbyte)v), Values<sbyte>(Run(TfliteType.Bool, TfliteType.Int8, values, values.Length)));
+        Assert.Equal(expected.Select(v => (short)v), Values<short>(Run(TfliteType.Bool, TfliteType.Int16, values, values.Length)));
+    }
+
     [Fact]
     public void Int64InputIsRefusedAsInTflm() =>
         AssertUnsupported(UnaryCase.Model(Cast, TfliteType.Int64, null, TfliteType.Int32, null, new[] { 4 }), "CAST", "int64");

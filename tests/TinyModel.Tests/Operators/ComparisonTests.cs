@@ -61,6 +61,41 @@ public class ComparisonTests
             .AssertInteger((x, y) => TfliteReference.ComparisonOperand(x, q1.Scale, q1.ZeroPoint) <= TfliteReference.ComparisonOperand(y, q2.Scale, q2.ZeroPoint) ? 1 : 0);
     }
 
+    /// <summary>
+    /// Runs long enough for the vector kernels, in every form: two tensors, a tensor against a broadcast column, against a
+    /// single constant on either side, and two inputs of one scale (which compare their stored values once the generator
+    /// has checked that the rescaling changes no outcome). A scale of 0.001 merges neighbouring values, so a constant's
+    /// equality covers several stored values and keeps the rescaled kernel.
+    /// </summary>
+    [Theory]
+    [InlineData(0.05f, 10, 0.11f, -7)]
+    [InlineData(0.001f, 0, 0.0037f, 5)]
+    [InlineData(0.02f, -3, 0.02f, -3)]
+    [InlineData(0.001f, 4, 0.001f, 4)]
+    public void Int8LongRunsInEveryForm(float s1, int z1, float s2, int z2)
+    {
+        Quant q1 = new(s1, z1), q2 = new(s2, z2);
+        foreach ((int code, Func<long, long, bool> relation) in Relations)
+        {
+            Func<int, int, long> expected = (x, y) => relation(TfliteReference.ComparisonOperand(x, s1, z1), TfliteReference.ComparisonOperand(y, s2, z2)) ? 1 : 0;
+            new BinaryCase(code, TfliteType.Int8, new[] { 3, 40 }, new[] { 3, 40 }, new[] { 3, 40 }, q1, q2, OutputType: TfliteType.Bool).AssertInteger(expected);
+            new BinaryCase(code, TfliteType.Int8, new[] { 3, 40 }, new[] { 3, 1 }, new[] { 3, 40 }, q1, q2, OutputType: TfliteType.Bool).AssertInteger(expected);
+            foreach (int constant in new[] { -128, -20, 0, 3, 127 })
+            {
+                new BinaryCase(code, TfliteType.Int8, new[] { 2, 128 }, new[] { 1 }, new[] { 2, 128 }, q1, q2, Constant2: true, OutputType: TfliteType.Bool)
+                {
+                    Input1 = AllInt8,
+                    Input2 = new[] { constant },
+                }.AssertInteger(expected);
+                new BinaryCase(code, TfliteType.Int8, new[] { 1 }, new[] { 256 }, new[] { 256 }, q1, q2, Constant1: true, OutputType: TfliteType.Bool)
+                {
+                    Input1 = new[] { constant },
+                    Input2 = AllInt8,
+                }.AssertInteger(expected);
+            }
+        }
+    }
+
     /// <summary>IEEE comparisons, as C++ makes them: NaN is unequal to everything, itself included, and -0 equals +0.</summary>
     [Fact]
     public void Float32SpecialValues()

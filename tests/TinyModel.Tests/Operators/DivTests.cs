@@ -49,6 +49,33 @@ public class DivTests
         test.AssertInteger((x, y) => x / y);
     }
 
+    /// <summary>
+    /// A run long enough for the vector kernel (int32 divided in doubles): C++'s truncation toward zero at the int32
+    /// bounds and for negative quotients, by hand; then TFLM's undefined cases, which its x86 build traps on and the
+    /// layer throws for: a zero divisor and <c>int.MinValue / −1</c>.
+    /// </summary>
+    [Fact]
+    public void Int32LongRunTruncatesAndThrowsWhereTflmTraps()
+    {
+        int[] x = { 7, -7, 7, -7, int.MinValue, int.MaxValue, int.MinValue, -2147483647, 1, -1, 0, 1999999999 };
+        int[] y = { 2, 2, -2, -2, 1, -1, int.MaxValue, int.MinValue, int.MinValue, 3, -5, 1000000000 };
+        int[] expected = { 3, -3, -3, 3, int.MinValue, -int.MaxValue, -1, 0, 0, 0, 0, 1 };
+        int repeat = 4;
+        int[] inputs1 = Enumerable.Repeat(x, repeat).SelectMany(v => v).ToArray(), inputs2 = Enumerable.Repeat(y, repeat).SelectMany(v => v).ToArray();
+        var test = new BinaryCase(Div, TfliteType.Int32, new[] { inputs1.Length }, new[] { inputs1.Length }, new[] { inputs1.Length }, OptionsType: DivOptions)
+        {
+            Input1 = inputs1,
+            Input2 = inputs2,
+        };
+        ITinyModel model = ElementwiseTestModels.Compile(test.Model());
+        Assert.Equal(Enumerable.Repeat(expected, repeat).SelectMany(v => v), ElementwiseTestModels.Values<int>(ElementwiseTestModels.Run(model, ElementwiseTestModels.Bytes(inputs1), ElementwiseTestModels.Bytes(inputs2))));
+        inputs2[30] = 0;
+        Assert.Throws<DivideByZeroException>(() => ElementwiseTestModels.Run(model, ElementwiseTestModels.Bytes(inputs1), ElementwiseTestModels.Bytes(inputs2)));
+        inputs2[30] = -1;
+        inputs1[30] = int.MinValue;
+        Assert.Throws<OverflowException>(() => ElementwiseTestModels.Run(model, ElementwiseTestModels.Bytes(inputs1), ElementwiseTestModels.Bytes(inputs2)));
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(1)]

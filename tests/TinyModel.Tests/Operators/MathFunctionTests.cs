@@ -91,6 +91,15 @@ public class MathFunctionTests
         AssertEqual(expected, Values<short>(actual).Select(v => (int)v).ToArray());
     }
 
+    /// <summary>Below 8 values the unquantized layer keeps its loop (the kernel takes longer ones): -32768 stays -32768 in both.</summary>
+    [Fact]
+    public void Int16AbsShortLayer()
+    {
+        short[] values = { short.MinValue, -5, 0, 7, short.MaxValue };
+        byte[] actual = UnaryCase.Run(UnaryCase.Model(Abs, TfliteType.Int16, null, TfliteType.Int16, null, new[] { values.Length }), Bytes(values));
+        Assert.Equal(new short[] { short.MinValue, 5, 0, 7, short.MaxValue }, Values<short>(actual));
+    }
+
     [Theory]
     [InlineData(0.02f, -128, 0.05f, -100)]
     [InlineData(0.5f, -128, 0.001f, 0)]   // outputs saturate
@@ -110,6 +119,21 @@ public class MathFunctionTests
         byte[] actual = UnaryCase.Run(UnaryCase.Model(Rsqrt, TfliteType.Int16, new Quant(0.001f, 0), TfliteType.Int16, new Quant(0.002f, 0), new[] { inputs.Length }), Bytes(inputs));
         int[] expected = inputs.Select(q => RsqrtReference(q, 0.001f, 0.002f, 0, short.MinValue, short.MaxValue)).ToArray();
         AssertEqual(expected, Values<short>(actual).Select(v => (int)v).ToArray());
+    }
+
+    /// <summary>Every int16 value TFLM accepts (0 to 32767) through the vector kernel, and a 3-value layer, which keeps the loop.</summary>
+    [Theory]
+    [InlineData(0.001f, 0.0005f)]
+    [InlineData(0.5f, 0.00003f)]
+    [InlineData(1e-5f, 0.9f)]
+    public void Int16RsqrtEveryValue(float inputScale, float outputScale)
+    {
+        foreach (short[] inputs in new[] { Enumerable.Range(0, 32768).Select(i => (short)i).ToArray(), new short[] { 0, 5, 32767 } })
+        {
+            byte[] actual = UnaryCase.Run(UnaryCase.Model(Rsqrt, TfliteType.Int16, new Quant(inputScale, 0), TfliteType.Int16, new Quant(outputScale, 0), new[] { inputs.Length }), Bytes(inputs));
+            int[] expected = inputs.Select(q => RsqrtReference(q, inputScale, outputScale, 0, short.MinValue, short.MaxValue)).ToArray();
+            AssertEqual(expected, Values<short>(actual).Select(v => (int)v).ToArray());
+        }
     }
 
     [Fact]

@@ -35,7 +35,7 @@ internal sealed class BinaryKernel
     /// <summary>The C# types that literal inputs are cast to, where the kernel infers its element types from its arguments.</summary>
     private readonly (string Left, string Right)? _literalTypes;
 
-    /// <summary>The shortest run the kernel is called for.</summary>
+    /// <summary>The shortest run this kernel takes: <see cref="MinRun"/> unless a kernel's own measurement says more.</summary>
     private readonly int _minRun;
 
     private BinaryKernel(string method, string? clamp, bool takesRepeated, string? setup = null, (string, string)? literalTypes = null, int minRun = MinRun)
@@ -84,25 +84,28 @@ internal sealed class BinaryKernel
 
     /// <summary>
     /// <c>ComparisonKernels.Compare</c> with a relation such as <c>Greater</c>: inputs of <paramref name="type"/> compared
-    /// as stored (bool inputs as two spans only).
+    /// as stored (bool inputs as two spans only; int8 ones where the rescaling TFLM applies changes no outcome).
     /// </summary>
     public static BinaryKernel Compare(ElementType type, string relation) => type == ElementType.Bool
         ? new($"{Comparisons}.Compare<{Comparisons}.{relation}>", null, takesRepeated: false)
-        : new($"{Comparisons}.Compare<{type.CSharpName()}, {Comparisons}.{relation}>", null, takesRepeated: true);
+        : new($"{Comparisons}.Compare<{type.CSharpName()}, {Comparisons}.{relation}>", null, takesRepeated: true,
+            literalTypes: type == ElementType.Int8 ? ("sbyte", "sbyte") : null); // an int literal would make the kernel infer int
 
     /// <summary>
-    /// <c>TinyModel.QuantizedBinaryKernels.Apply</c> (int8 and int16 layers) with the layer's rescaling: a local
-    /// <c>quantization</c> of <paramref name="parametersType"/> (such as <c>MulQuantization</c>), built once per call of
-    /// the layer from <paramref name="arguments"/>; inputs of <paramref name="leftType"/> and <paramref name="rightType"/>.
+    /// <c>TinyModel.QuantizedBinaryKernels.Apply</c> (int8 and int16 layers; <c>Compare</c> for <paramref name="method"/>
+    /// "Compare": int8 comparisons into bools) with the layer's rescaling: a local <c>quantization</c> of
+    /// <paramref name="parametersType"/> (such as <c>MulQuantization</c>), built once per call of the layer from
+    /// <paramref name="arguments"/>; inputs of <paramref name="leftType"/> and <paramref name="rightType"/>.
     /// </summary>
     /// <remarks>
     /// Null (scalar loops) when a shift in <paramref name="shifts"/> is outside [−31, 30], the range the kernels compute
     /// exactly and accept: TFLite's <c>QuantizeMultiplier</c> gives larger ones only for absurd scales.
     /// </remarks>
-    public static BinaryKernel? Quantized(string parametersType, IEnumerable<int> arguments, IEnumerable<int> shifts, ElementType leftType, ElementType rightType) =>
-        shifts.Any(s => s < -31 || s > 30) ? null : new("global::TinyModel.QuantizedBinaryKernels.Apply", "quantization", takesRepeated: true,
+    public static BinaryKernel? Quantized(string parametersType, IEnumerable<int> arguments, IEnumerable<int> shifts, ElementType leftType, ElementType rightType,
+        string method = "Apply", int minRun = MinRun) =>
+        shifts.Any(s => s < -31 || s > 30) ? null : new($"global::TinyModel.QuantizedBinaryKernels.{method}", "quantization", takesRepeated: true,
             setup: $"global::TinyModel.{parametersType} quantization = new global::TinyModel.{parametersType}({string.Join(", ", arguments.Select(a => Literals.Int(a)))});",
-            literalTypes: (leftType.CSharpName(), rightType.CSharpName()));
+            literalTypes: (leftType.CSharpName(), rightType.CSharpName()), minRun: minRun);
 
     /// <summary>The kernel's call for one run.</summary>
     public string Call(string x, string y, string output) =>
@@ -110,8 +113,8 @@ internal sealed class BinaryKernel
 
     /// <summary>
     /// Whether the layer's runs can go to this kernel: an innermost dimension of at least <see cref="MinRun"/>
-    /// elements (<see cref="MinBoolRun"/> for bools) that one input reads with stride 1 and the other with stride 1 or 0
-    /// (or as a literal).
+    /// elements (<see cref="MinBoolRun"/> for bools, or the kernel's own minimum) that one input reads with stride 1 and
+    /// the other with stride 1 or 0 (or as a literal).
     /// </summary>
     public bool Fits(BinaryLayer layer)
     {

@@ -14,7 +14,8 @@ namespace TinyModel.Generator.Operators.ElementwiseBinary;
 /// (<c>Broadcast4DSlow…</c>). float32, int32 and int64 (and bool for EQUAL and NOT_EQUAL) are compared as
 /// stored. int8 inputs are rescaled first, each by its own scale, as TFLM's <c>ComparisonWithScaling</c> does:
 /// <c>((q − zero point) &lt;&lt; 8)</c> times the scale as a Q0.31 multiplier below one; two stored values that
-/// the rescaling rounds to the same int32 compare equal. TFLM's GREATER also runs int16, but with rescaling
+/// the rescaling rounds to the same int32 compare equal. Where trying every stored value shows that the rescaling
+/// changes no outcome, the layer compares the stored values instead (<see cref="StoredComparison"/>). TFLM's GREATER also runs int16, but with rescaling
 /// parameters it never sets (uninitialized memory), so TinyModel does not accept it.
 /// </summary>
 internal abstract class ComparisonDefinition : BinaryDefinition<ComparisonLayer>
@@ -24,6 +25,12 @@ internal abstract class ComparisonDefinition : BinaryDefinition<ComparisonLayer>
 
     /// <summary>TFLM's <c>kLeftShift</c> for rescaled comparisons.</summary>
     private const int LeftShift = 8;
+
+    /// <summary>
+    /// Rescaled int8 runs shorter than this keep the table loop: measured against it, the kernel (both rescalings in
+    /// int32 lanes) was 0.3× at 4 elements, 0.8× at 8, 1.2× at 16 and 1.7× from 64.
+    /// </summary>
+    private const int MinRescaledRun = 16;
 
     private readonly ComparisonKind _kind;
 
@@ -57,8 +64,11 @@ internal abstract class ComparisonDefinition : BinaryDefinition<ComparisonLayer>
                 return null;
             }
             rescaling = new ComparisonRescaling(LeftShift, first.Offset, first.Multiplier, first.Shift, second.Offset, second.Multiplier, second.Shift);
-            left = Rescaled(context, op, operands.Left, left, 1, first);
-            right = Rescaled(context, op, operands.Right, right, 2, second);
+            if (StoredComparison.Reduce(_kind, rescaling, left, right) is var (kind, storedLeft, storedRight))
+            {
+                return new ComparisonLayer(op.Index, Name, runTimeInputs.ToEquatableArray(), new[] { operands.Output.Id }.ToEquatableArray(),
+                    kind, type, operands.Plan.Dims.ToEquatableArray(), storedLeft, storedRight, null, ReducedFrom: rescaling);
+            }
         }
         return new ComparisonLayer(op.Index, Name, runTimeInputs.ToEquatableArray(), new[] { operands.Output.Id }.ToEquatableArray(),
             _kind, type, operands.Plan.Dims.ToEquatableArray(), left, right, rescaling);
@@ -84,28 +94,17 @@ internal abstract class ComparisonDefinition : BinaryDefinition<ComparisonLayer>
         return (-q.ZeroPoint, multiplier, shift);
     }
 
-    /// <summary>
-    /// A single constant becomes its rescaled value; any other int8 operand is read through a table of the
-    /// rescaled value of each of the 256 stored values.
-    /// </summary>
-    private static ElementwiseOperand Rescaled(LoweringContext context, TfliteOperator op, int tensorIndex, ElementwiseOperand operand,
-        int which, (int Offset, int Multiplier, int Shift) r)
-    {
-        if (operand.Literal is not null)
-        {
-            int value = ConstantData.As<sbyte>(context.ConstantBytes(tensorIndex))[0];
-            return operand with { Literal = Literals.Int(GemmlowpMath.ScaleInput(value, r.Offset, LeftShift, r.Multiplier, r.Shift)), Prescaled = true };
-        }
-        int[] table = Enumerable.Range(sbyte.MinValue, 256).Select(q => GemmlowpMath.ScaleInput(q, r.Offset, LeftShift, r.Multiplier, r.Shift)).ToArray();
-        string name = context.AddConstant($"Layer{op.Index}Input{which}Rescaled", ElementType.Int32, ConstantData.ToBytes(table),
-            $"input {which} rescaled for every int8 value (index: q + 128): ((q + {r.Offset}) << {LeftShift}) · {r.Multiplier} · 2^{r.Shift - 31}, as TFLM's comparisons compute it");
-        return operand with { RescaleTable = name };
-    }
-
     protected override string Formula(ComparisonLayer layer, string x, string y) => $"{x} {Symbol(layer.Kind)} {y}";
 
     protected override IEnumerable<string> Explain(ComparisonLayer layer)
     {
+        if (layer.ReducedFrom is ComparisonRescaling reduced)
+        {
+            yield return $"TFLM rescales int8 inputs before comparing (input 1 by {reduced.Input1Multiplier} · 2^{reduced.Input1Shift - 31} after offset {reduced.Input1Offset}, input 2 by";
+            yield return $"{reduced.Input2Multiplier} · 2^{reduced.Input2Shift - 31} after offset {reduced.Input2Offset}, both shifted left by {reduced.LeftShift}); checked on every stored value when the model";
+            yield return $"was compiled, that gives x {Symbol(layer.Kind)} y on the stored values{(layer.Left.Literal ?? layer.Right.Literal) switch { null => string.Empty, string t => $" (the constant's threshold: {t})" }}, which is compared instead.";
+            yield break;
+        }
         if (layer.Rescaling is not ComparisonRescaling r)
         {
             yield return $"<c>x {Operator(layer.Kind)} y</c> on the stored values, as TFLM compares {layer.Type.ModelName()}.";
@@ -113,32 +112,65 @@ internal abstract class ComparisonDefinition : BinaryDefinition<ComparisonLayer>
         }
         yield return $"TFLM's rescaled int8 comparison: each input is offset by minus its zero point ({r.Input1Offset}, {r.Input2Offset}), shifted left by {r.LeftShift}";
         yield return $"and scaled by its own scale (input 1 by {r.Input1Multiplier} · 2^{r.Input1Shift - 31}, input 2 by {r.Input2Multiplier} · 2^{r.Input2Shift - 31}); the int32 results are compared.";
-        yield return "Run-time inputs are rescaled by a lookup in a table of the 256 stored values, single constants at build time.";
+        yield return IsVectorized(layer)
+            ? "Both rescalings run in int32 lanes (QuantizedBinaryKernels.Compare), bit for bit TFLM's."
+            : "Run-time inputs are rescaled by a lookup in a table of the 256 stored values, single constants at build time.";
     }
 
+    /// <summary>
+    /// The scalar loops of an int8 layer read each run-time input's rescaled values from a table of the 256 stored
+    /// values, which only they need, so it is added here rather than in lowering.
+    /// </summary>
     protected override void DeclareLocals(SourceWriter writer, ComparisonLayer layer, EmitContext context)
     {
-        foreach ((ElementwiseOperand operand, string name) in new[] { (layer.Left, "x"), (layer.Right, "y") })
+        if (layer.Rescaling is not ComparisonRescaling r || IsVectorized(layer))
         {
-            if (operand.RescaleTable is not null)
+            return;
+        }
+        foreach ((ElementwiseOperand operand, string name, int which) in new[] { (layer.Left, "x", 1), (layer.Right, "y", 2) })
+        {
+            if (operand.Literal is not null)
             {
-                writer.WriteLine($"{EmitContext.ReadOnlySpan}<int> {name}Rescaled = {context.Constant(operand.RescaleTable)};");
+                continue;
             }
+            (int offset, int multiplier, int shift) = r.Input(which);
+            string constant = context.AddConstant($"Layer{layer.NodeIndex}Input{which}Rescaled", ElementType.Int32, ConstantData.ToBytes(StoredComparison.Table(r, which)),
+                $"input {which} rescaled for every int8 value (index: q + 128): ((q + {offset}) << {r.LeftShift}) · {multiplier} · 2^{shift - 31}, as TFLM's comparisons compute it");
+            writer.WriteLine($"{EmitContext.ReadOnlySpan}<int> {name}Rescaled = {context.Constant(constant)};");
         }
     }
 
-    /// <remarks>
-    /// Inputs compared as stored. int8 inputs are rescaled through a table of the 256 stored values first, a
-    /// gather per element that the 128-bit tiers do not have, so int8 comparisons stay scalar loops.
-    /// </remarks>
-    protected override BinaryKernel? Kernel(ComparisonLayer layer) =>
-        layer.Rescaling is null ? BinaryKernel.Compare(layer.Type, layer.Kind.ToString()) : null;
+    /// <summary>Whether the layer's runs go to a vector kernel (else scalar loops, <see cref="WriteElement"/>).</summary>
+    private bool IsVectorized(ComparisonLayer layer) => Kernel(layer) is { } kernel && kernel.Fits(layer);
 
-    protected override void WriteElement(SourceWriter writer, ComparisonLayer layer, string x, string y, string target)
+    /// <remarks>
+    /// Inputs compared as stored: <c>ComparisonKernels</c>. int8 inputs: <c>QuantizedBinaryKernels.Compare</c>, which
+    /// rescales both in int32 lanes (TFLM's fixed-point steps, <c>FixedPointLanes</c>) and compares them.
+    /// </remarks>
+    protected override BinaryKernel? Kernel(ComparisonLayer layer) => layer.Rescaling is { } r
+        ? BinaryKernel.Quantized($"ComparisonQuantization<global::TinyModel.ComparisonKernels.{layer.Kind}>",
+            new[] { r.LeftShift, r.Input1Offset, r.Input1Multiplier, r.Input1Shift, r.Input2Offset, r.Input2Multiplier, r.Input2Shift },
+            new[] { r.Input1Shift, r.Input2Shift }, ElementType.Int8, ElementType.Int8, "Compare", MinRescaledRun)
+        : BinaryKernel.Compare(layer.Type, layer.Kind.ToString());
+
+    /// <summary>
+    /// One element: int8 inputs rescaled first, run-time ones through their table (<see cref="DeclareLocals"/>), a
+    /// single constant at build time.
+    /// </summary>
+    protected override void WriteElement(SourceWriter writer, ComparisonLayer layer, string x, string y, string target) =>
+        writer.WriteLine($"{target} = {Rescaled(layer, layer.Left, x, "x", 1)} {Operator(layer.Kind)} {Rescaled(layer, layer.Right, y, "y", 2)};");
+
+    private static string Rescaled(ComparisonLayer layer, ElementwiseOperand operand, string value, string name, int which)
     {
-        string left = layer.Left.RescaleTable is not null ? $"xRescaled[{x} + 128]" : x;
-        string right = layer.Right.RescaleTable is not null ? $"yRescaled[{y} + 128]" : y;
-        writer.WriteLine($"{target} = {left} {Operator(layer.Kind)} {right};");
+        if (layer.Rescaling is not ComparisonRescaling r)
+        {
+            return value;
+        }
+        if (operand.Literal is null)
+        {
+            return $"{name}Rescaled[{value} + 128]";
+        }
+        return Literals.Int(StoredComparison.Table(r, which)[StoredComparison.Stored(operand.Literal) + 128]);
     }
 
     private static string Operator(ComparisonKind kind) => kind switch
@@ -238,12 +270,18 @@ internal sealed record ComparisonRescaling(
     int Input1Shift,
     int Input2Offset,
     int Input2Multiplier,
-    int Input2Shift);
+    int Input2Shift)
+{
+    /// <summary>Input 1's or input 2's offset, multiplier and shift.</summary>
+    public (int Offset, int Multiplier, int Shift) Input(int which) =>
+        which == 1 ? (Input1Offset, Input1Multiplier, Input1Shift) : (Input2Offset, Input2Multiplier, Input2Shift);
+}
 
 /// <summary>A comparison of two tensors with NumPy broadcasting, into a bool tensor.</summary>
 /// <param name="Kind">The relation tested.</param>
 /// <param name="Type">The inputs' element type (the output is bool).</param>
 /// <param name="Rescaling">int8 layers: TFLM's rescaling of each input; null for the types compared as stored.</param>
+/// <param name="ReducedFrom">An int8 layer that compares stored values instead (<see cref="StoredComparison"/>): the rescaling it stands for.</param>
 internal sealed record ComparisonLayer(
     int NodeIndex,
     string OperatorName,
@@ -254,5 +292,6 @@ internal sealed record ComparisonLayer(
     EquatableArray<int> Dims,
     ElementwiseOperand Left,
     ElementwiseOperand Right,
-    ComparisonRescaling? Rescaling)
+    ComparisonRescaling? Rescaling,
+    ComparisonRescaling? ReducedFrom = null)
     : BinaryLayer(NodeIndex, OperatorName, Inputs, Outputs, Type, Dims, Left, Right);

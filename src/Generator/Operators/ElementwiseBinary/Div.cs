@@ -126,12 +126,16 @@ internal sealed class Div : BinaryDefinition<DivLayer>
     }
 
     /// <remarks>
-    /// float32 only. int32 division has no vector instruction (and must throw on a zero divisor as the scalar
-    /// code does); int8 looks up each denominator's reciprocal and normalizes each numerator by its own headroom,
-    /// a gather and per-lane shifts that the 128-bit tiers do not have.
+    /// float32, and int32 (<c>Int32Divide</c>: divided in doubles, which is exact, and throwing where the scalar
+    /// division throws). int8 looks up each denominator's reciprocal and normalizes each numerator by its own
+    /// headroom, a gather and per-lane shifts that the 128-bit tiers do not have.
     /// </remarks>
-    protected override BinaryKernel? Kernel(DivLayer layer) =>
-        layer.Type == ElementType.Float32 ? BinaryKernel.Clamped(layer.Type, "Divide", layer.Activation) : null;
+    protected override BinaryKernel? Kernel(DivLayer layer) => layer.Type switch
+    {
+        ElementType.Float32 => BinaryKernel.Clamped(layer.Type, "Divide", layer.Activation),
+        ElementType.Int32 => BinaryKernel.Clamped(layer.Type, "Int32Divide", layer.Activation),
+        _ => null,
+    };
 
     /// <summary>
     /// TFLite's <c>GetReciprocal(d, 31, &amp;shift)</c> multiplier for every denominator an int8 DIV meets: d
