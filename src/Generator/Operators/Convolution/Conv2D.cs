@@ -115,7 +115,7 @@ internal sealed partial class Conv2D : OperatorDefinition<Conv2DLayer>
         byte[] bytes = layer.Filter.AsImmutableArray().AsSpan().ToArray();
         Func<int, int, int, int, sbyte> filter = (oc, ky, kx, ic) => unchecked((sbyte)bytes[((oc * g.FilterHeight + ky) * g.FilterWidth + kx) * g.InputChannels + ic]);
         bool winograd = paired && WinogradInt8Convolution.Applies(g, filter, layer.InputOffset);
-        bool floatKernel = layer.Type == ElementType.Float32 && layer.Groups == 1 && FloatConvolutionKernels.Supports(g, layer.Filter);
+        bool floatKernel = layer.Type == ElementType.Float32 && layer.Groups == 1 && FloatConvolutionKernels.SupportsConvolution(g, layer.Filter);
         string start = quantized && layer.Bias is not null ? "the bias" : "zero";
         writer.WriteLine(winograd
             ? $"/// {WinogradInt8Convolution.Describe(g, filter, layer.InputOffset)}"
