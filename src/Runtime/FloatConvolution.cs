@@ -17,10 +17,11 @@ namespace TinyModel;
 /// <b>Order.</b> TFLM sums each output value from 0 over filter rows, then columns, then input channels, one product
 /// at a time, then adds the bias and clamps. Here each vector lane is one output channel's accumulator, and it
 /// receives the same products in the same order, one multiply and one add each (never a fused multiply-add): the
-/// same bits, whatever the vector width. Where the window covers the padding, the generated layer passes an input
-/// staged with zeros there: a padded tap then adds <c>0 · w</c>, a zero, to a sum that is never −0 (it starts at +0
-/// in round-to-nearest), which leaves it unchanged, as TFLM's skipped tap does; the generator uses this kernel only
-/// for finite weights, where that holds.
+/// same bits, whatever the vector width. Where the window covers the padding, <see cref="ConvolveImage"/> skips the
+/// padded taps as TFLM does (it reads the input in place, each window cut to the taps inside it); otherwise the
+/// generated layer passes <see cref="ConvolveRow"/> an input staged with zeros there: a padded tap then adds
+/// <c>0 · w</c>, a zero, to a sum that is never −0 (it starts at +0 in round-to-nearest), which leaves it unchanged,
+/// as TFLM's skipped tap does; the generator stages only layers with finite weights, where that holds.
 /// </para>
 /// <para>
 /// <b>Weights</b> are packed per block of <see cref="BlockChannels"/> output channels (the last block padded with

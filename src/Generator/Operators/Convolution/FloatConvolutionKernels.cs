@@ -9,7 +9,8 @@ namespace TinyModel.Generator.Operators.Convolution;
 /// <summary>
 /// The .NET flavor's float32 CONV_2D (without groups) and DEPTHWISE_CONV_2D (depth multiplier 1) layers: each reads
 /// its input (or a copy staged with zeros in the padding, <see cref="FloatStagedInput"/>) output row by output row
-/// and calls <c>TinyModel.FloatConvolution.ConvolveRow</c> or <c>TinyModel.FloatDepthwiseConvolution.ConvolveRow</c>,
+/// and calls <c>TinyModel.FloatConvolution.ConvolveRow</c> or <c>TinyModel.FloatDepthwiseConvolution.ConvolveRow</c>
+/// (a CONV_2D whose windows reach the padding reads its input in place instead, <c>FloatConvolution.ConvolveImage</c>),
 /// which vectorize across output channels and keep TFLM's order of products per output value. This class lays out
 /// the weights the way those kernels read them and writes the layer's body.
 /// </summary>
