@@ -15,14 +15,18 @@ public static partial class FloatConvolution
         /// <summary>Output pixels per <see cref="Tile"/>.</summary>
         static abstract int Pixels { get; }
 
-        /// <summary>Computes <see cref="Pixels"/> output pixels, their windows <see cref="FloatConvolutionShape.PixelStride"/> apart.</summary>
-        static abstract void Tile(ref float x, in FloatConvolutionShape shape, ref float w, ref float bias, ref float y, int valid);
+        /// <summary>
+        /// Computes <see cref="Pixels"/> output pixels, their windows <see cref="FloatConvolutionShape.PixelStride"/> apart: the
+        /// first pixel's window without its first <paramref name="lead"/> values of each row (<paramref name="x"/> is its value
+        /// after them), the last pixel's without its last <paramref name="trail"/> (taps in the padding, skipped).
+        /// </summary>
+        static abstract void Tile(ref float x, in FloatConvolutionShape shape, ref float w, ref float bias, ref float y, int valid, int lead, int trail);
 
         /// <summary>Computes half a tile's pixels (at least one): the end of a row too short for a whole tile.</summary>
-        static abstract void Half(ref float x, in FloatConvolutionShape shape, ref float w, ref float bias, ref float y, int valid);
+        static abstract void Half(ref float x, in FloatConvolutionShape shape, ref float w, ref float bias, ref float y, int valid, int lead, int trail);
 
         /// <summary>Computes one output pixel.</summary>
-        static abstract void Single(ref float x, in FloatConvolutionShape shape, ref float w, ref float bias, ref float y, int valid);
+        static abstract void Single(ref float x, in FloatConvolutionShape shape, ref float w, ref float bias, ref float y, int valid, int lead, int trail);
     }
 
     /// <summary>512-bit vectors: a block is one vector, eight pixels share each weight load.</summary>
@@ -30,14 +34,14 @@ public static partial class FloatConvolution
     {
         public static int Pixels => 8;
 
-        public static void Tile(ref float x, in FloatConvolutionShape shape, ref float w, ref float bias, ref float y, int valid) =>
-            EightPixels<FloatLanes512, Vector512<float>>(ref x, shape, ref w, ref bias, ref y, valid);
+        public static void Tile(ref float x, in FloatConvolutionShape shape, ref float w, ref float bias, ref float y, int valid, int lead, int trail) =>
+            EightPixels<FloatLanes512, Vector512<float>>(ref x, shape, ref w, ref bias, ref y, valid, lead, trail);
 
-        public static void Half(ref float x, in FloatConvolutionShape shape, ref float w, ref float bias, ref float y, int valid) =>
-            FourPixels<FloatLanes512, Vector512<float>>(ref x, shape, ref w, ref bias, ref y, valid);
+        public static void Half(ref float x, in FloatConvolutionShape shape, ref float w, ref float bias, ref float y, int valid, int lead, int trail) =>
+            FourPixels<FloatLanes512, Vector512<float>>(ref x, shape, ref w, ref bias, ref y, valid, lead, trail);
 
-        public static void Single(ref float x, in FloatConvolutionShape shape, ref float w, ref float bias, ref float y, int valid) =>
-            OnePixel<FloatLanes512, Vector512<float>>(ref x, shape, ref w, ref bias, ref y, valid);
+        public static void Single(ref float x, in FloatConvolutionShape shape, ref float w, ref float bias, ref float y, int valid, int lead, int trail) =>
+            OnePixel<FloatLanes512, Vector512<float>>(ref x, shape, ref w, ref bias, ref y, valid, lead, trail);
     }
 
     /// <summary>256-bit vectors for a block of at most 8 channels: its low half, eight pixels share each weight load.</summary>
@@ -45,14 +49,14 @@ public static partial class FloatConvolution
     {
         public static int Pixels => 8;
 
-        public static void Tile(ref float x, in FloatConvolutionShape shape, ref float w, ref float bias, ref float y, int valid) =>
-            EightPixels<FloatLanes256, Vector256<float>>(ref x, shape, ref w, ref bias, ref y, valid);
+        public static void Tile(ref float x, in FloatConvolutionShape shape, ref float w, ref float bias, ref float y, int valid, int lead, int trail) =>
+            EightPixels<FloatLanes256, Vector256<float>>(ref x, shape, ref w, ref bias, ref y, valid, lead, trail);
 
-        public static void Half(ref float x, in FloatConvolutionShape shape, ref float w, ref float bias, ref float y, int valid) =>
-            FourPixels<FloatLanes256, Vector256<float>>(ref x, shape, ref w, ref bias, ref y, valid);
+        public static void Half(ref float x, in FloatConvolutionShape shape, ref float w, ref float bias, ref float y, int valid, int lead, int trail) =>
+            FourPixels<FloatLanes256, Vector256<float>>(ref x, shape, ref w, ref bias, ref y, valid, lead, trail);
 
-        public static void Single(ref float x, in FloatConvolutionShape shape, ref float w, ref float bias, ref float y, int valid) =>
-            OnePixel<FloatLanes256, Vector256<float>>(ref x, shape, ref w, ref bias, ref y, valid);
+        public static void Single(ref float x, in FloatConvolutionShape shape, ref float w, ref float bias, ref float y, int valid, int lead, int trail) =>
+            OnePixel<FloatLanes256, Vector256<float>>(ref x, shape, ref w, ref bias, ref y, valid, lead, trail);
     }
 
     /// <summary>256-bit vectors (16 registers with AVX2): a block is two vectors, four pixels share each weight load.</summary>
@@ -60,16 +64,90 @@ public static partial class FloatConvolution
     {
         public static int Pixels => 4;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Tile(ref float x, in FloatConvolutionShape shape, ref float w, ref float bias, ref float y, int valid, int lead, int trail)
+        {
+            if ((lead | trail) != 0)
+            {
+                EdgeTile(ref x, shape, ref w, ref bias, ref y, valid, lead, trail);
+            }
+            else
+            {
+                WholeTile(ref x, shape, ref w, ref bias, ref y, valid);
+            }
+        }
+
+        /// <summary>
+        /// A tile at an edge of the image, as <see cref="WholeTile"/> but the first pixel's first <paramref name="lead"/> values
+        /// of each row and the last pixel's last <paramref name="trail"/> skipped (kept apart: the cuts would take its registers).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+        private static void EdgeTile(ref float x, in FloatConvolutionShape shape, ref float w, ref float bias, ref float y, int valid, int lead, int trail)
+        {
+            Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default, b0 = default, b1 = default, b2 = default, b3 = default;
+            nint step = shape.PixelStride, rowStride = shape.RowStride;
+            int rows = shape.Rows, run = shape.Run, body = run - trail;
+            nint weightRow = (nint)shape.PackedRowValues * BlockChannels;
+            ref float rowW = ref w;
+            ref float row = ref x;
+            for (int r = 0; r < rows; r++, row = ref Unsafe.Add(ref row, rowStride), rowW = ref Unsafe.Add(ref rowW, weightRow))
+            {
+                // One run per row (the kernel cuts only undilated windows); p0 is the first pixel's value at k, pixel i's is i steps on.
+                ref float wp = ref rowW;
+                int k = 0;
+                for (ref float q1 = ref Unsafe.Add(ref row, step - lead); k < lead; k++, q1 = ref Unsafe.Add(ref q1, 1), wp = ref Unsafe.Add(ref wp, BlockChannels))
+                {
+                    Vector256<float> low = Vector256.LoadUnsafe(ref wp), high = Vector256.LoadUnsafe(ref wp, 8);
+                    Vector256<float> x1 = Vector256.Create(q1), x2 = Vector256.Create(Unsafe.Add(ref q1, step)), x3 = Vector256.Create(Unsafe.Add(ref q1, 2 * step));
+                    Vector256<float> m1 = x1 * low, n1 = x1 * high, m2 = x2 * low, n2 = x2 * high, m3 = x3 * low, n3 = x3 * high;
+                    a1 += m1;
+                    b1 += n1;
+                    a2 += m2;
+                    b2 += n2;
+                    a3 += m3;
+                    b3 += n3;
+                }
+                ref float p0 = ref row;
+                for (; k < run; k++, p0 = ref Unsafe.Add(ref p0, 1), wp = ref Unsafe.Add(ref wp, BlockChannels))
+                {
+                    Vector256<float> low = Vector256.LoadUnsafe(ref wp), high = Vector256.LoadUnsafe(ref wp, 8);
+                    Vector256<float> x0 = Vector256.Create(p0), x1 = Vector256.Create(Unsafe.Add(ref p0, step)), x2 = Vector256.Create(Unsafe.Add(ref p0, 2 * step));
+                    Vector256<float> m0 = x0 * low, n0 = x0 * high, m1 = x1 * low, n1 = x1 * high, m2 = x2 * low, n2 = x2 * high;
+                    a0 += m0;
+                    b0 += n0;
+                    a1 += m1;
+                    b1 += n1;
+                    a2 += m2;
+                    b2 += n2;
+                    if (k < body)
+                    {
+                        Vector256<float> x3 = Vector256.Create(Unsafe.Add(ref p0, 3 * step));
+                        Vector256<float> m3 = x3 * low, n3 = x3 * high;
+                        a3 += m3;
+                        b3 += n3;
+                    }
+                }
+            }
+            nint channels = shape.OutputPixelStride;
+            StorePair(a0, b0, shape, ref bias, ref y, valid);
+            StorePair(a1, b1, shape, ref bias, ref Unsafe.Add(ref y, channels), valid);
+            StorePair(a2, b2, shape, ref bias, ref Unsafe.Add(ref y, 2 * channels), valid);
+            StorePair(a3, b3, shape, ref bias, ref Unsafe.Add(ref y, 3 * channels), valid);
+        }
+
+        /// <summary>Four whole windows × the block's two vectors.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static void Tile(ref float x, in FloatConvolutionShape shape, ref float w, ref float bias, ref float y, int valid)
+        private static void WholeTile(ref float x, in FloatConvolutionShape shape, ref float w, ref float bias, ref float y, int valid)
         {
             Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default, b0 = default, b1 = default, b2 = default, b3 = default;
             nint step = shape.PixelStride, rowStride = shape.RowStride, segmentStride = shape.SegmentStride;
             int rows = shape.Rows, segments = shape.Segments, run = shape.Run;
-            ref float wp = ref w;
+            nint weightRow = (nint)shape.PackedRowValues * BlockChannels;
+            ref float rowW = ref w;
             ref float row = ref x;
-            for (int r = 0; r < rows; r++, row = ref Unsafe.Add(ref row, rowStride))
+            for (int r = 0; r < rows; r++, row = ref Unsafe.Add(ref row, rowStride), rowW = ref Unsafe.Add(ref rowW, weightRow))
             {
+                ref float wp = ref rowW;
                 ref float segment = ref row;
                 for (int s = 0; s < segments; s++, segment = ref Unsafe.Add(ref segment, segmentStride))
                 {
@@ -92,21 +170,21 @@ public static partial class FloatConvolution
                     }
                 }
             }
-            nint channels = shape.OutputChannels;
+            nint channels = shape.OutputPixelStride;
             StorePair(a0, b0, shape, ref bias, ref y, valid);
             StorePair(a1, b1, shape, ref bias, ref Unsafe.Add(ref y, channels), valid);
             StorePair(a2, b2, shape, ref bias, ref Unsafe.Add(ref y, 2 * channels), valid);
             StorePair(a3, b3, shape, ref bias, ref Unsafe.Add(ref y, 3 * channels), valid);
         }
 
-        public static void Half(ref float x, in FloatConvolutionShape shape, ref float w, ref float bias, ref float y, int valid)
+        public static void Half(ref float x, in FloatConvolutionShape shape, ref float w, ref float bias, ref float y, int valid, int lead, int trail)
         {
-            OnePixel<FloatLanes256, Vector256<float>>(ref x, shape, ref w, ref bias, ref y, valid);
-            OnePixel<FloatLanes256, Vector256<float>>(ref Unsafe.Add(ref x, (nint)shape.PixelStride), shape, ref w, ref bias, ref Unsafe.Add(ref y, (nint)shape.OutputChannels), valid);
+            OnePixel<FloatLanes256, Vector256<float>>(ref x, shape, ref w, ref bias, ref y, valid, lead, 0);
+            OnePixel<FloatLanes256, Vector256<float>>(ref Unsafe.Add(ref x, (nint)shape.PixelStride - lead), shape, ref w, ref bias, ref Unsafe.Add(ref y, (nint)shape.OutputPixelStride), valid, 0, trail);
         }
 
-        public static void Single(ref float x, in FloatConvolutionShape shape, ref float w, ref float bias, ref float y, int valid) =>
-            OnePixel<FloatLanes256, Vector256<float>>(ref x, shape, ref w, ref bias, ref y, valid);
+        public static void Single(ref float x, in FloatConvolutionShape shape, ref float w, ref float bias, ref float y, int valid, int lead, int trail) =>
+            OnePixel<FloatLanes256, Vector256<float>>(ref x, shape, ref w, ref bias, ref y, valid, lead, trail);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static void StorePair(Vector256<float> low, Vector256<float> high, in FloatConvolutionShape shape, ref float bias, ref float y, int valid)
@@ -124,16 +202,40 @@ public static partial class FloatConvolution
     {
         public static int Pixels => 2;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Tile(ref float x, in FloatConvolutionShape shape, ref float w, ref float bias, ref float y, int valid, int lead, int trail)
+        {
+            if ((lead | trail) != 0)
+            {
+                EdgeTile(ref x, shape, ref w, ref bias, ref y, valid, lead, trail);
+            }
+            else
+            {
+                WholeTile(ref x, shape, ref w, ref bias, ref y, valid);
+            }
+        }
+
+        /// <summary>A tile at an edge of the image: each pixel alone, its window cut (kept out of <see cref="WholeTile"/>, whose registers it would take).</summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void EdgeTile(ref float x, in FloatConvolutionShape shape, ref float w, ref float bias, ref float y, int valid, int lead, int trail)
+        {
+            OnePixel<FloatLanes128, Vector128<float>>(ref x, shape, ref w, ref bias, ref y, valid, lead, 0);
+            OnePixel<FloatLanes128, Vector128<float>>(ref Unsafe.Add(ref x, (nint)shape.PixelStride - lead), shape, ref w, ref bias, ref Unsafe.Add(ref y, (nint)shape.OutputPixelStride), valid, 0, trail);
+        }
+
+        /// <summary>Two whole windows × the block's four vectors.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static void Tile(ref float x, in FloatConvolutionShape shape, ref float w, ref float bias, ref float y, int valid)
+        private static void WholeTile(ref float x, in FloatConvolutionShape shape, ref float w, ref float bias, ref float y, int valid)
         {
             Vector128<float> a0 = default, a1 = default, a2 = default, a3 = default, b0 = default, b1 = default, b2 = default, b3 = default;
             nint step = shape.PixelStride, rowStride = shape.RowStride, segmentStride = shape.SegmentStride;
             int rows = shape.Rows, segments = shape.Segments, run = shape.Run;
-            ref float wp = ref w;
+            nint weightRow = (nint)shape.PackedRowValues * BlockChannels;
+            ref float rowW = ref w;
             ref float row = ref x;
-            for (int r = 0; r < rows; r++, row = ref Unsafe.Add(ref row, rowStride))
+            for (int r = 0; r < rows; r++, row = ref Unsafe.Add(ref row, rowStride), rowW = ref Unsafe.Add(ref rowW, weightRow))
             {
+                ref float wp = ref rowW;
                 ref float segment = ref row;
                 for (int s = 0; s < segments; s++, segment = ref Unsafe.Add(ref segment, segmentStride))
                 {
@@ -157,14 +259,14 @@ public static partial class FloatConvolution
                 }
             }
             StoreBlock(a0, a1, a2, a3, shape, ref bias, ref y, valid);
-            StoreBlock(b0, b1, b2, b3, shape, ref bias, ref Unsafe.Add(ref y, (nint)shape.OutputChannels), valid);
+            StoreBlock(b0, b1, b2, b3, shape, ref bias, ref Unsafe.Add(ref y, (nint)shape.OutputPixelStride), valid);
         }
 
-        public static void Half(ref float x, in FloatConvolutionShape shape, ref float w, ref float bias, ref float y, int valid) =>
-            OnePixel<FloatLanes128, Vector128<float>>(ref x, shape, ref w, ref bias, ref y, valid);
+        public static void Half(ref float x, in FloatConvolutionShape shape, ref float w, ref float bias, ref float y, int valid, int lead, int trail) =>
+            OnePixel<FloatLanes128, Vector128<float>>(ref x, shape, ref w, ref bias, ref y, valid, lead, trail);
 
-        public static void Single(ref float x, in FloatConvolutionShape shape, ref float w, ref float bias, ref float y, int valid) =>
-            OnePixel<FloatLanes128, Vector128<float>>(ref x, shape, ref w, ref bias, ref y, valid);
+        public static void Single(ref float x, in FloatConvolutionShape shape, ref float w, ref float bias, ref float y, int valid, int lead, int trail) =>
+            OnePixel<FloatLanes128, Vector128<float>>(ref x, shape, ref w, ref bias, ref y, valid, lead, trail);
 
         /// <summary>Finishes and stores one pixel's block, four lanes at a time, up to <paramref name="valid"/> channels.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -193,22 +295,24 @@ public static partial class FloatConvolution
     {
         public static int Pixels => 1;
 
-        public static void Tile(ref float x, in FloatConvolutionShape shape, ref float w, ref float bias, ref float y, int valid) =>
-            Single(ref x, shape, ref w, ref bias, ref y, valid);
+        public static void Tile(ref float x, in FloatConvolutionShape shape, ref float w, ref float bias, ref float y, int valid, int lead, int trail) =>
+            Single(ref x, shape, ref w, ref bias, ref y, valid, lead, trail);
 
-        public static void Half(ref float x, in FloatConvolutionShape shape, ref float w, ref float bias, ref float y, int valid) =>
-            Single(ref x, shape, ref w, ref bias, ref y, valid);
+        public static void Half(ref float x, in FloatConvolutionShape shape, ref float w, ref float bias, ref float y, int valid, int lead, int trail) =>
+            Single(ref x, shape, ref w, ref bias, ref y, valid, lead, trail);
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static void Single(ref float x, in FloatConvolutionShape shape, ref float w, ref float bias, ref float y, int valid)
+        public static void Single(ref float x, in FloatConvolutionShape shape, ref float w, ref float bias, ref float y, int valid, int lead, int trail)
         {
             BlockSums sums = default;
             nint rowStride = shape.RowStride, segmentStride = shape.SegmentStride;
-            int rows = shape.Rows, segments = shape.Segments, run = shape.Run;
-            ref float wp = ref w;
+            int rows = shape.Rows, segments = shape.Segments, run = shape.Run - lead - trail;
+            nint weightRow = (nint)shape.PackedRowValues * BlockChannels;
+            ref float rowW = ref w;
             ref float row = ref x;
-            for (int r = 0; r < rows; r++, row = ref Unsafe.Add(ref row, rowStride))
+            for (int r = 0; r < rows; r++, row = ref Unsafe.Add(ref row, rowStride), rowW = ref Unsafe.Add(ref rowW, weightRow))
             {
+                ref float wp = ref Unsafe.Add(ref rowW, (nint)lead * BlockChannels);
                 ref float segment = ref row;
                 for (int s = 0; s < segments; s++, segment = ref Unsafe.Add(ref segment, segmentStride))
                 {
@@ -237,25 +341,57 @@ public static partial class FloatConvolution
         private float _first;
     }
 
-    /// <summary>Eight pixels × one vector of a block's channels (the block's first, or only, vector).</summary>
+    /// <summary>
+    /// Eight pixels × one vector of a block's channels (the block's first, or only, vector). The first pixel's first
+    /// <paramref name="lead"/> values of each row and the last pixel's last <paramref name="trail"/> are padding, skipped:
+    /// <paramref name="x"/> is the first pixel's value after its lead, and the other pixels' windows start <c>step - lead</c>
+    /// further on.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void EightPixels<TLanes, TVector>(ref float x, in FloatConvolutionShape shape, ref float w, ref float bias, ref float y, int valid)
+    private static void EightPixels<TLanes, TVector>(ref float x, in FloatConvolutionShape shape, ref float w, ref float bias, ref float y, int valid, int lead, int trail)
         where TLanes : struct, IFloatLanes<TVector>
         where TVector : struct
     {
         TVector a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
         nint step = shape.PixelStride, rowStride = shape.RowStride, segmentStride = shape.SegmentStride;
-        int rows = shape.Rows, segments = shape.Segments, run = shape.Run;
-        ref float wp = ref w;
+        int rows = shape.Rows, segments = shape.Segments, run = shape.Run, body = run - trail;
+        nint weightRow = (nint)shape.PackedRowValues * BlockChannels;
+        ref float rowW = ref w;
         ref float row = ref x;
-        for (int r = 0; r < rows; r++, row = ref Unsafe.Add(ref row, rowStride))
+        for (int r = 0; r < rows; r++, row = ref Unsafe.Add(ref row, rowStride), rowW = ref Unsafe.Add(ref rowW, weightRow))
         {
+            ref float wp = ref rowW;
             ref float segment = ref row;
             for (int s = 0; s < segments; s++, segment = ref Unsafe.Add(ref segment, segmentStride))
             {
+                int k = 0;
+                if (lead > 0)
+                {
+                    // The first pixel's taps in the padding: pixels 1 to 7 alone.
+                    ref float q1 = ref Unsafe.Add(ref segment, step - lead);
+                    ref float q4 = ref Unsafe.Add(ref q1, 3 * step);
+                    for (; k < lead; k++, q1 = ref Unsafe.Add(ref q1, 1), q4 = ref Unsafe.Add(ref q4, 1), wp = ref Unsafe.Add(ref wp, BlockChannels))
+                    {
+                        TVector wv = TLanes.Load(ref wp);
+                        TVector m1 = TLanes.Multiply(TLanes.Broadcast(q1), wv);
+                        TVector m2 = TLanes.Multiply(TLanes.Broadcast(Unsafe.Add(ref q1, step)), wv);
+                        TVector m3 = TLanes.Multiply(TLanes.Broadcast(Unsafe.Add(ref q1, 2 * step)), wv);
+                        a1 = TLanes.Add(a1, m1);
+                        a2 = TLanes.Add(a2, m2);
+                        a3 = TLanes.Add(a3, m3);
+                        TVector m4 = TLanes.Multiply(TLanes.Broadcast(q4), wv);
+                        TVector m5 = TLanes.Multiply(TLanes.Broadcast(Unsafe.Add(ref q4, step)), wv);
+                        TVector m6 = TLanes.Multiply(TLanes.Broadcast(Unsafe.Add(ref q4, 2 * step)), wv);
+                        TVector m7 = TLanes.Multiply(TLanes.Broadcast(Unsafe.Add(ref q4, 3 * step)), wv);
+                        a4 = TLanes.Add(a4, m4);
+                        a5 = TLanes.Add(a5, m5);
+                        a6 = TLanes.Add(a6, m6);
+                        a7 = TLanes.Add(a7, m7);
+                    }
+                }
                 ref float p0 = ref segment;
                 ref float p4 = ref Unsafe.Add(ref segment, 4 * step);
-                for (int k = 0; k < run; k++, p0 = ref Unsafe.Add(ref p0, 1), p4 = ref Unsafe.Add(ref p4, 1), wp = ref Unsafe.Add(ref wp, BlockChannels))
+                for (; k < body; k++, p0 = ref Unsafe.Add(ref p0, 1), p4 = ref Unsafe.Add(ref p4, 1), wp = ref Unsafe.Add(ref wp, BlockChannels))
                 {
                     TVector wv = TLanes.Load(ref wp);
                     TVector m0 = TLanes.Multiply(TLanes.Broadcast(p0), wv);
@@ -275,10 +411,29 @@ public static partial class FloatConvolution
                     a6 = TLanes.Add(a6, m6);
                     a7 = TLanes.Add(a7, m7);
                 }
+                // The last pixel's taps in the padding: pixels 0 to 6 alone.
+                for (; k < run; k++, p0 = ref Unsafe.Add(ref p0, 1), p4 = ref Unsafe.Add(ref p4, 1), wp = ref Unsafe.Add(ref wp, BlockChannels))
+                {
+                    TVector wv = TLanes.Load(ref wp);
+                    TVector m0 = TLanes.Multiply(TLanes.Broadcast(p0), wv);
+                    TVector m1 = TLanes.Multiply(TLanes.Broadcast(Unsafe.Add(ref p0, step)), wv);
+                    TVector m2 = TLanes.Multiply(TLanes.Broadcast(Unsafe.Add(ref p0, 2 * step)), wv);
+                    TVector m3 = TLanes.Multiply(TLanes.Broadcast(Unsafe.Add(ref p0, 3 * step)), wv);
+                    a0 = TLanes.Add(a0, m0);
+                    a1 = TLanes.Add(a1, m1);
+                    a2 = TLanes.Add(a2, m2);
+                    a3 = TLanes.Add(a3, m3);
+                    TVector m4 = TLanes.Multiply(TLanes.Broadcast(p4), wv);
+                    TVector m5 = TLanes.Multiply(TLanes.Broadcast(Unsafe.Add(ref p4, step)), wv);
+                    TVector m6 = TLanes.Multiply(TLanes.Broadcast(Unsafe.Add(ref p4, 2 * step)), wv);
+                    a4 = TLanes.Add(a4, m4);
+                    a5 = TLanes.Add(a5, m5);
+                    a6 = TLanes.Add(a6, m6);
+                }
             }
         }
         float min = shape.OutputMin, max = shape.OutputMax;
-        nint channels = shape.OutputChannels;
+        nint channels = shape.OutputPixelStride;
         TLanes.Store(TLanes.Finish(a0, ref bias, min, max), ref y, valid);
         TLanes.Store(TLanes.Finish(a1, ref bias, min, max), ref Unsafe.Add(ref y, channels), valid);
         TLanes.Store(TLanes.Finish(a2, ref bias, min, max), ref Unsafe.Add(ref y, 2 * channels), valid);
@@ -289,24 +444,37 @@ public static partial class FloatConvolution
         TLanes.Store(TLanes.Finish(a7, ref bias, min, max), ref Unsafe.Add(ref y, 7 * channels), valid);
     }
 
-    /// <summary>Four pixels × one vector of a block's channels.</summary>
+    /// <summary>Four pixels × one vector of a block's channels; <paramref name="lead"/> and <paramref name="trail"/> as <see cref="EightPixels"/> takes them.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void FourPixels<TLanes, TVector>(ref float x, in FloatConvolutionShape shape, ref float w, ref float bias, ref float y, int valid)
+    private static void FourPixels<TLanes, TVector>(ref float x, in FloatConvolutionShape shape, ref float w, ref float bias, ref float y, int valid, int lead, int trail)
         where TLanes : struct, IFloatLanes<TVector>
         where TVector : struct
     {
         TVector a0 = default, a1 = default, a2 = default, a3 = default;
         nint step = shape.PixelStride, rowStride = shape.RowStride, segmentStride = shape.SegmentStride;
-        int rows = shape.Rows, segments = shape.Segments, run = shape.Run;
-        ref float wp = ref w;
+        int rows = shape.Rows, segments = shape.Segments, run = shape.Run, body = run - trail;
+        nint weightRow = (nint)shape.PackedRowValues * BlockChannels;
+        ref float rowW = ref w;
         ref float row = ref x;
-        for (int r = 0; r < rows; r++, row = ref Unsafe.Add(ref row, rowStride))
+        for (int r = 0; r < rows; r++, row = ref Unsafe.Add(ref row, rowStride), rowW = ref Unsafe.Add(ref rowW, weightRow))
         {
+            ref float wp = ref rowW;
             ref float segment = ref row;
             for (int s = 0; s < segments; s++, segment = ref Unsafe.Add(ref segment, segmentStride))
             {
+                int k = 0;
+                // The first pixel's taps in the padding: pixels 1 to 3 alone.
+                for (ref float q1 = ref Unsafe.Add(ref segment, step - lead); k < lead; k++, q1 = ref Unsafe.Add(ref q1, 1), wp = ref Unsafe.Add(ref wp, BlockChannels))
+                {
+                    TVector wv = TLanes.Load(ref wp);
+                    TVector m1 = TLanes.Multiply(TLanes.Broadcast(q1), wv), m2 = TLanes.Multiply(TLanes.Broadcast(Unsafe.Add(ref q1, step)), wv);
+                    TVector m3 = TLanes.Multiply(TLanes.Broadcast(Unsafe.Add(ref q1, 2 * step)), wv);
+                    a1 = TLanes.Add(a1, m1);
+                    a2 = TLanes.Add(a2, m2);
+                    a3 = TLanes.Add(a3, m3);
+                }
                 ref float p0 = ref segment;
-                for (int k = 0; k < run; k++, p0 = ref Unsafe.Add(ref p0, 1), wp = ref Unsafe.Add(ref wp, BlockChannels))
+                for (; k < body; k++, p0 = ref Unsafe.Add(ref p0, 1), wp = ref Unsafe.Add(ref wp, BlockChannels))
                 {
                     TVector wv = TLanes.Load(ref wp);
                     TVector m0 = TLanes.Multiply(TLanes.Broadcast(p0), wv), m1 = TLanes.Multiply(TLanes.Broadcast(Unsafe.Add(ref p0, step)), wv);
@@ -316,10 +484,20 @@ public static partial class FloatConvolution
                     a2 = TLanes.Add(a2, m2);
                     a3 = TLanes.Add(a3, m3);
                 }
+                // The last pixel's taps in the padding: pixels 0 to 2 alone.
+                for (; k < run; k++, p0 = ref Unsafe.Add(ref p0, 1), wp = ref Unsafe.Add(ref wp, BlockChannels))
+                {
+                    TVector wv = TLanes.Load(ref wp);
+                    TVector m0 = TLanes.Multiply(TLanes.Broadcast(p0), wv), m1 = TLanes.Multiply(TLanes.Broadcast(Unsafe.Add(ref p0, step)), wv);
+                    TVector m2 = TLanes.Multiply(TLanes.Broadcast(Unsafe.Add(ref p0, 2 * step)), wv);
+                    a0 = TLanes.Add(a0, m0);
+                    a1 = TLanes.Add(a1, m1);
+                    a2 = TLanes.Add(a2, m2);
+                }
             }
         }
         float min = shape.OutputMin, max = shape.OutputMax;
-        nint channels = shape.OutputChannels;
+        nint channels = shape.OutputPixelStride;
         TLanes.Store(TLanes.Finish(a0, ref bias, min, max), ref y, valid);
         TLanes.Store(TLanes.Finish(a1, ref bias, min, max), ref Unsafe.Add(ref y, channels), valid);
         TLanes.Store(TLanes.Finish(a2, ref bias, min, max), ref Unsafe.Add(ref y, 2 * channels), valid);
@@ -328,19 +506,20 @@ public static partial class FloatConvolution
 
     /// <summary>One pixel's <paramref name="valid"/> channels of a block, one vector of them at a time (a row shorter than a tile, or no vectors at all).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void OnePixel<TLanes, TVector>(ref float x, in FloatConvolutionShape shape, ref float w, ref float bias, ref float y, int valid)
+    private static void OnePixel<TLanes, TVector>(ref float x, in FloatConvolutionShape shape, ref float w, ref float bias, ref float y, int valid, int lead, int trail)
         where TLanes : struct, IFloatLanes<TVector>
         where TVector : struct
     {
-        nint rowStride = shape.RowStride, segmentStride = shape.SegmentStride;
-        int rows = shape.Rows, segments = shape.Segments, run = shape.Run;
+        nint rowStride = shape.RowStride, segmentStride = shape.SegmentStride, weightRow = (nint)shape.PackedRowValues * BlockChannels;
+        int rows = shape.Rows, segments = shape.Segments, run = shape.Run - lead - trail;
         for (int lane = 0; lane < valid; lane += TLanes.Count)
         {
             TVector a = default;
-            ref float wp = ref Unsafe.Add(ref w, lane);
+            ref float rowW = ref Unsafe.Add(ref w, lane);
             ref float row = ref x;
-            for (int r = 0; r < rows; r++, row = ref Unsafe.Add(ref row, rowStride))
+            for (int r = 0; r < rows; r++, row = ref Unsafe.Add(ref row, rowStride), rowW = ref Unsafe.Add(ref rowW, weightRow))
             {
+                ref float wp = ref Unsafe.Add(ref rowW, (nint)lead * BlockChannels);
                 ref float segment = ref row;
                 for (int s = 0; s < segments; s++, segment = ref Unsafe.Add(ref segment, segmentStride))
                 {

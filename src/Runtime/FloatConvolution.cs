@@ -17,10 +17,11 @@ namespace TinyModel;
 /// <b>Order.</b> TFLM sums each output value from 0 over filter rows, then columns, then input channels, one product
 /// at a time, then adds the bias and clamps. Here each vector lane is one output channel's accumulator, and it
 /// receives the same products in the same order, one multiply and one add each (never a fused multiply-add): the
-/// same bits, whatever the vector width. Where the window covers the padding, the generated layer passes an input
-/// staged with zeros there: a padded tap then adds <c>0 · w</c>, a zero, to a sum that is never −0 (it starts at +0
-/// in round-to-nearest), which leaves it unchanged, as TFLM's skipped tap does; the generator uses this kernel only
-/// for finite weights, where that holds.
+/// same bits, whatever the vector width. Where the window covers the padding, <see cref="ConvolveImage"/> skips the
+/// padded taps as TFLM does (it reads the input in place, each window cut to the taps inside it); otherwise the
+/// generated layer passes <see cref="ConvolveRow"/> an input staged with zeros there: a padded tap then adds
+/// <c>0 · w</c>, a zero, to a sum that is never −0 (it starts at +0 in round-to-nearest), which leaves it unchanged,
+/// as TFLM's skipped tap does; the generator stages only layers with finite weights, where that holds.
 /// </para>
 /// <para>
 /// <b>Weights</b> are packed per block of <see cref="BlockChannels"/> output channels (the last block padded with
@@ -81,26 +82,27 @@ public static partial class FloatConvolution
         switch (Tier)
         {
             case InstructionTier.Vector512:
-                ConvolveBlocks<Tiles512>(ref x, shape, pixels, ref w, ref b, ref y);
+                ConvolveBlocks<Tiles512>(ref x, shape, pixels, ref w, ref b, ref y, 0, 0);
                 break;
             case InstructionTier.Vector256:
-                ConvolveBlocks<Tiles256>(ref x, shape, pixels, ref w, ref b, ref y);
+                ConvolveBlocks<Tiles256>(ref x, shape, pixels, ref w, ref b, ref y, 0, 0);
                 break;
             case InstructionTier.Vector128:
-                ConvolveBlocks<Tiles128>(ref x, shape, pixels, ref w, ref b, ref y);
+                ConvolveBlocks<Tiles128>(ref x, shape, pixels, ref w, ref b, ref y, 0, 0);
                 break;
             default:
-                ConvolveBlocks<ScalarTiles>(ref x, shape, pixels, ref w, ref b, ref y);
+                ConvolveBlocks<ScalarTiles>(ref x, shape, pixels, ref w, ref b, ref y, 0, 0);
                 break;
         }
     }
 
     /// <summary>
     /// Every block of output channels over every pixel, with <typeparamref name="TTiles"/>, or for a block of at most 8
-    /// channels (a layer with few of them) with 256-bit tiles of its low half.
+    /// channels (a layer with few of them) with 256-bit tiles of its low half. The first pixel's first <paramref name="lead"/>
+    /// values of each window row and the last pixel's last <paramref name="trail"/> are padding, skipped (see <see cref="ConvolveBlock"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ConvolveBlocks<TTiles>(ref float x, in FloatConvolutionShape shape, int pixels, ref float w, ref float bias, ref float y)
+    private static void ConvolveBlocks<TTiles>(ref float x, in FloatConvolutionShape shape, int pixels, ref float w, ref float bias, ref float y, int lead, int trail)
         where TTiles : struct, IFloatConvolutionTiles
     {
         int channels = shape.OutputChannels, blockWeights = shape.BlockWeights;
@@ -110,11 +112,11 @@ public static partial class FloatConvolution
             int valid = Math.Min(BlockChannels, channels - c);
             if (valid <= 8 && TTiles.Pixels > 1 && InstructionTiers.Has256(Tier))
             {
-                ConvolveBlock<HalfTiles256>(ref x, shape, pixels, ref blockW, ref Unsafe.Add(ref bias, c), ref Unsafe.Add(ref y, c), valid);
+                ConvolveBlock<HalfTiles256>(ref x, shape, pixels, ref blockW, ref Unsafe.Add(ref bias, c), ref Unsafe.Add(ref y, c), valid, lead, trail);
             }
             else
             {
-                ConvolveBlock<TTiles>(ref x, shape, pixels, ref blockW, ref Unsafe.Add(ref bias, c), ref Unsafe.Add(ref y, c), valid);
+                ConvolveBlock<TTiles>(ref x, shape, pixels, ref blockW, ref Unsafe.Add(ref bias, c), ref Unsafe.Add(ref y, c), valid, lead, trail);
             }
         }
     }
@@ -123,17 +125,21 @@ public static partial class FloatConvolution
     /// One block of output channels over every pixel: whole tiles of <c>TTiles.Pixels</c> pixels, then the rest of the row
     /// as cheaply as it goes: a whole tile ending at the last pixel if more than half a tile is left (recomputing, and
     /// rewriting identically, the pixels it overlaps), half tiles, a half tile ending at the last pixel, single pixels.
+    /// The first pixel's window rows start <paramref name="lead"/> values late (<paramref name="x"/> is its first value
+    /// after them; the next pixel's window starts <c>PixelStride - lead</c> further on) and the last pixel's end
+    /// <paramref name="trail"/> values early: taps in the padding at the image's left and right edges.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ConvolveBlock<TTiles>(ref float x, in FloatConvolutionShape shape, int pixels, ref float w, ref float bias, ref float y, int valid)
+    private static void ConvolveBlock<TTiles>(ref float x, in FloatConvolutionShape shape, int pixels, ref float w, ref float bias, ref float y, int valid, int lead, int trail)
         where TTiles : struct, IFloatConvolutionTiles
     {
-        int channels = shape.OutputChannels, tile = TTiles.Pixels, half = tile / 2;
+        int channels = shape.OutputPixelStride, tile = TTiles.Pixels, half = tile / 2;
         nint pixelStride = shape.PixelStride;
         int p = 0;
         for (; p <= pixels - tile; p += tile)
         {
-            TTiles.Tile(ref Unsafe.Add(ref x, p * pixelStride), shape, ref w, ref bias, ref Unsafe.Add(ref y, (nint)p * channels), valid);
+            TTiles.Tile(ref Window(ref x, p, pixelStride, lead), shape, ref w, ref bias, ref Unsafe.Add(ref y, (nint)p * channels), valid,
+                p == 0 ? lead : 0, p + tile == pixels ? trail : 0);
         }
         while (p < pixels)
         {
@@ -141,20 +147,26 @@ public static partial class FloatConvolution
             if (left > half && pixels >= tile)
             {
                 p = pixels - tile;
-                TTiles.Tile(ref Unsafe.Add(ref x, p * pixelStride), shape, ref w, ref bias, ref Unsafe.Add(ref y, (nint)p * channels), valid);
+                TTiles.Tile(ref Window(ref x, p, pixelStride, lead), shape, ref w, ref bias, ref Unsafe.Add(ref y, (nint)p * channels), valid, p == 0 ? lead : 0, trail);
                 return;
             }
             if (half > 1 && (left >= half || (left > half / 2 && pixels >= half)))
             {
                 p = Math.Min(p, pixels - half);
-                TTiles.Half(ref Unsafe.Add(ref x, p * pixelStride), shape, ref w, ref bias, ref Unsafe.Add(ref y, (nint)p * channels), valid);
+                TTiles.Half(ref Window(ref x, p, pixelStride, lead), shape, ref w, ref bias, ref Unsafe.Add(ref y, (nint)p * channels), valid,
+                    p == 0 ? lead : 0, p + half == pixels ? trail : 0);
                 p += half;
                 continue;
             }
-            TTiles.Single(ref Unsafe.Add(ref x, p * pixelStride), shape, ref w, ref bias, ref Unsafe.Add(ref y, (nint)p * channels), valid);
+            TTiles.Single(ref Window(ref x, p, pixelStride, lead), shape, ref w, ref bias, ref Unsafe.Add(ref y, (nint)p * channels), valid,
+                p == 0 ? lead : 0, p + 1 == pixels ? trail : 0);
             p++;
         }
     }
+
+    /// <summary>Where pixel <paramref name="p"/>'s reading starts: its window, or for the first pixel its first value after the lead.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ref float Window(ref float x, int p, nint pixelStride, int lead) => ref p == 0 ? ref x : ref Unsafe.Add(ref x, p * pixelStride - lead);
 
     /// <summary>The output pixels a row kernel writes: <paramref name="outputLength"/> must be whole pixels of a shape built by its constructor.</summary>
     internal static int PixelsOf(int channels, int outputLength)

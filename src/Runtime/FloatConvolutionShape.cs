@@ -45,6 +45,30 @@ public readonly struct FloatConvolutionShape
         OutputChannels = outputChannels;
         OutputMin = outputMin;
         OutputMax = outputMax;
+        PackedRows = rows;
+        PackedRowValues = segments * run;
+        OutputPixelStride = outputChannels;
+    }
+
+    /// <summary>
+    /// A part of a layer's window, for <see cref="FloatConvolution.ConvolveImage"/>: <paramref name="rows"/> of the filter's
+    /// <paramref name="packedRows"/> rows and <paramref name="run"/> of each row's <paramref name="packedRowValues"/> values
+    /// (the taps inside the input, possibly none), output pixels <paramref name="outputPixelStride"/> values apart.
+    /// </summary>
+    internal FloatConvolutionShape(int pixelStride, int rows, int rowStride, int run, int outputChannels, float outputMin, float outputMax,
+        int packedRows, int packedRowValues, int outputPixelStride)
+    {
+        PixelStride = pixelStride;
+        Rows = rows;
+        RowStride = rowStride;
+        Segments = 1;
+        Run = run;
+        OutputChannels = outputChannels;
+        OutputMin = outputMin;
+        OutputMax = outputMax;
+        PackedRows = packedRows;
+        PackedRowValues = packedRowValues;
+        OutputPixelStride = outputPixelStride;
     }
 
     /// <summary>Input values from one output pixel's window to the next (the column stride times the input channels).</summary>
@@ -74,11 +98,20 @@ public readonly struct FloatConvolutionShape
     /// <summary>The fused activation's upper bound.</summary>
     public float OutputMax { get; }
 
+    /// <summary>Filter rows in the packed weights of a block: <see cref="Rows"/>, unless the window is a part of the filter's.</summary>
+    internal int PackedRows { get; }
+
+    /// <summary>Values per filter row in the packed weights: <see cref="Segments"/> × <see cref="Run"/>, unless the window is a part of the filter's.</summary>
+    internal int PackedRowValues { get; }
+
+    /// <summary>Output values from one output pixel to the next: <see cref="OutputChannels"/>, unless the pixels are a column of the image.</summary>
+    internal int OutputPixelStride { get; }
+
     /// <summary>Blocks of <see cref="FloatConvolution.BlockChannels"/> output channels (the last one padded with zero weights).</summary>
     internal int Blocks => (OutputChannels + FloatConvolution.BlockChannels - 1) / FloatConvolution.BlockChannels;
 
     /// <summary>Packed weights per block: one row of <see cref="FloatConvolution.BlockChannels"/> per value of the window.</summary>
-    internal int BlockWeights => Rows * Segments * Run * FloatConvolution.BlockChannels;
+    internal int BlockWeights => PackedRows * PackedRowValues * FloatConvolution.BlockChannels;
 
     /// <summary>Input values one pixel's window spans.</summary>
     internal long WindowExtent => (long)(Rows - 1) * RowStride + (long)(Segments - 1) * SegmentStride + Run;

@@ -65,6 +65,24 @@ public class FloatConvolutionKernelTests
         data.Add(new Case(false, 11, 13, 3, 16, 3, 3, StrideH: 2, StrideW: 2));
         data.Add(new Case(false, 9, 12, 3, 8, 3, 3, DilationH: 2, DilationW: 2));
         data.Add(new Case(false, 8, 10, 2, 9, 5, 5));
+        // CONV_2D read in place (FloatConvolution.ConvolveImage, 8 or more input channels, padding no wider than the stride):
+        // rows as wide as 1, 2, 3 pixels and around every tile's width, so that a tile's first pixel is cut (lead), its last
+        // (trail), both, or neither; cut filter rows above and below; strides, row dilation, batches, no bias, an infinite weight.
+        foreach (int width in new[] { 1, 2, 3, 4, 5, 8, 9, 11, 16, 17 })
+        {
+            data.Add(new Case(false, 4, width, 8, 20, 3, 3));
+            data.Add(new Case(false, 5, width, 12, 16, 3, 3, StrideH: 2, StrideW: 2));
+        }
+        foreach (int oc in new[] { 5, 8, 16, 33, 64 })
+        {
+            data.Add(new Case(false, 8, 8, 16, oc, 3, 3));
+        }
+        data.Add(new Case(false, 9, 10, 9, 18, 3, 3, StrideH: 1, StrideW: 2));
+        data.Add(new Case(false, 9, 10, 10, 17, 3, 2, DilationH: 2));
+        data.Add(new Case(false, 6, 7, 8, 16, 2, 2));
+        data.Add(new Case(false, 7, 7, 8, 16, 5, 5));
+        data.Add(new Case(false, 7, 9, 16, 24, 3, 3, Batches: 2, Bias: false, Activation: 1));
+        data.Add(new Case(false, 6, 9, 8, 20, 3, 3, Weights: "infinite"));
         // DEPTHWISE_CONV_2D: channel counts around the vector widths, odd and even tap counts, every window kind.
         foreach (int channels in new[] { 1, 3, 4, 7, 8, 9, 16, 17, 24, 29, 40 })
         {
@@ -130,6 +148,17 @@ public class FloatConvolutionKernelTests
     public void TheLayersTakeTheVectorKernels(bool depthwise, int multiplier, string kernel, string weights)
     {
         var c = new Case(depthwise, 5, 7, 3, 3 * multiplier, 3, 3, Multiplier: multiplier, Weights: weights);
+        Assert.Contains(kernel, InMemoryModel.Compile(Build(c).Model, "/tests/float_convolution.tflite").GeneratedSource, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(3, 3, 1, "TinyModel.FloatConvolution.ConvolveImage")]
+    [InlineData(3, 3, 2, "TinyModel.FloatConvolution.ConvolveImage")]
+    [InlineData(5, 5, 1, "TinyModel.FloatConvolution.ConvolveRow")]
+    public void PaddedLayersWithEightInputChannelsReadTheirInputInPlace(int filterH, int filterW, int stride, string kernel)
+    {
+        // A 5×5 window's padding (2 columns) is wider than its stride: more than the first pixel is cut, so it is staged.
+        var c = new Case(false, 9, 9, 8, 16, filterH, filterW, StrideH: stride, StrideW: stride);
         Assert.Contains(kernel, InMemoryModel.Compile(Build(c).Model, "/tests/float_convolution.tflite").GeneratedSource, StringComparison.Ordinal);
     }
 

@@ -35,6 +35,30 @@ public class FloatConvolutionArgumentTests
     }
 
     [Fact]
+    public void ConvolveImageChecksEverySpanAndWindow()
+    {
+        // A 5×6×4 image, 3×3 window, SAME padding (1 on each side), 8 output channels: 5×6×8 out, one block of 3·3·4·16 weights.
+        var geometry = new FloatConvolutionGeometry(5, 6, 4, 3, 3, 1, 1, 1, 1, 1, 5, 6, 8, float.MinValue, float.MaxValue);
+        float[] input = new float[5 * 6 * 4];
+        float[] weights = new float[3 * 3 * 4 * 16];
+        float[] bias = new float[8];
+        float[] output = new float[5 * 6 * 8];
+        FloatConvolution.ConvolveImage(input, geometry, weights, bias, output);
+        FloatConvolution.ConvolveImage(input, geometry, weights, default, output);
+        Assert.Throws<ArgumentException>(() => FloatConvolution.ConvolveImage(input.AsSpan(1), geometry, weights, bias, output));
+        Assert.Throws<ArgumentException>(() => FloatConvolution.ConvolveImage(input, geometry, weights.AsSpan(1), bias, output));
+        Assert.Throws<ArgumentException>(() => FloatConvolution.ConvolveImage(input, geometry, weights, bias.AsSpan(1), output));
+        Assert.Throws<ArgumentException>(() => FloatConvolution.ConvolveImage(input, geometry, weights, bias, output.AsSpan(1)));
+        Assert.Throws<ArgumentException>(() => FloatConvolution.ConvolveImage(input, default, weights, bias, output));
+
+        // A 5×5 window with 2 columns of padding: the second pixel's window is cut too, which the tiles cannot skip.
+        var wide = new FloatConvolutionGeometry(5, 6, 4, 5, 5, 1, 1, 1, 2, 2, 5, 6, 8, float.MinValue, float.MaxValue);
+        Assert.Throws<ArgumentException>(() => FloatConvolution.ConvolveImage(input, wide, new float[5 * 5 * 4 * 16], bias, output));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new FloatConvolutionGeometry(5, 6, 4, 3, 3, 0, 1, 1, 1, 1, 5, 6, 8, 0f, 6f));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new FloatConvolutionGeometry(5, 6, 4, 3, 3, 1, 1, 1, 1, 1, 5, 6, 8, 6f, 0f));
+    }
+
+    [Fact]
     public void DepthwiseConvolveChecksEverySpan()
     {
         float[] input = new float[5 * 10 * 8];

@@ -7,10 +7,12 @@ using TinyModel.Generator.Model;
 namespace TinyModel.Generator.Operators.Convolution;
 
 /// <summary>
-/// The .NET flavor's float32 CONV_2D (without groups) and DEPTHWISE_CONV_2D (depth multiplier 1) layers. CONV_2D reads
-/// its input (or a copy staged with zeros in the padding, <see cref="FloatStagedInput"/>) output row by output row and
-/// calls <c>TinyModel.FloatConvolution.ConvolveRow</c>; DEPTHWISE_CONV_2D passes the whole image to
-/// <c>TinyModel.FloatDepthwiseConvolution.Convolve</c>, which reads it in place and skips the padding's taps. Both
+/// The .NET flavor's float32 CONV_2D (without groups) and DEPTHWISE_CONV_2D (depth multiplier 1) layers. A CONV_2D
+/// whose windows reach the padding reads its input in place, each window cut to its taps inside the input
+/// (<c>TinyModel.FloatConvolution.ConvolveImage</c>); otherwise it reads its input (or, for its edge pixels, a copy
+/// staged with zeros in the padding, <see cref="FloatStagedInput"/>) output row by output row and calls
+/// <c>TinyModel.FloatConvolution.ConvolveRow</c>. DEPTHWISE_CONV_2D passes the whole image to
+/// <c>TinyModel.FloatDepthwiseConvolution.Convolve</c>, which reads it in place and skips the padding's taps. All
 /// vectorize across output channels and keep TFLM's order of products per output value. This class lays out the
 /// weights the way those kernels read them and writes the layer's body.
 /// </summary>
@@ -24,12 +26,51 @@ internal static class FloatConvolutionKernels
     /// <summary>Output channels per block of packed weights: <c>TinyModel.FloatConvolution.BlockChannels</c>.</summary>
     private const int BlockChannels = 16;
 
-    /// <summary>Whether <c>TinyModel.FloatConvolution</c> computes a float CONV_2D layer of this geometry and filter.</summary>
-    public static bool SupportsConvolution(ConvolutionGeometry g, EquatableArray<byte> filter) => FloatStagedInput.Fits(g) && AllFinite(filter);
+    /// <summary>
+    /// The least input channels for which a CONV_2D layer whose windows reach the padding reads its input in place
+    /// (<c>TinyModel.FloatConvolution.ConvolveImage</c>, each window cut to the taps inside the input): with fewer, a
+    /// cut window's runs are too short to pay for the cuts, and staging a copy with zeros in the padding is cheap.
+    /// </summary>
+    private const int InPlaceInputChannels = 8;
+
+    /// <summary>Whether the staged path (<see cref="FloatStagedInput"/>, whose zeros are multiplied) computes a layer of this geometry and filter.</summary>
+    private static bool SupportsStaged(ConvolutionGeometry g, EquatableArray<byte> filter) => FloatStagedInput.Fits(g) && AllFinite(filter);
+
+    /// <summary>
+    /// Whether these kernels compute a float CONV_2D layer of this geometry and filter: any filter when the layer reads
+    /// its input in place (its taps in the padding skipped, never multiplied), else as <see cref="SupportsStaged"/> says.
+    /// </summary>
+    public static bool SupportsConvolution(ConvolutionGeometry g, EquatableArray<byte> filter) => ReadsInPlace(g) || SupportsStaged(g, filter);
+
+    /// <summary>
+    /// Whether a CONV_2D layer whose windows reach the padding reads its input in place, each window cut to its taps inside
+    /// the input (undilated columns, enough input channels), rather than a copy staged with zeros in the padding.
+    /// </summary>
+    private static bool ReadsInPlace(ConvolutionGeometry g) =>
+        (g.ClipsRows || g.ClipsColumns) && (g.DilationWidth == 1 || g.FilterWidth == 1) && g.InputChannels >= InPlaceInputChannels && EdgesOnly(g);
+
+    /// <summary>
+    /// Whether only the first and last windows of an output row reach the padding on the left or right, each on its own
+    /// side and keeping a column inside the input (unless the row is one pixel): what the kernel's tiles skip at their ends.
+    /// </summary>
+    private static bool EdgesOnly(ConvolutionGeometry g)
+    {
+        for (int ox = 0; ox < g.OutputWidth; ox++)
+        {
+            int column = ox * g.StrideWidth - g.PadLeft;
+            bool cutLeft = column < 0, cutRight = column + g.FilterWidth > g.InputWidth;
+            if ((cutLeft && ox != 0) || (cutRight && ox != g.OutputWidth - 1)
+                || (g.OutputWidth > 1 && (column + g.FilterWidth <= 0 || column >= g.InputWidth)))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
 
     /// <summary>A line of a CONV_2D layer's XML summary saying how the kernel computes it.</summary>
     public static string DescribeConvolution(ConvolutionGeometry g) =>
-        $"{FloatStagedInput.Describe(g)}; each block of {BlockChannels} output channels sums its products in TFLM's order (filter row, column, input channel), one vector lane per channel, several pixels per weight load.";
+        $"{(ReadsInPlace(g) ? "The kernel reads the input in place, each window cut to its taps inside the input (TFLM skips the others): output row by output row, its first and last pixels' windows cut at the ends of the tiles" : FloatStagedInput.Describe(g))}; each block of {BlockChannels} output channels sums its products in TFLM's order (filter row, column, input channel), one vector lane per channel, several pixels per weight load.";
 
     /// <summary>A line of a DEPTHWISE_CONV_2D layer's XML summary saying how the kernel computes it.</summary>
     public static string DescribeDepthwise(ConvolutionGeometry g) =>
@@ -51,6 +92,17 @@ internal static class FloatConvolutionKernels
             $"filter, float32, packed for TinyModel.FloatConvolution: {Literals.Count(blocks, "block")} of {BlockChannels} output channels × {Literals.Count(g.FilterHeight * segments, "run")} × {Literals.Count(run, "value")} × {BlockChannels}");
         writer.WriteLine($"{EmitContext.ReadOnlySpan}<float> weights = {context.Constant(weights)};");
         WriteBias(writer, context, layer.Bias);
+        if (ReadsInPlace(g))
+        {
+            writer.WriteLine($"global::TinyModel.FloatConvolutionGeometry geometry = new(inputHeight: {I(g.InputHeight)}, inputWidth: {I(g.InputWidth)}, inputChannels: {I(ic)}, " +
+                $"filterHeight: {I(g.FilterHeight)}, filterWidth: {I(g.FilterWidth)}, strideHeight: {I(g.StrideHeight)}, strideWidth: {I(g.StrideWidth)}, " +
+                $"dilationHeight: {I(g.DilationHeight)}, padTop: {I(g.PadTop)}, padLeft: {I(g.PadLeft)}, outputHeight: {I(g.OutputHeight)}, outputWidth: {I(g.OutputWidth)}, " +
+                $"outputChannels: {I(g.OutputChannels)}, outputMin: {Literals.Float(layer.Activation.FloatMin)}, outputMax: {Literals.Float(layer.Activation.FloatMax)});");
+            ConvolutionLoops.OpenBatches(writer, g, "float", "float");
+            writer.WriteLine("global::TinyModel.FloatConvolution.ConvolveImage(image, geometry, weights, bias, result);");
+            ConvolutionLoops.CloseBatches(writer, g);
+            return;
+        }
         writer.WriteLine($"global::TinyModel.FloatConvolutionShape shape = new(pixelStride: {I(g.StrideWidth * ic)}, rows: {I(g.FilterHeight)}, rowStride: {I(FloatStagedInput.RowStride(g))}, " +
             $"segments: {I(segments)}, segmentStride: {I(dilatedColumns ? g.DilationWidth * ic : 0)}, run: {I(run)}, outputChannels: {I(g.OutputChannels)}, " +
             $"outputMin: {Literals.Float(layer.Activation.FloatMin)}, outputMax: {Literals.Float(layer.Activation.FloatMax)});");
