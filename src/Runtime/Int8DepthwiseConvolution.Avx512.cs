@@ -18,7 +18,14 @@ public static partial class Int8DepthwiseConvolution
         {
             if (channels - c > 16)
             {
-                Group32Avx512(ref x, shape, grid, pixels, c, ref w, ref table, stride, ref taps, pairs, ref y);
+                if (shape.BoundedAccumulators)
+                {
+                    Group32Avx512<BoundedForm>(ref x, shape, grid, pixels, c, ref w, ref table, stride, ref taps, pairs, ref y);
+                }
+                else
+                {
+                    Group32Avx512<GeneralForm>(ref x, shape, grid, pixels, c, ref w, ref table, stride, ref taps, pairs, ref y);
+                }
                 continue;
             }
             Group16Avx2Or8(ref x, shape, grid, pixels, c, ref w, ref table, stride, ref taps, pairs, ref y);
@@ -38,9 +45,13 @@ public static partial class Int8DepthwiseConvolution
         }
     }
 
-    /// <summary>Channels <paramref name="c"/> to <paramref name="c"/> + 31 of every pixel, four pixels at a time, then a tile of the one to three left.</summary>
+    /// <summary>
+    /// Channels <paramref name="c"/> to <paramref name="c"/> + 31 of every pixel, four pixels at a time, then a tile of the
+    /// one to three left, requantized in the form <typeparamref name="TForm"/> (the shape's).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Group32Avx512(ref short x, in Int8DepthwiseShape shape, in PixelGrid grid, int pixels, int c, ref sbyte w, ref int table, int stride, ref int taps, int pairs, ref sbyte y)
+    private static void Group32Avx512<TForm>(ref short x, in Int8DepthwiseShape shape, in PixelGrid grid, int pixels, int c, ref sbyte w, ref int table, int stride, ref int taps, int pairs, ref sbyte y)
+        where TForm : struct, IOutputForm
     {
         ref byte groupW = ref WeightsAt(ref w, c, pairs);
         ref int groupTable = ref Unsafe.Add(ref table, c);
@@ -50,18 +61,18 @@ public static partial class Int8DepthwiseConvolution
         int p = 0;
         for (; p <= pixels - 4; p += 4)
         {
-            Tile32Avx512<FourPixels>(ref groupX, grid, p, ref groupW, ref taps, pairs, ref groupTable, stride, shape, ref groupY, valid);
+            Tile32Avx512<FourPixels, TForm>(ref groupX, grid, p, ref groupW, ref taps, pairs, ref groupTable, stride, shape, ref groupY, valid);
         }
         switch (pixels - p)
         {
             case 3:
-                Tile32Avx512<ThreePixels>(ref groupX, grid, p, ref groupW, ref taps, pairs, ref groupTable, stride, shape, ref groupY, valid);
+                Tile32Avx512<ThreePixels, TForm>(ref groupX, grid, p, ref groupW, ref taps, pairs, ref groupTable, stride, shape, ref groupY, valid);
                 break;
             case 2:
-                Tile32Avx512<TwoPixels>(ref groupX, grid, p, ref groupW, ref taps, pairs, ref groupTable, stride, shape, ref groupY, valid);
+                Tile32Avx512<TwoPixels, TForm>(ref groupX, grid, p, ref groupW, ref taps, pairs, ref groupTable, stride, shape, ref groupY, valid);
                 break;
             case 1:
-                Tile32Avx512<OnePixel>(ref groupX, grid, p, ref groupW, ref taps, pairs, ref groupTable, stride, shape, ref groupY, valid);
+                Tile32Avx512<OnePixel, TForm>(ref groupX, grid, p, ref groupW, ref taps, pairs, ref groupTable, stride, shape, ref groupY, valid);
                 break;
         }
     }
@@ -69,12 +80,13 @@ public static partial class Int8DepthwiseConvolution
     /// <summary>
     /// Pixels <paramref name="first"/> onwards (<typeparamref name="TPixels"/> of them, up to four) × 32 channels: per pair
     /// of taps, the two taps' staged values interleaved (within 128-bit lanes) and multiplied by their weight pairs; then
-    /// the bias and the requantization, in registers.
+    /// the bias and the requantization in the form <typeparamref name="TForm"/>, in registers.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile32Avx512<TPixels>(ref short groupX, in PixelGrid grid, int first, ref byte w, ref int taps, int pairs,
+    private static void Tile32Avx512<TPixels, TForm>(ref short groupX, in PixelGrid grid, int first, ref byte w, ref int taps, int pairs,
         ref int table, int stride, in Int8DepthwiseShape shape, ref sbyte groupY, int valid)
         where TPixels : struct, ITilePixels
+        where TForm : struct, IOutputForm
     {
         int n = TPixels.Count;
         // Pixels past the tile's last alias it; their work is compiled out.
@@ -114,7 +126,7 @@ public static partial class Int8DepthwiseConvolution
         // low: channels 0-3 | 8-11 | 16-19 | 24-27, high: 4-7 | 12-15 | 20-23 | 28-31; interleave their 128-bit lanes.
         nint channels = shape.Channels;
         ref sbyte y = ref Unsafe.Add(ref groupY, first * channels);
-        if (shape.BoundedAccumulators)
+        if (TForm.Bounded)
         {
             // The rows read once for the tile's pixels (a store in between would make the JIT read them again).
             var stage = Int8OutputStage.BoundedRows16(ref table, stride);

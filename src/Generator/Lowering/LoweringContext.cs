@@ -20,6 +20,7 @@ internal sealed class LoweringContext
     private readonly List<DiagnosticInfo> _diagnostics = new();
 
     private ResourceVariables? _resources;
+    private PaddingFusion? _fusedPadding;
 
     /// <param name="model">The model.</param>
     /// <param name="graph">The graph to lower or check: the merged graph of <paramref name="layout"/>, or one subgraph.</param>
@@ -43,6 +44,9 @@ internal sealed class LoweringContext
 
     /// <summary>The model's resource variables (VAR_HANDLE, READ_VARIABLE, ASSIGN_VARIABLE), resolved on first use.</summary>
     public ResourceVariables Resources => _resources ??= new ResourceVariables(this);
+
+    /// <summary>The PAD nodes that convolutions compute themselves, found on first use.</summary>
+    public PaddingFusion FusedPadding => _fusedPadding ??= PaddingFusion.Find(this);
 
     /// <summary>A node as diagnostics name it: its index, with its subgraph unless that is subgraph 0.</summary>
     public string NodeLabel(int node) =>

@@ -67,6 +67,11 @@ internal static class ModelLowerer
         foreach (TfliteOperator op in graph.Operators)
         {
             OperatorDefinition definition = OperatorCatalog.Find(model.OperatorCodes[op.OpcodeIndex])!;
+            if (context.FusedPadding.IsFused(op.Index))
+            {
+                // The convolution that reads this PAD's output pads its window itself (PaddingFusion).
+                continue;
+            }
             if (!CheckTypes(context, op, definition))
             {
                 continue;

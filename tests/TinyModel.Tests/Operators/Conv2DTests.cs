@@ -23,14 +23,18 @@ public class Conv2DTests
     /// <param name="Type">"float32", "int8", "int16" (int64 bias), "int16-int32bias".</param>
     /// <param name="Padding">0 = SAME, 1 = VALID.</param>
     /// <param name="Activation">0 NONE, 1 RELU, 2 RELU_N1_TO_1, 3 RELU6.</param>
+    /// <param name="Pad">
+    /// Rows before and after and columns before and after of an int8 PAD (with the zero point) before the convolution, which
+    /// the generator fuses into it; <see cref="Height"/> and <see cref="Width"/> are the padded shape's.
+    /// </param>
     public sealed record Case(string Type, int Padding, int StrideH, int StrideW, int DilationH, int DilationW, int Activation,
         bool Bias = true, bool PerChannel = true, int Groups = 1, int Batches = 1, int FilterH = 3, int FilterW = 2,
-        int Height = 7, int Width = 9, int InputChannels = 4, int OutputChannels = 12)
+        int Height = 7, int Width = 9, int InputChannels = 4, int OutputChannels = 12, (int Top, int Bottom, int Left, int Right)? Pad = null)
     {
         public override string ToString() =>
             $"{Type} {(Padding == 0 ? "SAME" : "VALID")} s{StrideH}x{StrideW} d{DilationH}x{DilationW} act{Activation}" +
             $"{(Bias ? "" : " nobias")}{(PerChannel ? "" : " per-tensor")}{(Groups > 1 ? $" g{Groups}" : "")}{(Batches > 1 ? $" b{Batches}" : "")}" +
-            $" k{FilterH}x{FilterW} in{Height}x{Width}x{InputChannels} out{OutputChannels}";
+            $" k{FilterH}x{FilterW} in{Height}x{Width}x{InputChannels} out{OutputChannels}{(Pad is { } p ? $" after PAD {p}" : "")}";
     }
 
     public static TheoryData<Case> Cases()
@@ -56,6 +60,12 @@ public class Conv2DTests
             data.Add(new Case(type, 1, 1, 1, 1, 1, 0, Batches: 2, FilterH: 1, FilterW: 1));
             data.Add(new Case(type, 0, 2, 2, 1, 1, 3, FilterH: 5, FilterW: 5, Height: 4, Width: 3, InputChannels: 3, OutputChannels: 8));
         }
+        // A PAD fused into the convolution: mobilenet_v2's first layer (3 channels, stride 2, VALID after a PAD of one on
+        // every side), a 3×3 stride-1 window (the Winograd kernel's shape), uneven paddings, and a SAME window on top of a PAD.
+        data.Add(new Case("int8", 1, 2, 2, 1, 1, 3, FilterW: 3, Height: 12, Width: 11, InputChannels: 3, OutputChannels: 32, Pad: (1, 1, 1, 1)));
+        data.Add(new Case("int8", 1, 1, 1, 1, 1, 0, FilterW: 3, Height: 10, Width: 12, InputChannels: 16, OutputChannels: 24, Pad: (1, 1, 1, 1)));
+        data.Add(new Case("int8", 1, 1, 2, 1, 1, 1, Height: 9, Width: 12, InputChannels: 5, OutputChannels: 20, Pad: (0, 2, 3, 1)));
+        data.Add(new Case("int8", 0, 1, 1, 1, 1, 0, FilterW: 3, Height: 8, Width: 11, InputChannels: 8, OutputChannels: 16, Pad: (2, 0, 1, 2)));
         return data;
     }
 
@@ -76,6 +86,7 @@ public class Conv2DTests
         int taps = c.FilterH * c.FilterW * filterChannels;
         var builder = new TfliteModelBuilder();
         int input, filter, bias = -1, output;
+        int modelInput = -1;
         byte[] inputBytes;
         Func<byte[]> reference;
 
@@ -124,7 +135,15 @@ public class Conv2DTests
                     : builder.Constant("bias", TfliteType.Int32, new[] { c.OutputChannels }, Bytes(b.Select(v => (int)v).ToArray()));
             }
             output = builder.Tensor("output", activationType, outputShape, outputScale, outputZero);
-            inputBytes = int8 ? Bytes(x.Select(v => (sbyte)v).ToArray()) : Bytes(x.Select(v => (short)v).ToArray());
+            if (c.Pad is { } pad)
+            {
+                // The model's input is the unpadded image; `input` becomes the PAD's output, which the convolution reads.
+                (modelInput, inputBytes) = AddFusedPad(builder, input, x, inputShape, pad, inputScale, inputZero);
+            }
+            else
+            {
+                inputBytes = int8 ? Bytes(x.Select(v => (sbyte)v).ToArray()) : Bytes(x.Select(v => (short)v).ToArray());
+            }
             (int min, int max) = QuantizedActivationRange(c.Activation, outputScale, outputZero, int8 ? -128 : -32768, int8 ? 127 : 32767);
             reference = () =>
             {
@@ -155,7 +174,7 @@ public class Conv2DTests
                 TfliteModelBuilder.Option.Byte(3, (byte)c.Activation),
                 TfliteModelBuilder.Option.Int(4, c.DilationW),
                 TfliteModelBuilder.Option.Int(5, c.DilationH))
-            .Inputs(input)
+            .Inputs(modelInput >= 0 ? modelInput : input)
             .Outputs(output);
 
         ITinyModel model = InMemoryModel.Compile(builder.Build(), "/tests/conv2d.tflite").Create();

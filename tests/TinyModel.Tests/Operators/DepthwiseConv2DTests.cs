@@ -23,16 +23,20 @@ public class DepthwiseConv2DTests
     /// <param name="Type">"float32", "int8", "int16" (int64 bias).</param>
     /// <param name="Padding">0 = SAME, 1 = VALID.</param>
     /// <param name="Activation">0 NONE, 1 RELU, 2 RELU_N1_TO_1, 3 RELU6.</param>
+    /// <param name="Pad">
+    /// Rows before and after and columns before and after of an int8 PAD (with the zero point) before the convolution, which
+    /// the generator fuses into it; <see cref="Height"/> and <see cref="Width"/> are the padded shape's.
+    /// </param>
     public sealed record Case(string Type, int Padding, int StrideH, int StrideW, int DilationH, int DilationW, int Activation,
         bool Bias = true, bool PerChannel = true, int DepthMultiplier = 1, int Batches = 1, int FilterH = 3, int FilterW = 2,
-        int Height = 7, int Width = 9, int InputChannels = 12)
+        int Height = 7, int Width = 9, int InputChannels = 12, (int Top, int Bottom, int Left, int Right)? Pad = null)
     {
         public int OutputChannels => InputChannels * DepthMultiplier;
 
         public override string ToString() =>
             $"{Type} {(Padding == 0 ? "SAME" : "VALID")} s{StrideH}x{StrideW} d{DilationH}x{DilationW} act{Activation}" +
             $"{(Bias ? "" : " nobias")}{(PerChannel ? "" : " per-tensor")}{(DepthMultiplier > 1 ? $" m{DepthMultiplier}" : "")}{(Batches > 1 ? $" b{Batches}" : "")}" +
-            $" k{FilterH}x{FilterW} in{Height}x{Width}x{InputChannels}";
+            $" k{FilterH}x{FilterW} in{Height}x{Width}x{InputChannels}{(Pad is { } p ? $" after PAD {p}" : "")}";
     }
 
     public static TheoryData<Case> Cases()
@@ -60,6 +64,12 @@ public class DepthwiseConv2DTests
             data.Add(new Case(type, 0, 2, 2, 1, 1, 3, FilterH: 5, FilterW: 5, Height: 4, Width: 3, InputChannels: 8));
             data.Add(new Case(type, 0, 1, 1, 1, 1, 2, InputChannels: 19, Height: 5, Width: 5));
         }
+        // A PAD fused into the convolution (mobilenet_v2's pattern: VALID after a PAD of one on every side), stride 1 and 2,
+        // uneven paddings, and a SAME window on top of a PAD; 32+ channels take the AVX-512 groups.
+        data.Add(new Case("int8", 1, 1, 1, 1, 1, 3, FilterW: 3, Height: 9, Width: 10, InputChannels: 40, Pad: (1, 1, 1, 1)));
+        data.Add(new Case("int8", 1, 2, 2, 1, 1, 0, FilterW: 3, Height: 10, Width: 9, InputChannels: 12, Pad: (1, 1, 1, 1)));
+        data.Add(new Case("int8", 1, 2, 1, 1, 1, 1, Height: 9, Width: 12, InputChannels: 33, Pad: (0, 2, 3, 1)));
+        data.Add(new Case("int8", 0, 1, 2, 1, 1, 0, FilterW: 3, Height: 8, Width: 11, InputChannels: 7, Pad: (2, 0, 1, 2)));
         return data;
     }
 
@@ -79,6 +89,7 @@ public class DepthwiseConv2DTests
         int taps = c.FilterH * c.FilterW;
         var builder = new TfliteModelBuilder();
         int input, filter, bias = -1, output;
+        int modelInput = -1;
         byte[] inputBytes;
         Func<byte[]> reference;
 
@@ -118,6 +129,15 @@ public class DepthwiseConv2DTests
             long[] b = Enumerable.Range(0, c.OutputChannels).Select(_ => (long)random.Next(-20000, 20001) * (wide ? 10 : 1)).ToArray();
             TfliteType activationType = int8 ? TfliteType.Int8 : TfliteType.Int16;
             input = builder.Tensor("input", activationType, inputShape, inputScale, inputZero);
+            if (c.Pad is { } pad)
+            {
+                // The model's input is the unpadded image; `input` becomes the PAD's output, which the convolution reads.
+                (modelInput, inputBytes) = AddFusedPad(builder, input, x, inputShape, pad, inputScale, inputZero);
+            }
+            else
+            {
+                inputBytes = int8 ? Bytes(x.Select(v => (sbyte)v).ToArray()) : Bytes(x.Select(v => (short)v).ToArray());
+            }
             filter = builder.Constant("filter", TfliteType.Int8, filterShape, Bytes(w), filterScales, new long[filterScales.Length], 3);
             if (c.Bias)
             {
@@ -126,7 +146,6 @@ public class DepthwiseConv2DTests
                     : builder.Constant("bias", TfliteType.Int32, new[] { c.OutputChannels }, Bytes(b.Select(v => (int)v).ToArray()));
             }
             output = builder.Tensor("output", activationType, outputShape, outputScale, outputZero);
-            inputBytes = int8 ? Bytes(x.Select(v => (sbyte)v).ToArray()) : Bytes(x.Select(v => (short)v).ToArray());
             (int min, int max) = QuantizedActivationRange(c.Activation, outputScale, outputZero, int8 ? -128 : -32768, int8 ? 127 : 32767);
             reference = () =>
             {
@@ -158,7 +177,7 @@ public class DepthwiseConv2DTests
                 TfliteModelBuilder.Option.Byte(4, (byte)c.Activation),
                 TfliteModelBuilder.Option.Int(5, c.DilationW),
                 TfliteModelBuilder.Option.Int(6, c.DilationH))
-            .Inputs(input)
+            .Inputs(modelInput >= 0 ? modelInput : input)
             .Outputs(output);
 
         ITinyModel model = InMemoryModel.Compile(builder.Build(), "/tests/depthwise_conv2d.tflite").Create();

@@ -9,7 +9,9 @@ namespace TinyModel.Generator.Operators.Convolution;
 /// TensorFlow Lite Micro derives in its Prepare step, padding included (TFLite's
 /// <c>ComputePaddingHeightWidth</c>). Output pixel (oy, ox) reads input rows
 /// <c>oy · StrideHeight − PadTop + ky · DilationHeight</c> and columns likewise; taps outside the
-/// input are skipped, which is TFLite's zero padding.
+/// input are skipped, which is TFLite's zero padding. With a PAD fused into the convolution
+/// (<see cref="FusedPadding"/>), the window is computed on the padded shape and the input is the PAD's:
+/// <see cref="PadTop"/> and <see cref="PadLeft"/> include the PAD's rows and columns.
 /// </summary>
 internal sealed record ConvolutionGeometry(
     int Batches,
@@ -27,7 +29,8 @@ internal sealed record ConvolutionGeometry(
     int DilationWidth,
     PaddingKind Padding,
     int PadTop,
-    int PadLeft)
+    int PadLeft,
+    FusedPadding? FusedPadding = null)
 {
     /// <summary>Whether some output row has filter rows that fall outside the input.</summary>
     public bool ClipsRows => InsideRows != (0, OutputHeight);
@@ -62,12 +65,16 @@ internal sealed record ConvolutionGeometry(
         var output = operands.OutputValue.Shape;
         var filter = operands.FilterTensor.Shape;
         int filterHeight = filter[1], filterWidth = filter[2];
-        int outHeight = ShapeMath.WindowOutputSize(options.Padding, input[1], filterHeight, options.StrideHeight, options.DilationHeight);
-        int outWidth = ShapeMath.WindowOutputSize(options.Padding, input[2], filterWidth, options.StrideWidth, options.DilationWidth);
+        // The shape the window slides over: the input, plus a fused PAD's rows and columns.
+        FusedPadding? fused = operands.Padding;
+        int height = input[1] + (fused is null ? 0 : fused.Top + fused.Bottom);
+        int width = input[2] + (fused is null ? 0 : fused.Left + fused.Right);
+        int outHeight = ShapeMath.WindowOutputSize(options.Padding, height, filterHeight, options.StrideHeight, options.DilationHeight);
+        int outWidth = ShapeMath.WindowOutputSize(options.Padding, width, filterWidth, options.StrideWidth, options.DilationWidth);
         if (input[0] != output[0] || output[1] != outHeight || output[2] != outWidth || output[3] != outputChannels)
         {
             context.ReportUnsupported(op,
-                $"the output shape {operands.OutputValue.ShapeText} does not match the input {operands.InputValue.ShapeText} and the {filterHeight}×{filterWidth} window " +
+                $"the output shape {operands.OutputValue.ShapeText} does not match the input {context.Value(op.Inputs[0]).ShapeText} and the {filterHeight}×{filterWidth} window " +
                 $"with {options.Padding.ToString().ToUpperInvariant()} padding, stride {options.StrideHeight}×{options.StrideWidth} and dilation {options.DilationHeight}×{options.DilationWidth}: " +
                 $"expected [{input[0]},{outHeight},{outWidth},{outputChannels}]");
             return null;
@@ -78,8 +85,9 @@ internal sealed record ConvolutionGeometry(
             filterHeight, filterWidth,
             options.StrideHeight, options.StrideWidth, options.DilationHeight, options.DilationWidth,
             options.Padding,
-            ShapeMath.WindowPadding(options.StrideHeight, input[1], filterHeight, outHeight, options.DilationHeight),
-            ShapeMath.WindowPadding(options.StrideWidth, input[2], filterWidth, outWidth, options.DilationWidth));
+            ShapeMath.WindowPadding(options.StrideHeight, height, filterHeight, outHeight, options.DilationHeight) + (fused?.Top ?? 0),
+            ShapeMath.WindowPadding(options.StrideWidth, width, filterWidth, outWidth, options.DilationWidth) + (fused?.Left ?? 0),
+            fused);
     }
 
     /// <summary>The window in words, for generated comments: <c>3×3 window, stride 2×2, SAME padding (top 0, left 0)</c>.</summary>
@@ -90,7 +98,10 @@ internal sealed record ConvolutionGeometry(
         {
             text += $", dilation {DilationHeight}×{DilationWidth}";
         }
-        return text + $", {Padding.ToString().ToUpperInvariant()} padding (top {PadTop}, left {PadLeft})";
+        text += $", {Padding.ToString().ToUpperInvariant()} padding (top {PadTop}, left {PadLeft})";
+        return FusedPadding is { } fused
+            ? text + $", node {fused.PadNode}'s PAD included (rows {fused.Top} before and {fused.Bottom} after, columns {fused.Left} and {fused.Right}: the zero point, read as skipped taps)"
+            : text;
     }
 
     /// <summary>The outputs along one axis whose windows start at or after 0 and end before <paramref name="inputSize"/>.</summary>

@@ -9,6 +9,8 @@ namespace TinyModel.Generator.Operators.Convolution;
 /// The operands of a CONV_2D or DEPTHWISE_CONV_2D, checked as TensorFlow Lite Micro's conv_common.cc and
 /// depthwise_conv_common.cc expect them: 4-D tensors, a constant filter and bias. Their types were checked
 /// before lowering (<see cref="WeightedKernelTypes"/>), so the inputs are (input, filter[, bias]) and one output.
+/// Where a PAD before the convolution is fused into it (<see cref="PaddingFusion"/>), the input is the PAD's input and
+/// <see cref="Padding"/> the rows and columns the window adds.
 /// </summary>
 internal sealed record ConvolutionOperands(
     int Input,
@@ -18,12 +20,14 @@ internal sealed record ConvolutionOperands(
     ValueSpec InputValue,
     ValueSpec OutputValue,
     TfliteTensor FilterTensor,
-    ElementType? BiasType)
+    ElementType? BiasType,
+    FusedPadding? Padding)
 {
     /// <summary>Reads and checks the operands (constant data, 4-D shapes, no empty tensor); reports and returns null on failure.</summary>
     public static ConvolutionOperands? Read(LoweringContext context, TfliteOperator op)
     {
-        int input = op.Inputs[0], filter = op.Inputs[1], output = op.Outputs[0];
+        FusedPadding? padding = context.FusedPadding.Of(op.Index);
+        int input = padding?.Source ?? op.Inputs[0], filter = op.Inputs[1], output = op.Outputs[0];
         int bias = op.Inputs.Count > 2 ? op.Inputs[2] : -1;
         if (!context.IsConstant(filter))
         {
@@ -49,7 +53,7 @@ internal sealed record ConvolutionOperands(
             context.ReportUnsupported(op, $"a tensor is empty: input {inputValue.ShapeText}, filter [{string.Join(",", filterTensor.Shape)}], output {outputValue.ShapeText}");
             return null;
         }
-        return new ConvolutionOperands(input, filter, bias, output, inputValue, outputValue, filterTensor, bias >= 0 ? context.ElementTypeOf(bias) : null);
+        return new ConvolutionOperands(input, filter, bias, output, inputValue, outputValue, filterTensor, bias >= 0 ? context.ElementTypeOf(bias) : null, padding);
     }
 
     /// <summary>

@@ -204,7 +204,8 @@ internal sealed class Pad : PadOperator
     {
     }
 
-    public override string Notes => "constant non-negative paddings, any rank; an optional pad value as for PADV2, TFLM running both with one kernel";
+    public override string Notes => "constant non-negative paddings, any rank; an optional pad value as for PADV2, TFLM running both with one kernel; " +
+        "an int8 PAD of rows and columns with the zero point that only a CONV_2D or DEPTHWISE_CONV_2D reads is fused into it (no copy)";
 }
 
 /// <summary>PADV2: PAD with a pad value, constant_values, that may be a constant or computed at run time.</summary>
