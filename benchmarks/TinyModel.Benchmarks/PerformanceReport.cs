@@ -111,7 +111,8 @@ internal static class PerformanceReport
             text.AppendLine("  u8 × s8 multiply-accumulates into int32 per 512-bit instruction, where `vpmaddwd` + `vpaddd` do 32. .NET 10");
             text.AppendLine("  has no intrinsic for it (`AvxVnni` is the VEX-encoded AVX-VNNI, which this CPU lacks; `Avx10v1` needs AVX10;");
             text.AppendLine("  AVX-512 VNNI arrives in .NET 11), so an int8 model that is mostly 1×1 convolution (mobilenet_v2) runs");
-            text.AppendLine("  against twice TinyModel's multiply rate: ORT's GMAC/s there passes the int16-pair peak above.");
+            text.AppendLine("  against twice TinyModel's multiply rate: ORT runs the whole model, depthwise layers included, near the");
+            text.AppendLine("  int16-pair peak, the rate at which TinyModel's widest pointwise layers already run.");
         }
         if (aot is not null)
         {
