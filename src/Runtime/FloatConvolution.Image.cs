@@ -46,13 +46,8 @@ public static partial class FloatConvolution
             throw new ArgumentException("A window other than a row's first and last reaches the padding on the left or right.", nameof(geometry));
         }
 
-        // The bias padded to whole blocks, so that every block loads whole vectors of it.
         Span<float> blockBias = stackalloc float[blocks * BlockChannels];
-        blockBias.Clear();
-        if (!bias.IsEmpty)
-        {
-            bias.Slice(0, channels).CopyTo(blockBias);
-        }
+        PadBias(bias, channels, blockBias);
 
         ref float x = ref MemoryMarshal.GetReference(input);
         ref float w = ref MemoryMarshal.GetReference(weights);

@@ -67,13 +67,8 @@ public static partial class FloatConvolution
             CheckLength(nameof(bias), channels, bias.Length);
         }
 
-        // The bias padded to whole blocks, so that every block loads whole vectors of it.
         Span<float> blockBias = stackalloc float[shape.Blocks * BlockChannels];
-        blockBias.Clear();
-        if (!bias.IsEmpty)
-        {
-            bias.Slice(0, channels).CopyTo(blockBias);
-        }
+        PadBias(bias, channels, blockBias);
 
         ref float x = ref MemoryMarshal.GetReference(input);
         ref float w = ref MemoryMarshal.GetReference(weights);
@@ -93,6 +88,19 @@ public static partial class FloatConvolution
             default:
                 ConvolveBlocks<ScalarTiles>(ref x, shape, pixels, ref w, ref b, ref y, 0, 0);
                 break;
+        }
+    }
+
+    /// <summary>
+    /// The bias (none: zeros) padded with zeros to whole blocks of <see cref="BlockChannels"/>, so that every block loads whole
+    /// vectors of it.
+    /// </summary>
+    private static void PadBias(ReadOnlySpan<float> bias, int channels, Span<float> blockBias)
+    {
+        blockBias.Clear();
+        if (!bias.IsEmpty)
+        {
+            bias.Slice(0, channels).CopyTo(blockBias);
         }
     }
 
