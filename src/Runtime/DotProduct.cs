@@ -27,6 +27,20 @@ public static class DotProduct
     }
 
     /// <summary>
+    /// <c>Σ x[i] · w[i]</c> over <paramref name="x"/>'s length, exact in 64 bits, as TFLM's int16 × int8 kernels accumulate
+    /// (the int16 LSTM's gate products); vectorized as the int16 FULLY_CONNECTED's (<see cref="FullyConnectedKernels.Int16Tier"/>).
+    /// </summary>
+    /// <remarks><paramref name="w"/> must be at least as long as <paramref name="x"/>.</remarks>
+    public static long Int16(ReadOnlySpan<short> x, ReadOnlySpan<sbyte> w)
+    {
+        if ((uint)w.Length < (uint)x.Length)
+        {
+            ThrowHelper.ThrowWrongLength(nameof(w), "weights", x.Length, w.Length);
+        }
+        return FullyConnectedKernels.Dot16x8(x, w.Slice(0, x.Length));
+    }
+
+    /// <summary>
     /// <c>Σ x[i] · w[i]</c> over <paramref name="x"/>'s length in wrapping int32, as TFLM's int8 kernels
     /// accumulate (each product fits in 16 bits, pairs of them in 32).
     /// </summary>

@@ -70,7 +70,7 @@ public static partial class FullyConnectedKernels
     /// <c>Σ x[i] · w[i]</c>, exact in 64 bits: pairs of products summed by <c>pmaddwd</c> (or portable widening
     /// multiplies) into 32-bit lanes, which are added into 64-bit sums every <see cref="Int16BlockIterations"/> steps.
     /// </summary>
-    private static long Dot16x8(ReadOnlySpan<short> x, ReadOnlySpan<sbyte> w)
+    internal static long Dot16x8(ReadOnlySpan<short> x, ReadOnlySpan<sbyte> w)
     {
         int n = x.Length, i = 0;
         ref short xs = ref MemoryMarshal.GetReference(x);

@@ -5,7 +5,8 @@ using Xunit;
 namespace TinyModel.Tests.Runtime;
 
 /// <summary>
-/// DotProduct.Int8 against the sequential wrapping int32 sum TFLM's int8 kernels compute. The vector
+/// DotProduct.Int8 against the sequential wrapping int32 sum TFLM's int8 kernels compute, DotProduct.Int16 against
+/// the int64 sum of its int16 × int8 kernels. The vector
 /// paths depend on the machine: run with DOTNET_EnableAVX2=0 (or on ARM) to cover the Vector128 path.
 /// </summary>
 public class DotProductTests
@@ -40,8 +41,43 @@ public class DotProductTests
     }
 
     [Fact]
-    public void ShorterWeightsAreAnError() =>
+    public void ShorterWeightsAreAnError()
+    {
         Assert.Throws<ArgumentException>(() => DotProduct.Int8(new sbyte[4], new sbyte[3]));
+        Assert.Throws<ArgumentException>(() => DotProduct.Int16(new short[4], new sbyte[3]));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(7)]
+    [InlineData(8)]
+    [InlineData(33)]
+    [InlineData(257)]
+    [InlineData(4099)]
+    public void Int16EqualsTheSequentialInt64Sum(int length)
+    {
+        var random = new Random(length);
+        for (int round = 0; round < 20; round++)
+        {
+            short[] x = Enumerable.Range(0, length).Select(_ => (short)random.Next(short.MinValue, short.MaxValue + 1)).ToArray();
+            sbyte[] w = Enumerable.Range(0, length + round % 3).Select(_ => (sbyte)random.Next(-128, 128)).ToArray();
+            long sum = 0;
+            for (int i = 0; i < length; i++)
+            {
+                sum += x[i] * w[i];
+            }
+            Assert.Equal(sum, DotProduct.Int16(x, w));
+        }
+    }
+
+    [Fact]
+    public void Int16PassesInt32AtTheExtremes()
+    {
+        // 2^16 products of (-32768)·(-128) = 2^22 sum to 2^38: past int32, exact in the 64-bit sum.
+        short[] x = Enumerable.Repeat(short.MinValue, 1 << 16).ToArray();
+        sbyte[] w = Enumerable.Repeat(sbyte.MinValue, 1 << 16).ToArray();
+        Assert.Equal(1L << 38, DotProduct.Int16(x, w));
+    }
 
     private static int Sequential(sbyte[] x, sbyte[] w)
     {

@@ -539,17 +539,18 @@ internal sealed partial class UnidirectionalSequenceLstm : OperatorDefinition<Un
 
     /// <summary>
     /// Writes <c>target = start + Σ activation[j] · (weights[s, j] + offset)</c>. An int8 product with
-    /// symmetric weights (the usual case) uses <c>DotProduct.Int8</c>, vectorized and, as an integer sum,
-    /// identical to TFLM's sequential one; float and int16 products keep TFLM's sequential loop.
+    /// symmetric weights (the usual case) uses <c>DotProduct.Int8</c>, an int16 one <c>DotProduct.Int16</c> (exact in 64 bits),
+    /// vectorized and, as integer sums, identical to TFLM's sequential ones; float products keep TFLM's sequential loop.
     /// </summary>
     private static void WriteProduct(SourceWriter writer, UnidirectionalSequenceLstmLayer layer, string target, string sum, string weights, string activation,
         int depth, string start, int weightsOffset, string acc, string index)
     {
         string row = $"{weights}.Slice(s * {depth}, {depth})";
-        if (layer.Type == ElementType.Int8 && weightsOffset == 0)
+        if (layer.Type is ElementType.Int8 or ElementType.Int16 && weightsOffset == 0)
         {
             string total = start == "0" ? "" : start + " + ";
-            writer.WriteLine($"{target} = {total}global::TinyModel.DotProduct.Int8({activation}, {row});");
+            string kernel = layer.Type == ElementType.Int8 ? "Int8" : "Int16";
+            writer.WriteLine($"{target} = {total}global::TinyModel.DotProduct.{kernel}({activation}, {row});");
             return;
         }
         writer.WriteLine($"{EmitContext.ReadOnlySpan}<{(layer.Type == ElementType.Float32 ? "float" : "sbyte")}> {sum}Row = {row};");
